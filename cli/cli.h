@@ -1,0 +1,105 @@
+/*
+ * cli.h - what the files of the lagsim command share: parsed options,
+ * usage and help text, scenario loading, atomic output, and the
+ * subcommands. The command is thin: it parses arguments, calls the
+ * library, prints, and turns outcomes into exit statuses.
+ */
+#ifndef LAGSIM_CLI_H
+#define LAGSIM_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lagsim/lagsim.h"
+
+/* Exit statuses. */
+enum {
+    LSI_CLI_EXIT_OK = 0,      /* success */
+    LSI_CLI_EXIT_FAILURE = 1, /* internal failure (I/O, memory, conservation) */
+    LSI_CLI_EXIT_USAGE = 2    /* usage or scenario error */
+};
+
+/* Options a subcommand accepts (--help is always accepted). */
+#define LSI_CLI_OPT_MODE 0x01u   /* --mode M */
+#define LSI_CLI_OPT_SEED 0x02u   /* --seed N */
+#define LSI_CLI_OPT_SET 0x04u    /* --set S.K=V, repeatable */
+#define LSI_CLI_OPT_FORMAT 0x08u /* --format text|json */
+#define LSI_CLI_OPT_OUT 0x10u    /* --out FILE */
+
+enum lsi_cli_format { LSI_CLI_FORMAT_TEXT, LSI_CLI_FORMAT_JSON };
+
+/* The options of one subcommand, as given on the command line. */
+typedef struct lsi_cli_opts {
+    const char *scenario;       /* the SCENARIO argument (NULL with --help) */
+    const char **sets;          /* --set values, in order (owned; free with lsi_cli_opts_free) */
+    size_t n_sets;
+    unsigned mode_mask;         /* --mode as a mask of (1 << mode); 0 if not given */
+    int has_seed;               /* 1 if --seed was given */
+    uint64_t seed;              /* its value */
+    enum lsi_cli_format format; /* --format, text by default */
+    const char *out;            /* --out, NULL for stdout */
+    int help;                   /* 1 if --help or -h was given */
+} lsi_cli_opts_t;
+
+/*
+ * Parses argv[0..argc) (the arguments after the subcommand's name) for
+ * subcommand `cmd`, accepting the options in `accepted` and exactly one
+ * SCENARIO unless --help is given. Returns LSI_CLI_EXIT_OK with *o filled,
+ * or LSI_CLI_EXIT_USAGE after printing the problem and a short usage on
+ * stderr (or LSI_CLI_EXIT_FAILURE if out of memory). Free *o with
+ * lsi_cli_opts_free() in every case.
+ */
+int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
+                  lsi_cli_opts_t *o);
+
+/* Frees what lsi_cli_parse() allocated. */
+void lsi_cli_opts_free(lsi_cli_opts_t *o);
+
+/* Writes the full help of `cmd` ("run", "check"), or of lagsim if NULL. */
+void lsi_cli_help(FILE *f, const char *cmd);
+
+/*
+ * Prints "lagsim: MESSAGE" and the short usage of `cmd` (or of lagsim if
+ * NULL) on stderr. Returns LSI_CLI_EXIT_USAGE.
+ */
+int lsi_cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/*
+ * Loads and validates the scenario named in `o` with its --set overrides
+ * into *sc. Returns LSI_CLI_EXIT_OK, or LSI_CLI_EXIT_USAGE after printing
+ * the loader's message (it starts with FILE:LINE) on stderr.
+ */
+int lsi_cli_scenario_load(const lsi_cli_opts_t *o, lagsim_scenario_t *sc);
+
+/* Where a report goes: stdout, or a file written atomically. */
+typedef struct lsi_cli_output {
+    FILE *f;          /* write here */
+    const char *path; /* the final file, NULL for stdout */
+    char *tmp;        /* PATH.tmp.PID while open (owned) */
+} lsi_cli_output_t;
+
+/*
+ * Opens the output: stdout if `path` is NULL, else PATH.tmp.PID, which
+ * lsi_cli_output_close() renames to PATH. Returns LSI_CLI_EXIT_OK, or
+ * LSI_CLI_EXIT_FAILURE after printing why on stderr.
+ */
+int lsi_cli_output_open(lsi_cli_output_t *out, const char *path);
+
+/*
+ * Finishes the output. With `commit`, flushes it, checks for write
+ * errors and (for a file) syncs it and renames it into place; without,
+ * or on any error, removes the temporary file so nothing is left behind.
+ * Returns LSI_CLI_EXIT_OK, or LSI_CLI_EXIT_FAILURE after printing why.
+ */
+int lsi_cli_output_close(lsi_cli_output_t *out, int commit);
+
+/* The subcommands: argv holds the arguments after the subcommand's name. */
+int lsi_cli_cmd_run(int argc, char **argv);
+int lsi_cli_cmd_check(int argc, char **argv);
+
+#endif /* LAGSIM_CLI_H */

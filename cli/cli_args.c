@@ -1,0 +1,270 @@
+/*
+ * cli_args.c - option parsing shared by the subcommands, and the usage
+ * and help texts of the lagsim command.
+ *
+ * Central idea: one table of options; each subcommand says which of them
+ * it accepts, so "run" and "check" parse the same way and reject what
+ * they do not take with the same message. Options may come before or
+ * after SCENARIO, as "--name value" or "--name=value"; "--" ends them.
+ * Every mistake is a usage error: a message and the short usage on
+ * stderr, exit status 2.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct opt_spec {
+    const char *name; /* without the leading "--" */
+    unsigned flag;    /* LSI_CLI_OPT_* */
+} opt_spec_t;
+
+static const opt_spec_t opt_specs[] = {
+    {"mode", LSI_CLI_OPT_MODE},     {"seed", LSI_CLI_OPT_SEED},
+    {"set", LSI_CLI_OPT_SET},       {"format", LSI_CLI_OPT_FORMAT},
+    {"out", LSI_CLI_OPT_OUT},
+};
+
+/* ---- Usage and help ------------------------------------------------------ */
+
+static const char usage_top[] = "usage: lagsim <command> [options]   (commands: run, check, help)\n";
+static const char usage_run[] =
+    "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
+    "                           [--format text|json] [--out FILE]\n";
+static const char usage_check[] = "usage: lagsim check SCENARIO [--set SECTION.KEY=VALUE]...\n";
+
+static const char help_top[] =
+    "lagsim " LAGSIM_VERSION_STRING " - simulates analytics events on their way to Mixpanel,\n"
+    "through Segment (Cloud-mode) or straight from the device (Device-mode),\n"
+    "and reports how long they take to become visible and what is lost.\n"
+    "\n"
+    "usage: lagsim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO     simulate a scenario file and report the results\n"
+    "  check SCENARIO   validate a scenario file and print it fully resolved\n"
+    "  help [COMMAND]   show this help, or the help of COMMAND\n"
+    "\n"
+    "options:\n"
+    "  -h, --help       show this help\n"
+    "  -V, --version    show the version\n"
+    "\n"
+    "Run 'lagsim help run' for the options of a command.\n"
+    "Exit status: 0 success, 1 internal failure, 2 usage or scenario error.\n";
+
+static const char help_run[] =
+    "Simulates SCENARIO (an INI file) in each mode it selects (its 'mode' key)\n"
+    "and shows the results side by side. One line on stderr tells how fast\n"
+    "the simulation ran.\n"
+    "\n"
+    "options:\n"
+    "  --mode M        run these modes instead of the scenario's: cloud, device,\n"
+    "                  hybrid, both (cloud,device), all, or a comma-separated list\n"
+    "  --seed N        use the random seed N instead of the scenario's\n"
+    "  --set S.K=V     set key K of section [S] to V, as if written at the end of\n"
+    "                  the file (repeatable), e.g. --set scenario.horizon=10m\n"
+    "  --format F      text (the default) or json\n"
+    "  --out FILE      write the report to FILE, atomically, instead of stdout\n"
+    "  -h, --help      show this help\n"
+    "\n"
+    "Exit status: 0 success, 1 internal failure (including a failed\n"
+    "conservation check), 2 usage or scenario error.\n";
+
+static const char help_check[] =
+    "Loads SCENARIO (an INI file), applies the --set overrides, validates it,\n"
+    "and prints the fully resolved scenario (every key, defaults included) as\n"
+    "INI on stdout. That output is itself a valid scenario file.\n"
+    "\n"
+    "options:\n"
+    "  --set S.K=V     set key K of section [S] to V (repeatable)\n"
+    "  -h, --help      show this help\n"
+    "\n"
+    "Exit status: 0 valid, 1 internal failure, 2 usage or scenario error.\n";
+
+static const char *short_usage(const char *cmd)
+{
+    if (cmd && strcmp(cmd, "run") == 0)
+        return usage_run;
+    if (cmd && strcmp(cmd, "check") == 0)
+        return usage_check;
+    return usage_top;
+}
+
+void lsi_cli_help(FILE *f, const char *cmd)
+{
+    if (cmd && strcmp(cmd, "run") == 0)
+        fprintf(f, "%s\n%s", usage_run, help_run);
+    else if (cmd && strcmp(cmd, "check") == 0)
+        fprintf(f, "%s\n%s", usage_check, help_check);
+    else
+        fputs(help_top, f);
+}
+
+int lsi_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("lagsim: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%sTry 'lagsim %s%s--help' for more information.\n", short_usage(cmd),
+            cmd ? cmd : "", cmd ? " " : "");
+    return LSI_CLI_EXIT_USAGE;
+}
+
+/* ---- Option values ----------------------------------------------------- */
+
+/* "cloud", "device,hybrid", "both", "all" -> a mode mask; 0 if invalid. */
+static unsigned parse_modes(const char *s)
+{
+    unsigned mask = 0;
+    const char *p = s;
+    for (;;) {
+        const size_t len = strcspn(p, ",");
+        unsigned bit = 0;
+        if (len == 4 && strncmp(p, "both", 4) == 0)
+            bit = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
+        else if (len == 3 && strncmp(p, "all", 3) == 0)
+            bit = LAGSIM_MODE_MASK_ALL;
+        for (int m = 0; m < LAGSIM_MODE_COUNT && !bit; m++) {
+            const char *name = lagsim_mode_name((enum lagsim_mode)m);
+            if (strlen(name) == len && strncmp(p, name, len) == 0)
+                bit = 1u << m;
+        }
+        if (!bit)
+            return 0;
+        mask |= bit;
+        if (p[len] == '\0')
+            return mask;
+        p += len + 1;
+    }
+}
+
+/* A decimal uint64 with nothing else; returns 0 on success. */
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    const unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end != '\0')
+        return -1;
+#if ULLONG_MAX > UINT64_MAX
+    if (v > UINT64_MAX)
+        return -1;
+#endif
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* Applies option `spec` with value `val`. Returns an exit status. */
+static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd,
+                        lsi_cli_opts_t *o)
+{
+    switch (spec->flag) {
+    case LSI_CLI_OPT_MODE:
+        o->mode_mask = parse_modes(val);
+        if (!o->mode_mask)
+            return lsi_cli_usage_error(cmd, "bad --mode value '%s' (cloud, device, hybrid, "
+                                            "both, all, or a comma-separated list)", val);
+        break;
+    case LSI_CLI_OPT_SEED:
+        if (parse_u64(val, &o->seed) != 0)
+            return lsi_cli_usage_error(cmd, "bad --seed value '%s' (a whole number from 0 "
+                                            "to %" PRIu64 ")", val, UINT64_MAX);
+        o->has_seed = 1;
+        break;
+    case LSI_CLI_OPT_SET:
+        o->sets[o->n_sets++] = val;
+        break;
+    case LSI_CLI_OPT_FORMAT:
+        if (strcmp(val, "text") == 0)
+            o->format = LSI_CLI_FORMAT_TEXT;
+        else if (strcmp(val, "json") == 0)
+            o->format = LSI_CLI_FORMAT_JSON;
+        else
+            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text or json)", val);
+        break;
+    case LSI_CLI_OPT_OUT:
+        if (*val == '\0')
+            return lsi_cli_usage_error(cmd, "--out needs a file name");
+        o->out = val;
+        break;
+    default:
+        break;
+    }
+    return LSI_CLI_EXIT_OK;
+}
+
+/* ---- Parsing ------------------------------------------------------------ */
+
+void lsi_cli_opts_free(lsi_cli_opts_t *o)
+{
+    free(o->sets);
+    o->sets = NULL;
+    o->n_sets = 0;
+}
+
+int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
+                  lsi_cli_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = LSI_CLI_FORMAT_TEXT;
+    /* At most one --set per argument; +1 so that argc == 0 allocates. */
+    o->sets = malloc(((size_t)argc + 1) * sizeof *o->sets);
+    if (!o->sets) {
+        fputs("lagsim: out of memory\n", stderr);
+        return LSI_CLI_EXIT_FAILURE;
+    }
+
+    int only_positional = 0; /* after "--" */
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (only_positional || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            if (o->scenario)
+                return lsi_cli_usage_error(cmd, "unexpected argument '%s' (one SCENARIO only)", arg);
+            o->scenario = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_positional = 1;
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            o->help = 1;
+            continue;
+        }
+
+        const opt_spec_t *spec = NULL;
+        const char *val = NULL;
+        if (arg[1] == '-') {
+            const char *name = arg + 2;
+            const size_t len = strcspn(name, "=");
+            for (size_t s = 0; s < sizeof opt_specs / sizeof opt_specs[0]; s++)
+                if ((accepted & opt_specs[s].flag) && strlen(opt_specs[s].name) == len &&
+                    strncmp(opt_specs[s].name, name, len) == 0)
+                    spec = &opt_specs[s];
+            if (spec && name[len] == '=')
+                val = name + len + 1;
+        }
+        if (!spec)
+            return lsi_cli_usage_error(cmd, "unknown option '%s'", arg);
+        if (!val) {
+            if (i + 1 >= argc)
+                return lsi_cli_usage_error(cmd, "option '--%s' needs a value", spec->name);
+            val = argv[++i];
+        }
+        const int rc = apply_option(spec, val, cmd, o);
+        if (rc != LSI_CLI_EXIT_OK)
+            return rc;
+    }
+    if (!o->help && !o->scenario)
+        return lsi_cli_usage_error(cmd, "missing SCENARIO (a scenario file, e.g. "
+                                        "configs/default.ini)");
+    return LSI_CLI_EXIT_OK;
+}

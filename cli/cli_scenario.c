@@ -1,0 +1,21 @@
+/*
+ * cli_scenario.c - reading the scenario file for a subcommand: the
+ * library loads and validates it; this file only turns a failure into a
+ * message on stderr and exit status 2.
+ */
+#include "cli.h"
+
+int lsi_cli_scenario_load(const lsi_cli_opts_t *o, lagsim_scenario_t *sc)
+{
+    lagsim_error_t err;
+    err.message[0] = '\0';
+    const int rc = lagsim_config_load(o->scenario, o->sets, o->n_sets, sc, &err);
+    if (rc == LAGSIM_OK)
+        return LSI_CLI_EXIT_OK;
+    /* The message already starts with FILE:LINE; print it as it is. */
+    if (err.message[0])
+        fprintf(stderr, "%s\n", err.message);
+    else
+        fprintf(stderr, "%s: %s\n", o->scenario, lagsim_strerror(rc));
+    return rc == LAGSIM_ENOMEM ? LSI_CLI_EXIT_FAILURE : LSI_CLI_EXIT_USAGE;
+}

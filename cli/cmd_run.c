@@ -1,0 +1,138 @@
+/*
+ * cmd_run.c - "lagsim run SCENARIO ...": loads the scenario, runs each
+ * selected mode (replication 0), writes the report (text or JSON) to
+ * stdout or --out, then one line on stderr telling how fast it ran.
+ *
+ * Exit status: 0 success; 1 if a run failed, the output could not be
+ * written, or a run lost track of an event (conservation failed: the
+ * results are still written, then a loud error); 2 for usage and
+ * scenario errors.
+ */
+#include <stdlib.h>
+#include <time.h>
+
+#include "cli.h"
+
+#define ALL_RUN_OPTS \
+    (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT | LSI_CLI_OPT_OUT)
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A rate for the speed line: whole numbers when large, 3 digits when small. */
+static void print_rate(double x)
+{
+    if (x >= 100.0)
+        fprintf(stderr, "%.0f", x);
+    else
+        fprintf(stderr, "%.3g", x);
+}
+
+/* "lagsim: N simulated events in W s (X events/s, Y simulated s per wall s)". */
+static void print_speed(const lagsim_result_t *const results[LAGSIM_MODE_COUNT], double wall)
+{
+    uint64_t events = 0;
+    double simulated = 0; /* seconds of simulated time, all modes */
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        if (!results[m])
+            continue;
+        events += results[m]->sim_events;
+        simulated += (double)results[m]->end_time / (double)LAGSIM_SEC;
+    }
+    const double w = wall > 1e-9 ? wall : 1e-9;
+    fprintf(stderr, "lagsim: %llu simulated events in %.3f s (", (unsigned long long)events, wall);
+    print_rate((double)events / w);
+    fputs(" events/s, ", stderr);
+    print_rate(simulated / w);
+    fputs(" simulated s per wall s)\n", stderr);
+}
+
+int lsi_cli_cmd_run(int argc, char **argv)
+{
+    lsi_cli_opts_t o;
+    lagsim_scenario_t *sc = NULL; /* large: kept off the stack */
+    lagsim_result_t *results[LAGSIM_MODE_COUNT] = {NULL};
+    lsi_cli_output_t out = {NULL, NULL, NULL};
+    unsigned conserve_failed = 0; /* modes whose conservation check failed */
+    double wall = 0;              /* seconds spent in lagsim_run() */
+
+    int status = lsi_cli_parse(argc, argv, "run", ALL_RUN_OPTS, &o);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+    if (o.help) {
+        lsi_cli_help(stdout, "run");
+        goto done;
+    }
+    sc = malloc(sizeof *sc);
+    if (!sc) {
+        fputs("lagsim: out of memory\n", stderr);
+        status = LSI_CLI_EXIT_FAILURE;
+        goto done;
+    }
+    status = lsi_cli_scenario_load(&o, sc);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+    if (o.has_seed)
+        sc->seed = o.seed;
+    if (o.mode_mask)
+        sc->mode_mask = o.mode_mask;
+
+    /* Open the output first, so that a bad --out fails before the runs. */
+    status = lsi_cli_output_open(&out, o.out);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        if (!(sc->mode_mask & (1u << m)))
+            continue;
+        const enum lagsim_mode mode = (enum lagsim_mode)m;
+        results[m] = lagsim_result_create();
+        if (!results[m]) {
+            fputs("lagsim: out of memory\n", stderr);
+            status = LSI_CLI_EXIT_FAILURE;
+            goto done;
+        }
+        const double t0 = wall_now();
+        const int rc = lagsim_run(sc, mode, 0, results[m]);
+        wall += wall_now() - t0;
+        if (rc == LAGSIM_ECONSERVE) {
+            conserve_failed |= 1u << m;
+        } else if (rc != LAGSIM_OK) {
+            fprintf(stderr, "lagsim: the %s-mode run failed: %s\n", lagsim_mode_name(mode),
+                    lagsim_strerror(rc));
+            status = LSI_CLI_EXIT_FAILURE;
+            goto done;
+        }
+    }
+
+    const lagsim_result_t *const *shown = (const lagsim_result_t *const *)results;
+    const int rc = o.format == LSI_CLI_FORMAT_JSON ? lagsim_report_json(out.f, sc, shown)
+                                                   : lagsim_report_text(out.f, sc, shown);
+    status = lsi_cli_output_close(&out, rc == LAGSIM_OK);
+    if (rc != LAGSIM_OK && status == LSI_CLI_EXIT_OK) {
+        fprintf(stderr, "lagsim: cannot write the report: %s\n", lagsim_strerror(rc));
+        status = LSI_CLI_EXIT_FAILURE;
+    }
+    if (status == LSI_CLI_EXIT_OK)
+        print_speed(shown, wall);
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        if (conserve_failed & (1u << m))
+            fprintf(stderr,
+                    "lagsim: ERROR: CONSERVATION FAILED in %s mode: fired != visible + dropped "
+                    "+ in flight. This is a bug in lagsim; the results above cannot be trusted.\n",
+                    lagsim_mode_name((enum lagsim_mode)m));
+    if (conserve_failed)
+        status = LSI_CLI_EXIT_FAILURE;
+
+done:
+    lsi_cli_output_close(&out, 0); /* after a failure: removes the temporary file */
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        lagsim_result_destroy(results[m]);
+    free(sc);
+    lsi_cli_opts_free(&o);
+    return status;
+}

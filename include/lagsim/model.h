@@ -1,0 +1,291 @@
+/*
+ * lagsim/model.h - the pipeline model: the scenario it is given, the
+ * results it produces, and the call that runs one mode.
+ *
+ * A lagsim_scenario_t is a plain value (fixed-size arrays, no pointers),
+ * so it can be copied and modified freely, for example by a sweep. Every
+ * field has a default set by lagsim_scenario_defaults(); the config layer
+ * fills it from an INI file and validates it, but a program can also fill
+ * it directly. Durations are lagsim_time_t microseconds, rates are per
+ * second, sizes are bytes, distributions are in seconds or bytes.
+ */
+#ifndef LAGSIM_MODEL_H
+#define LAGSIM_MODEL_H
+
+#include <stdint.h>
+
+#include "lagsim/des.h"
+#include "lagsim/stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LAGSIM_NAME_MAX 64
+#define LAGSIM_MAX_BURSTS 64
+#define LAGSIM_MAX_EVENT_TYPES 64
+#define LAGSIM_MAX_CLIENTS 16
+#define LAGSIM_MAX_OUTAGES 32
+
+/* Delivery path of a run. */
+enum lagsim_mode {
+    LAGSIM_MODE_CLOUD,  /* client -> Segment -> Mixpanel /import */
+    LAGSIM_MODE_DEVICE, /* client -> Mixpanel /track */
+    LAGSIM_MODE_HYBRID, /* each event type by its route */
+    LAGSIM_MODE_COUNT
+};
+#define LAGSIM_MODE_MASK_ALL ((1u << LAGSIM_MODE_COUNT) - 1)
+
+const char *lagsim_mode_name(enum lagsim_mode mode);
+
+/* Why an event left the pipeline without becoming visible. */
+enum lagsim_drop_reason {
+    LAGSIM_DROP_INVALID,        /* rejected with 400 (too large, malformed) */
+    LAGSIM_DROP_RETRY_WINDOW,   /* Segment's retry window expired */
+    LAGSIM_DROP_RETRY_LIMIT,    /* a client SDK used up its retries */
+    LAGSIM_DROP_QUEUE_OVERFLOW, /* a client SDK's queue was full */
+    LAGSIM_DROP_COUNT
+};
+
+const char *lagsim_drop_reason_name(enum lagsim_drop_reason reason);
+
+/* How Mixpanel (or a timeout) answered a request. */
+enum lagsim_response {
+    LAGSIM_RESP_2XX,
+    LAGSIM_RESP_400,
+    LAGSIM_RESP_429,
+    LAGSIM_RESP_5XX,
+    LAGSIM_RESP_TIMEOUT,
+    LAGSIM_RESP_COUNT
+};
+
+const char *lagsim_response_name(enum lagsim_response response);
+
+/* ---- Scenario ----------------------------------------------------------- */
+
+enum lagsim_priority { LAGSIM_PRIO_LOW, LAGSIM_PRIO_NORMAL, LAGSIM_PRIO_HIGH };
+enum lagsim_platform {
+    LAGSIM_PLATFORM_WEB,
+    LAGSIM_PLATFORM_IOS,
+    LAGSIM_PLATFORM_ANDROID,
+    LAGSIM_PLATFORM_SERVER,
+    LAGSIM_PLATFORM_COUNT
+};
+enum lagsim_jitter {
+    LAGSIM_JITTER_NONE, /* d */
+    LAGSIM_JITTER_FULL, /* U[0, d) */
+    LAGSIM_JITTER_MULT, /* d * U[a, b) */
+    LAGSIM_JITTER_ADD,  /* d + U[a, b) seconds */
+    LAGSIM_JITTER_PCT   /* d * U[1 - a, 1 + a) */
+};
+
+const char *lagsim_priority_name(enum lagsim_priority p);
+const char *lagsim_platform_name(enum lagsim_platform p);
+const char *lagsim_jitter_name(enum lagsim_jitter j);
+
+/*
+ * A retry policy. Retry n (n = 1, 2, ...) waits:
+ *   0                                  for n <= immediate,
+ *   until the sender's next flush tick for n <= immediate + at_next_flush,
+ *   clamp(jitter(base * factor^e), floor, cap) otherwise, with
+ *   e = n - immediate - at_next_flush - 1; when jitter_after_cap is set
+ *   the order is jitter(clamp(base * factor^e, floor, cap)) instead.
+ * A cap of 0 means no cap.
+ * The sender gives up after max_retries retries (0: never) or once
+ * max_duration has passed since the first attempt (0: never).
+ */
+typedef struct lagsim_backoff {
+    lagsim_time_t base;
+    double factor;
+    lagsim_time_t cap;
+    lagsim_time_t floor;
+    enum lagsim_jitter jitter;
+    double jitter_a;
+    double jitter_b;
+    uint32_t jitter_after_cap;
+    uint32_t immediate;
+    uint32_t at_next_flush;
+    uint32_t max_retries;
+    lagsim_time_t max_duration;
+} lagsim_backoff_t;
+
+/* Where a client SDK sends its requests. */
+enum lagsim_endpoint { LAGSIM_ENDPOINT_SEGMENT, LAGSIM_ENDPOINT_MIXPANEL };
+
+/* One client SDK's behaviour; presets come from lagsim_sdk_preset(). */
+typedef struct lagsim_sdk {
+    char preset[LAGSIM_NAME_MAX];  /* name of the preset it started from */
+    enum lagsim_endpoint endpoint; /* Segment (cloud) or Mixpanel (device) */
+    uint32_t batch_size;           /* most events in one request */
+    uint32_t flush_at;             /* queued events that flush at once (0: only the timer) */
+    lagsim_time_t flush_interval;  /* periodic flush timer (0: send each event at once) */
+    lagsim_time_t request_timeout; /* a request unanswered this long is a timeout */
+    uint32_t max_in_flight;        /* requests one client may have open (0: unlimited) */
+    uint32_t queue_cap;            /* most events queued on the device (0: unlimited) */
+    uint32_t retry_4xx;            /* 1 if a 400 keeps the batch for retry */
+    lagsim_backoff_t backoff;
+} lagsim_sdk_t;
+
+/*
+ * The preset named `name` ("mixpanel-js", "analytics.js", ...), or NULL.
+ * lagsim_sdk_preset_name(i) lists them (NULL past the end).
+ */
+const lagsim_sdk_t *lagsim_sdk_preset(const char *name);
+const char *lagsim_sdk_preset_name(unsigned i);
+
+/* Default cloud-mode and device-mode presets of a platform. */
+const char *lagsim_platform_cloud_sdk(enum lagsim_platform p);
+const char *lagsim_platform_device_sdk(enum lagsim_platform p);
+
+typedef struct lagsim_burst {
+    char name[LAGSIM_NAME_MAX];
+    lagsim_time_t start;
+    lagsim_time_t duration;
+    double rate;       /* total rate during the burst, events/s (or < 0: unset) */
+    double multiplier; /* or base_rate times this (< 0: unset) */
+} lagsim_burst_t;
+
+typedef struct lagsim_event_type {
+    char name[LAGSIM_NAME_MAX];
+    double share;                 /* share of fired events */
+    enum lagsim_priority priority;
+    lagsim_dist_t payload_bytes;  /* JSON size of one event */
+    enum lagsim_mode route;       /* cloud or device, used by hybrid mode */
+} lagsim_event_type_t;
+
+typedef struct lagsim_client {
+    char name[LAGSIM_NAME_MAX];
+    double share;                  /* share of users (and so of events) */
+    enum lagsim_platform platform;
+    lagsim_sdk_t sdk[2]; /* [LAGSIM_MODE_CLOUD] and [LAGSIM_MODE_DEVICE] */
+} lagsim_client_t;
+
+/* A window during which Mixpanel answers every request with `status`. */
+typedef struct lagsim_outage {
+    lagsim_time_t start;
+    lagsim_time_t duration;
+    enum lagsim_response status; /* LAGSIM_RESP_5XX or LAGSIM_RESP_TIMEOUT */
+    int code;                    /* the HTTP code shown, e.g. 503 */
+} lagsim_outage_t;
+
+enum lagsim_limiter { LAGSIM_LIMITER_ROLLING, LAGSIM_LIMITER_TOKEN_BUCKET };
+
+typedef struct lagsim_scenario {
+    /* [scenario] */
+    char name[LAGSIM_NAME_MAX * 2];
+    lagsim_time_t horizon;     /* events are fired in [0, horizon) */
+    lagsim_time_t drain_limit; /* the run ends at horizon + drain_limit at the latest */
+    uint64_t seed;
+    unsigned mode_mask;        /* bit (1 << mode) for each mode to run */
+
+    /* [traffic] */
+    double base_rate;      /* events/s */
+    uint64_t users;        /* distinct devices sending events */
+    double new_user_share; /* share of events whose distinct_id is new to Mixpanel */
+
+    unsigned n_bursts;
+    lagsim_burst_t bursts[LAGSIM_MAX_BURSTS];
+    unsigned n_event_types;
+    lagsim_event_type_t event_types[LAGSIM_MAX_EVENT_TYPES];
+    unsigned n_clients;
+    lagsim_client_t clients[LAGSIM_MAX_CLIENTS];
+
+    /* [network] */
+    struct {
+        lagsim_dist_t client_rtt; /* client <-> Segment or Mixpanel round trip, s */
+        lagsim_dist_t server_rtt; /* Segment <-> Mixpanel round trip, s */
+    } network;
+
+    /* [segment] */
+    struct {
+        lagsim_dist_t processing;   /* tracking API to destination queue, s */
+        uint64_t max_event_bytes;   /* larger events are rejected (400) */
+        uint32_t batch_size;        /* Mixpanel destination batch, events */
+        uint64_t batch_bytes;       /* Mixpanel destination batch, bytes */
+        lagsim_time_t batch_wait;   /* longest an event waits for its batch */
+        uint32_t max_in_flight;     /* concurrent requests to Mixpanel */
+        lagsim_time_t request_timeout;
+        lagsim_time_t retry_window; /* after this since receipt, events are dropped */
+        lagsim_backoff_t backoff;
+    } segment;
+
+    /* [mixpanel] */
+    struct {
+        double ingest_limit;          /* events/s per project (0: none) */
+        double ingest_limit_bytes;    /* bytes/s per project (0: none) */
+        lagsim_time_t limit_window;   /* rolling window (or bucket depth) */
+        enum lagsim_limiter limiter;
+        uint32_t max_batch_events;    /* most events per request */
+        uint64_t max_request_bytes;   /* larger requests get 413, split */
+        uint64_t max_event_bytes;     /* larger events get 400 */
+        lagsim_dist_t response_time;  /* server time to answer, s */
+        double failure_rate;          /* background share of requests answered 5xx */
+        unsigned n_outages;
+        lagsim_outage_t outages[LAGSIM_MAX_OUTAGES];
+        lagsim_dist_t idres_known;    /* identity resolution, known distinct_id, s */
+        lagsim_dist_t idres_new;      /* identity resolution, new distinct_id, s */
+        lagsim_time_t index_interval; /* indexing runs every this often */
+        lagsim_dist_t index_delay;    /* plus this random part, s */
+    } mixpanel;
+} lagsim_scenario_t;
+
+/* Sets every field to its documented default (see the README). */
+void lagsim_scenario_defaults(lagsim_scenario_t *sc);
+
+/*
+ * Checks the relations between fields that no single key can check
+ * (shares adding up, bursts inside the run, ...). Returns LAGSIM_OK, or
+ * LAGSIM_EINVAL with a message naming the problem written to `msg`.
+ */
+int lagsim_scenario_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size);
+
+/* ---- Results -------------------------------------------------------------- */
+
+/* What one run of one mode produced. Fields are read-only for callers. */
+typedef struct lagsim_result {
+    enum lagsim_mode mode;
+    uint32_t replication;
+
+    uint64_t fired;
+    uint64_t delivered; /* accepted by Mixpanel (2xx) */
+    uint64_t visible;
+    uint64_t in_flight; /* counted from the pipeline's queues at the end */
+    uint64_t dropped[LAGSIM_DROP_COUNT];
+    int conserved;      /* 1 if fired = visible + dropped + in_flight */
+
+    uint64_t requests;  /* requests sent to Mixpanel, first tries and retries */
+    uint64_t retries;   /* of which retries */
+    uint64_t responses[LAGSIM_RESP_COUNT];
+
+    uint64_t backlog_peak;       /* most events fired but not yet delivered */
+    lagsim_time_t backlog_peak_at;
+    lagsim_time_t end_time;      /* simulated time when the run stopped */
+    lagsim_time_t drain_time;    /* from horizon until all settled, or -1 */
+
+    uint64_t sim_events;  /* engine events run */
+    double wall_seconds;  /* wall time of the simulation */
+
+    lagsim_hist_t *latency_delivered; /* fired -> 2xx at Mixpanel, us */
+    lagsim_hist_t *latency_visible;   /* fired -> visible in reports, us */
+} lagsim_result_t;
+
+/* An empty result. NULL if out of memory. */
+lagsim_result_t *lagsim_result_create(void);
+/* Frees it. Accepts NULL. */
+void lagsim_result_destroy(lagsim_result_t *r);
+
+/*
+ * Runs replication `replication` of the scenario in `mode` and writes
+ * what happened into `out` (which is reset first). The scenario must have
+ * passed lagsim_scenario_validate(). Returns LAGSIM_OK, LAGSIM_ENOMEM, or
+ * LAGSIM_ECONSERVE if the pipeline lost track of an event (a bug; the
+ * result is still filled in).
+ */
+int lagsim_run(const lagsim_scenario_t *sc, enum lagsim_mode mode,
+               uint32_t replication, lagsim_result_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LAGSIM_MODEL_H */

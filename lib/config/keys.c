@@ -1,0 +1,774 @@
+/*
+ * keys.c - the key table: every section and key of a scenario file, the
+ * type of its value, where it lives in lagsim_scenario_t, its allowed
+ * range, and how it is parsed, stored and printed back.
+ *
+ * Design: one row per key, in the order the keys are applied and
+ * written. Applying in table order (not file order) is what makes a
+ * section's result independent of the order of its keys: a client's
+ * platform comes before its SDK presets, which come before the cloud_ and
+ * device_ overrides of single SDK fields. Defaults are not in this table:
+ * they come from lagsim_scenario_defaults() (lib/model/scenario.c).
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config/config_internal.h"
+
+#define D366 (366.0 * (double)LAGSIM_DAY)
+#define D30 (30.0 * (double)LAGSIM_DAY)
+#define U32MAX 4294967295.0
+#define U64MAX 18446744073709551615.0
+
+/* Negative means "not set": the writer leaves the key out. */
+#define LSI_K_UNSET_NEG 0x40u
+
+#define SC(f) offsetof(lagsim_scenario_t, f)
+#define BU(f) offsetof(lagsim_burst_t, f)
+#define EV(f) offsetof(lagsim_event_type_t, f)
+#define CL(f) offsetof(lagsim_client_t, f)
+
+/* The lagsim_backoff_t fields of a sender, as keys prefixed with p. */
+#define BACKOFF_KEYS(p, OFF)                                                             \
+    {p "backoff_base", LSI_T_DURATION, OFF(base), 0, 0, D366, 0},                        \
+    {p "backoff_factor", LSI_T_NUMBER, OFF(factor), 0, 1, 1000, 0},                      \
+    {p "backoff_cap", LSI_T_DURATION, OFF(cap), 0, 0, D366, 0},                          \
+    {p "backoff_floor", LSI_T_DURATION, OFF(floor), 0, 0, D366, 0},                      \
+    {p "backoff_jitter", LSI_T_JITTER, OFF(jitter), 0, 0, 0, 0},                         \
+    {p "backoff_jitter_after_cap", LSI_T_BOOL, OFF(jitter_after_cap), 0, 0, 1, 0},       \
+    {p "backoff_immediate", LSI_T_U32, OFF(immediate), 0, 0, U32MAX, 0}
+
+#define RETRY_LIMIT_KEYS(p, OFF)                                                         \
+    {p "max_retries", LSI_T_U32, OFF(max_retries), 0, 0, U32MAX, 0},                     \
+    {p "max_retry_duration", LSI_T_DURATION, OFF(max_duration), 0, 0, D366, 0}
+
+/* Every lagsim_sdk_t field of sdk[i], as keys prefixed with p. */
+#define SDK_OFF0(f) CL(sdk[0].f)
+#define SDK_OFF1(f) CL(sdk[1].f)
+#define SDK_BOFF0(f) CL(sdk[0].backoff.f)
+#define SDK_BOFF1(f) CL(sdk[1].backoff.f)
+#define SDK_KEYS(p, OFF, BOFF)                                                           \
+    {p "batch_size", LSI_T_U32, OFF(batch_size), 0, 1, 1e6, 0},                          \
+    {p "flush_at", LSI_T_U32, OFF(flush_at), 0, 0, 1e6, 0},                              \
+    {p "flush_interval", LSI_T_DURATION, OFF(flush_interval), 0, 0, D366, 0},            \
+    {p "request_timeout", LSI_T_DURATION, OFF(request_timeout), 0, 0, D366, LSI_K_MIN_EXCL}, \
+    {p "max_in_flight", LSI_T_U32, OFF(max_in_flight), 0, 0, 1e6, 0},                    \
+    {p "queue_cap", LSI_T_U32, OFF(queue_cap), 0, 0, U32MAX, 0},                         \
+    {p "retry_4xx", LSI_T_BOOL, OFF(retry_4xx), 0, 0, 1, 0},                             \
+    BACKOFF_KEYS(p, BOFF),                                                               \
+    {p "backoff_at_next_flush", LSI_T_U32, BOFF(at_next_flush), 0, 0, U32MAX, LSI_K_ALWAYS}, \
+    RETRY_LIMIT_KEYS(p, BOFF)
+
+#define SEG_BOFF(f) SC(segment.backoff.f)
+
+static const lsi_key_t scenario_keys[] = {
+    {"name", LSI_T_STRING, SC(name), sizeof ((lagsim_scenario_t *)0)->name, 0, 0, 0},
+    {"horizon", LSI_T_DURATION, SC(horizon), 0, 0, D366, LSI_K_MIN_EXCL},
+    {"drain_limit", LSI_T_DURATION, SC(drain_limit), 0, 0, D30, 0},
+    {"seed", LSI_T_U64, SC(seed), 0, 0, U64MAX, 0},
+    {"mode", LSI_T_MODE_MASK, SC(mode_mask), 0, 0, 0, 0},
+};
+
+static const lsi_key_t traffic_keys[] = {
+    {"base_rate", LSI_T_RATE, SC(base_rate), 0, 0, 1e9, 0},
+    {"users", LSI_T_U64, SC(users), 0, 1, 1e12, 0},
+    {"new_user_share", LSI_T_FRACTION, SC(new_user_share), 0, 0, 1, 0},
+};
+
+static const lsi_key_t burst_keys[] = {
+    {"start", LSI_T_DURATION, BU(start), 0, 0, D366, LSI_K_REQUIRED},
+    {"duration", LSI_T_DURATION, BU(duration), 0, 0, D366, LSI_K_REQUIRED | LSI_K_MIN_EXCL},
+    {"rate", LSI_T_RATE, BU(rate), 0, 0, 1e9, LSI_K_UNSET_NEG},
+    {"multiplier", LSI_T_NUMBER, BU(multiplier), 0, 0, INFINITY, LSI_K_UNSET_NEG},
+};
+
+static const lsi_key_t event_keys[] = {
+    {"share", LSI_T_FRACTION, EV(share), 0, 0, 1, LSI_K_REQUIRED},
+    {"priority", LSI_T_PRIORITY, EV(priority), 0, 0, 0, 0},
+    {"payload_bytes", LSI_T_DIST_SIZE, EV(payload_bytes), 0, 0, 0, 0},
+    {"route", LSI_T_ROUTE, EV(route), 0, 0, 0, 0},
+};
+
+static const lsi_key_t client_keys[] = {
+    {"share", LSI_T_FRACTION, CL(share), 0, 0, 1, LSI_K_REQUIRED},
+    {"platform", LSI_T_PLATFORM, CL(platform), 0, 0, 0, LSI_K_REQUIRED},
+    {"cloud_sdk", LSI_T_PRESET, CL(sdk[0]), 0, 0, 0, LSI_K_CLOUD},
+    {"device_sdk", LSI_T_PRESET, CL(sdk[1]), 0, 0, 0, LSI_K_DEVICE},
+    SDK_KEYS("cloud_", SDK_OFF0, SDK_BOFF0),
+    SDK_KEYS("device_", SDK_OFF1, SDK_BOFF1),
+};
+
+static const lsi_key_t network_keys[] = {
+    {"client_rtt", LSI_T_DIST_TIME, SC(network.client_rtt), 0, 0, 0, 0},
+    {"server_rtt", LSI_T_DIST_TIME, SC(network.server_rtt), 0, 0, 0, 0},
+};
+
+static const lsi_key_t segment_keys[] = {
+    {"processing", LSI_T_DIST_TIME, SC(segment.processing), 0, 0, 0, 0},
+    {"max_event_bytes", LSI_T_SIZE, SC(segment.max_event_bytes), 0, 1, U64MAX, 0},
+    {"batch_size", LSI_T_U32, SC(segment.batch_size), 0, 1, 2000, 0},
+    {"batch_bytes", LSI_T_SIZE, SC(segment.batch_bytes), 0, 1, U64MAX, 0},
+    {"batch_wait", LSI_T_DURATION, SC(segment.batch_wait), 0, 0, D366, 0},
+    {"max_in_flight", LSI_T_U32, SC(segment.max_in_flight), 0, 1, 1e6, 0},
+    {"request_timeout", LSI_T_DURATION, SC(segment.request_timeout), 0, 0, D366, LSI_K_MIN_EXCL},
+    {"retry_window", LSI_T_DURATION, SC(segment.retry_window), 0, 0, D366, 0},
+    BACKOFF_KEYS("", SEG_BOFF),
+    RETRY_LIMIT_KEYS("", SEG_BOFF),
+};
+
+static const lsi_key_t mixpanel_keys[] = {
+    {"ingest_limit", LSI_T_RATE, SC(mixpanel.ingest_limit), 0, 0, 1e12, 0},
+    {"ingest_limit_bytes", LSI_T_BYTE_RATE, SC(mixpanel.ingest_limit_bytes), 0, 0, 1e15, 0},
+    {"limit_window", LSI_T_DURATION, SC(mixpanel.limit_window), 0, 0, D366, LSI_K_MIN_EXCL},
+    {"limiter", LSI_T_LIMITER, SC(mixpanel.limiter), 0, 0, 0, 0},
+    {"max_batch_events", LSI_T_U32, SC(mixpanel.max_batch_events), 0, 1, 100000, 0},
+    {"max_request_bytes", LSI_T_SIZE, SC(mixpanel.max_request_bytes), 0, 1, U64MAX, 0},
+    {"max_event_bytes", LSI_T_SIZE, SC(mixpanel.max_event_bytes), 0, 1, U64MAX, 0},
+    {"response_time", LSI_T_DIST_TIME, SC(mixpanel.response_time), 0, 0, 0, 0},
+    {"failure_rate", LSI_T_FRACTION, SC(mixpanel.failure_rate), 0, 0, 1, 0},
+    {"outage", LSI_T_OUTAGE, 0, 0, 0, 0, LSI_K_REPEAT}, /* base is the scenario */
+    {"idres_known", LSI_T_DIST_TIME, SC(mixpanel.idres_known), 0, 0, 0, 0},
+    {"idres_new", LSI_T_DIST_TIME, SC(mixpanel.idres_new), 0, 0, 0, 0},
+    {"index_interval", LSI_T_DURATION, SC(mixpanel.index_interval), 0, 0, D366, 0},
+    {"index_delay", LSI_T_DIST_TIME, SC(mixpanel.index_delay), 0, 0, 0, 0},
+};
+
+#define KEYS(a) a, sizeof a / sizeof a[0]
+
+const lsi_section_def_t lsi_sections[LSI_SEC_COUNT] = {
+    [LSI_SEC_SCENARIO] = {"scenario", 0, 1, KEYS(scenario_keys)},
+    [LSI_SEC_TRAFFIC] = {"traffic", 0, 1, KEYS(traffic_keys)},
+    [LSI_SEC_BURST] = {"burst", 1, LAGSIM_MAX_BURSTS, KEYS(burst_keys)},
+    [LSI_SEC_EVENT] = {"event", 1, LAGSIM_MAX_EVENT_TYPES, KEYS(event_keys)},
+    [LSI_SEC_CLIENT] = {"client", 1, LAGSIM_MAX_CLIENTS, KEYS(client_keys)},
+    [LSI_SEC_NETWORK] = {"network", 0, 1, KEYS(network_keys)},
+    [LSI_SEC_SEGMENT] = {"segment", 0, 1, KEYS(segment_keys)},
+    [LSI_SEC_MIXPANEL] = {"mixpanel", 0, 1, KEYS(mixpanel_keys)},
+};
+
+/* ---- Sections and keys ----------------------------------------------------- */
+
+static int name_char_ok(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-' || c == '.';
+}
+
+int lsi_section_classify(const char *name, enum lsi_section_kind *kind,
+                         const char **instance, lagsim_error_t *err)
+{
+    for (int i = 0; i < LSI_SEC_COUNT; i++) {
+        const lsi_section_def_t *def = &lsi_sections[i];
+        const size_t n = strlen(def->name);
+        if (strncmp(name, def->name, n) != 0)
+            continue;
+        if (!def->repeat && name[n] == '\0') {
+            *kind = (enum lsi_section_kind)i;
+            *instance = NULL;
+            return LAGSIM_OK;
+        }
+        if (!def->repeat)
+            continue;
+        if (name[n] == '\0') {
+            lsi_err(err, "section [%s] needs a name: [%s.NAME]", name, def->name);
+            return LAGSIM_EINVAL;
+        }
+        if (name[n] != '.')
+            continue;
+        const char *inst = name + n + 1;
+        int ok = inst[0] != '\0';
+        for (const char *c = inst; *c; c++)
+            ok = ok && name_char_ok(*c);
+        if (!ok) {
+            lsi_err(err, "bad section name [%s] (NAME in [%s.NAME] may use letters, digits, "
+                    "'_', '-' and '.')", name, def->name);
+            return LAGSIM_EINVAL;
+        }
+        if (strlen(inst) >= LAGSIM_NAME_MAX) {
+            lsi_err(err, "section name [%s] is too long (NAME at most %d characters)", name,
+                    LAGSIM_NAME_MAX - 1);
+            return LAGSIM_EINVAL;
+        }
+        *kind = (enum lsi_section_kind)i;
+        *instance = inst;
+        return LAGSIM_OK;
+    }
+    lsi_err(err, "unknown section [%s] (known: scenario, traffic, burst.NAME, event.NAME, "
+            "client.NAME, network, segment, mixpanel)", name);
+    return LAGSIM_EINVAL;
+}
+
+/* Appends s to buf (size n) at *len, truncating quietly. */
+static void append(char *buf, size_t n, size_t *len, const char *s)
+{
+    const int w = snprintf(buf + *len, n - *len, "%s", s);
+    if (w > 0)
+        *len += (size_t)w < n - *len ? (size_t)w : n - *len - 1;
+}
+
+const lsi_key_t *lsi_key_find(enum lsi_section_kind kind, const char *name,
+                              lagsim_error_t *err)
+{
+    const lsi_section_def_t *def = &lsi_sections[kind];
+    for (size_t i = 0; i < def->n_keys; i++)
+        if (strcmp(def->keys[i].name, name) == 0)
+            return &def->keys[i];
+    char known[LAGSIM_ERROR_MAX];
+    size_t len = 0;
+    known[0] = '\0';
+    int sdk_fields = 0;
+    for (size_t i = 0; i < def->n_keys; i++) {
+        const char *k = def->keys[i].name;
+        if (kind == LSI_SEC_CLIENT && def->keys[i].type != LSI_T_PRESET &&
+            def->keys[i].type != LSI_T_FRACTION && def->keys[i].type != LSI_T_PLATFORM) {
+            /* List the SDK fields once, after "cloud_ or device_". */
+            if (strncmp(k, "cloud_", 6) != 0)
+                continue;
+            append(known, sizeof known, &len,
+                   sdk_fields++ ? ", " : "; cloud_ or device_ followed by: ");
+            append(known, sizeof known, &len, k + 6);
+            continue;
+        }
+        if (i > 0)
+            append(known, sizeof known, &len, ", ");
+        append(known, sizeof known, &len, k);
+    }
+    lsi_err(err, "unknown key (known: %s)", known);
+    return NULL;
+}
+
+/* ---- Names of enumerations ------------------------------------------------ */
+
+/* Sets *out to the index of s in names[0..n); else a message listing them. */
+static int match_name(const char *s, const char *const *names, int n, const char *what,
+                      int *out, lagsim_error_t *err)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = i;
+            return LAGSIM_OK;
+        }
+    char list[LAGSIM_ERROR_MAX];
+    size_t len = 0;
+    list[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            append(list, sizeof list, &len, ", ");
+        append(list, sizeof list, &len, names[i]);
+    }
+    lsi_err(err, "bad %s '%s' (expected %s)", what, s, list);
+    return LAGSIM_EINVAL;
+}
+
+static const char *const limiter_names[] = {"rolling", "token_bucket"};
+
+static int parse_mode_mask(const char *s, unsigned *out, lagsim_error_t *err)
+{
+    unsigned mask = 0;
+    char tok[LAGSIM_NAME_MAX];
+    const char *p = s;
+    for (;;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        while (n > 0 && (*p == ' ' || *p == '\t')) {
+            p++;
+            n--;
+        }
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        unsigned bits = 0;
+        if (n < sizeof tok) {
+            memcpy(tok, p, n);
+            tok[n] = '\0';
+            for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+                if (strcmp(tok, lagsim_mode_name((enum lagsim_mode)m)) == 0)
+                    bits = 1u << m;
+            if (strcmp(tok, "both") == 0)
+                bits = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
+            if (strcmp(tok, "all") == 0)
+                bits = LAGSIM_MODE_MASK_ALL;
+        }
+        if (!bits) {
+            lsi_err(err, "bad mode '%s' (expected cloud, device, hybrid, both, all, or a "
+                    "list such as cloud,hybrid)", s);
+            return LAGSIM_EINVAL;
+        }
+        mask |= bits;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    *out = mask;
+    return LAGSIM_OK;
+}
+
+static void fmt_mode_mask(unsigned mask, char *buf, size_t n)
+{
+    if (mask == LAGSIM_MODE_MASK_ALL) {
+        snprintf(buf, n, "all");
+        return;
+    }
+    if (mask == ((1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE))) {
+        snprintf(buf, n, "both");
+        return;
+    }
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        if (mask & (1u << m)) {
+            if (len)
+                append(buf, n, &len, ",");
+            append(buf, n, &len, lagsim_mode_name((enum lagsim_mode)m));
+        }
+}
+
+/* ---- Jitter and outages ---------------------------------------------------- */
+
+#define JITTER_FORM "expected none, full, mult(A, B), add(A, B) or pct(X)"
+
+static int parse_jitter(const char *s, lsi_value_t *v, lagsim_error_t *err)
+{
+    if (strcmp(s, "none") == 0 || strcmp(s, "full") == 0) {
+        v->as.jitter.kind = s[0] == 'n' ? LAGSIM_JITTER_NONE : LAGSIM_JITTER_FULL;
+        v->as.jitter.a = v->as.jitter.b = 0;
+        return LAGSIM_OK;
+    }
+    char buf[LSI_FMT_MAX * 2];
+    const size_t len = strlen(s);
+    if (len >= sizeof buf || len < 2 || s[len - 1] != ')' || !strchr(s, '(')) {
+        lsi_err(err, "bad jitter '%s' (" JITTER_FORM ")", s);
+        return LAGSIM_EINVAL;
+    }
+    memcpy(buf, s, len - 1); /* without the ')' */
+    buf[len - 1] = '\0';
+    char *open = strchr(buf, '(');
+    *open = '\0';
+    char *name = buf, *args = open + 1;
+    size_t nl = strlen(name);
+    while (nl > 0 && (name[nl - 1] == ' ' || name[nl - 1] == '\t'))
+        name[--nl] = '\0';
+    char *comma = strchr(args, ',');
+    if (comma)
+        *comma = '\0';
+    const char *a = args, *b = comma ? comma + 1 : NULL;
+    while (*a == ' ')
+        a++;
+    while (b && *b == ' ')
+        b++;
+    /* Trailing spaces of a and b are accepted by the unit parsers. */
+    lagsim_error_t inner;
+    double x = 0, y = 0;
+    if (strcmp(name, "pct") == 0) {
+        if (b || lsi_parse_fraction(a, &x, &inner) != LAGSIM_OK || x < 0 || x > 1) {
+            lsi_err(err, "pct needs one fraction from 0 to 1, like pct(0.1) or pct(10%%) "
+                    "(got '%s')", s);
+            return LAGSIM_EINVAL;
+        }
+        v->as.jitter.kind = LAGSIM_JITTER_PCT;
+    } else if (strcmp(name, "mult") == 0) {
+        if (!b || strchr(b, ',') || lsi_parse_number(a, &x, &inner) != LAGSIM_OK ||
+            lsi_parse_number(b, &y, &inner) != LAGSIM_OK || x < 0 || x > y) {
+            lsi_err(err, "mult needs two factors 0 <= A <= B, like mult(1, 2) (got '%s')", s);
+            return LAGSIM_EINVAL;
+        }
+        v->as.jitter.kind = LAGSIM_JITTER_MULT;
+    } else if (strcmp(name, "add") == 0) {
+        if (!b || strchr(b, ',') || lsi_parse_seconds(a, &x, &inner) != LAGSIM_OK ||
+            lsi_parse_seconds(b, &y, &inner) != LAGSIM_OK || x > y) {
+            lsi_err(err, "add needs two durations A <= B, like add(1s, 5s) (got '%s')", s);
+            return LAGSIM_EINVAL;
+        }
+        v->as.jitter.kind = LAGSIM_JITTER_ADD;
+    } else {
+        lsi_err(err, "bad jitter '%s' (" JITTER_FORM ")", s);
+        return LAGSIM_EINVAL;
+    }
+    v->as.jitter.a = x;
+    v->as.jitter.b = y;
+    return LAGSIM_OK;
+}
+
+static void fmt_jitter(const lagsim_backoff_t *b, char *buf, size_t n)
+{
+    char x[LSI_NUM_MAX], y[LSI_NUM_MAX];
+    switch (b->jitter) {
+    case LAGSIM_JITTER_NONE:
+    case LAGSIM_JITTER_FULL:
+        snprintf(buf, n, "%s", lagsim_jitter_name(b->jitter));
+        return;
+    case LAGSIM_JITTER_MULT:
+        lsi_fmt_double(b->jitter_a, x, sizeof x);
+        lsi_fmt_double(b->jitter_b, y, sizeof y);
+        snprintf(buf, n, "mult(%s, %s)", x, y);
+        return;
+    case LAGSIM_JITTER_ADD:
+        lsi_fmt_seconds(b->jitter_a, x, sizeof x);
+        lsi_fmt_seconds(b->jitter_b, y, sizeof y);
+        snprintf(buf, n, "add(%s, %s)", x, y);
+        return;
+    case LAGSIM_JITTER_PCT:
+        lsi_fmt_double(b->jitter_a, x, sizeof x);
+        snprintf(buf, n, "pct(%s)", x);
+        return;
+    }
+    snprintf(buf, n, "?");
+}
+
+#define OUTAGE_FORM "expected START+DURATION CODE, e.g. 50m+5m 503 or 50m+5m timeout"
+
+/* One "START+DURATION CODE" (trimmed, NUL-terminated in a scratch buffer). */
+static int parse_one_outage(char *item, lagsim_outage_t *o, lagsim_error_t *err)
+{
+    char *plus = strchr(item, '+');
+    char *space = plus ? strpbrk(plus + 1, " \t") : NULL;
+    if (!plus || !space) {
+        lsi_err(err, "bad outage '%s' (" OUTAGE_FORM ")", item);
+        return LAGSIM_EINVAL;
+    }
+    *plus = '\0';
+    *space = '\0';
+    const char *start = item, *dur = plus + 1, *code = space + 1;
+    while (*code == ' ' || *code == '\t')
+        code++;
+    lagsim_error_t inner;
+    if (lagsim_parse_duration(start, &o->start, &inner) != LAGSIM_OK ||
+        lagsim_parse_duration(dur, &o->duration, &inner) != LAGSIM_OK) {
+        lsi_err(err, "outage: %s", inner.message);
+        return LAGSIM_EINVAL;
+    }
+    if (o->duration <= 0) {
+        lsi_err(err, "outage duration must be > 0 (got '%s')", dur);
+        return LAGSIM_EINVAL;
+    }
+    if (strcmp(code, "timeout") == 0) {
+        o->status = LAGSIM_RESP_TIMEOUT;
+        o->code = 0;
+        return LAGSIM_OK;
+    }
+    uint64_t c;
+    if (lsi_parse_uint(code, &c, NULL) != LAGSIM_OK || c < 500 || c > 599) {
+        lsi_err(err, "outage code must be 500-599 or timeout (got '%s')", code);
+        return LAGSIM_EINVAL;
+    }
+    o->status = LAGSIM_RESP_5XX;
+    o->code = (int)c;
+    return LAGSIM_OK;
+}
+
+static int parse_outages(const char *s, lsi_value_t *v, lagsim_error_t *err)
+{
+    v->n_outages = 0;
+    if (strcmp(s, "none") == 0)
+        return LAGSIM_OK;
+    const char *p = s;
+    for (;;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        while (n > 0 && (*p == ' ' || *p == '\t')) {
+            p++;
+            n--;
+        }
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        char item[LSI_FMT_MAX];
+        if (n >= sizeof item) {
+            lsi_err(err, "bad outage '%s' (" OUTAGE_FORM ")", s);
+            return LAGSIM_EINVAL;
+        }
+        memcpy(item, p, n);
+        item[n] = '\0';
+        if (v->n_outages == LAGSIM_MAX_OUTAGES) {
+            lsi_err(err, "too many outages (at most %d)", LAGSIM_MAX_OUTAGES);
+            return LAGSIM_EINVAL;
+        }
+        if (parse_one_outage(item, &v->outages[v->n_outages], err) != LAGSIM_OK)
+            return LAGSIM_EINVAL;
+        v->n_outages++;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return LAGSIM_OK;
+}
+
+/* ---- SDK presets ------------------------------------------------------------ */
+
+static int parse_preset(const lsi_key_t *k, const char *s, lsi_value_t *v,
+                        lagsim_error_t *err)
+{
+    const lagsim_sdk_t *p = lagsim_sdk_preset(s);
+    const enum lagsim_endpoint want =
+        (k->flags & LSI_K_CLOUD) ? LAGSIM_ENDPOINT_SEGMENT : LAGSIM_ENDPOINT_MIXPANEL;
+    if (p && p->endpoint == want) {
+        v->as.preset = p;
+        return LAGSIM_OK;
+    }
+    char list[LAGSIM_ERROR_MAX];
+    size_t len = 0;
+    list[0] = '\0';
+    const char *name;
+    for (unsigned i = 0; (name = lagsim_sdk_preset_name(i)) != NULL; i++) {
+        if (p && lagsim_sdk_preset(name)->endpoint != want)
+            continue;
+        if (len)
+            append(list, sizeof list, &len, ", ");
+        append(list, sizeof list, &len, name);
+    }
+    if (!p)
+        lsi_err(err, "unknown sdk preset '%s' (known: %s)", s, list);
+    else
+        lsi_err(err, "sdk preset '%s' sends to %s; %s needs one that sends to %s (%s)", s,
+                want == LAGSIM_ENDPOINT_SEGMENT ? "Mixpanel" : "Segment", k->name,
+                want == LAGSIM_ENDPOINT_SEGMENT ? "Segment" : "Mixpanel", list);
+    return LAGSIM_EINVAL;
+}
+
+/* ---- Parse, check, store, write ---------------------------------------------- */
+
+/* The value as a double for range checks, or NAN for unranged types. */
+static double ranged_value(const lsi_key_t *k, const lsi_value_t *v)
+{
+    switch (k->type) {
+    case LSI_T_DURATION: return (double)v->as.t;
+    case LSI_T_U32:
+    case LSI_T_U64:
+    case LSI_T_SIZE: return (double)v->as.u;
+    case LSI_T_NUMBER:
+    case LSI_T_FRACTION:
+    case LSI_T_RATE:
+    case LSI_T_BYTE_RATE: return v->as.d;
+    default: return NAN;
+    }
+}
+
+static void fmt_bound(const lsi_key_t *k, double b, char *buf, size_t n)
+{
+    switch (k->type) {
+    case LSI_T_DURATION: lsi_fmt_duration((lagsim_time_t)b, buf, n); break;
+    case LSI_T_SIZE: lsi_fmt_size((uint64_t)b, buf, n); break;
+    case LSI_T_RATE: lsi_fmt_rate(b, 0, buf, n); break;
+    case LSI_T_BYTE_RATE: lsi_fmt_rate(b, 1, buf, n); break;
+    default: lsi_fmt_double(b, buf, n); break;
+    }
+}
+
+static int check_range(const lsi_key_t *k, const char *text, const lsi_value_t *v,
+                       lagsim_error_t *err)
+{
+    const double x = ranged_value(k, v);
+    if (isnan(x))
+        return LAGSIM_OK;
+    const int excl = (k->flags & LSI_K_MIN_EXCL) != 0;
+    if ((excl ? x > k->min : x >= k->min) && x <= k->max)
+        return LAGSIM_OK;
+    char lo[LSI_FMT_MAX], hi[LSI_FMT_MAX];
+    fmt_bound(k, k->min, lo, sizeof lo);
+    if (isinf(k->max)) {
+        lsi_err(err, "value %s must be %s %s", text, excl ? "greater than" : "at least", lo);
+    } else {
+        fmt_bound(k, k->max, hi, sizeof hi);
+        lsi_err(err, "value %s out of range %c%s, %s]", text, excl ? '(' : '[', lo, hi);
+    }
+    return LAGSIM_EINVAL;
+}
+
+int lsi_key_parse(const lsi_key_t *k, const char *text, lsi_value_t *v, lagsim_error_t *err)
+{
+    int rc = LAGSIM_OK, e = 0;
+    const char *names[8];
+    v->str = NULL;
+    v->n_outages = 0;
+    switch (k->type) {
+    case LSI_T_STRING:
+        if (strlen(text) >= k->size) {
+            lsi_err(err, "'%.40s...' is too long (at most %zu characters)", text, k->size - 1);
+            return LAGSIM_EINVAL;
+        }
+        v->str = text;
+        return LAGSIM_OK;
+    case LSI_T_DURATION: rc = lagsim_parse_duration(text, &v->as.t, err); break;
+    case LSI_T_U32:
+    case LSI_T_U64:
+        if ((k->flags & LSI_K_ALWAYS) && strcmp(text, "always") == 0) {
+            v->as.u = UINT32_MAX;
+            return LAGSIM_OK;
+        }
+        rc = lsi_parse_uint(text, &v->as.u, err);
+        break;
+    case LSI_T_NUMBER: rc = lsi_parse_number(text, &v->as.d, err); break;
+    case LSI_T_FRACTION: rc = lsi_parse_fraction(text, &v->as.d, err); break;
+    case LSI_T_RATE: rc = lsi_parse_rate(text, 0, &v->as.d, err); break;
+    case LSI_T_BYTE_RATE: rc = lsi_parse_rate(text, 1, &v->as.d, err); break;
+    case LSI_T_SIZE: rc = lagsim_parse_size(text, &v->as.u, err); break;
+    case LSI_T_DIST_TIME: return lsi_parse_dist(text, 't', &v->as.dist, err);
+    case LSI_T_DIST_SIZE: return lsi_parse_dist(text, 'b', &v->as.dist, err);
+    case LSI_T_BOOL:
+        rc = lsi_parse_bool(text, &e, err);
+        v->as.e = e;
+        return rc;
+    case LSI_T_MODE_MASK: return parse_mode_mask(text, &v->as.mask, err);
+    case LSI_T_ROUTE:
+        names[0] = lagsim_mode_name(LAGSIM_MODE_CLOUD);
+        names[1] = lagsim_mode_name(LAGSIM_MODE_DEVICE);
+        rc = match_name(text, names, 2, "route", &v->as.e, err);
+        return rc;
+    case LSI_T_PRIORITY:
+        for (int i = 0; i <= LAGSIM_PRIO_HIGH; i++)
+            names[i] = lagsim_priority_name((enum lagsim_priority)i);
+        return match_name(text, names, LAGSIM_PRIO_HIGH + 1, "priority", &v->as.e, err);
+    case LSI_T_PLATFORM:
+        for (int i = 0; i < LAGSIM_PLATFORM_COUNT; i++)
+            names[i] = lagsim_platform_name((enum lagsim_platform)i);
+        return match_name(text, names, LAGSIM_PLATFORM_COUNT, "platform", &v->as.e, err);
+    case LSI_T_LIMITER:
+        return match_name(text, limiter_names, 2, "limiter", &v->as.e, err);
+    case LSI_T_JITTER: return parse_jitter(text, v, err);
+    case LSI_T_OUTAGE: return parse_outages(text, v, err);
+    case LSI_T_PRESET: return parse_preset(k, text, v, err);
+    }
+    if (rc != LAGSIM_OK)
+        return rc;
+    return check_range(k, text, v, err);
+}
+
+void lsi_key_clear(const lsi_key_t *k, void *base)
+{
+    if (k->type == LSI_T_OUTAGE)
+        ((lagsim_scenario_t *)base)->mixpanel.n_outages = 0;
+}
+
+int lsi_key_store(const lsi_key_t *k, void *base, const lsi_value_t *v, lagsim_error_t *err)
+{
+    void *field = (char *)base + k->offset;
+    switch (k->type) {
+    case LSI_T_STRING: snprintf((char *)field, k->size, "%s", v->str); break;
+    case LSI_T_DURATION: *(lagsim_time_t *)field = v->as.t; break;
+    case LSI_T_U32: *(uint32_t *)field = (uint32_t)v->as.u; break;
+    case LSI_T_U64:
+    case LSI_T_SIZE: *(uint64_t *)field = v->as.u; break;
+    case LSI_T_NUMBER:
+    case LSI_T_FRACTION:
+    case LSI_T_RATE:
+    case LSI_T_BYTE_RATE: *(double *)field = v->as.d; break;
+    case LSI_T_DIST_TIME:
+    case LSI_T_DIST_SIZE: *(lagsim_dist_t *)field = v->as.dist; break;
+    case LSI_T_BOOL: *(uint32_t *)field = (uint32_t)v->as.e; break;
+    case LSI_T_MODE_MASK: *(unsigned *)field = v->as.mask; break;
+    case LSI_T_ROUTE: *(enum lagsim_mode *)field = (enum lagsim_mode)v->as.e; break;
+    case LSI_T_PRIORITY: *(enum lagsim_priority *)field = (enum lagsim_priority)v->as.e; break;
+    case LSI_T_LIMITER: *(enum lagsim_limiter *)field = (enum lagsim_limiter)v->as.e; break;
+    case LSI_T_PLATFORM: {
+        lagsim_client_t *c = base;
+        c->platform = (enum lagsim_platform)v->as.e;
+        const lagsim_sdk_t *cloud = lagsim_sdk_preset(lagsim_platform_cloud_sdk(c->platform));
+        const lagsim_sdk_t *device = lagsim_sdk_preset(lagsim_platform_device_sdk(c->platform));
+        if (cloud)
+            c->sdk[LAGSIM_MODE_CLOUD] = *cloud;
+        if (device)
+            c->sdk[LAGSIM_MODE_DEVICE] = *device;
+        break;
+    }
+    case LSI_T_JITTER: {
+        lagsim_backoff_t *b = (lagsim_backoff_t *)((char *)field - offsetof(lagsim_backoff_t, jitter));
+        b->jitter = v->as.jitter.kind;
+        b->jitter_a = v->as.jitter.a;
+        b->jitter_b = v->as.jitter.b;
+        break;
+    }
+    case LSI_T_OUTAGE: {
+        lagsim_scenario_t *sc = base;
+        if (sc->mixpanel.n_outages + v->n_outages > LAGSIM_MAX_OUTAGES) {
+            lsi_err(err, "too many outages (at most %d)", LAGSIM_MAX_OUTAGES);
+            return LAGSIM_EINVAL;
+        }
+        for (unsigned i = 0; i < v->n_outages; i++)
+            sc->mixpanel.outages[sc->mixpanel.n_outages++] = v->outages[i];
+        break;
+    }
+    case LSI_T_PRESET: *(lagsim_sdk_t *)field = *v->as.preset; break;
+    }
+    return LAGSIM_OK;
+}
+
+int lsi_key_write(FILE *f, const lsi_key_t *k, const void *base)
+{
+    const void *field = (const char *)base + k->offset;
+    char buf[LSI_FMT_MAX * 2];
+    switch (k->type) {
+    case LSI_T_STRING: snprintf(buf, sizeof buf, "%s", (const char *)field); break;
+    case LSI_T_DURATION: lsi_fmt_duration(*(const lagsim_time_t *)field, buf, sizeof buf); break;
+    case LSI_T_U32: {
+        const uint32_t u = *(const uint32_t *)field;
+        if ((k->flags & LSI_K_ALWAYS) && u == UINT32_MAX)
+            snprintf(buf, sizeof buf, "always");
+        else
+            snprintf(buf, sizeof buf, "%lu", (unsigned long)u);
+        break;
+    }
+    case LSI_T_U64:
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)*(const uint64_t *)field);
+        break;
+    case LSI_T_SIZE: lsi_fmt_size(*(const uint64_t *)field, buf, sizeof buf); break;
+    case LSI_T_NUMBER:
+    case LSI_T_FRACTION: {
+        const double d = *(const double *)field;
+        if ((k->flags & LSI_K_UNSET_NEG) && d < 0)
+            return 0;
+        lsi_fmt_double(d, buf, sizeof buf);
+        break;
+    }
+    case LSI_T_RATE:
+    case LSI_T_BYTE_RATE: {
+        const double d = *(const double *)field;
+        if ((k->flags & LSI_K_UNSET_NEG) && d < 0)
+            return 0;
+        lsi_fmt_rate(d, k->type == LSI_T_BYTE_RATE, buf, sizeof buf);
+        break;
+    }
+    case LSI_T_DIST_TIME:
+    case LSI_T_DIST_SIZE:
+        lsi_fmt_dist((const lagsim_dist_t *)field, k->type == LSI_T_DIST_TIME ? 't' : 'b', buf,
+                     sizeof buf);
+        break;
+    case LSI_T_BOOL: snprintf(buf, sizeof buf, "%s", *(const uint32_t *)field ? "true" : "false"); break;
+    case LSI_T_MODE_MASK: fmt_mode_mask(*(const unsigned *)field, buf, sizeof buf); break;
+    case LSI_T_ROUTE: snprintf(buf, sizeof buf, "%s", lagsim_mode_name(*(const enum lagsim_mode *)field)); break;
+    case LSI_T_PRIORITY:
+        snprintf(buf, sizeof buf, "%s", lagsim_priority_name(*(const enum lagsim_priority *)field));
+        break;
+    case LSI_T_PLATFORM:
+        snprintf(buf, sizeof buf, "%s", lagsim_platform_name(*(const enum lagsim_platform *)field));
+        break;
+    case LSI_T_LIMITER: {
+        const unsigned l = (unsigned)*(const enum lagsim_limiter *)field;
+        snprintf(buf, sizeof buf, "%s", l < 2 ? limiter_names[l] : "?");
+        break;
+    }
+    case LSI_T_JITTER:
+        fmt_jitter((const lagsim_backoff_t *)((const char *)field - offsetof(lagsim_backoff_t, jitter)),
+                   buf, sizeof buf);
+        break;
+    case LSI_T_OUTAGE: {
+        const lagsim_scenario_t *sc = base;
+        if (sc->mixpanel.n_outages == 0)
+            return fprintf(f, "%s = none\n", k->name) < 0 ? -1 : 0;
+        for (unsigned i = 0; i < sc->mixpanel.n_outages; i++) {
+            const lagsim_outage_t *o = &sc->mixpanel.outages[i];
+            char s[LSI_FMT_MAX], d[LSI_FMT_MAX], c[16];
+            lsi_fmt_duration(o->start, s, sizeof s);
+            lsi_fmt_duration(o->duration, d, sizeof d);
+            if (o->status == LAGSIM_RESP_TIMEOUT)
+                snprintf(c, sizeof c, "timeout");
+            else
+                snprintf(c, sizeof c, "%d", o->code);
+            if (fprintf(f, "%s = %s+%s %s\n", k->name, s, d, c) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    case LSI_T_PRESET: snprintf(buf, sizeof buf, "%s", ((const lagsim_sdk_t *)field)->preset); break;
+    }
+    return fprintf(f, "%s = %s\n", k->name, buf) < 0 ? -1 : 0;
+}

@@ -1,0 +1,855 @@
+/*
+ * loader.c - scenario files (through inih) and --set overrides to a
+ * validated lagsim_scenario_t, with every mistake reported as
+ * "FILE:LINE: key 'k' in [section]: what is wrong".
+ *
+ * Design: loading is two passes over one list of items.
+ *
+ *  1. Collect. inih reads the file through our own line reader, which
+ *     counts lines (inih's handler gets no line number), keeps the text
+ *     of the current line, and records each [section] header with its
+ *     line. The handler appends one item per key = value. A line inih
+ *     cannot parse ends the list with a syntax item. The --set overrides
+ *     follow as items of their own; an override marks the items it
+ *     replaces as dead, and may create a section.
+ *  2. Check, then apply. The items are checked in list order (sections
+ *     known, keys known, not duplicated, values parse and are in range),
+ *     so the first mistake in the file is the one reported. Then each
+ *     section is applied to the scenario in the order of the key table
+ *     (keys.c), which makes the result independent of the order of keys
+ *     within a section. Last, lagsim_scenario_validate() checks the
+ *     relations between fields.
+ *
+ * Ownership: a session owns every string in its lists and is freed by
+ * session_free(). The scenario is a plain value filled in place.
+ * inih's settings are process globals; loads take a mutex while inih
+ * runs and restore the settings afterwards.
+ */
+#include <errno.h>
+#include <ini.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config_internal.h"
+
+enum item_type {
+    ITEM_HEADER, /* a [section] header (or a section made by a --set) */
+    ITEM_ENTRY,  /* key = value */
+    ITEM_SYNTAX  /* a line (or --set) that could not be parsed; value holds why */
+};
+
+typedef struct cfg_section {
+    char *name;     /* full name, "client.web" */
+    int line;       /* line of the header; 0 if made by a --set */
+    const char *set;/* the --set that made it, when line is 0 */
+    int dup_line;   /* > 0: a second header of the section first on that line */
+    enum lsi_section_kind kind; /* set by check_items() */
+    const char *instance;       /* "web" in "client.web", or NULL */
+} cfg_section;
+
+typedef struct cfg_item {
+    enum item_type type;
+    int section;     /* index in sections[], -1 before any header */
+    char *key;       /* ITEM_ENTRY */
+    char *value;     /* ITEM_ENTRY: the value; ITEM_SYNTAX: the message */
+    int line;        /* 0 for a --set */
+    const char *set; /* the --set text, when line is 0 */
+    int dup_line;    /* > 0: the same key was first given on that line */
+    int dead;        /* replaced by a later --set */
+    const lsi_key_t *k; /* set by check_items() */
+} cfg_item;
+
+typedef struct session {
+    const char *origin; /* file name in messages, or NULL (lagsim_config_set) */
+    cfg_section *sections;
+    size_t n_sections, cap_sections;
+    cfg_item *items;
+    size_t n_items, cap_items;
+    char **sets; /* owned copies of the --set texts */
+    size_t n_sets;
+    int nomem;
+
+    /* Line reader state. */
+    FILE *file;         /* read from this, or else from text */
+    const char *text;
+    size_t pos;
+    int line;           /* number of the current line */
+    int too_long_line;  /* > 0: that line does not fit the buffer */
+    int read_error;
+    int cur_section;    /* section of the current line, -1 before any */
+    char cur[LSI_LINE_MAX]; /* the current line, for messages */
+} session;
+
+/* ---- Lists ----------------------------------------------------------------- */
+
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap * 2 : 16;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(p, n * elem);
+    if (q)
+        *cap = n;
+    return q;
+}
+
+static char *dup_n(session *s, const char *str, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (!d) {
+        s->nomem = 1;
+        return NULL;
+    }
+    memcpy(d, str, n);
+    d[n] = '\0';
+    return d;
+}
+
+static char *dup_s(session *s, const char *str)
+{
+    return dup_n(s, str, strlen(str));
+}
+
+/* Appends an item; returns it, or NULL when out of memory. */
+static cfg_item *add_item(session *s, enum item_type type, int section, int line,
+                          const char *set)
+{
+    cfg_item *items = grow(s->items, &s->cap_items, s->n_items + 1, sizeof *items);
+    if (!items) {
+        s->nomem = 1;
+        return NULL;
+    }
+    s->items = items;
+    cfg_item *it = &items[s->n_items++];
+    memset(it, 0, sizeof *it);
+    it->type = type;
+    it->section = section;
+    it->line = line;
+    it->set = set;
+    return it;
+}
+
+/* The first section called name, or -1. */
+static int find_section(const session *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_sections; i++)
+        if (s->sections[i].dup_line == 0 && strcmp(s->sections[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The first section whose name is name[0..n), or -1. */
+static int find_section_n(const session *s, const char *name, size_t n)
+{
+    for (size_t i = 0; i < s->n_sections; i++)
+        if (s->sections[i].dup_line == 0 && strlen(s->sections[i].name) == n &&
+            memcmp(s->sections[i].name, name, n) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Appends a section and its header item; returns its index or -1. */
+static int add_section(session *s, const char *name, size_t len, int line, const char *set)
+{
+    cfg_section *secs = grow(s->sections, &s->cap_sections, s->n_sections + 1, sizeof *secs);
+    if (!secs) {
+        s->nomem = 1;
+        return -1;
+    }
+    s->sections = secs;
+    char *copy = dup_n(s, name, len);
+    if (!copy)
+        return -1;
+    const int first = find_section(s, copy);
+    cfg_section *sec = &secs[s->n_sections];
+    memset(sec, 0, sizeof *sec);
+    sec->name = copy;
+    sec->line = line;
+    sec->set = set;
+    sec->dup_line = first >= 0 ? secs[first].line : 0;
+    const int idx = (int)s->n_sections++;
+    if (!add_item(s, ITEM_HEADER, idx, line, set))
+        return -1;
+    return idx;
+}
+
+static void session_free(session *s)
+{
+    for (size_t i = 0; i < s->n_sections; i++)
+        free(s->sections[i].name);
+    for (size_t i = 0; i < s->n_items; i++) {
+        free(s->items[i].key);
+        free(s->items[i].value);
+    }
+    for (size_t i = 0; i < s->n_sets; i++)
+        free(s->sets[i]);
+    free(s->sections);
+    free(s->items);
+    free(s->sets);
+}
+
+/* ---- Messages ---------------------------------------------------------------- */
+
+/* "FILE:LINE" or "--set TEXT": where an item or section came from. */
+static void where(const session *s, int line, const char *set, char *buf, size_t n)
+{
+    if (line > 0)
+        snprintf(buf, n, "%s:%d", s->origin, line);
+    else if (set)
+        snprintf(buf, n, "--set %s", set);
+    else
+        snprintf(buf, n, "%s", s->origin ? s->origin : "--set");
+}
+
+#define WHERE_MAX 256
+
+/* err = "WHERE: key 'k' in [section]: what". */
+static int key_error(const session *s, const cfg_item *it, const char *what,
+                     lagsim_error_t *err)
+{
+    char w[WHERE_MAX];
+    where(s, it->line, it->set, w, sizeof w);
+    lsi_err(err, "%s: key '%s' in [%s]: %s", w, it->key, s->sections[it->section].name, what);
+    return LAGSIM_EINVAL;
+}
+
+/* ---- Collect: inih and the line reader -------------------------------------- */
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+/* Records the header on the line just read, if it is one. */
+static void track_header(session *s, const char *line)
+{
+    while (is_space(*line))
+        line++;
+    if (*line != '[')
+        return;
+    const char *open = line + 1, *close = strchr(open, ']');
+    if (!close)
+        return; /* inih reports it */
+    while (open < close && is_space(*open))
+        open++;
+    size_t len = (size_t)(close - open);
+    while (len > 0 && is_space(open[len - 1]))
+        len--;
+    s->cur_section = add_section(s, open, len, s->line, NULL);
+}
+
+/*
+ * inih's fgets-style reader. Counts a line only when a chunk ends it
+ * ('\n' or the end of input), and refuses a line that does not fit the
+ * buffer (inih would read its rest as a line of its own).
+ */
+static char *read_line(char *str, int num, void *stream)
+{
+    session *s = stream;
+    if (s->too_long_line || s->nomem || num < 2)
+        return NULL;
+    size_t n = 0;
+    int ended;
+    if (s->file) {
+        if (!fgets(str, num, s->file)) {
+            if (ferror(s->file))
+                s->read_error = 1;
+            return NULL;
+        }
+        n = strlen(str);
+        ended = n > 0 && str[n - 1] == '\n';
+        if (!ended) {
+            const int c = fgetc(s->file);
+            ended = c == EOF;
+            if (c != EOF)
+                ungetc(c, s->file);
+        }
+    } else {
+        const char *t = s->text + s->pos;
+        if (*t == '\0')
+            return NULL;
+        while (n < (size_t)num - 1 && t[n] != '\0')
+            if (t[n++] == '\n')
+                break;
+        memcpy(str, t, n);
+        str[n] = '\0';
+        s->pos += n;
+        ended = t[n - 1] == '\n' || t[n] == '\0';
+    }
+    if (!ended) {
+        s->too_long_line = s->line + 1;
+        return NULL;
+    }
+    s->line++;
+    if (s->line == 1 && (unsigned char)str[0] == 0xEF && (unsigned char)str[1] == 0xBB &&
+        (unsigned char)str[2] == 0xBF)
+        memmove(str, str + 3, strlen(str + 3) + 1);
+    size_t len = strlen(str);
+    while (len > 0 && (str[len - 1] == '\n' || str[len - 1] == '\r'))
+        len--;
+    memcpy(s->cur, str, len);
+    s->cur[len] = '\0';
+    track_header(s, str);
+    return str;
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+    session *s = user;
+    (void)section; /* inih truncates long names: ours come from the line */
+    /* The key as written: up to the first '=' or ':', as inih splits it. */
+    const char *k = s->cur;
+    while (is_space(*k))
+        k++;
+    size_t len = strcspn(k, "=:");
+    while (len > 0 && is_space(k[len - 1]))
+        len--;
+    if (strncmp(k, name, strlen(name)) != 0) { /* not expected; trust inih */
+        k = name;
+        len = strlen(name);
+    }
+    cfg_item *it = add_item(s, ITEM_ENTRY, s->cur_section, s->line, NULL);
+    if (!it)
+        return 0;
+    it->key = dup_n(s, k, len);
+    it->value = dup_s(s, value);
+    if (!it->key || !it->value)
+        return 0;
+    if (it->section < 0)
+        return 1;
+    /* A second value for a key that takes one is a mistake. */
+    enum lsi_section_kind kind;
+    const char *inst;
+    if (lsi_section_classify(s->sections[it->section].name, &kind, &inst, NULL) == LAGSIM_OK) {
+        const lsi_key_t *key = lsi_key_find(kind, it->key, NULL);
+        if (key && (key->flags & LSI_K_REPEAT))
+            return 1;
+    }
+    for (size_t i = 0; i + 1 < s->n_items; i++) {
+        const cfg_item *o = &s->items[i];
+        if (o->type == ITEM_ENTRY && o->section == it->section && strcmp(o->key, it->key) == 0) {
+            it->dup_line = o->line;
+            break;
+        }
+    }
+    return 1;
+}
+
+/* Why inih refused the current line. */
+static void syntax_message(const char *line, char *buf, size_t n)
+{
+    while (is_space(*line))
+        line++;
+    if (*line == '[' && !strchr(line, ']'))
+        snprintf(buf, n, "section header '%.60s' has no closing ']'", line);
+    else if (*line == '[')
+        snprintf(buf, n, "bad section header '%.60s' (expected [NAME])", line);
+    else
+        snprintf(buf, n, "expected 'key = value', '[section]' or a comment (got '%.60s')", line);
+}
+
+static pthread_mutex_t inih_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Runs inih over the session's input with our settings. */
+static int run_inih(session *s)
+{
+    static char start_prefixes[] = ";#";
+    static char inline_prefixes[] = ";";
+    pthread_mutex_lock(&inih_lock);
+    const bool multiline = ini_allow_multiline, bom = ini_allow_bom;
+    char *const start = ini_start_comment_prefixes;
+    const bool inl = ini_allow_inline_comments;
+    char *const inl_prefixes = ini_inline_comment_prefixes;
+    const bool stack = ini_use_stack, stop = ini_stop_on_first_error;
+    const bool no_value = ini_allow_no_value;
+    const int max_line = ini_max_line;
+
+    ini_allow_multiline = false; /* indented lines are ordinary lines */
+    ini_allow_bom = true;
+    ini_start_comment_prefixes = start_prefixes;
+    ini_allow_inline_comments = true;
+    ini_inline_comment_prefixes = inline_prefixes;
+    ini_use_stack = true;
+    ini_stop_on_first_error = true; /* so the current line is the bad one */
+    ini_allow_no_value = false;
+    ini_max_line = LSI_LINE_MAX;
+
+    const int rc = ini_parse_stream(read_line, s, on_key, s);
+
+    ini_allow_multiline = multiline;
+    ini_allow_bom = bom;
+    ini_start_comment_prefixes = start;
+    ini_allow_inline_comments = inl;
+    ini_inline_comment_prefixes = inl_prefixes;
+    ini_use_stack = stack;
+    ini_stop_on_first_error = stop;
+    ini_allow_no_value = no_value;
+    ini_max_line = max_line;
+    pthread_mutex_unlock(&inih_lock);
+    return rc;
+}
+
+/* Collects the items of a file or text. Returns LAGSIM_OK, ENOMEM or EIO. */
+static int collect_file(session *s, lagsim_error_t *err)
+{
+    s->cur_section = -1;
+    const int rc = run_inih(s);
+    if (s->nomem || rc == -2) {
+        lsi_err(err, "%s: out of memory", s->origin);
+        return LAGSIM_ENOMEM;
+    }
+    if (s->read_error) {
+        lsi_err(err, "%s: read error", s->origin);
+        return LAGSIM_EIO;
+    }
+    char msg[LAGSIM_ERROR_MAX];
+    int line = 0;
+    if (s->too_long_line) {
+        line = s->too_long_line;
+        snprintf(msg, sizeof msg, "line too long (at most %d characters)", LSI_LINE_MAX - 2);
+    } else if (rc > 0) {
+        line = rc;
+        syntax_message(s->cur, msg, sizeof msg);
+    }
+    if (line > 0) {
+        cfg_item *it = add_item(s, ITEM_SYNTAX, -1, line, NULL);
+        if (!it || !(it->value = dup_s(s, msg))) {
+            lsi_err(err, "%s: out of memory", s->origin);
+            return LAGSIM_ENOMEM;
+        }
+    }
+    return LAGSIM_OK;
+}
+
+/* Adds one --set "section.key=value" as items. Returns LAGSIM_OK or ENOMEM. */
+static int collect_set(session *s, const char *assignment)
+{
+    char **sets = realloc(s->sets, (s->n_sets + 1) * sizeof *sets);
+    if (!sets)
+        goto nomem;
+    s->sets = sets;
+    char *text = dup_s(s, assignment);
+    if (!text)
+        goto nomem;
+    s->sets[s->n_sets++] = text;
+
+    /* section.key = value: split at the first '=', then at the last dot. */
+    const char *eq = strchr(text, '=');
+    const char *l = text, *le = eq ? eq : text;
+    while (l < le && is_space(*l))
+        l++;
+    while (le > l && is_space(le[-1]))
+        le--;
+    const char *dot = NULL;
+    for (const char *p = l; p < le; p++)
+        if (*p == '.')
+            dot = p;
+    if (!eq || !dot || dot == l || dot + 1 == le) {
+        cfg_item *it = add_item(s, ITEM_SYNTAX, -1, 0, text);
+        if (!it || !(it->value = dup_s(s, "expected section.key=value (e.g. "
+                                           "traffic.base_rate=400/s)")))
+            goto nomem;
+        return LAGSIM_OK;
+    }
+    char *secname = dup_n(s, l, (size_t)(dot - l));
+    if (!secname)
+        goto nomem;
+    int sec = find_section(s, secname);
+    if (sec < 0)
+        sec = add_section(s, secname, strlen(secname), 0, text);
+    free(secname);
+    if (sec < 0)
+        goto nomem;
+
+    const char *v = eq + 1, *ve = eq + strlen(eq);
+    while (v < ve && is_space(*v))
+        v++;
+    while (ve > v && is_space(ve[-1]))
+        ve--;
+    char *key = dup_n(s, dot + 1, (size_t)(le - dot - 1));
+    char *value = dup_n(s, v, (size_t)(ve - v));
+    cfg_item *it = key && value ? add_item(s, ITEM_ENTRY, sec, 0, text) : NULL;
+    if (!it) {
+        free(key);
+        free(value);
+        goto nomem;
+    }
+    it->key = key;
+    it->value = value;
+    /* An override replaces every earlier value of the key. */
+    for (size_t i = 0; i + 1 < s->n_items; i++) {
+        cfg_item *o = &s->items[i];
+        if (o->type == ITEM_ENTRY && o->section == sec && strcmp(o->key, key) == 0)
+            o->dead = 1;
+    }
+    return LAGSIM_OK;
+nomem:
+    s->nomem = 1;
+    return LAGSIM_ENOMEM;
+}
+
+/* ---- Check ------------------------------------------------------------------ */
+
+/* Checks every item in order; the first mistake is reported. */
+static int check_items(session *s, lagsim_error_t *err)
+{
+    char w[WHERE_MAX];
+    lagsim_error_t inner;
+    lsi_value_t *v = malloc(sizeof *v);
+    if (!v) {
+        lsi_err(err, "out of memory");
+        return LAGSIM_ENOMEM;
+    }
+    int rc = LAGSIM_OK;
+    for (size_t i = 0; i < s->n_items && rc == LAGSIM_OK; i++) {
+        cfg_item *it = &s->items[i];
+        where(s, it->line, it->set, w, sizeof w);
+        if (it->type == ITEM_SYNTAX) {
+            lsi_err(err, "%s: %s", w, it->value);
+            rc = LAGSIM_EINVAL;
+        } else if (it->type == ITEM_HEADER) {
+            cfg_section *sec = &s->sections[it->section];
+            if (sec->dup_line > 0) {
+                lsi_err(err, "%s: duplicate section [%s] (first on line %d)", w, sec->name,
+                        sec->dup_line);
+                rc = LAGSIM_EINVAL;
+            } else if (lsi_section_classify(sec->name, &sec->kind, &sec->instance, &inner)) {
+                lsi_err(err, "%s: %s", w, inner.message);
+                rc = LAGSIM_EINVAL;
+            }
+        } else if (it->section < 0) {
+            lsi_err(err, "%s: key '%s' is outside any section (put it under a [section] header)",
+                    w, it->key);
+            rc = LAGSIM_EINVAL;
+        } else if (it->key[0] == '\0') {
+            lsi_err(err, "%s: missing key name before '=' in [%s]", w,
+                    s->sections[it->section].name);
+            rc = LAGSIM_EINVAL;
+        } else if (!(it->k = lsi_key_find(s->sections[it->section].kind, it->key, &inner))) {
+            rc = key_error(s, it, inner.message, err);
+        } else if (it->dup_line > 0) {
+            snprintf(inner.message, sizeof inner.message, "duplicate key (first on line %d)",
+                     it->dup_line);
+            rc = key_error(s, it, inner.message, err);
+        } else if (it->dead) {
+            continue; /* replaced by a --set: its value does not matter */
+        } else if (it->value[0] == '\0') {
+            rc = key_error(s, it, "empty value", err);
+        } else if (lsi_key_parse(it->k, it->value, v, &inner) != LAGSIM_OK) {
+            rc = key_error(s, it, inner.message, err);
+        }
+    }
+    free(v);
+    return rc;
+}
+
+/* ---- Apply --------------------------------------------------------------------- */
+
+#define MAX_KEYS 128
+
+/* The instance of a [kind.NAME] section: found, or appended from template. */
+static void *instance(lagsim_scenario_t *sc, const cfg_section *sec, const lagsim_scenario_t *def,
+                      int *created, int *full)
+{
+    *created = 0;
+    *full = 0;
+    unsigned *n;
+    char *names; /* name of element 0 */
+    size_t stride, max;
+    switch (sec->kind) {
+    case LSI_SEC_BURST:
+        n = &sc->n_bursts;
+        names = sc->bursts[0].name;
+        stride = sizeof sc->bursts[0];
+        max = LAGSIM_MAX_BURSTS;
+        break;
+    case LSI_SEC_EVENT:
+        n = &sc->n_event_types;
+        names = sc->event_types[0].name;
+        stride = sizeof sc->event_types[0];
+        max = LAGSIM_MAX_EVENT_TYPES;
+        break;
+    case LSI_SEC_CLIENT:
+        n = &sc->n_clients;
+        names = sc->clients[0].name;
+        stride = sizeof sc->clients[0];
+        max = LAGSIM_MAX_CLIENTS;
+        break;
+    default:
+        return sc;
+    }
+    for (unsigned i = 0; i < *n; i++)
+        if (strcmp(names + i * stride, sec->instance) == 0)
+            return names + i * stride; /* name is the first field of each */
+    if (*n >= max) {
+        *full = 1;
+        return NULL;
+    }
+    const unsigned i = (*n)++;
+    *created = 1;
+    switch (sec->kind) {
+    case LSI_SEC_BURST: {
+        lagsim_burst_t *b = &sc->bursts[i];
+        memset(b, 0, sizeof *b);
+        b->rate = -1;
+        b->multiplier = -1;
+        snprintf(b->name, sizeof b->name, "%s", sec->instance);
+        return b;
+    }
+    case LSI_SEC_EVENT: {
+        lagsim_event_type_t *e = &sc->event_types[i];
+        *e = def->event_types[0];
+        e->share = 0;
+        snprintf(e->name, sizeof e->name, "%s", sec->instance);
+        return e;
+    }
+    default: {
+        lagsim_client_t *c = &sc->clients[i];
+        memset(c, 0, sizeof *c);
+        snprintf(c->name, sizeof c->name, "%s", sec->instance);
+        return c;
+    }
+    }
+}
+
+/* [burst.NAME] needs exactly one of rate and multiplier. */
+static int burst_rule(session *s, const cfg_section *sec, lagsim_burst_t *b,
+                      const cfg_item *rate, const cfg_item *mult, int created,
+                      lagsim_error_t *err)
+{
+    if (rate && mult) {
+        const int rs = rate->line == 0, ms = mult->line == 0;
+        if (rs != ms) { /* a --set of one replaces the file's other */
+            if (rs)
+                b->multiplier = -1;
+            else
+                b->rate = -1;
+            return LAGSIM_OK;
+        }
+        const cfg_item *later = rate > mult ? rate : mult;
+        return key_error(s, later, "give either 'rate' or 'multiplier', not both", err);
+    }
+    if (rate)
+        b->multiplier = -1;
+    else if (mult)
+        b->rate = -1;
+    else if (created) {
+        char w[WHERE_MAX];
+        where(s, sec->line, sec->set, w, sizeof w);
+        lsi_err(err, "%s: [%s]: missing required key 'rate' or 'multiplier'", w, sec->name);
+        return LAGSIM_EINVAL;
+    }
+    return LAGSIM_OK;
+}
+
+/*
+ * Applies the checked items to sc. fresh: sc holds the defaults and the
+ * first [event.*] ([client.*]) section replaces the default list; else
+ * sc is a loaded scenario being overridden.
+ */
+static int apply_items(session *s, lagsim_scenario_t *sc, int fresh, lagsim_error_t *err)
+{
+    lagsim_scenario_t *def = malloc(sizeof *def);
+    lsi_value_t *v = malloc(sizeof *v);
+    int rc = LAGSIM_OK;
+    if (!def || !v) {
+        lsi_err(err, "out of memory");
+        rc = LAGSIM_ENOMEM;
+        goto done;
+    }
+    lagsim_scenario_defaults(def);
+    int events_cleared = !fresh, clients_cleared = !fresh;
+    char w[WHERE_MAX];
+    lagsim_error_t inner;
+
+    for (size_t si = 0; si < s->n_sections && rc == LAGSIM_OK; si++) {
+        const cfg_section *sec = &s->sections[si];
+        if (sec->dup_line > 0)
+            continue;
+        if (sec->kind == LSI_SEC_EVENT && !events_cleared) {
+            sc->n_event_types = 0;
+            events_cleared = 1;
+        }
+        if (sec->kind == LSI_SEC_CLIENT && !clients_cleared) {
+            sc->n_clients = 0;
+            clients_cleared = 1;
+        }
+        int created, full;
+        void *base = instance(sc, sec, def, &created, &full);
+        where(s, sec->line, sec->set, w, sizeof w);
+        if (full) {
+            lsi_err(err, "%s: too many [%s.*] sections (at most %u)", w,
+                    lsi_sections[sec->kind].name, lsi_sections[sec->kind].max);
+            rc = LAGSIM_EINVAL;
+            break;
+        }
+        const lsi_section_def_t *sd = &lsi_sections[sec->kind];
+        const cfg_item *given[MAX_KEYS] = {0};
+        for (size_t ki = 0; ki < sd->n_keys && ki < MAX_KEYS && rc == LAGSIM_OK; ki++) {
+            const lsi_key_t *k = &sd->keys[ki];
+            int first = 1;
+            for (size_t ii = 0; ii < s->n_items && rc == LAGSIM_OK; ii++) {
+                const cfg_item *it = &s->items[ii];
+                if (it->type != ITEM_ENTRY || it->dead || it->section != (int)si || it->k != k)
+                    continue;
+                if (first && (k->flags & LSI_K_REPEAT))
+                    lsi_key_clear(k, base);
+                first = 0;
+                if (lsi_key_parse(k, it->value, v, &inner) != LAGSIM_OK ||
+                    lsi_key_store(k, base, v, &inner) != LAGSIM_OK)
+                    rc = key_error(s, it, inner.message, err);
+                given[ki] = it;
+            }
+        }
+        if (rc != LAGSIM_OK)
+            break;
+        for (size_t ki = 0; created && ki < sd->n_keys; ki++)
+            if ((sd->keys[ki].flags & LSI_K_REQUIRED) && !given[ki]) {
+                lsi_err(err, "%s: [%s]: missing required key '%s'", w, sec->name,
+                        sd->keys[ki].name);
+                rc = LAGSIM_EINVAL;
+                break;
+            }
+        if (rc == LAGSIM_OK && sec->kind == LSI_SEC_BURST) {
+            const cfg_item *rate = NULL, *mult = NULL;
+            for (size_t ki = 0; ki < sd->n_keys; ki++) {
+                if (strcmp(sd->keys[ki].name, "rate") == 0)
+                    rate = given[ki];
+                if (strcmp(sd->keys[ki].name, "multiplier") == 0)
+                    mult = given[ki];
+            }
+            rc = burst_rule(s, sec, base, rate, mult, created, err);
+        }
+    }
+done:
+    free(def);
+    free(v);
+    return rc;
+}
+
+/* Runs lagsim_scenario_validate(); a message about "[name] ..." gets that
+ * section's location when the session has it. */
+static int validate(const session *s, const lagsim_scenario_t *sc, lagsim_error_t *err)
+{
+    char msg[LAGSIM_ERROR_MAX], w[WHERE_MAX];
+    if (lagsim_scenario_validate(sc, msg, sizeof msg) == LAGSIM_OK)
+        return LAGSIM_OK;
+    const char *close = msg[0] == '[' ? strchr(msg, ']') : NULL;
+    const int i = close ? find_section_n(s, msg + 1, (size_t)(close - msg - 1)) : -1;
+    if (i >= 0)
+        where(s, s->sections[i].line, s->sections[i].set, w, sizeof w);
+    else if (s->origin)
+        snprintf(w, sizeof w, "%s", s->origin);
+    else
+        where(s, 0, s->n_sets ? s->sets[s->n_sets - 1] : NULL, w, sizeof w);
+    lsi_err(err, "%s: %s", w, msg);
+    return LAGSIM_EINVAL;
+}
+
+/* ---- Public entry points -------------------------------------------------------- */
+
+static int load(session *s, const char *const *sets, size_t n_sets, lagsim_scenario_t *out,
+                lagsim_error_t *err)
+{
+    int rc = collect_file(s, err);
+    for (size_t i = 0; rc == LAGSIM_OK && i < n_sets; i++)
+        if (collect_set(s, sets[i] ? sets[i] : "") != LAGSIM_OK) {
+            lsi_err(err, "out of memory");
+            rc = LAGSIM_ENOMEM;
+        }
+    if (rc == LAGSIM_OK)
+        rc = check_items(s, err);
+    if (rc == LAGSIM_OK) {
+        lagsim_scenario_defaults(out);
+        rc = apply_items(s, out, 1, err);
+    }
+    if (rc == LAGSIM_OK)
+        rc = validate(s, out, err);
+    session_free(s);
+    return rc;
+}
+
+int lagsim_config_load(const char *path, const char *const *sets, size_t n_sets,
+                       lagsim_scenario_t *out, lagsim_error_t *err)
+{
+    lagsim_error_t dummy;
+    if (!err)
+        err = &dummy;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        char why[128];
+        if (strerror_r(errno, why, sizeof why) != 0)
+            snprintf(why, sizeof why, "error %d", errno);
+        lsi_err(err, "%s: cannot open: %s", path, why);
+        return LAGSIM_EIO;
+    }
+    session *s = calloc(1, sizeof *s);
+    if (!s) {
+        fclose(f);
+        lsi_err(err, "%s: out of memory", path);
+        return LAGSIM_ENOMEM;
+    }
+    s->origin = path;
+    s->file = f;
+    const int rc = load(s, sets, n_sets, out, err);
+    free(s);
+    fclose(f);
+    return rc;
+}
+
+int lagsim_config_load_string(const char *text, const char *origin,
+                              const char *const *sets, size_t n_sets,
+                              lagsim_scenario_t *out, lagsim_error_t *err)
+{
+    lagsim_error_t dummy;
+    if (!err)
+        err = &dummy;
+    session *s = calloc(1, sizeof *s);
+    if (!s) {
+        lsi_err(err, "out of memory");
+        return LAGSIM_ENOMEM;
+    }
+    s->origin = origin ? origin : "<string>";
+    s->text = text ? text : "";
+    const int rc = load(s, sets, n_sets, out, err);
+    free(s);
+    return rc;
+}
+
+int lagsim_config_set(lagsim_scenario_t *sc, const char *assignment, lagsim_error_t *err)
+{
+    lagsim_error_t dummy;
+    if (!err)
+        err = &dummy;
+    session *s = calloc(1, sizeof *s);
+    lagsim_scenario_t *copy = malloc(sizeof *copy);
+    int rc = LAGSIM_ENOMEM;
+    if (!s || !copy) {
+        lsi_err(err, "out of memory");
+        goto done;
+    }
+    if (collect_set(s, assignment ? assignment : "") != LAGSIM_OK) {
+        lsi_err(err, "out of memory");
+        goto done;
+    }
+    rc = check_items(s, err);
+    if (rc == LAGSIM_OK) {
+        *copy = *sc;
+        rc = apply_items(s, copy, 0, err);
+    }
+    if (rc == LAGSIM_OK)
+        rc = validate(s, copy, err);
+    if (rc == LAGSIM_OK)
+        *sc = *copy;
+done:
+    if (s)
+        session_free(s);
+    free(s);
+    free(copy);
+    return rc;
+}

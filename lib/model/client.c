@@ -1,0 +1,443 @@
+/*
+ * client.c - the client SDK on each device: its queue, its flush timer,
+ * the requests it sends (to Segment in cloud mode, to Mixpanel in device
+ * mode) and how it retries them.
+ *
+ * A device has state only while it holds events: a slot found through an
+ * open-addressing table keyed by (user, path), freed when its queue is
+ * empty and nothing is in flight or parked. Its periodic flush timer is
+ * never simulated tick by tick: when it is needed, the next tick is
+ * computed from the device's fixed phase (a hash of the user), which is
+ * exactly when a timer started at page load would fire.
+ *
+ * Two retry shapes cover the SDKs (see sdk_presets.c):
+ *  - serial senders (max_in_flight == 1: mixpanel-js, the mobile SDKs) put
+ *    a failed batch back at the head of the queue and stop sending until
+ *    the backoff ends (or the next flush, for retry-at-next-flush SDKs);
+ *  - parallel senders (analytics.js, analytics-node, server) park each
+ *    failed batch and retry it on its own schedule.
+ */
+#include <stdlib.h>
+
+#include "model/model_internal.h"
+
+#define INITIAL_SLOTS 1024
+
+static uint64_t mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+int lsi_clients_init(lsi_clients_t *cs)
+{
+    cs->slot = NULL;
+    cs->cap = cs->live = 0;
+    cs->free_head = LSI_NIL;
+    cs->table = malloc(2 * INITIAL_SLOTS * sizeof *cs->table);
+    if (!cs->table)
+        return LAGSIM_ENOMEM;
+    cs->table_mask = 2 * INITIAL_SLOTS - 1;
+    for (uint32_t i = 0; i <= cs->table_mask; i++)
+        cs->table[i] = LSI_NIL;
+    return LAGSIM_OK;
+}
+
+void lsi_clients_free(lsi_clients_t *cs)
+{
+    free(cs->slot);
+    free(cs->table);
+    cs->slot = NULL;
+    cs->table = NULL;
+}
+
+static uint32_t table_find(const lsi_clients_t *cs, uint64_t key, uint32_t *pos)
+{
+    uint32_t i = (uint32_t)mix64(key) & cs->table_mask;
+    for (;;) {
+        const uint32_t s = cs->table[i];
+        if (s == LSI_NIL || cs->slot[s].key == key) {
+            *pos = i;
+            return s;
+        }
+        i = (i + 1) & cs->table_mask;
+    }
+}
+
+static int table_grow(lsi_clients_t *cs)
+{
+    const uint32_t size = (cs->table_mask + 1) * 2;
+    uint32_t *t = malloc((size_t)size * sizeof *t);
+    if (!t)
+        return LAGSIM_ENOMEM;
+    for (uint32_t i = 0; i < size; i++)
+        t[i] = LSI_NIL;
+    for (uint32_t i = 0; i <= cs->table_mask; i++) {
+        const uint32_t s = cs->table[i];
+        if (s == LSI_NIL)
+            continue;
+        uint32_t j = (uint32_t)mix64(cs->slot[s].key) & (size - 1);
+        while (t[j] != LSI_NIL)
+            j = (j + 1) & (size - 1);
+        t[j] = s;
+    }
+    free(cs->table);
+    cs->table = t;
+    cs->table_mask = size - 1;
+    return LAGSIM_OK;
+}
+
+/* Removes table entry `pos`, shifting back the entries after it
+ * (linear-probing deletion without tombstones). */
+static void table_remove(lsi_clients_t *cs, uint32_t pos)
+{
+    uint32_t i = pos, j = pos;
+    cs->table[i] = LSI_NIL;
+    for (;;) {
+        j = (j + 1) & cs->table_mask;
+        const uint32_t s = cs->table[j];
+        if (s == LSI_NIL)
+            return;
+        const uint32_t home = (uint32_t)mix64(cs->slot[s].key) & cs->table_mask;
+        /* Entry j may move to i if its home is not in (i, j]. */
+        if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+            cs->table[i] = s;
+            cs->table[j] = LSI_NIL;
+            i = j;
+        }
+    }
+}
+
+static uint32_t slot_alloc(lsi_clients_t *cs)
+{
+    if (cs->free_head == LSI_NIL) {
+        const uint64_t want = cs->cap ? (uint64_t)cs->cap * 2 : INITIAL_SLOTS;
+        if (want >= LSI_NIL)
+            return LSI_NIL;
+        lsi_client_t *grown = realloc(cs->slot, (size_t)want * sizeof *grown);
+        if (!grown)
+            return LSI_NIL;
+        cs->slot = grown;
+        for (uint32_t i = (uint32_t)want; i-- > cs->cap;) {
+            grown[i].gen = 0;
+            grown[i].next_free = cs->free_head;
+            cs->free_head = i;
+        }
+        cs->cap = (uint32_t)want;
+    }
+    const uint32_t s = cs->free_head;
+    cs->free_head = cs->slot[s].next_free;
+    cs->live++;
+    return s;
+}
+
+static const lagsim_sdk_t *sdk_of(const lsi_model_t *m, const lsi_client_t *c)
+{
+    return &m->sc->clients[c->kind].sdk[c->path];
+}
+
+/* The device state of (user, path), created on first use. */
+static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
+{
+    lsi_clients_t *cs = &m->clients;
+    const uint64_t key = user * 2 + path;
+    uint32_t pos;
+    uint32_t s = table_find(cs, key, &pos);
+    if (s != LSI_NIL)
+        return s;
+    if ((uint64_t)(cs->live + 1) * 2 > cs->table_mask) {
+        if (table_grow(cs) != LAGSIM_OK)
+            return LSI_NIL;
+        table_find(cs, key, &pos);
+    }
+    s = slot_alloc(cs);
+    if (s == LSI_NIL)
+        return LSI_NIL;
+    cs->table[pos] = s;
+
+    lsi_client_t *c = &cs->slot[s];
+    /* The user's platform and timer phase are fixed functions of the user
+     * (and seed), the same in every mode. */
+    const uint64_t h = mix64(user ^ mix64(m->sc->seed));
+    const double u = (double)(h >> 11) * 0x1.0p-53;
+    unsigned kind = 0;
+    while (u >= m->client_cum[kind])
+        kind++;
+    c->key = key;
+    c->kind = (uint16_t)kind;
+    c->path = (uint8_t)path;
+    c->timer_armed = 0;
+    c->timer_at = 0;
+    const lagsim_time_t interval = m->sc->clients[kind].sdk[path].flush_interval;
+    c->phase = interval > 0 ? (lagsim_time_t)(mix64(h) % (uint64_t)interval) : 0;
+    c->blocked_until = 0;
+    c->first_fail_at = 0;
+    lsi_list_init(&c->queue);
+    c->in_flight = 0;
+    c->failures = 0;
+    c->parked = 0;
+    return s;
+}
+
+/* Frees the device state once it holds nothing. */
+static void client_release_if_idle(lsi_model_t *m, uint32_t s)
+{
+    lsi_clients_t *cs = &m->clients;
+    lsi_client_t *c = &cs->slot[s];
+    if (c->queue.count || c->in_flight || c->parked)
+        return;
+    uint32_t pos;
+    table_find(cs, c->key, &pos);
+    table_remove(cs, pos);
+    c->gen++;
+    c->timer_armed = 0;
+    c->next_free = cs->free_head;
+    cs->free_head = s;
+    cs->live--;
+}
+
+static uint64_t token(uint32_t s, uint32_t gen)
+{
+    return ((uint64_t)gen << 32) | s;
+}
+
+static void on_client_timer(lagsim_sim_t *sim, void *ctx, uint64_t arg);
+
+/* Makes sure the client's flush logic runs at `at` (or earlier). */
+static void arm_timer(lsi_model_t *m, uint32_t s, lagsim_time_t at)
+{
+    lsi_client_t *c = &m->clients.slot[s];
+    if (c->timer_armed && c->timer_at <= at)
+        return;
+    c->timer_armed = 1;
+    c->timer_at = at;
+    if (lagsim_sim_schedule(m->sim, at, on_client_timer, m, token(s, c->gen)) != LAGSIM_OK)
+        lsi_fail(m);
+}
+
+/* First tick of the device's periodic flush timer strictly after `now`. */
+static lagsim_time_t next_tick(const lsi_client_t *c, lagsim_time_t interval, lagsim_time_t now)
+{
+    if (interval <= 0)
+        return now;
+    if (now < c->phase)
+        return c->phase;
+    const lagsim_time_t k = (now - c->phase) / interval + 1;
+    return c->phase + k * interval;
+}
+
+static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b);
+
+/* Sends what the SDK may send now: batches of up to batch_size while
+ * in-flight room remains. */
+static void flush_now(lsi_model_t *m, uint32_t s)
+{
+    lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
+    while (c->queue.count > 0 && (sdk->max_in_flight == 0 || c->in_flight < sdk->max_in_flight)) {
+        const uint32_t b = lsi_batch_alloc(&m->pool);
+        if (b == LSI_NIL) {
+            lsi_fail(m);
+            return;
+        }
+        lsi_batch_t *batch = &m->pool.b[b];
+        for (uint32_t i = 0; i < sdk->batch_size && m->clients.slot[s].queue.count > 0; i++)
+            lsi_list_push(&m->pool, &batch->events, lsi_list_pop(&m->pool, &c->queue));
+        batch->owner = s;
+        batch->owner_gen = c->gen;
+        /* A serial sender's failed events went back to the head of the
+         * queue: the batch that carries them again is a retry. */
+        batch->attempts = sdk->max_in_flight == 1 ? c->failures : 0;
+        send_batch(m, s, b);
+        c = &m->clients.slot[s];
+    }
+}
+
+/* Decides what to do after something changed: send, or wait for the
+ * timer, the backoff or a response. */
+static void client_poll(lsi_model_t *m, uint32_t s, int tick)
+{
+    lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    if (c->queue.count > 0) {
+        if (now < c->blocked_until) {
+            arm_timer(m, s, c->blocked_until);
+        } else if (tick || sdk->flush_interval <= 0 ||
+                   (sdk->flush_at > 0 && c->queue.count >= sdk->flush_at)) {
+            flush_now(m, s);
+        }
+        c = &m->clients.slot[s];
+        if (c->queue.count > 0 && now >= c->blocked_until)
+            arm_timer(m, s, next_tick(c, sdk->flush_interval, now));
+    }
+    client_release_if_idle(m, s);
+}
+
+static void on_client_timer(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    lsi_model_t *m = ctx;
+    const uint32_t s = (uint32_t)arg;
+    lsi_client_t *c = &m->clients.slot[s];
+    if (c->gen != (uint32_t)(arg >> 32) || !c->timer_armed || c->timer_at != lagsim_sim_now(sim))
+        return; /* stale: the slot was freed, or the timer re-armed earlier */
+    c->timer_armed = 0;
+    client_poll(m, s, 1);
+}
+
+void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
+{
+    const uint32_t s = client_get(m, user, m->pool.ev[ev].path);
+    if (s == LSI_NIL) {
+        lsi_event_release(&m->pool, ev);
+        m->out->fired--;
+        lsi_fail(m);
+        return;
+    }
+    lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
+    if (sdk->queue_cap > 0 && c->queue.count >= sdk->queue_cap) {
+        lsi_drop(m, ev, LAGSIM_DROP_QUEUE_OVERFLOW);
+        client_release_if_idle(m, s);
+        return;
+    }
+    m->pool.ev[ev].stage_at = lagsim_sim_now(m->sim);
+    lsi_list_push(&m->pool, &c->queue, ev);
+    client_poll(m, s, 0);
+}
+
+static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg);
+static void on_segment_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg);
+
+static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
+{
+    lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
+    lsi_batch_t *batch = &m->pool.b[b];
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.client_rtt, m->rng[LSI_RNG_CLIENT_NET]);
+    if (batch->attempts == 0 || sdk->max_in_flight == 1)
+        batch->first_sent_at = now;
+    batch->attempts++;
+    batch->sender = LSI_SENDER_CLIENT;
+
+    if (sdk->endpoint == LAGSIM_ENDPOINT_MIXPANEL) {
+        c->in_flight++;
+        batch->back_delay = rtt - rtt / 2;
+        lsi_mixpanel_send(m, b, rtt / 2);
+        return;
+    }
+    /* Cloud mode: Segment's tracking API answers 200 to every well-formed
+     * request. The events reach the destination queue after Segment's
+     * processing; the device only waits for the 200 when its SDK limits
+     * the requests in flight. */
+    const lagsim_time_t recv_at = now + rtt / 2;
+    const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
+    batch->first_sent_at = recv_at; /* from here on: when Segment received it */
+    if (lagsim_sim_schedule(m->sim, recv_at + proc, on_segment_arrival, m, b) != LAGSIM_OK) {
+        lsi_fail(m);
+        return;
+    }
+    if (sdk->max_in_flight > 0) {
+        c->in_flight++;
+        if (lagsim_sim_schedule(m->sim, now + rtt, on_segment_ack, m, token(s, c->gen)) != LAGSIM_OK)
+            lsi_fail(m);
+    }
+}
+
+static void on_segment_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    lsi_model_t *m = ctx;
+    lsi_segment_receive(m, (uint32_t)arg, m->pool.b[arg].first_sent_at);
+}
+
+static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    lsi_model_t *m = ctx;
+    const uint32_t s = (uint32_t)arg;
+    lsi_client_t *c = &m->clients.slot[s];
+    c->in_flight--;
+    c->failures = 0;
+    client_poll(m, s, c->queue.count > 0);
+}
+
+static void on_parked_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    lsi_model_t *m = ctx;
+    const uint32_t b = (uint32_t)arg;
+    const uint32_t s = m->pool.b[b].owner;
+    lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
+    c->parked--;
+    if (sdk->max_in_flight == 0 || c->in_flight < sdk->max_in_flight) {
+        send_batch(m, s, b);
+        return;
+    }
+    /* No room: the events wait at the head of the queue. */
+    lsi_list_prepend(&m->pool, &c->queue, &m->pool.b[b].events);
+    lsi_batch_release(&m->pool, b);
+    client_poll(m, s, 0);
+}
+
+/* Mixpanel answered one of this device's requests (device mode). */
+void lsi_client_on_response(lsi_model_t *m, uint32_t b)
+{
+    lsi_batch_t *batch = &m->pool.b[b];
+    const uint32_t s = batch->owner;
+    lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    const enum lagsim_response st = (enum lagsim_response)batch->status;
+    c->in_flight--;
+
+    if (st == LAGSIM_RESP_2XX || (st == LAGSIM_RESP_400 && !sdk->retry_4xx)) {
+        /* Accepted events were delivered when Mixpanel took them; rejected
+         * ones are dropped. */
+        lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
+        lsi_batch_release(&m->pool, b);
+        c->failures = 0;
+        client_poll(m, s, c->queue.count > 0);
+        return;
+    }
+
+    if (sdk->max_in_flight == 1) {
+        /* Serial sender: the batch goes back to the head of the queue and
+         * the whole SDK waits. */
+        if (c->failures == 0)
+            c->first_fail_at = batch->first_sent_at;
+        c->failures++;
+        if (lsi_backoff_gives_up(&sdk->backoff, c->failures, now - c->first_fail_at)) {
+            lsi_drop_list(m, &batch->events, LAGSIM_DROP_RETRY_LIMIT);
+            c->failures = 0;
+        } else {
+            lsi_list_prepend(&m->pool, &c->queue, &batch->events);
+            const lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, c->failures,
+                                                      m->rng[LSI_RNG_CLIENT_BACKOFF]);
+            if (d != LSI_AT_NEXT_FLUSH)
+                c->blocked_until = now + d;
+        }
+        lsi_batch_release(&m->pool, b);
+        client_poll(m, s, 0);
+        return;
+    }
+
+    /* Parallel sender: this batch retries on its own schedule. */
+    const uint32_t n = batch->attempts; /* retry number about to be made */
+    if (lsi_backoff_gives_up(&sdk->backoff, n, now - batch->first_sent_at)) {
+        lsi_drop_list(m, &batch->events, LAGSIM_DROP_RETRY_LIMIT);
+        lsi_batch_release(&m->pool, b);
+        client_poll(m, s, 0);
+        return;
+    }
+    lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, n, m->rng[LSI_RNG_CLIENT_BACKOFF]);
+    if (d == LSI_AT_NEXT_FLUSH)
+        d = next_tick(c, sdk->flush_interval, now) - now;
+    c->parked++;
+    if (lagsim_sim_schedule(m->sim, now + d, on_parked_retry, m, b) != LAGSIM_OK)
+        lsi_fail(m);
+}

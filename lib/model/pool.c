@@ -1,0 +1,135 @@
+/*
+ * pool.c - pooled event and batch records, and the intrusive event lists
+ * built on them.
+ *
+ * Records are addressed by uint32 index into arrays that double when full
+ * and are never shrunk during a run, so the pool's size follows the
+ * largest backlog seen, not the number of events fired. Freed records go
+ * on a free list and are reused first.
+ */
+#include <stdlib.h>
+
+#include "model/model_internal.h"
+
+#define INITIAL_EVENTS 4096
+#define INITIAL_BATCHES 256
+
+int lsi_pool_init(lsi_pool_t *p)
+{
+    p->ev = NULL;
+    p->ev_cap = p->ev_live = 0;
+    p->ev_free = LSI_NIL;
+    p->b = NULL;
+    p->b_cap = p->b_live = 0;
+    p->b_free = LSI_NIL;
+    return LAGSIM_OK;
+}
+
+void lsi_pool_free(lsi_pool_t *p)
+{
+    free(p->ev);
+    free(p->b);
+    lsi_pool_init(p);
+}
+
+/* Doubles an array of records and threads the new ones onto a free list. */
+#define GROW(arr, cap, free_head, type, initial)                               \
+    do {                                                                       \
+        const uint32_t old = (cap);                                            \
+        const uint64_t want = old ? (uint64_t)old * 2 : (initial);             \
+        if (want >= LSI_NIL)                                                   \
+            return LSI_NIL;                                                    \
+        type *grown = realloc((arr), (size_t)want * sizeof *grown);            \
+        if (!grown)                                                            \
+            return LSI_NIL;                                                    \
+        (arr) = grown;                                                         \
+        for (uint32_t i = (uint32_t)want; i-- > old;) {                        \
+            grown[i].next = (free_head);                                       \
+            (free_head) = i;                                                   \
+        }                                                                      \
+        (cap) = (uint32_t)want;                                                \
+    } while (0)
+
+uint32_t lsi_event_alloc(lsi_pool_t *p)
+{
+    if (p->ev_free == LSI_NIL)
+        GROW(p->ev, p->ev_cap, p->ev_free, lsi_event_t, INITIAL_EVENTS);
+    const uint32_t id = p->ev_free;
+    p->ev_free = p->ev[id].next;
+    p->ev[id].next = LSI_NIL;
+    p->ev_live++;
+    return id;
+}
+
+void lsi_event_release(lsi_pool_t *p, uint32_t id)
+{
+    p->ev[id].next = p->ev_free;
+    p->ev_free = id;
+    p->ev_live--;
+}
+
+uint32_t lsi_batch_alloc(lsi_pool_t *p)
+{
+    if (p->b_free == LSI_NIL)
+        GROW(p->b, p->b_cap, p->b_free, lsi_batch_t, INITIAL_BATCHES);
+    const uint32_t id = p->b_free;
+    lsi_batch_t *b = &p->b[id];
+    p->b_free = b->next;
+    lsi_list_init(&b->events);
+    b->first_sent_at = 0;
+    b->back_delay = 0;
+    b->attempts = 0;
+    b->owner = LSI_NIL;
+    b->owner_gen = 0;
+    b->next = LSI_NIL;
+    b->sender = LSI_SENDER_CLIENT;
+    b->status = LAGSIM_RESP_2XX;
+    p->b_live++;
+    return id;
+}
+
+void lsi_batch_release(lsi_pool_t *p, uint32_t id)
+{
+    p->b[id].next = p->b_free;
+    p->b_free = id;
+    p->b_live--;
+}
+
+void lsi_list_push(lsi_pool_t *p, lsi_list_t *l, uint32_t id)
+{
+    p->ev[id].next = LSI_NIL;
+    if (l->tail == LSI_NIL)
+        l->head = id;
+    else
+        p->ev[l->tail].next = id;
+    l->tail = id;
+    l->count++;
+    l->bytes += p->ev[id].bytes;
+}
+
+uint32_t lsi_list_pop(lsi_pool_t *p, lsi_list_t *l)
+{
+    const uint32_t id = l->head;
+    if (id == LSI_NIL)
+        return LSI_NIL;
+    l->head = p->ev[id].next;
+    if (l->head == LSI_NIL)
+        l->tail = LSI_NIL;
+    l->count--;
+    l->bytes -= p->ev[id].bytes;
+    p->ev[id].next = LSI_NIL;
+    return id;
+}
+
+void lsi_list_prepend(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src)
+{
+    if (src->head == LSI_NIL)
+        return;
+    p->ev[src->tail].next = dst->head;
+    if (dst->tail == LSI_NIL)
+        dst->tail = src->tail;
+    dst->head = src->head;
+    dst->count += src->count;
+    dst->bytes += src->bytes;
+    lsi_list_init(src);
+}

@@ -1,0 +1,154 @@
+/*
+ * run.c - one run of one mode: builds the model on a fresh engine, runs
+ * it until every event has settled or the drain limit, and checks
+ * conservation: fired = visible + dropped + in flight, where in flight is
+ * counted from the pipeline itself (records still in the pool, and
+ * delivered events whose processing ends after the run).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model/model_internal.h"
+
+lagsim_result_t *lagsim_result_create(void)
+{
+    lagsim_result_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->latency_delivered = lagsim_hist_create();
+    r->latency_visible = lagsim_hist_create();
+    if (!r->latency_delivered || !r->latency_visible) {
+        lagsim_result_destroy(r);
+        return NULL;
+    }
+    return r;
+}
+
+void lagsim_result_destroy(lagsim_result_t *r)
+{
+    if (!r)
+        return;
+    lagsim_hist_destroy(r->latency_delivered);
+    lagsim_hist_destroy(r->latency_visible);
+    free(r);
+}
+
+static void result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replication)
+{
+    lagsim_hist_t *d = r->latency_delivered, *v = r->latency_visible;
+    memset(r, 0, sizeof *r);
+    r->latency_delivered = d;
+    r->latency_visible = v;
+    lagsim_hist_reset(d);
+    lagsim_hist_reset(v);
+    r->mode = mode;
+    r->replication = replication;
+    r->drain_time = -1;
+}
+
+void lsi_drop(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
+{
+    m->out->dropped[why]++;
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    if (now > m->last_settle)
+        m->last_settle = now;
+    lsi_event_release(&m->pool, ev);
+}
+
+void lsi_drop_list(lsi_model_t *m, lsi_list_t *l, enum lagsim_drop_reason why)
+{
+    uint32_t id;
+    while ((id = lsi_list_pop(&m->pool, l)) != LSI_NIL)
+        lsi_drop(m, id, why);
+}
+
+void lsi_fail(lsi_model_t *m)
+{
+    m->failed = 1;
+    lagsim_sim_stop(m->sim);
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void model_free(lsi_model_t *m)
+{
+    lsi_workload_free(m);
+    lsi_clients_free(&m->clients);
+    lsi_pool_free(&m->pool);
+    for (int i = 0; i < LSI_RNG_COUNT; i++)
+        if (m->rng[i])
+            gsl_rng_free(m->rng[i]);
+    lagsim_sim_destroy(m->sim);
+}
+
+static int model_init(lsi_model_t *m, const lagsim_scenario_t *sc, enum lagsim_mode mode,
+                      uint32_t replication, lagsim_result_t *out)
+{
+    memset(m, 0, sizeof *m);
+    m->sc = sc;
+    m->mode = mode;
+    m->out = out;
+    m->end_limit = sc->horizon + sc->drain_limit;
+    m->dest.retry_head = m->dest.retry_tail = LSI_NIL;
+    lsi_list_init(&m->dest.queue);
+    lsi_pool_init(&m->pool);
+    lsi_limiter_init(&m->limiter, sc);
+    m->sim = lagsim_sim_create();
+    if (!m->sim)
+        return LAGSIM_ENOMEM;
+    for (int i = 1; i < LSI_RNG_COUNT; i++) {
+        m->rng[i] = lagsim_rng_create(NULL, sc->seed, replication, (uint32_t)i);
+        if (!m->rng[i])
+            return LAGSIM_ENOMEM;
+    }
+    if (lsi_clients_init(&m->clients) != LAGSIM_OK)
+        return LAGSIM_ENOMEM;
+    return lsi_workload_init(m);
+}
+
+int lagsim_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replication,
+               lagsim_result_t *out)
+{
+    result_reset(out, mode, replication);
+    lsi_model_t *m = malloc(sizeof *m);
+    if (!m)
+        return LAGSIM_ENOMEM;
+    int rc = model_init(m, sc, mode, replication, out);
+    if (rc != LAGSIM_OK)
+        goto done;
+
+    const double t0 = wall_now();
+    lsi_workload_start(m);
+    lagsim_sim_run(m->sim, m->end_limit);
+    out->wall_seconds = wall_now() - t0;
+    out->sim_events = lagsim_sim_executed(m->sim);
+    if (m->failed) {
+        rc = LAGSIM_ENOMEM;
+        goto done;
+    }
+
+    out->in_flight = m->pool.ev_live + m->processing;
+    uint64_t dropped = 0;
+    for (int i = 0; i < LAGSIM_DROP_COUNT; i++)
+        dropped += out->dropped[i];
+    out->conserved = out->fired == out->visible + dropped + out->in_flight &&
+                     out->delivered == out->visible + m->processing;
+    lagsim_time_t end = lagsim_sim_now(m->sim);
+    if (m->last_settle > end)
+        end = m->last_settle;
+    out->end_time = end;
+    if (out->in_flight == 0)
+        out->drain_time = (m->last_settle > sc->horizon ? m->last_settle : sc->horizon) - sc->horizon;
+    if (!out->conserved)
+        rc = LAGSIM_ECONSERVE;
+done:
+    model_free(m);
+    free(m);
+    return rc;
+}

@@ -1,0 +1,241 @@
+/*
+ * scenario.c - the scenario's defaults, its cross-field validation, and the
+ * names of the model's enumerations.
+ *
+ * Every default is a figure from ../shared/reference/pipeline-facts.md
+ * (cited) or marked ASSUMPTION; the README's scenario reference lists the
+ * same defaults with the same basis.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lagsim/model.h"
+
+#define S LAGSIM_SEC
+#define MS LAGSIM_MSEC
+
+static lagsim_dist_t dist2(enum lagsim_dist_kind kind, double a, double b)
+{
+    lagsim_dist_t d = {.kind = kind, .p = {a, b}};
+    return d;
+}
+
+static void client_defaults(lagsim_client_t *c, const char *name, double share,
+                            enum lagsim_platform platform)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "%s", name);
+    c->share = share;
+    c->platform = platform;
+    c->sdk[LAGSIM_MODE_CLOUD] = *lagsim_sdk_preset(lagsim_platform_cloud_sdk(platform));
+    c->sdk[LAGSIM_MODE_DEVICE] = *lagsim_sdk_preset(lagsim_platform_device_sdk(platform));
+}
+
+void lagsim_scenario_defaults(lagsim_scenario_t *sc)
+{
+    memset(sc, 0, sizeof *sc);
+    snprintf(sc->name, sizeof sc->name, "%s", "unnamed");
+    sc->horizon = 1 * LAGSIM_HOUR;      /* ASSUMPTION */
+    sc->drain_limit = 8 * LAGSIM_HOUR;  /* ASSUMPTION: > Segment's 4 h retry window */
+    sc->seed = 42;
+    sc->mode_mask = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
+
+    sc->base_rate = 100.0;      /* ASSUMPTION */
+    sc->users = 100000;         /* ASSUMPTION */
+    sc->new_user_share = 0.1;   /* ASSUMPTION */
+
+    /* One event type of typical size: 2 GB/min at about 30,000 events/s
+     * [doc rate-limits] means about 1.1 KB per event. */
+    sc->n_event_types = 1;
+    lagsim_event_type_t *ev = &sc->event_types[0];
+    snprintf(ev->name, sizeof ev->name, "%s", "event");
+    ev->share = 1.0;
+    ev->priority = LAGSIM_PRIO_NORMAL;
+    ev->payload_bytes = dist2(LAGSIM_DIST_LOGNORMAL, 1000.0, 0.5);
+    ev->route = LAGSIM_MODE_CLOUD;
+
+    sc->n_clients = 1;
+    client_defaults(&sc->clients[0], "web", 1.0, LAGSIM_PLATFORM_WEB);
+
+    /* Network round trips: ASSUMPTION (no vendor figure). */
+    sc->network.client_rtt = dist2(LAGSIM_DIST_LOGNORMAL, 0.080, 0.6);
+    sc->network.server_rtt = dist2(LAGSIM_DIST_LOGNORMAL, 0.020, 0.4);
+
+    /* Segment: processing 1-5 s is the facts' suggestion for a [gap]. */
+    sc->segment.processing = dist2(LAGSIM_DIST_UNIFORM, 1.0, 5.0);
+    sc->segment.max_event_bytes = 32 * 1000;        /* [doc] 32 KB per event */
+    sc->segment.batch_size = 1000;                  /* [src] Mixpanel Actions batch_size */
+    sc->segment.batch_bytes = 4 * 1000 * 1000;      /* [doc] Actions framework 4 MB */
+    sc->segment.batch_wait = 60 * S;                /* [doc] "up to about 1 minute" */
+    sc->segment.max_in_flight = 20;                 /* ASSUMPTION */
+    sc->segment.request_timeout = 10 * S;           /* [src] Actions HTTP timeout */
+    sc->segment.retry_window = 4 * LAGSIM_HOUR;     /* [doc] 4 h of retries */
+    /* [doc] randomized exponential backoff; constants ASSUMPTION (facts'
+     * suggestion: base 1 s, x2, cap 10 min, full jitter). */
+    sc->segment.backoff.base = 1 * S;
+    sc->segment.backoff.factor = 2;
+    sc->segment.backoff.cap = 600 * S;
+    sc->segment.backoff.jitter = LAGSIM_JITTER_FULL;
+    sc->segment.backoff.jitter_after_cap = 1; /* U[0, min(cap, base * 2^n)) */
+
+    /* Mixpanel ingestion [doc rate-limits, track-event, import-events]. */
+    sc->mixpanel.ingest_limit = 30000.0;                   /* ~30,000 events/s */
+    sc->mixpanel.ingest_limit_bytes = 2e9 / 60.0;          /* 2 GB per minute */
+    sc->mixpanel.limit_window = 60 * S;                    /* rolling 1 minute */
+    sc->mixpanel.limiter = LAGSIM_LIMITER_ROLLING;
+    sc->mixpanel.max_batch_events = 2000;
+    sc->mixpanel.max_request_bytes = 10 * 1000 * 1000;     /* 10 MB (2 MB older docs) */
+    sc->mixpanel.max_event_bytes = 1000 * 1000;            /* < 1 MB per event */
+    sc->mixpanel.response_time = dist2(LAGSIM_DIST_LOGNORMAL, 0.150, 0.5); /* ASSUMPTION */
+    sc->mixpanel.failure_rate = 0.0;                       /* ASSUMPTION */
+    /* Processing: the Activity Feed shows events in < 1 min [doc]; the split
+     * into identity resolution and indexing is ASSUMPTION. */
+    sc->mixpanel.idres_known = dist2(LAGSIM_DIST_EXP, 0.5, 0);
+    sc->mixpanel.idres_new = dist2(LAGSIM_DIST_UNIFORM, 2.0, 10.0);
+    sc->mixpanel.index_interval = 15 * S;
+    sc->mixpanel.index_delay = dist2(LAGSIM_DIST_UNIFORM, 5.0, 30.0);
+}
+
+static int shares_add_up(double sum)
+{
+    return fabs(sum - 1.0) <= 1e-6;
+}
+
+int lagsim_scenario_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size)
+{
+#define FAIL(...) do { snprintf(msg, msg_size, __VA_ARGS__); return LAGSIM_EINVAL; } while (0)
+    if (sc->horizon <= 0)
+        FAIL("[scenario] horizon must be positive");
+    if (sc->drain_limit < 0)
+        FAIL("[scenario] drain_limit must not be negative");
+    if (sc->mode_mask == 0 || (sc->mode_mask & ~LAGSIM_MODE_MASK_ALL))
+        FAIL("[scenario] mode selects no valid mode");
+    if (sc->users < 1)
+        FAIL("[traffic] users must be at least 1");
+    if (sc->n_event_types < 1)
+        FAIL("at least one [event.NAME] section is needed");
+    if (sc->n_clients < 1)
+        FAIL("at least one [client.NAME] section is needed");
+
+    double sum = 0;
+    for (unsigned i = 0; i < sc->n_event_types; i++)
+        sum += sc->event_types[i].share;
+    if (!shares_add_up(sum))
+        FAIL("the shares of the [event.*] sections add up to %.6g, not 1", sum);
+    sum = 0;
+    for (unsigned i = 0; i < sc->n_clients; i++) {
+        const lagsim_client_t *c = &sc->clients[i];
+        sum += c->share;
+        if (c->sdk[LAGSIM_MODE_CLOUD].endpoint != LAGSIM_ENDPOINT_SEGMENT)
+            FAIL("[client.%s] cloud_sdk '%s' does not send to Segment", c->name,
+                 c->sdk[LAGSIM_MODE_CLOUD].preset);
+        if (c->sdk[LAGSIM_MODE_DEVICE].endpoint != LAGSIM_ENDPOINT_MIXPANEL)
+            FAIL("[client.%s] device_sdk '%s' does not send to Mixpanel", c->name,
+                 c->sdk[LAGSIM_MODE_DEVICE].preset);
+        for (int m = 0; m < 2; m++)
+            if (c->sdk[m].batch_size < 1)
+                FAIL("[client.%s] %s batch_size must be at least 1", c->name,
+                     lagsim_mode_name((enum lagsim_mode)m));
+    }
+    if (!shares_add_up(sum))
+        FAIL("the shares of the [client.*] sections add up to %.6g, not 1", sum);
+
+    for (unsigned i = 0; i < sc->n_bursts; i++) {
+        const lagsim_burst_t *b = &sc->bursts[i];
+        if ((b->rate < 0) == (b->multiplier < 0))
+            FAIL("[burst.%s] needs exactly one of 'rate' and 'multiplier'", b->name);
+        if (b->start >= sc->horizon)
+            FAIL("[burst.%s] starts at or after the horizon; it would never fire", b->name);
+    }
+    if (sc->segment.batch_size < 1)
+        FAIL("[segment] batch_size must be at least 1");
+    if (sc->segment.max_in_flight < 1)
+        FAIL("[segment] max_in_flight must be at least 1");
+    if (sc->segment.batch_size > sc->mixpanel.max_batch_events)
+        FAIL("[segment] batch_size %u exceeds [mixpanel] max_batch_events %u",
+             sc->segment.batch_size, sc->mixpanel.max_batch_events);
+    if (sc->mixpanel.limit_window <= 0)
+        FAIL("[mixpanel] limit_window must be positive");
+    if (sc->mixpanel.index_interval < 0)
+        FAIL("[mixpanel] index_interval must not be negative");
+    for (unsigned i = 0; i < sc->n_clients; i++)
+        for (int m = 0; m < 2; m++)
+            if (sc->clients[i].sdk[m].batch_size > sc->mixpanel.max_batch_events &&
+                sc->clients[i].sdk[m].endpoint == LAGSIM_ENDPOINT_MIXPANEL)
+                FAIL("[client.%s] device batch_size %u exceeds [mixpanel] max_batch_events %u",
+                     sc->clients[i].name, sc->clients[i].sdk[m].batch_size,
+                     sc->mixpanel.max_batch_events);
+    return LAGSIM_OK;
+#undef FAIL
+}
+
+const char *lagsim_mode_name(enum lagsim_mode mode)
+{
+    switch (mode) {
+    case LAGSIM_MODE_CLOUD: return "cloud";
+    case LAGSIM_MODE_DEVICE: return "device";
+    case LAGSIM_MODE_HYBRID: return "hybrid";
+    case LAGSIM_MODE_COUNT: break;
+    }
+    return "?";
+}
+
+const char *lagsim_drop_reason_name(enum lagsim_drop_reason reason)
+{
+    switch (reason) {
+    case LAGSIM_DROP_INVALID: return "invalid";
+    case LAGSIM_DROP_RETRY_WINDOW: return "retry_window";
+    case LAGSIM_DROP_RETRY_LIMIT: return "retry_limit";
+    case LAGSIM_DROP_QUEUE_OVERFLOW: return "queue_overflow";
+    case LAGSIM_DROP_COUNT: break;
+    }
+    return "?";
+}
+
+const char *lagsim_response_name(enum lagsim_response response)
+{
+    switch (response) {
+    case LAGSIM_RESP_2XX: return "2xx";
+    case LAGSIM_RESP_400: return "400";
+    case LAGSIM_RESP_429: return "429";
+    case LAGSIM_RESP_5XX: return "5xx";
+    case LAGSIM_RESP_TIMEOUT: return "timeout";
+    case LAGSIM_RESP_COUNT: break;
+    }
+    return "?";
+}
+
+const char *lagsim_priority_name(enum lagsim_priority p)
+{
+    switch (p) {
+    case LAGSIM_PRIO_LOW: return "low";
+    case LAGSIM_PRIO_NORMAL: return "normal";
+    case LAGSIM_PRIO_HIGH: return "high";
+    }
+    return "?";
+}
+
+const char *lagsim_platform_name(enum lagsim_platform p)
+{
+    switch (p) {
+    case LAGSIM_PLATFORM_WEB: return "web";
+    case LAGSIM_PLATFORM_IOS: return "ios";
+    case LAGSIM_PLATFORM_ANDROID: return "android";
+    case LAGSIM_PLATFORM_SERVER: return "server";
+    case LAGSIM_PLATFORM_COUNT: break;
+    }
+    return "?";
+}
+
+const char *lagsim_jitter_name(enum lagsim_jitter j)
+{
+    switch (j) {
+    case LAGSIM_JITTER_NONE: return "none";
+    case LAGSIM_JITTER_FULL: return "full";
+    case LAGSIM_JITTER_MULT: return "mult";
+    case LAGSIM_JITTER_ADD: return "add";
+    case LAGSIM_JITTER_PCT: return "pct";
+    }
+    return "?";
+}

@@ -1,0 +1,147 @@
+/*
+ * sdk_presets.c - the client SDK presets: what each real SDK does, as
+ * lagsim_sdk_t values, with the source of every figure.
+ *
+ * Sources are cited as in ../shared/reference/pipeline-facts.md ([src] =
+ * read from the vendor's code, [doc] = vendor documentation). Figures the
+ * vendors do not publish are marked ASSUMPTION; the README's scenario
+ * reference repeats these marks.
+ */
+#include <string.h>
+
+#include "lagsim/model.h"
+
+#define S LAGSIM_SEC
+#define MS LAGSIM_MSEC
+
+static const lagsim_sdk_t presets[] = {
+    /* mixpanel-js (browser), src/mixpanel-core.js + request-batcher.js [src]:
+     * batch 50, flush every 5 s, 90 s timeout, one request in flight, no
+     * queue cap (localStorage). On 5xx/429/timeout the interval doubles from
+     * the 5 s base (10, 20, 40 s ...) up to 10 min, no jitter, no retry
+     * limit. Other 4xx drop the batch. */
+    {.preset = "mixpanel-js", .endpoint = LAGSIM_ENDPOINT_MIXPANEL,
+     .batch_size = 50, .flush_at = 0, .flush_interval = 5 * S,
+     .request_timeout = 90 * S, .max_in_flight = 1, .queue_cap = 0, .retry_4xx = 0,
+     .backoff = {.base = 10 * S, .factor = 2, .cap = 600 * S, .jitter = LAGSIM_JITTER_NONE}},
+
+    /* mixpanel-android, MPConfig.java + AnalyticsMessages.java [src]: flush
+     * every 60 s, early flush at 40 queued, 50 per request, 30 s read
+     * timeout. A failed flush waits max(2^n * 60 s, Retry-After), capped at
+     * 10 min, no jitter (60, 120, 240, 480, 600 s); 4xx keep the batch
+     * (our reading of the code). */
+    {.preset = "mixpanel-android", .endpoint = LAGSIM_ENDPOINT_MIXPANEL,
+     .batch_size = 50, .flush_at = 40, .flush_interval = 60 * S,
+     .request_timeout = 30 * S, .max_in_flight = 1, .queue_cap = 0, .retry_4xx = 1,
+     .backoff = {.base = 60 * S, .factor = 2, .cap = 600 * S, .jitter = LAGSIM_JITTER_NONE}},
+
+    /* mixpanel-swift, Constants.swift + FlushRequest.swift [src]: flush
+     * every 60 s, 50 per request, queue of 5000 events, 120 s per request.
+     * The first failure waits for the next flush; from the 2nd on, pause
+     * clamp(2^(n-1) * 60 s + U[0, 30) s, 60 s, 600 s). */
+    {.preset = "mixpanel-swift", .endpoint = LAGSIM_ENDPOINT_MIXPANEL,
+     .batch_size = 50, .flush_at = 0, .flush_interval = 60 * S,
+     .request_timeout = 120 * S, .max_in_flight = 1, .queue_cap = 5000, .retry_4xx = 0,
+     .backoff = {.base = 120 * S, .factor = 2, .cap = 600 * S, .floor = 60 * S,
+                 .jitter = LAGSIM_JITTER_ADD, .jitter_a = 0, .jitter_b = 30,
+                 .at_next_flush = 1}},
+
+    /* A server sending straight to Mixpanel with Mixpanel's recommended
+     * policy [doc] (reference/import-events): 2000-event batches, 10-20
+     * concurrent senders, backoff from 2 s doubling to 60 s plus U[1, 5] s,
+     * never retry 400; 8 attempts as in the 429 page's sample code.
+     * Flush interval (10 s) and timeout (10 s): ASSUMPTION. */
+    {.preset = "mixpanel-server", .endpoint = LAGSIM_ENDPOINT_MIXPANEL,
+     .batch_size = 2000, .flush_at = 2000, .flush_interval = 10 * S,
+     .request_timeout = 10 * S, .max_in_flight = 10, .queue_cap = 0, .retry_4xx = 0,
+     .backoff = {.base = 2 * S, .factor = 2, .cap = 60 * S, .jitter = LAGSIM_JITTER_ADD,
+                 .jitter_a = 1, .jitter_b = 5, .jitter_after_cap = 1, .max_retries = 7}},
+
+    /* analytics.js (analytics-next) standard delivery [src]: one request per
+     * event, no batching; first retry immediate, then U[1,2) * 500 ms * 2^k
+     * (1-2 s, 2-4 s, ...); 10 attempts per event. Timeout: ASSUMPTION 10 s. */
+    {.preset = "analytics.js", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
+     .batch_size = 1, .flush_at = 1, .flush_interval = 0,
+     .request_timeout = 10 * S, .max_in_flight = 0, .queue_cap = 0, .retry_4xx = 0,
+     .backoff = {.base = 1 * S, .factor = 2, .cap = 0, .jitter = LAGSIM_JITTER_MULT,
+                 .jitter_a = 1, .jitter_b = 2, .immediate = 1, .max_retries = 9}},
+
+    /* analytics.js batching strategy [src] (batched-dispatcher.ts): 10
+     * events or 5 s; retry 0.5 s * 2^(a-1), cap 60 s, +-10% jitter, 10
+     * retries, 12 h at most. Timeout: ASSUMPTION 10 s. */
+    {.preset = "analytics.js-batching", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
+     .batch_size = 10, .flush_at = 10, .flush_interval = 5 * S,
+     .request_timeout = 10 * S, .max_in_flight = 0, .queue_cap = 0, .retry_4xx = 0,
+     .backoff = {.base = 500 * MS, .factor = 2, .cap = 60 * S, .jitter = LAGSIM_JITTER_PCT,
+                 .jitter_a = 0.1, .max_retries = 10, .max_duration = 12 * LAGSIM_HOUR}},
+
+    /* @segment/analytics-node [src]: flushAt 15, flushInterval 10 s, 10 s
+     * request timeout, any number of batches in flight; backoff
+     * min(U[1,2) * 500 ms * 2^n, 60 s), 10 retries, 12 h at most. */
+    {.preset = "analytics-node", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
+     .batch_size = 15, .flush_at = 15, .flush_interval = 10 * S,
+     .request_timeout = 10 * S, .max_in_flight = 0, .queue_cap = 0, .retry_4xx = 0,
+     .backoff = {.base = 1 * S, .factor = 2, .cap = 60 * S, .jitter = LAGSIM_JITTER_MULT,
+                 .jitter_a = 1, .jitter_b = 2, .max_retries = 10,
+                 .max_duration = 12 * LAGSIM_HOUR}},
+
+    /* analytics-kotlin, legacy retry mode (the default) [src]: flushAt 20,
+     * every 30 s; 429 and 5xx keep the batch file for the next scheduled
+     * flush, no backoff and no limit. One upload at a time and the 15 s
+     * timeout: ASSUMPTION. */
+    {.preset = "analytics-kotlin", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
+     .batch_size = 20, .flush_at = 20, .flush_interval = 30 * S,
+     .request_timeout = 15 * S, .max_in_flight = 1, .queue_cap = 0, .retry_4xx = 0,
+     .backoff = {.base = 30 * S, .factor = 1, .cap = 0, .jitter = LAGSIM_JITTER_NONE,
+                 .at_next_flush = UINT32_MAX}},
+
+    /* analytics-swift [src]: as analytics-kotlin (flushAt 20, 30 s, retry at
+     * the next flush), with maxQueueSize 1000 from an older Configuration.swift
+     * (unverified for the current version). */
+    {.preset = "analytics-swift", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
+     .batch_size = 20, .flush_at = 20, .flush_interval = 30 * S,
+     .request_timeout = 15 * S, .max_in_flight = 1, .queue_cap = 1000, .retry_4xx = 0,
+     .backoff = {.base = 30 * S, .factor = 1, .cap = 0, .jitter = LAGSIM_JITTER_NONE,
+                 .at_next_flush = UINT32_MAX}},
+};
+
+#define N_PRESETS (sizeof presets / sizeof presets[0])
+
+const lagsim_sdk_t *lagsim_sdk_preset(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < N_PRESETS; i++)
+        if (strcmp(presets[i].preset, name) == 0)
+            return &presets[i];
+    return NULL;
+}
+
+const char *lagsim_sdk_preset_name(unsigned i)
+{
+    return i < N_PRESETS ? presets[i].preset : NULL;
+}
+
+const char *lagsim_platform_cloud_sdk(enum lagsim_platform p)
+{
+    switch (p) {
+    case LAGSIM_PLATFORM_WEB: return "analytics.js";
+    case LAGSIM_PLATFORM_IOS: return "analytics-swift";
+    case LAGSIM_PLATFORM_ANDROID: return "analytics-kotlin";
+    case LAGSIM_PLATFORM_SERVER: return "analytics-node";
+    case LAGSIM_PLATFORM_COUNT: break;
+    }
+    return NULL;
+}
+
+const char *lagsim_platform_device_sdk(enum lagsim_platform p)
+{
+    switch (p) {
+    case LAGSIM_PLATFORM_WEB: return "mixpanel-js";
+    case LAGSIM_PLATFORM_IOS: return "mixpanel-swift";
+    case LAGSIM_PLATFORM_ANDROID: return "mixpanel-android";
+    case LAGSIM_PLATFORM_SERVER: return "mixpanel-server";
+    case LAGSIM_PLATFORM_COUNT: break;
+    }
+    return NULL;
+}

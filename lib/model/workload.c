@@ -1,0 +1,168 @@
+/*
+ * workload.c - what the product fires: arrivals (a Poisson process whose
+ * rate is the base rate plus any active bursts), and for each event its
+ * type, user, payload size and identity.
+ *
+ * The arrival rate is piecewise constant, so the next arrival is found
+ * exactly by inversion: draw E ~ Exp(1) and walk the pieces until the
+ * integrated rate reaches E. Every draw comes from the workload's own
+ * streams in a fixed order, so all modes see the same events (common
+ * random numbers).
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "model/model_internal.h"
+
+static double burst_extra(const lagsim_scenario_t *sc, const lagsim_burst_t *b)
+{
+    if (b->rate >= 0)
+        return b->rate - sc->base_rate;
+    return sc->base_rate * (b->multiplier - 1.0);
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+    const lagsim_time_t x = *(const lagsim_time_t *)a, y = *(const lagsim_time_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Rate at time t: base plus the extra of every burst covering t, >= 0. */
+static double rate_at(const lagsim_scenario_t *sc, lagsim_time_t t)
+{
+    double r = sc->base_rate;
+    for (unsigned i = 0; i < sc->n_bursts; i++) {
+        const lagsim_burst_t *b = &sc->bursts[i];
+        if (t >= b->start && t - b->start < b->duration)
+            r += burst_extra(sc, b);
+    }
+    return r > 0 ? r : 0;
+}
+
+int lsi_workload_init(lsi_model_t *m)
+{
+    const lagsim_scenario_t *sc = m->sc;
+    lagsim_time_t cuts[2 * LAGSIM_MAX_BURSTS + 1];
+    unsigned n = 0;
+    cuts[n++] = 0;
+    for (unsigned i = 0; i < sc->n_bursts; i++) {
+        cuts[n++] = sc->bursts[i].start;
+        const lagsim_time_t end = sc->bursts[i].start + sc->bursts[i].duration;
+        cuts[n++] = end < sc->horizon ? end : sc->horizon;
+    }
+    qsort(cuts, n, sizeof cuts[0], cmp_time);
+    m->n_pieces = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (cuts[i] >= sc->horizon || (i > 0 && cuts[i] == cuts[i - 1]))
+            continue;
+        m->pieces[m->n_pieces].start = cuts[i];
+        m->pieces[m->n_pieces].rate = rate_at(sc, cuts[i]);
+        m->n_pieces++;
+    }
+    m->pieces[m->n_pieces].start = sc->horizon; /* sentinel: no arrivals from here */
+    m->pieces[m->n_pieces].rate = 0;
+    m->piece = 0;
+
+    double shares[LAGSIM_MAX_EVENT_TYPES];
+    for (unsigned i = 0; i < sc->n_event_types; i++)
+        shares[i] = sc->event_types[i].share;
+    m->type_table = gsl_ran_discrete_preproc(sc->n_event_types, shares);
+    if (!m->type_table)
+        return LAGSIM_ENOMEM;
+
+    double cum = 0;
+    for (unsigned i = 0; i < sc->n_clients; i++) {
+        cum += sc->clients[i].share;
+        m->client_cum[i] = cum;
+    }
+    m->client_cum[sc->n_clients - 1] = 2.0; /* rounding never falls off the end */
+    return LAGSIM_OK;
+}
+
+void lsi_workload_free(lsi_model_t *m)
+{
+    if (m->type_table)
+        gsl_ran_discrete_free(m->type_table);
+    m->type_table = NULL;
+}
+
+/*
+ * Time of the next arrival after `now`, or LAGSIM_TIME_MAX when the
+ * horizon comes first. Integrated rate is handled in seconds as double;
+ * the result is rounded up to whole microseconds.
+ */
+static lagsim_time_t next_arrival(lsi_model_t *m, lagsim_time_t now)
+{
+    double need = gsl_ran_exponential(m->rng[LSI_RNG_ARRIVALS], 1.0);
+    double t = (double)now;
+    while (m->piece < m->n_pieces) {
+        const lsi_rate_piece_t *p = &m->pieces[m->piece];
+        const double end = (double)m->pieces[m->piece + 1].start;
+        if (t < (double)p->start)
+            t = (double)p->start;
+        const double have = p->rate * (end - t) / LAGSIM_SEC;
+        if (p->rate > 0 && have >= need) {
+            const double at = ceil(t + need / p->rate * LAGSIM_SEC);
+            return at < end ? (lagsim_time_t)at : (lagsim_time_t)end - 1;
+        }
+        need -= have;
+        m->piece++;
+        t = end;
+    }
+    return LAGSIM_TIME_MAX;
+}
+
+static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg);
+
+static void schedule_next(lsi_model_t *m, lagsim_time_t now)
+{
+    const lagsim_time_t at = next_arrival(m, now);
+    if (at >= m->sc->horizon)
+        return;
+    if (lagsim_sim_schedule(m->sim, at, on_arrival, m, 0) != LAGSIM_OK)
+        lsi_fail(m);
+}
+
+static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    lsi_model_t *m = ctx;
+    const lagsim_scenario_t *sc = m->sc;
+    const lagsim_time_t now = lagsim_sim_now(sim);
+
+    const size_t type = gsl_ran_discrete(m->rng[LSI_RNG_EVENT_TYPE], m->type_table);
+    const uint64_t user = (uint64_t)(gsl_rng_uniform(m->rng[LSI_RNG_USER]) * (double)sc->users);
+    double bytes = lagsim_dist_sample(&sc->event_types[type].payload_bytes, m->rng[LSI_RNG_PAYLOAD]);
+    const int is_new = gsl_rng_uniform(m->rng[LSI_RNG_IDENTITY]) < sc->new_user_share;
+
+    const uint32_t id = lsi_event_alloc(&m->pool);
+    if (id == LSI_NIL) {
+        lsi_fail(m);
+        return;
+    }
+    lsi_event_t *e = &m->pool.ev[id];
+    e->fired_at = now;
+    e->seg_at = 0;
+    e->stage_at = now;
+    e->bytes = bytes < 1 ? 1u : bytes >= 4e9 ? 4000000000u : (uint32_t)bytes;
+    e->type = (uint16_t)type;
+    e->is_new = (uint8_t)is_new;
+    e->path = (uint8_t)(m->mode == LAGSIM_MODE_HYBRID ? sc->event_types[type].route : m->mode);
+
+    lagsim_result_t *out = m->out;
+    out->fired++;
+    if (m->pool.ev_live > out->backlog_peak) {
+        out->backlog_peak = m->pool.ev_live;
+        out->backlog_peak_at = now;
+    }
+    lsi_client_accept(m, user < sc->users ? user : sc->users - 1, id);
+    schedule_next(m, now);
+}
+
+void lsi_workload_start(lsi_model_t *m)
+{
+    m->piece = 0;
+    schedule_next(m, 0);
+}

@@ -1,0 +1,337 @@
+/*
+ * report_text.c - owns lagsim_report_text(): the results of the modes
+ * that ran, side by side in aligned columns.
+ *
+ * Central idea: the report is first built as a table of short strings in
+ * a fixed-size value on the stack (one row per figure, one cell per mode),
+ * and only then printed, so every column can be exactly as wide as its
+ * widest cell. Labels are left-aligned, figures right-aligned. Counts
+ * carry thousands separators; shares whose denominator is zero, and
+ * latencies of empty histograms, are shown as "-". Nothing depends on
+ * the locale or the clock, so the same results give the same bytes.
+ */
+#include <assert.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lagsim/report.h"
+
+#define ROWS_MAX 64  /* more than the rows any report has */
+#define LABEL_MAX 64 /* longest label or heading, NUL included */
+#define CELL_MAX 48  /* longest cell, NUL included */
+#define GAP 3        /* spaces between columns */
+
+typedef struct row {
+    char label[LABEL_MAX];
+    int has_cells;                          /* 0 for a heading */
+    char cell[LAGSIM_MODE_COUNT][CELL_MAX]; /* by column, not by mode */
+} row_t;
+
+typedef struct table {
+    size_t n_cols;                               /* modes that ran */
+    const lagsim_result_t *col[LAGSIM_MODE_COUNT]; /* their results */
+    enum lagsim_mode mode[LAGSIM_MODE_COUNT];      /* and their modes */
+    size_t n_rows;
+    row_t rows[ROWS_MAX];
+} table_t;
+
+/* Appends a row labelled by a format; returns it (the last one if full). */
+static row_t *table_row(table_t *t, int has_cells, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static row_t *table_row(table_t *t, int has_cells, const char *fmt, ...)
+{
+    assert(t->n_rows < ROWS_MAX); /* the report has about 40 rows */
+    row_t *r = &t->rows[t->n_rows < ROWS_MAX ? t->n_rows++ : ROWS_MAX - 1];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->label, sizeof r->label, fmt, ap);
+    va_end(ap);
+    r->has_cells = has_cells;
+    for (size_t c = 0; c < LAGSIM_MODE_COUNT; c++)
+        r->cell[c][0] = '\0';
+    return r;
+}
+
+/* 1234567 -> "1,234,567". */
+static void fmt_count(char *buf, size_t size, uint64_t n)
+{
+    char digits[24];
+    const int len = snprintf(digits, sizeof digits, "%" PRIu64, n);
+    char out[32];
+    size_t o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    snprintf(buf, size, "%s", out);
+}
+
+/* n as a share of `of`: "97.2%", "<0.1%", "100%", or "-" when of is 0. */
+static void fmt_share(char *buf, size_t size, uint64_t n, uint64_t of)
+{
+    if (of == 0) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    const double pct = 100.0 * (double)n / (double)of;
+    if (n == 0)
+        snprintf(buf, size, "0%%");
+    else if (n == of)
+        snprintf(buf, size, "100%%");
+    else if (pct < 0.05)
+        snprintf(buf, size, "<0.1%%");
+    else if (pct > 99.95 && n < of)
+        snprintf(buf, size, ">99.9%%");
+    else
+        snprintf(buf, size, "%.1f%%", pct);
+}
+
+/* "1,234 (97.2%)". */
+static void fmt_count_share(char *buf, size_t size, uint64_t n, uint64_t of)
+{
+    char count[32], share[16];
+    fmt_count(count, sizeof count, n);
+    fmt_share(share, sizeof share, n, of);
+    snprintf(buf, size, "%s (%s)", count, share);
+}
+
+/* A ratio with three decimals; "-" when undefined. */
+static void fmt_ratio(char *buf, size_t size, uint64_t num, uint64_t den)
+{
+    if (den == 0) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    const double x = (double)num / (double)den;
+    if (num == 0)
+        snprintf(buf, size, "0");
+    else if (x < 0.001)
+        snprintf(buf, size, "<0.001");
+    else
+        snprintf(buf, size, "%.3f", x);
+}
+
+/* One latency figure of a histogram: q in [0, 1], or q < 0 for the mean. */
+static void fmt_latency(char *buf, size_t size, const lagsim_hist_t *h, double q)
+{
+    if (!h || lagsim_hist_count(h) == 0) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    char d[LAGSIM_DURATION_MAX];
+    const lagsim_time_t us = q < 0 ? (lagsim_time_t)llround(lagsim_hist_mean(h))
+                                   : lagsim_hist_quantile(h, q);
+    snprintf(buf, size, "%s", lagsim_format_duration(d, sizeof d, us));
+}
+
+static uint64_t dropped_total(const lagsim_result_t *r)
+{
+    uint64_t n = 0;
+    for (int d = 0; d < LAGSIM_DROP_COUNT; d++)
+        n += r->dropped[d];
+    return n;
+}
+
+static void add_events(table_t *t)
+{
+    row_t *r;
+    table_row(t, 0, "Events");
+    r = table_row(t, 1, "  fired");
+    for (size_t c = 0; c < t->n_cols; c++)
+        fmt_count(r->cell[c], CELL_MAX, t->col[c]->fired);
+    r = table_row(t, 1, "  visible");
+    for (size_t c = 0; c < t->n_cols; c++)
+        fmt_count_share(r->cell[c], CELL_MAX, t->col[c]->visible, t->col[c]->fired);
+    r = table_row(t, 1, "  delivered");
+    for (size_t c = 0; c < t->n_cols; c++)
+        fmt_count_share(r->cell[c], CELL_MAX, t->col[c]->delivered, t->col[c]->fired);
+
+    int any = 0;
+    for (size_t c = 0; c < t->n_cols; c++)
+        any |= dropped_total(t->col[c]) != 0;
+    if (!any) {
+        r = table_row(t, 1, "  dropped");
+        for (size_t c = 0; c < t->n_cols; c++)
+            fmt_count(r->cell[c], CELL_MAX, 0);
+    } else {
+        table_row(t, 0, "  dropped");
+        for (int d = 0; d < LAGSIM_DROP_COUNT; d++) {
+            int nonzero = 0;
+            for (size_t c = 0; c < t->n_cols; c++)
+                nonzero |= t->col[c]->dropped[d] != 0;
+            if (!nonzero)
+                continue;
+            r = table_row(t, 1, "    %s", lagsim_drop_reason_name((enum lagsim_drop_reason)d));
+            for (size_t c = 0; c < t->n_cols; c++)
+                fmt_count_share(r->cell[c], CELL_MAX, t->col[c]->dropped[d], t->col[c]->fired);
+        }
+        r = table_row(t, 1, "    total");
+        for (size_t c = 0; c < t->n_cols; c++)
+            fmt_count_share(r->cell[c], CELL_MAX, dropped_total(t->col[c]), t->col[c]->fired);
+    }
+
+    r = table_row(t, 1, "  in flight at end");
+    for (size_t c = 0; c < t->n_cols; c++)
+        fmt_count_share(r->cell[c], CELL_MAX, t->col[c]->in_flight, t->col[c]->fired);
+    r = table_row(t, 1, "  conservation");
+    for (size_t c = 0; c < t->n_cols; c++)
+        snprintf(r->cell[c], CELL_MAX, "%s", t->col[c]->conserved ? "ok" : "FAILED");
+}
+
+/* The latency rows of one histogram: to visible if `visible`, else to delivered. */
+static void add_latency(table_t *t, const char *title, int visible)
+{
+    static const struct {
+        const char *label;
+        double q;
+    } figures[] = {{"p50", 0.50},  {"p90", 0.90}, {"p99", 0.99},
+                   {"p99.9", 0.999}, {"max", 1.0}, {"mean", -1.0}};
+    table_row(t, 0, "%s", title);
+    for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) {
+        row_t *r = table_row(t, 1, "  %s", figures[i].label);
+        for (size_t c = 0; c < t->n_cols; c++) {
+            const lagsim_result_t *res = t->col[c];
+            fmt_latency(r->cell[c], CELL_MAX,
+                        visible ? res->latency_visible : res->latency_delivered, figures[i].q);
+        }
+    }
+}
+
+static void add_mixpanel(table_t *t)
+{
+    row_t *r;
+    table_row(t, 0, "Mixpanel");
+    r = table_row(t, 1, "  requests");
+    for (size_t c = 0; c < t->n_cols; c++)
+        fmt_count(r->cell[c], CELL_MAX, t->col[c]->requests);
+    table_row(t, 0, "  responses");
+    for (int s = 0; s < LAGSIM_RESP_COUNT; s++) {
+        r = table_row(t, 1, "    %s", lagsim_response_name((enum lagsim_response)s));
+        for (size_t c = 0; c < t->n_cols; c++)
+            fmt_count_share(r->cell[c], CELL_MAX, t->col[c]->responses[s], t->col[c]->requests);
+    }
+    r = table_row(t, 1, "  retries");
+    for (size_t c = 0; c < t->n_cols; c++)
+        fmt_count_share(r->cell[c], CELL_MAX, t->col[c]->retries, t->col[c]->requests);
+    r = table_row(t, 1, "  retries per event");
+    for (size_t c = 0; c < t->n_cols; c++)
+        fmt_ratio(r->cell[c], CELL_MAX, t->col[c]->retries, t->col[c]->fired);
+}
+
+static void add_backlog(table_t *t)
+{
+    row_t *r;
+    char d[LAGSIM_DURATION_MAX], n[32];
+    table_row(t, 0, "Backlog");
+    r = table_row(t, 1, "  peak");
+    for (size_t c = 0; c < t->n_cols; c++) {
+        const lagsim_result_t *res = t->col[c];
+        fmt_count(n, sizeof n, res->backlog_peak);
+        if (res->backlog_peak == 0)
+            snprintf(r->cell[c], CELL_MAX, "%s", n);
+        else
+            snprintf(r->cell[c], CELL_MAX, "%s at %s", n,
+                     lagsim_format_duration(d, sizeof d, res->backlog_peak_at));
+    }
+    r = table_row(t, 1, "  drain time");
+    for (size_t c = 0; c < t->n_cols; c++) {
+        const lagsim_result_t *res = t->col[c];
+        if (res->drain_time < 0)
+            snprintf(r->cell[c], CELL_MAX, "did not drain");
+        else
+            snprintf(r->cell[c], CELL_MAX, "%s",
+                     lagsim_format_duration(d, sizeof d, res->drain_time));
+    }
+    r = table_row(t, 1, "  run ended at");
+    for (size_t c = 0; c < t->n_cols; c++)
+        snprintf(r->cell[c], CELL_MAX, "%s",
+                 lagsim_format_duration(d, sizeof d, t->col[c]->end_time));
+}
+
+/* Prints the scenario's name with control characters shown as '?'. */
+static void print_name(FILE *f, const char *name, size_t size)
+{
+    for (size_t i = 0; i < size && name[i]; i++) {
+        const unsigned char ch = (unsigned char)name[i];
+        fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, f);
+    }
+}
+
+static void print_table(FILE *f, const table_t *t)
+{
+    size_t label_w = 0, col_w[LAGSIM_MODE_COUNT];
+    for (size_t i = 0; i < t->n_rows; i++) {
+        const size_t len = strlen(t->rows[i].label);
+        if (t->rows[i].has_cells && len > label_w)
+            label_w = len;
+    }
+    for (size_t c = 0; c < t->n_cols; c++) {
+        col_w[c] = strlen(lagsim_mode_name(t->mode[c]));
+        for (size_t i = 0; i < t->n_rows; i++) {
+            const size_t len = strlen(t->rows[i].cell[c]);
+            if (len > col_w[c])
+                col_w[c] = len;
+        }
+    }
+
+    fprintf(f, "%-*s", (int)label_w, "");
+    for (size_t c = 0; c < t->n_cols; c++)
+        fprintf(f, "%*s%*s", GAP, "", (int)col_w[c], lagsim_mode_name(t->mode[c]));
+    fputc('\n', f);
+    for (size_t i = 0; i < t->n_rows; i++) {
+        const row_t *r = &t->rows[i];
+        if (!r->has_cells) {
+            fprintf(f, "%s\n", r->label);
+            continue;
+        }
+        fprintf(f, "%-*s", (int)label_w, r->label);
+        for (size_t c = 0; c < t->n_cols; c++)
+            fprintf(f, "%*s%*s", GAP, "", (int)col_w[c], r->cell[c]);
+        fputc('\n', f);
+    }
+}
+
+int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
+                       const lagsim_result_t *const results[LAGSIM_MODE_COUNT])
+{
+    table_t t; /* about 14 KB */
+    char horizon[LAGSIM_DURATION_MAX], drain[LAGSIM_DURATION_MAX];
+
+    t.n_cols = 0;
+    t.n_rows = 0;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        if (!results[m])
+            continue;
+        t.col[t.n_cols] = results[m];
+        t.mode[t.n_cols] = (enum lagsim_mode)m;
+        t.n_cols++;
+    }
+
+    fputs("scenario ", f);
+    print_name(f, sc->name, sizeof sc->name);
+    fprintf(f, " (seed %" PRIu64 ", horizon %s, drain limit %s)\n", sc->seed,
+            lagsim_format_duration(horizon, sizeof horizon, sc->horizon),
+            lagsim_format_duration(drain, sizeof drain, sc->drain_limit));
+    if (t.n_cols == 0) {
+        fputs("no mode ran\n", f);
+        return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
+    }
+    fputc('\n', f);
+
+    add_events(&t);
+    add_latency(&t, "Latency to delivered (fired -> 2xx at Mixpanel)", 0);
+    add_latency(&t, "Latency to visible (fired -> in reports)", 1);
+    add_mixpanel(&t);
+    add_backlog(&t);
+    print_table(f, &t);
+    return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
+}
