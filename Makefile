@@ -59,7 +59,7 @@ deps:
 	    libgsl-dev libinih-dev libcmocka-dev pkg-config >/dev/null || exit 1; \
 	fi
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/lagsim/*.h) $(wildcard lib/*/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/lagsim/*.h) $(wildcard lib/*/*.h) $(wildcard cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
@@ -104,7 +104,7 @@ install: all
 	install -m 644 include/lagsim/*.h $(DESTDIR)$(PREFIX)/include/lagsim/
 	install -m 644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LAGSIM) $(DESTDIR)$(PREFIX)/bin/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|'"$$(sed -n 's/.*LAGSIM_VERSION_STRING "\(.*\)"/\1/p' include/lagsim/lagsim.h)"'|g' \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|'"$$(sed -n 's/.*LAGSIM_VERSION_STRING "\(.*\)"/\1/p' include/lagsim/version.h)"'|g' \
 	  lagsim.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/lagsim.pc
 
 uninstall:

@@ -586,6 +586,13 @@ int lsi_key_parse(const lsi_key_t *k, const char *text, lsi_value_t *v, lagsim_e
             lsi_err(err, "'%.40s...' is too long (at most %zu characters)", text, k->size - 1);
             return LAGSIM_EINVAL;
         }
+        for (const char *c = text; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f ||
+                (*c == ';' && c > text && (c[-1] == ' ' || c[-1] == '\t'))) {
+                lsi_err(err, "'%s' cannot be written back: no control characters, and no ';' "
+                        "after a space (it starts a comment)", text);
+                return LAGSIM_EINVAL;
+            }
         v->str = text;
         return LAGSIM_OK;
     case LSI_T_DURATION: rc = lagsim_parse_duration(text, &v->as.t, err); break;

@@ -552,69 +552,59 @@ static int check_items(session *s, lagsim_error_t *err)
 
 #define MAX_KEYS 128
 
-/* The instance of a [kind.NAME] section: found, or appended from template. */
+/*
+ * The struct a section's keys go to: the scenario for a single section;
+ * for [kind.NAME], the element called NAME, or a new one appended from
+ * its template (*created set). NULL with *full set when the array is full.
+ */
 static void *instance(lagsim_scenario_t *sc, const cfg_section *sec, const lagsim_scenario_t *def,
                       int *created, int *full)
 {
     *created = 0;
     *full = 0;
-    unsigned *n;
-    char *names; /* name of element 0 */
-    size_t stride, max;
+    const char *name = sec->instance;
     switch (sec->kind) {
     case LSI_SEC_BURST:
-        n = &sc->n_bursts;
-        names = sc->bursts[0].name;
-        stride = sizeof sc->bursts[0];
-        max = LAGSIM_MAX_BURSTS;
-        break;
+        for (unsigned i = 0; i < sc->n_bursts; i++)
+            if (strcmp(sc->bursts[i].name, name) == 0)
+                return &sc->bursts[i];
+        if (sc->n_bursts >= LAGSIM_MAX_BURSTS)
+            break;
+        lagsim_burst_t *b = &sc->bursts[sc->n_bursts++];
+        memset(b, 0, sizeof *b);
+        b->rate = -1; /* unset until given */
+        b->multiplier = -1;
+        snprintf(b->name, sizeof b->name, "%s", name);
+        *created = 1;
+        return b;
     case LSI_SEC_EVENT:
-        n = &sc->n_event_types;
-        names = sc->event_types[0].name;
-        stride = sizeof sc->event_types[0];
-        max = LAGSIM_MAX_EVENT_TYPES;
-        break;
+        for (unsigned i = 0; i < sc->n_event_types; i++)
+            if (strcmp(sc->event_types[i].name, name) == 0)
+                return &sc->event_types[i];
+        if (sc->n_event_types >= LAGSIM_MAX_EVENT_TYPES)
+            break;
+        lagsim_event_type_t *e = &sc->event_types[sc->n_event_types++];
+        *e = def->event_types[0]; /* priority, payload and route of the default type */
+        e->share = 0;
+        snprintf(e->name, sizeof e->name, "%s", name);
+        *created = 1;
+        return e;
     case LSI_SEC_CLIENT:
-        n = &sc->n_clients;
-        names = sc->clients[0].name;
-        stride = sizeof sc->clients[0];
-        max = LAGSIM_MAX_CLIENTS;
-        break;
+        for (unsigned i = 0; i < sc->n_clients; i++)
+            if (strcmp(sc->clients[i].name, name) == 0)
+                return &sc->clients[i];
+        if (sc->n_clients >= LAGSIM_MAX_CLIENTS)
+            break;
+        lagsim_client_t *c = &sc->clients[sc->n_clients++];
+        memset(c, 0, sizeof *c); /* platform (required) sets the SDKs */
+        snprintf(c->name, sizeof c->name, "%s", name);
+        *created = 1;
+        return c;
     default:
         return sc;
     }
-    for (unsigned i = 0; i < *n; i++)
-        if (strcmp(names + i * stride, sec->instance) == 0)
-            return names + i * stride; /* name is the first field of each */
-    if (*n >= max) {
-        *full = 1;
-        return NULL;
-    }
-    const unsigned i = (*n)++;
-    *created = 1;
-    switch (sec->kind) {
-    case LSI_SEC_BURST: {
-        lagsim_burst_t *b = &sc->bursts[i];
-        memset(b, 0, sizeof *b);
-        b->rate = -1;
-        b->multiplier = -1;
-        snprintf(b->name, sizeof b->name, "%s", sec->instance);
-        return b;
-    }
-    case LSI_SEC_EVENT: {
-        lagsim_event_type_t *e = &sc->event_types[i];
-        *e = def->event_types[0];
-        e->share = 0;
-        snprintf(e->name, sizeof e->name, "%s", sec->instance);
-        return e;
-    }
-    default: {
-        lagsim_client_t *c = &sc->clients[i];
-        memset(c, 0, sizeof *c);
-        snprintf(c->name, sizeof c->name, "%s", sec->instance);
-        return c;
-    }
-    }
+    *full = 1;
+    return NULL;
 }
 
 /* [burst.NAME] needs exactly one of rate and multiplier. */
