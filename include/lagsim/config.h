@@ -29,8 +29,15 @@ typedef struct lagsim_error {
  * (each "section.key=value", as given to --set) as if they were written at
  * the end of the file, and validates the result. On success returns
  * LAGSIM_OK with *out filled (defaults for every key not given). On
- * failure returns LAGSIM_EIO (file unreadable) or LAGSIM_EINVAL, with the
- * first problem in err->message; *out is then unspecified.
+ * failure returns LAGSIM_EIO (file unreadable), LAGSIM_ENOMEM or
+ * LAGSIM_EINVAL, with the first problem in err->message; *out is then
+ * unspecified.
+ *
+ * Within a section the order of keys does not matter (a client's platform
+ * and presets are applied before its cloud_ and device_ overrides). An
+ * override replaces every earlier value of its key (for the repeatable
+ * `outage`, the whole list) and may create a section. inih's settings are
+ * process globals: loads hold a mutex while inih runs and restore them.
  */
 int lagsim_config_load(const char *path, const char *const *sets, size_t n_sets,
                        lagsim_scenario_t *out, lagsim_error_t *err);
@@ -42,19 +49,33 @@ int lagsim_config_load_string(const char *text, const char *origin,
 
 /*
  * Applies one "section.key=value" override to an already loaded scenario,
- * with the same validation as the file. Returns LAGSIM_OK or LAGSIM_EINVAL.
+ * with the same validation as the file (lagsim_scenario_validate()
+ * included). Returns LAGSIM_OK, or LAGSIM_EINVAL (or LAGSIM_ENOMEM) with
+ * sc unchanged. Setting a client's platform resets both its SDKs to the
+ * platform's presets, and setting cloud_sdk / device_sdk replaces that
+ * whole SDK, dropping earlier single-field overrides. Naming a
+ * [burst|event|client.NAME] that does not exist creates it, which works
+ * only when that one key is all the section requires (event.NAME.share).
  */
 int lagsim_config_set(lagsim_scenario_t *sc, const char *assignment,
                       lagsim_error_t *err);
 
 /*
  * Writes the fully resolved scenario as INI (every key, defaults
- * included) to `f`. Loading that text gives back an equal scenario.
- * Returns LAGSIM_OK or LAGSIM_EIO.
+ * included) to `f`, each value in its shortest exact spelling ("1500ms",
+ * "2GB/min", "lognormal(median=80ms, sigma=0.6)"). Loading that text
+ * gives back an equal scenario, doubles bit for bit. Returns LAGSIM_OK or
+ * LAGSIM_EIO.
  */
 int lagsim_config_write(FILE *f, const lagsim_scenario_t *sc);
 
 /* ---- Value parsers (exposed for tests and fuzzing) ---------------------- */
+
+/*
+ * The parsers take the whole value text. On failure they return
+ * LAGSIM_EINVAL with a message naming the expected form in err (which may
+ * be NULL) and leave *out unchanged.
+ */
 
 /* "250ms", "10s", "15m", "2h", "3d", "0" -> microseconds. */
 int lagsim_parse_duration(const char *s, lagsim_time_t *out, lagsim_error_t *err);

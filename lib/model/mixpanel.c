@@ -66,7 +66,11 @@ static enum lagsim_response ingest(lsi_model_t *m, lsi_batch_t *batch, lagsim_ti
     if (sc->mixpanel.failure_rate > 0 &&
         gsl_rng_uniform(m->rng[LSI_RNG_MIXPANEL_FAULTS]) < sc->mixpanel.failure_rate)
         return LAGSIM_RESP_5XX;
-    if (batch->events.count > sc->mixpanel.max_batch_events)
+    /* Too many events, or too many bytes (413): rejected whole. The
+     * SDKs' reaction to 413 (mixpanel-js halves its batch) is not
+     * modelled; the events are dropped as invalid. */
+    if (batch->events.count > sc->mixpanel.max_batch_events ||
+        batch->events.bytes > sc->mixpanel.max_request_bytes)
         return LAGSIM_RESP_400;
 
     /* Events over the per-event limit fail validation; the rest of the

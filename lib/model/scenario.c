@@ -155,6 +155,10 @@ int lagsim_scenario_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_
     if (sc->segment.batch_size > sc->mixpanel.max_batch_events)
         FAIL("[segment] batch_size %u exceeds [mixpanel] max_batch_events %u",
              sc->segment.batch_size, sc->mixpanel.max_batch_events);
+    if (sc->segment.batch_bytes > sc->mixpanel.max_request_bytes)
+        FAIL("[segment] batch_bytes %llu exceeds [mixpanel] max_request_bytes %llu",
+             (unsigned long long)sc->segment.batch_bytes,
+             (unsigned long long)sc->mixpanel.max_request_bytes);
     if (sc->mixpanel.limit_window <= 0)
         FAIL("[mixpanel] limit_window must be positive");
     if (sc->mixpanel.index_interval < 0)
