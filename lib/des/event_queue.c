@@ -1,11 +1,34 @@
 /*
- * event_queue.c - the simulated clock and the event queue.
+ * event_queue.c - the simulated clock and the event queue (lagsim_sim_*).
  *
- * The queue is an implicit 4-ary min-heap of event records stored inline
- * in one array (no pointers to chase, no allocation per event: the array
- * doubles when full and is kept). The key is (time, seq), where seq is a
- * counter of insertions, so equal times pop in insertion order and a run
- * is deterministic. Sifting moves a hole instead of swapping records.
+ * Central idea: an implicit 4-ary min-heap of event records stored inline
+ * in one array. A record is 40 bytes {time, seq, fn, ctx, arg}; there are
+ * no pointers to chase and no allocation per event: the array doubles when
+ * full and never shrinks (reset keeps it), so a model that has reached its
+ * working size never calls malloc again. The engine owns the array; the
+ * caller owns whatever ctx points to.
+ *
+ * Invariants:
+ *  1. heap[0..size) is a 4-ary min-heap on the key (time, seq): the
+ *     children of slot i are 4i+1 .. 4i+4, its parent is (i-1)/4.
+ *  2. seq is a counter of schedule() calls, so keys are unique and equal
+ *     times pop in insertion order: a run is deterministic.
+ *  3. 0 <= now <= every pending time (schedule clamps `at` to now), so
+ *     times are never negative and order as unsigned numbers.
+ *
+ * Why it is fast:
+ *  - schedule() sifts the new record up comparing times only: its seq is
+ *    larger than any pending one, so it goes before a parent exactly when
+ *    its time is strictly smaller.
+ *  - pop moves a hole instead of swapping records, and uses Floyd's
+ *    "bottom-up" deletion: the hole goes down to a leaf along the smaller
+ *    child (three branch-free compares per level, no compare against the
+ *    moving record), then the last record rises from there, usually by
+ *    zero or one level, since it was a leaf.
+ *  - the key compare is one 128-bit compare (time:seq) where the compiler
+ *    has it, which it turns into conditional moves.
+ *  - stop() works by lowering the run's time limit, so the run loop tests
+ *    one condition per event.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -13,30 +36,53 @@
 #include "lagsim/des.h"
 
 typedef struct record {
-    lagsim_time_t time;
-    uint64_t seq;
+    lagsim_time_t time; /* when the event fires, us (never negative) */
+    uint64_t seq;       /* insertion counter: breaks ties */
     lagsim_event_fn fn;
     void *ctx;
     uint64_t arg;
 } record_t;
 
 struct lagsim_sim {
-    record_t *heap;
-    size_t size;
-    size_t cap;
-    lagsim_time_t now;
-    uint64_t seq;
-    uint64_t executed;
-    int stop;
+    record_t *heap;        /* the 4-ary heap, cap slots */
+    size_t size;           /* pending events */
+    size_t cap;            /* slots allocated */
+    lagsim_time_t now;     /* the clock */
+    lagsim_time_t until;   /* a running run()'s limit; stop() lowers it */
+    uint64_t seq;          /* next insertion number */
+    uint64_t executed;     /* events run since create or reset */
 };
 
 #define ARITY 4
-#define INITIAL_CAP 1024
+#define INITIAL_CAP 256 /* records: 10 KB */
+
+#if defined(__GNUC__)
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define LIKELY(x) (x)
+#define UNLIKELY(x) (x)
+#endif
+
+/* True when a runs before b: (time, seq) in lexicographic order. */
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 key128_t;
+
+static inline key128_t key_of(const record_t *r)
+{
+    return (key128_t)(uint64_t)r->time << 64 | r->seq; /* invariant 3 */
+}
 
 static inline int before(const record_t *a, const record_t *b)
 {
-    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+    return key_of(a) < key_of(b);
 }
+#else
+static inline int before(const record_t *a, const record_t *b)
+{
+    return (a->time < b->time) | ((a->time == b->time) & (a->seq < b->seq));
+}
+#endif
 
 lagsim_sim_t *lagsim_sim_create(void)
 {
@@ -62,87 +108,112 @@ void lagsim_sim_destroy(lagsim_sim_t *sim)
 
 void lagsim_sim_reset(lagsim_sim_t *sim)
 {
+    assert(sim);
     sim->size = 0;
     sim->now = 0;
+    sim->until = -1; /* a run in progress returns after the current event */
     sim->seq = 0;
     sim->executed = 0;
-    sim->stop = 0;
+}
+
+/* Doubles the array. Returns LAGSIM_OK or LAGSIM_ENOMEM (heap unchanged). */
+static int grow(lagsim_sim_t *sim)
+{
+    if (sim->cap > SIZE_MAX / 2 / sizeof *sim->heap)
+        return LAGSIM_ENOMEM;
+    const size_t cap = sim->cap * 2;
+    record_t *const grown = realloc(sim->heap, cap * sizeof *grown);
+    if (!grown)
+        return LAGSIM_ENOMEM;
+    sim->heap = grown;
+    sim->cap = cap;
+    return LAGSIM_OK;
 }
 
 int lagsim_sim_schedule(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn, void *ctx,
                         uint64_t arg)
 {
-    assert(at >= sim->now && "scheduling into the past");
-    if (at < sim->now)
+    assert(fn != NULL);
+    assert(at >= sim->now && "lagsim_sim_schedule: time is in the past");
+    if (UNLIKELY(at < sim->now))
         at = sim->now;
-    if (sim->size == sim->cap) {
-        const size_t cap = sim->cap * 2;
-        record_t *grown = realloc(sim->heap, cap * sizeof *grown);
-        if (!grown)
-            return LAGSIM_ENOMEM;
-        sim->heap = grown;
-        sim->cap = cap;
-    }
-    const record_t rec = {.time = at, .seq = sim->seq++, .fn = fn, .ctx = ctx, .arg = arg};
-    record_t *h = sim->heap;
+    if (UNLIKELY(sim->size == sim->cap) && grow(sim) != LAGSIM_OK)
+        return LAGSIM_ENOMEM;
+    record_t *const h = sim->heap;
     size_t i = sim->size++;
+    /* Sift up: this record has the largest seq, so compare times only. */
     while (i > 0) {
         const size_t parent = (i - 1) / ARITY;
-        if (!before(&rec, &h[parent]))
+        if (at >= h[parent].time)
             break;
         h[i] = h[parent];
         i = parent;
     }
-    h[i] = rec;
+    h[i].time = at;
+    h[i].seq = sim->seq++;
+    h[i].fn = fn;
+    h[i].ctx = ctx;
+    h[i].arg = arg;
     return LAGSIM_OK;
 }
 
-/* Removes the root: the last record sinks from the top through the hole. */
-static void pop_root(lagsim_sim_t *sim)
+/* Removes the root (bottom-up deletion, see the top of the file). */
+static inline void pop_root(lagsim_sim_t *sim)
 {
-    record_t *h = sim->heap;
-    const size_t n = --sim->size;
+    record_t *const h = sim->heap;
+    const size_t n = --sim->size; /* the last record is h[n] */
     if (n == 0)
         return;
-    const record_t last = h[n];
-    size_t i = 0;
-    for (;;) {
-        const size_t first = i * ARITY + 1;
-        if (first >= n)
-            break;
-        size_t best = first;
-        const size_t end = first + ARITY < n ? first + ARITY : n;
-        for (size_t c = first + 1; c < end; c++)
-            if (before(&h[c], &h[best]))
-                best = c;
-        if (!before(&h[best], &last))
-            break;
+    size_t i = 0, c;
+    /* Down to a leaf along the smaller child, while all four exist. */
+    while ((c = ARITY * i + 1) + (ARITY - 1) < n) {
+        const size_t b01 = before(&h[c + 1], &h[c]) ? c + 1 : c;
+        const size_t b23 = before(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
+        const size_t best = before(&h[b23], &h[b01]) ? b23 : b01;
         h[i] = h[best];
         i = best;
     }
-    h[i] = last;
+    if (c < n) { /* one to three children, all leaves */
+        size_t best = c;
+        for (size_t k = c + 1; k < n; k++)
+            best = before(&h[k], &h[best]) ? k : best;
+        h[i] = h[best];
+        i = best;
+    }
+    /* The last record rises from the hole. */
+    const record_t *const last = &h[n];
+    while (i > 0) {
+        const size_t parent = (i - 1) / ARITY;
+        if (!before(last, &h[parent]))
+            break;
+        h[i] = h[parent];
+        i = parent;
+    }
+    h[i] = *last;
 }
 
 uint64_t lagsim_sim_run(lagsim_sim_t *sim, lagsim_time_t until)
 {
-    uint64_t ran = 0;
-    sim->stop = 0;
-    while (sim->size > 0 && !sim->stop) {
-        const record_t top = sim->heap[0];
-        if (top.time > until)
-            break;
+    const uint64_t executed_before = sim->executed;
+    const lagsim_time_t outer_until = sim->until; /* restored for nested runs */
+    sim->until = until;
+    while (LIKELY(sim->size != 0) && sim->heap[0].time <= sim->until) {
+        const record_t *const top = &sim->heap[0];
+        const lagsim_event_fn fn = top->fn;
+        void *const ctx = top->ctx;
+        const uint64_t arg = top->arg;
+        sim->now = top->time;
         pop_root(sim);
-        sim->now = top.time;
-        top.fn(sim, top.ctx, top.arg);
-        ran++;
+        sim->executed++;
+        fn(sim, ctx, arg);
     }
-    sim->executed += ran;
-    return ran;
+    sim->until = outer_until;
+    return sim->executed - executed_before;
 }
 
 void lagsim_sim_stop(lagsim_sim_t *sim)
 {
-    sim->stop = 1;
+    sim->until = -1; /* below every pending time (invariant 3) */
 }
 
 lagsim_time_t lagsim_sim_now(const lagsim_sim_t *sim)
