@@ -17,7 +17,9 @@
 enum {
     LSI_CLI_EXIT_OK = 0,      /* success */
     LSI_CLI_EXIT_FAILURE = 1, /* internal failure (I/O, memory, conservation) */
-    LSI_CLI_EXIT_USAGE = 2    /* usage or scenario error */
+    LSI_CLI_EXIT_USAGE = 2,   /* usage or scenario error */
+    LSI_CLI_EXIT_SIGINT = 130, /* interrupted by SIGINT: partial results */
+    LSI_CLI_EXIT_SIGTERM = 143 /* stopped by SIGTERM: partial results */
 };
 
 /* Options a subcommand accepts (--help is always accepted). */
@@ -26,6 +28,12 @@ enum {
 #define LSI_CLI_OPT_SET 0x04u    /* --set S.K=V, repeatable */
 #define LSI_CLI_OPT_FORMAT 0x08u /* --format text|json */
 #define LSI_CLI_OPT_OUT 0x10u    /* --out FILE */
+#define LSI_CLI_OPT_LIMITS 0x20u /* --max-events N, --max-memory SIZE */
+
+/* Defaults of the limits: a run that would take longer or need more
+ * memory than these is refused before it starts. */
+#define LSI_CLI_DEFAULT_MAX_EVENTS 1000000000ull          /* 10^9 fired events per mode */
+#define LSI_CLI_DEFAULT_MAX_MEMORY (4ull * 1000 * 1000 * 1000) /* 4 GB */
 
 enum lsi_cli_format { LSI_CLI_FORMAT_TEXT, LSI_CLI_FORMAT_JSON };
 
@@ -39,6 +47,8 @@ typedef struct lsi_cli_opts {
     uint64_t seed;              /* its value */
     enum lsi_cli_format format; /* --format, text by default */
     const char *out;            /* --out, NULL for stdout */
+    uint64_t max_events;        /* --max-events (default LSI_CLI_DEFAULT_MAX_EVENTS) */
+    uint64_t max_memory;        /* --max-memory in bytes (default LSI_CLI_DEFAULT_MAX_MEMORY) */
     int help;                   /* 1 if --help or -h was given */
 } lsi_cli_opts_t;
 
@@ -97,6 +107,14 @@ int lsi_cli_output_open(lsi_cli_output_t *out, const char *path);
  * Returns LSI_CLI_EXIT_OK, or LSI_CLI_EXIT_FAILURE after printing why.
  */
 int lsi_cli_output_close(lsi_cli_output_t *out, int commit);
+
+/*
+ * Installs the SIGINT and SIGTERM handlers; returns the flag they set,
+ * for lagsim_run_limits_t.interrupt.
+ */
+const volatile int *lsi_cli_signals_install(void);
+/* The signal caught (SIGINT, SIGTERM), or 0. */
+int lsi_cli_signal_caught(void);
 
 /* The subcommands: argv holds the arguments after the subcommand's name. */
 int lsi_cli_cmd_run(int argc, char **argv);

@@ -26,7 +26,8 @@ typedef struct opt_spec {
 static const opt_spec_t opt_specs[] = {
     {"mode", LSI_CLI_OPT_MODE},     {"seed", LSI_CLI_OPT_SEED},
     {"set", LSI_CLI_OPT_SET},       {"format", LSI_CLI_OPT_FORMAT},
-    {"out", LSI_CLI_OPT_OUT},
+    {"out", LSI_CLI_OPT_OUT},       {"max-events", LSI_CLI_OPT_LIMITS},
+    {"max-memory", LSI_CLI_OPT_LIMITS},
 };
 
 /* ---- Usage and help ------------------------------------------------------ */
@@ -34,7 +35,8 @@ static const opt_spec_t opt_specs[] = {
 static const char usage_top[] = "usage: lagsim <command> [options]   (commands: run, check, help)\n";
 static const char usage_run[] =
     "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
-    "                           [--format text|json] [--out FILE]\n";
+    "                           [--format text|json] [--out FILE]\n"
+    "                           [--max-events N] [--max-memory SIZE]\n";
 static const char usage_check[] = "usage: lagsim check SCENARIO [--set SECTION.KEY=VALUE]...\n";
 
 static const char help_top[] =
@@ -69,10 +71,19 @@ static const char help_run[] =
     "                  the file (repeatable), e.g. --set scenario.horizon=10m\n"
     "  --format F      text (the default) or json\n"
     "  --out FILE      write the report to FILE, atomically, instead of stdout\n"
+    "  --max-events N  refuse a scenario expected to fire more than N events\n"
+    "                  per mode (default 1e9)\n"
+    "  --max-memory S  refuse a scenario whose backlog would need more than S\n"
+    "                  (e.g. 512MB, 8GB; default 4GB), and stop a run whose\n"
+    "                  state grows past it (results marked partial)\n"
     "  -h, --help      show this help\n"
     "\n"
+    "SIGINT or SIGTERM stops a run: the results so far are printed, marked\n"
+    "partial.\n"
+    "\n"
     "Exit status: 0 success, 1 internal failure (including a failed\n"
-    "conservation check), 2 usage or scenario error.\n";
+    "conservation check), 2 usage or scenario error, 130 interrupted by\n"
+    "SIGINT, 143 stopped by SIGTERM.\n";
 
 static const char help_check[] =
     "Loads SCENARIO (an INI file), applies the --set overrides, validates it,\n"
@@ -190,6 +201,22 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
         else
             return lsi_cli_usage_error(cmd, "bad --format value '%s' (text or json)", val);
         break;
+    case LSI_CLI_OPT_LIMITS:
+        if (strcmp(spec->name, "max-events") == 0) {
+            char *end;
+            errno = 0;
+            const double v = strtod(val, &end);
+            if (errno || *end != '\0' || !(v >= 1 && v <= 1e18) || v != (double)(uint64_t)v)
+                return lsi_cli_usage_error(cmd, "bad --max-events value '%s' (a whole number "
+                                                "from 1 to 1e18, e.g. 5e8)", val);
+            o->max_events = (uint64_t)v;
+        } else {
+            lagsim_error_t err;
+            if (lagsim_parse_size(val, &o->max_memory, &err) != LAGSIM_OK || o->max_memory == 0)
+                return lsi_cli_usage_error(cmd, "bad --max-memory value '%s' (a size such as "
+                                                "512MB or 8GB)", val);
+        }
+        break;
     case LSI_CLI_OPT_OUT:
         if (*val == '\0')
             return lsi_cli_usage_error(cmd, "--out needs a file name");
@@ -215,6 +242,8 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
 {
     memset(o, 0, sizeof *o);
     o->format = LSI_CLI_FORMAT_TEXT;
+    o->max_events = LSI_CLI_DEFAULT_MAX_EVENTS;
+    o->max_memory = LSI_CLI_DEFAULT_MAX_MEMORY;
     /* At most one --set per argument; +1 so that argc == 0 allocates. */
     o->sets = malloc(((size_t)argc + 1) * sizeof *o->sets);
     if (!o->sets) {

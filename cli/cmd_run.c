@@ -8,13 +8,15 @@
  * results are still written, then a loud error); 2 for usage and
  * scenario errors.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "cli.h"
 
 #define ALL_RUN_OPTS \
-    (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT | LSI_CLI_OPT_OUT)
+    (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT | \
+     LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS)
 
 static double wall_now(void)
 {
@@ -51,6 +53,39 @@ static void print_speed(const lagsim_result_t *const results[LAGSIM_MODE_COUNT],
     fputs(" simulated s per wall s)\n", stderr);
 }
 
+/*
+ * Refuses, before anything runs, a scenario that would fire more events
+ * than --max-events or build a backlog needing more than --max-memory.
+ * Returns an exit status.
+ */
+static int check_limits(const lagsim_scenario_t *sc, const lsi_cli_opts_t *o)
+{
+    const double events = lagsim_scenario_expected_events(sc);
+    if (events > (double)o->max_events) {
+        fprintf(stderr,
+                "lagsim: the scenario would fire about %.3g events per mode (base_rate and "
+                "bursts over the horizon), more than --max-events=%.3g; shorten the horizon, "
+                "lower the rates, or raise --max-events\n",
+                events, (double)o->max_events);
+        return LSI_CLI_EXIT_USAGE;
+    }
+    lagsim_time_t at;
+    const double backlog = lagsim_scenario_backlog_estimate(sc, &at);
+    const double bytes = backlog * (double)lagsim_state_bytes_per_event();
+    if (bytes > (double)o->max_memory) {
+        char when[LAGSIM_DURATION_MAX];
+        fprintf(stderr,
+                "lagsim: the scenario's bursts would build a backlog of about %.3g events "
+                "(about %.3g GB of state) by %s, offered faster than Mixpanel's ingest_limit "
+                "accepts them; more than --max-memory=%.3g GB; shorten or lower the bursts, "
+                "raise [mixpanel] ingest_limit, or raise --max-memory\n",
+                backlog, bytes / 1e9, lagsim_format_duration(when, sizeof when, at),
+                (double)o->max_memory / 1e9);
+        return LSI_CLI_EXIT_USAGE;
+    }
+    return LSI_CLI_EXIT_OK;
+}
+
 int lsi_cli_cmd_run(int argc, char **argv)
 {
     lsi_cli_opts_t o;
@@ -81,6 +116,12 @@ int lsi_cli_cmd_run(int argc, char **argv)
     if (o.mode_mask)
         sc->mode_mask = o.mode_mask;
 
+    status = check_limits(sc, &o);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+    const lagsim_run_limits_t limits = {.max_memory = o.max_memory,
+                                        .interrupt = lsi_cli_signals_install()};
+
     /* Open the output first, so that a bad --out fails before the runs. */
     status = lsi_cli_output_open(&out, o.out);
     if (status != LSI_CLI_EXIT_OK)
@@ -97,8 +138,12 @@ int lsi_cli_cmd_run(int argc, char **argv)
             goto done;
         }
         const double t0 = wall_now();
-        const int rc = lagsim_run(sc, mode, 0, results[m]);
+        const int rc = lagsim_run_limited(sc, mode, 0, &limits, results[m]);
         wall += wall_now() - t0;
+        if (results[m]->partial == LAGSIM_STOP_MEMORY)
+            fprintf(stderr, "lagsim: the %s-mode run stopped when its state passed "
+                            "--max-memory=%.3g GB; its results are partial\n",
+                    lagsim_mode_name(mode), (double)o.max_memory / 1e9);
         if (rc == LAGSIM_ECONSERVE) {
             conserve_failed |= 1u << m;
         } else if (rc != LAGSIM_OK) {
@@ -107,6 +152,8 @@ int lsi_cli_cmd_run(int argc, char **argv)
             status = LSI_CLI_EXIT_FAILURE;
             goto done;
         }
+        if (lsi_cli_signal_caught())
+            break; /* report what ran so far */
     }
 
     const lagsim_result_t *const *shown = (const lagsim_result_t *const *)results;
@@ -127,6 +174,11 @@ int lsi_cli_cmd_run(int argc, char **argv)
                     lagsim_mode_name((enum lagsim_mode)m));
     if (conserve_failed)
         status = LSI_CLI_EXIT_FAILURE;
+    if (status == LSI_CLI_EXIT_OK && lsi_cli_signal_caught()) {
+        fprintf(stderr, "lagsim: stopped by %s; the results above are partial\n",
+                lsi_cli_signal_caught() == SIGTERM ? "SIGTERM" : "SIGINT");
+        status = lsi_cli_signal_caught() == SIGTERM ? LSI_CLI_EXIT_SIGTERM : LSI_CLI_EXIT_SIGINT;
+    }
 
 done:
     lsi_cli_output_close(&out, 0); /* after a failure: removes the temporary file */

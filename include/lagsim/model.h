@@ -262,12 +262,24 @@ typedef struct lagsim_result {
     lagsim_time_t end_time;      /* simulated time when the run stopped */
     lagsim_time_t drain_time;    /* from horizon until all settled, or -1 */
 
+    int partial;          /* a lagsim_stop_reason: LAGSIM_STOP_NONE if the run finished */
+
     uint64_t sim_events;  /* engine events run */
     double wall_seconds;  /* wall time of the simulation */
 
     lagsim_hist_t *latency_delivered; /* fired -> 2xx at Mixpanel, us */
     lagsim_hist_t *latency_visible;   /* fired -> visible in reports, us */
 } lagsim_result_t;
+
+/* Why a run stopped before it finished (result->partial). */
+enum lagsim_stop_reason {
+    LAGSIM_STOP_NONE,        /* it finished: settled, or reached the drain limit */
+    LAGSIM_STOP_INTERRUPTED, /* *limits->interrupt became non-zero */
+    LAGSIM_STOP_MEMORY,      /* its state grew past limits->max_memory */
+    LAGSIM_STOP_STUCK        /* the clock stopped moving (a zero-delay loop) */
+};
+
+const char *lagsim_stop_reason_name(enum lagsim_stop_reason r);
 
 /* An empty result. NULL if out of memory. */
 lagsim_result_t *lagsim_result_create(void);
@@ -283,6 +295,36 @@ void lagsim_result_destroy(lagsim_result_t *r);
  */
 int lagsim_run(const lagsim_scenario_t *sc, enum lagsim_mode mode,
                uint32_t replication, lagsim_result_t *out);
+
+/* Bounds on one run. Zero-initialise for "no limits". */
+typedef struct lagsim_run_limits {
+    uint64_t max_memory;           /* bytes of simulation state (0: no limit) */
+    const volatile int *interrupt; /* the run stops soon after *interrupt != 0 */
+} lagsim_run_limits_t;
+
+/*
+ * lagsim_run() with limits. A run stopped by a limit or an interrupt
+ * returns LAGSIM_OK with out->partial set and every event not yet settled
+ * counted in flight (conservation still holds and is checked).
+ */
+int lagsim_run_limited(const lagsim_scenario_t *sc, enum lagsim_mode mode,
+                       uint32_t replication, const lagsim_run_limits_t *limits,
+                       lagsim_result_t *out);
+
+/* Expected number of fired events: the integral of the arrival rate. */
+double lagsim_scenario_expected_events(const lagsim_scenario_t *sc);
+
+/*
+ * A fluid estimate of the largest backlog (events fired but not yet
+ * accepted by Mixpanel): where the offered rate exceeds Mixpanel's limit
+ * (events, or bytes at the mean payload size), the excess piles up; where
+ * it is below, the backlog drains at the spare capacity. 0 when no limit
+ * is set. Writes when the peak is reached to *at (if not NULL).
+ */
+double lagsim_scenario_backlog_estimate(const lagsim_scenario_t *sc, lagsim_time_t *at);
+
+/* Bytes of simulation state per event in the backlog (for memory estimates). */
+size_t lagsim_state_bytes_per_event(void);
 
 #ifdef __cplusplus
 }

@@ -201,6 +201,9 @@ typedef struct lsi_model {
 } lsi_model_t;
 
 /* workload.c */
+/* The arrival rate as pieces (2 * bursts + 1 at most, plus a sentinel
+ * piece of rate 0 at the horizon); returns how many, sentinel excluded. */
+unsigned lsi_rate_pieces(const lagsim_scenario_t *sc, lsi_rate_piece_t *pieces);
 int lsi_workload_init(lsi_model_t *m);
 void lsi_workload_free(lsi_model_t *m);
 void lsi_workload_start(lsi_model_t *m);

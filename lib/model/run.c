@@ -112,8 +112,60 @@ static int model_init(lsi_model_t *m, const lagsim_scenario_t *sc, enum lagsim_m
     return lsi_workload_init(m);
 }
 
+const char *lagsim_stop_reason_name(enum lagsim_stop_reason r)
+{
+    switch (r) {
+    case LAGSIM_STOP_NONE: return "none";
+    case LAGSIM_STOP_INTERRUPTED: return "interrupted";
+    case LAGSIM_STOP_MEMORY: return "memory";
+    case LAGSIM_STOP_STUCK: return "stuck";
+    }
+    return "?";
+}
+
+/* Bytes held by the model's pools and the engine's queue. */
+static uint64_t state_bytes(const lsi_model_t *m)
+{
+    return (uint64_t)m->pool.ev_cap * sizeof(lsi_event_t) +
+           (uint64_t)m->pool.b_cap * sizeof(lsi_batch_t) +
+           (uint64_t)m->clients.cap * sizeof(lsi_client_t) +
+           ((uint64_t)m->clients.table_mask + 1) * sizeof(uint32_t) +
+           (uint64_t)lagsim_sim_pending(m->sim) * 40;
+}
+
+/* Simulated time run between checks of the limits. */
+#define CHUNK (LAGSIM_SEC)
+
+/*
+ * Runs the engine to the end limit in chunks of simulated time, checking
+ * between chunks for an interrupt and for the memory limit. Idle stretches
+ * are skipped: each chunk starts at the next pending event.
+ */
+static enum lagsim_stop_reason run_engine(lsi_model_t *m, const lagsim_run_limits_t *lim)
+{
+    for (;;) {
+        const lagsim_time_t next = lagsim_sim_next_time(m->sim);
+        if (next > m->end_limit || m->failed)
+            return LAGSIM_STOP_NONE;
+        const lagsim_time_t until = next < m->end_limit - CHUNK ? next + CHUNK : m->end_limit;
+        lagsim_sim_run(m->sim, until);
+        if (lim->interrupt && *lim->interrupt)
+            return LAGSIM_STOP_INTERRUPTED;
+        if (lim->max_memory && state_bytes(m) > lim->max_memory)
+            return LAGSIM_STOP_MEMORY;
+    }
+}
+
 int lagsim_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replication,
                lagsim_result_t *out)
+{
+    const lagsim_run_limits_t none = {0, NULL};
+    return lagsim_run_limited(sc, mode, replication, &none, out);
+}
+
+int lagsim_run_limited(const lagsim_scenario_t *sc, enum lagsim_mode mode,
+                       uint32_t replication, const lagsim_run_limits_t *limits,
+                       lagsim_result_t *out)
 {
     result_reset(out, mode, replication);
     lsi_model_t *m = malloc(sizeof *m);
@@ -125,25 +177,28 @@ int lagsim_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t repl
 
     const double t0 = wall_now();
     lsi_workload_start(m);
-    lagsim_sim_run(m->sim, m->end_limit);
+    out->partial = (int)run_engine(m, limits);
     out->wall_seconds = wall_now() - t0;
     out->sim_events = lagsim_sim_executed(m->sim);
     if (m->failed) {
         rc = LAGSIM_ENOMEM;
         goto done;
     }
-
+    /* At a partial stop, events already accepted by Mixpanel keep the
+     * visible time computed when they were accepted (processing has no
+     * shared capacity, so nothing after the stop could change it). */
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
     out->in_flight = m->pool.ev_live + m->processing;
     uint64_t dropped = 0;
     for (int i = 0; i < LAGSIM_DROP_COUNT; i++)
         dropped += out->dropped[i];
     out->conserved = out->fired == out->visible + dropped + out->in_flight &&
                      out->delivered == out->visible + m->processing;
-    lagsim_time_t end = lagsim_sim_now(m->sim);
-    if (m->last_settle > end)
+    lagsim_time_t end = now;
+    if (m->last_settle > end && out->partial == LAGSIM_STOP_NONE)
         end = m->last_settle;
     out->end_time = end;
-    if (out->in_flight == 0)
+    if (out->in_flight == 0 && out->partial == LAGSIM_STOP_NONE)
         out->drain_time = (m->last_settle > sc->horizon ? m->last_settle : sc->horizon) - sc->horizon;
     if (!out->conserved)
         rc = LAGSIM_ECONSERVE;

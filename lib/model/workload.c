@@ -41,11 +41,10 @@ static double rate_at(const lagsim_scenario_t *sc, lagsim_time_t t)
     return r > 0 ? r : 0;
 }
 
-int lsi_workload_init(lsi_model_t *m)
+unsigned lsi_rate_pieces(const lagsim_scenario_t *sc, lsi_rate_piece_t *pieces)
 {
-    const lagsim_scenario_t *sc = m->sc;
     lagsim_time_t cuts[2 * LAGSIM_MAX_BURSTS + 1];
-    unsigned n = 0;
+    unsigned n = 0, out = 0;
     cuts[n++] = 0;
     for (unsigned i = 0; i < sc->n_bursts; i++) {
         cuts[n++] = sc->bursts[i].start;
@@ -53,16 +52,22 @@ int lsi_workload_init(lsi_model_t *m)
         cuts[n++] = end < sc->horizon ? end : sc->horizon;
     }
     qsort(cuts, n, sizeof cuts[0], cmp_time);
-    m->n_pieces = 0;
     for (unsigned i = 0; i < n; i++) {
         if (cuts[i] >= sc->horizon || (i > 0 && cuts[i] == cuts[i - 1]))
             continue;
-        m->pieces[m->n_pieces].start = cuts[i];
-        m->pieces[m->n_pieces].rate = rate_at(sc, cuts[i]);
-        m->n_pieces++;
+        pieces[out].start = cuts[i];
+        pieces[out].rate = rate_at(sc, cuts[i]);
+        out++;
     }
-    m->pieces[m->n_pieces].start = sc->horizon; /* sentinel: no arrivals from here */
-    m->pieces[m->n_pieces].rate = 0;
+    pieces[out].start = sc->horizon; /* sentinel: no arrivals from here */
+    pieces[out].rate = 0;
+    return out;
+}
+
+int lsi_workload_init(lsi_model_t *m)
+{
+    const lagsim_scenario_t *sc = m->sc;
+    m->n_pieces = lsi_rate_pieces(sc, m->pieces);
     m->piece = 0;
 
     double shares[LAGSIM_MAX_EVENT_TYPES];

@@ -203,6 +203,13 @@ static void json_mode(FILE *f, int indent, const lagsim_result_t *r)
     json_count(f, in, "dropped_total", dropped_total, 0);
     json_key(f, in, "conserved");
     fputs(r->conserved ? "true,\n" : "false,\n", f);
+    json_key(f, in, "partial");
+    if (r->partial == LAGSIM_STOP_NONE)
+        fputs("null,\n", f);
+    else {
+        lagsim_json_string(f, lagsim_stop_reason_name((enum lagsim_stop_reason)r->partial));
+        fputs(",\n", f);
+    }
 
     json_count(f, in, "requests", r->requests, 0);
     json_count(f, in, "retries", r->retries, 0);

@@ -98,7 +98,7 @@ static void fmt_share(char *buf, size_t size, uint64_t n, uint64_t of)
 /* "1,234 (97.2%)". */
 static void fmt_count_share(char *buf, size_t size, uint64_t n, uint64_t of)
 {
-    char count[32], share[16];
+    char count[28], share[12]; /* 26 digits and commas; "100.0%" */
     fmt_count(count, sizeof count, n);
     fmt_share(share, sizeof share, n, of);
     snprintf(buf, size, "%s (%s)", count, share);
@@ -324,6 +324,16 @@ int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
     if (t.n_cols == 0) {
         fputs("no mode ran\n", f);
         return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
+    }
+    for (size_t c = 0; c < t.n_cols; c++) {
+        if (t.col[c]->partial == LAGSIM_STOP_NONE)
+            continue;
+        char at[LAGSIM_DURATION_MAX];
+        fprintf(f, "PARTIAL: the %s-mode run stopped early (%s) at simulated %s; "
+                   "events not settled by then are counted in flight\n",
+                lagsim_mode_name(t.mode[c]),
+                lagsim_stop_reason_name((enum lagsim_stop_reason)t.col[c]->partial),
+                lagsim_format_duration(at, sizeof at, t.col[c]->end_time));
     }
     fputc('\n', f);
 
