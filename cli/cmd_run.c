@@ -94,6 +94,7 @@ int lsi_cli_cmd_run(int argc, char **argv)
     lsi_cli_output_t out = {NULL, NULL, NULL};
     unsigned conserve_failed = 0; /* modes whose conservation check failed */
     double wall = 0;              /* seconds spent in lagsim_run() */
+    int limit_hit = 0;            /* a run stopped at --max-memory or stuck */
 
     int status = lsi_cli_parse(argc, argv, "run", ALL_RUN_OPTS, &o);
     if (status != LSI_CLI_EXIT_OK)
@@ -140,10 +141,21 @@ int lsi_cli_cmd_run(int argc, char **argv)
         const double t0 = wall_now();
         const int rc = lagsim_run_limited(sc, mode, 0, &limits, results[m]);
         wall += wall_now() - t0;
-        if (results[m]->partial == LAGSIM_STOP_MEMORY)
+        if (results[m]->partial == LAGSIM_STOP_MEMORY) {
             fprintf(stderr, "lagsim: the %s-mode run stopped when its state passed "
-                            "--max-memory=%.3g GB; its results are partial\n",
+                            "--max-memory=%.3g GB; its results are partial (raise "
+                            "--max-memory, or shorten the backlog: lower bursts, a higher "
+                            "ingest_limit)\n",
                     lagsim_mode_name(mode), (double)o.max_memory / 1e9);
+            limit_hit = 1;
+        } else if (results[m]->partial == LAGSIM_STOP_STUCK) {
+            fprintf(stderr, "lagsim: the %s-mode run stopped: more than ten million requests "
+                            "at one simulated instant, a zero-delay retry loop; give the "
+                            "network, Mixpanel's response_time or the backoff a non-zero "
+                            "delay\n",
+                    lagsim_mode_name(mode));
+            limit_hit = 1;
+        }
         if (rc == LAGSIM_ECONSERVE) {
             conserve_failed |= 1u << m;
         } else if (rc != LAGSIM_OK) {
@@ -174,6 +186,8 @@ int lsi_cli_cmd_run(int argc, char **argv)
                     lagsim_mode_name((enum lagsim_mode)m));
     if (conserve_failed)
         status = LSI_CLI_EXIT_FAILURE;
+    if (status == LSI_CLI_EXIT_OK && limit_hit)
+        status = LSI_CLI_EXIT_USAGE;
     if (status == LSI_CLI_EXIT_OK && lsi_cli_signal_caught()) {
         fprintf(stderr, "lagsim: stopped by %s; the results above are partial\n",
                 lsi_cli_signal_caught() == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -717,8 +717,8 @@ static void mistakes(void **state)
     FAILS("[mixpanel]\noutage = 50m+5m 404\n",
           "t.ini:2: key 'outage' in [mixpanel]: outage code must be 500-599 or timeout (got "
           "'404')");
-    FAILS("[mixpanel]\noutage = 50m+0 503\n",
-          "t.ini:2: key 'outage' in [mixpanel]: outage duration must be > 0 (got '0')");
+    FAILS("[mixpanel]\noutage = 50m+-5m 503\n",
+          "t.ini:2: key 'outage' in [mixpanel]: outage: duration '-5m' is negative");
     FAILS("[mixpanel]\noutage = 50x+5m 503\n",
           "t.ini:2: key 'outage' in [mixpanel]: outage: bad duration '50x' (expected a number "
           "with a unit: us, ms, s, m, h, d)");
@@ -889,6 +889,8 @@ static void key_order_does_not_matter(void **state)
     free(b);
 }
 
+static void round_trip(const lagsim_scenario_t *sc);
+
 static void set_overrides(void **state)
 {
     (void)state;
@@ -956,8 +958,22 @@ static void set_overrides(void **state)
     load_fails_prefix(base, b9, 1, "t.ini: the shares of the [client.*] ");
     const char *b10[] = {"scenario.name=a ; b"};
     load_fails(base, b10, 1, "--set scenario.name=a ; b: key 'name' in [scenario]: 'a ; b' "
-                             "cannot be written back: no control characters, and no ';' after "
-                             "a space (it starts a comment)");
+                             "cannot be written back: no control characters, and no ';' first "
+                             "or after a space (it starts a comment)");
+    /* Found by fuzz_set: a name starting with ';' was accepted, then written
+     * as "name = ;a  ario", which reads back as an empty value. */
+    const char *b11[] = {"scenario.name= ;a  ario"};
+    load_fails(base, b11, 1, "--set scenario.name= ;a  ario: key 'name' in [scenario]: "
+                             "';a  ario' cannot be written back: no control characters, and no "
+                             "';' first or after a space (it starts a comment)");
+    /* The same from a file, where "name =;x" has no space before the ';'. */
+    FAILS("[scenario]\nname =;x\n",
+          "t.ini:2: key 'name' in [scenario]: ';x' cannot be written back: no control "
+          "characters, and no ';' first or after a space (it starts a comment)");
+    /* A ';' after another character still round-trips. */
+    load_ok("[scenario]\nname = a;b\n", NULL, 0, sc);
+    assert_string_equal(sc->name, "a;b");
+    round_trip(sc);
     free(sc);
 }
 
@@ -995,6 +1011,9 @@ static void config_set_on_loaded(void **state)
     assert_string_equal(err.message, "--set burst.b.x=1: key 'x' in [burst.b]: unknown key "
                                      "(known: start, duration, rate, multiplier)");
     assert_int_equal(lagsim_config_set(sc, "bad", NULL), LAGSIM_EINVAL);
+    /* Found by fuzz_set: refused, and the scenario is left as it was. */
+    assert_int_equal(lagsim_config_set(sc, "scenario.name= ;a  ario", &err), LAGSIM_EINVAL);
+    assert_string_equal(sc->name, "unnamed");
     free(before);
     free(after);
     free(sc);

@@ -79,7 +79,7 @@ static const lsi_key_t traffic_keys[] = {
 
 static const lsi_key_t burst_keys[] = {
     {"start", LSI_T_DURATION, BU(start), 0, 0, D366, LSI_K_REQUIRED},
-    {"duration", LSI_T_DURATION, BU(duration), 0, 0, D366, LSI_K_REQUIRED | LSI_K_MIN_EXCL},
+    {"duration", LSI_T_DURATION, BU(duration), 0, 0, D366, LSI_K_REQUIRED},
     {"rate", LSI_T_RATE, BU(rate), 0, 0, 1e9, LSI_K_UNSET_NEG},
     {"multiplier", LSI_T_NUMBER, BU(multiplier), 0, 0, INFINITY, LSI_K_UNSET_NEG},
 };
@@ -438,8 +438,8 @@ static int parse_one_outage(char *item, lagsim_outage_t *o, lagsim_error_t *err)
         lsi_err(err, "outage: %s", inner.message);
         return LAGSIM_EINVAL;
     }
-    if (o->duration <= 0) {
-        lsi_err(err, "outage duration must be > 0 (got '%s')", dur);
+    if (o->duration < 0) {
+        lsi_err(err, "outage duration must not be negative (got '%s')", dur);
         return LAGSIM_EINVAL;
     }
     if (strcmp(code, "timeout") == 0) {
@@ -588,9 +588,10 @@ int lsi_key_parse(const lsi_key_t *k, const char *text, lsi_value_t *v, lagsim_e
         }
         for (const char *c = text; *c; c++)
             if ((unsigned char)*c < 0x20 || *c == 0x7f ||
-                (*c == ';' && c > text && (c[-1] == ' ' || c[-1] == '\t'))) {
+                (*c == ';' && (c == text || c[-1] == ' ' || c[-1] == '\t'))) {
+                /* Written as "key = VALUE": a ';' first also follows a space. */
                 lsi_err(err, "'%s' cannot be written back: no control characters, and no ';' "
-                        "after a space (it starts a comment)", text);
+                        "first or after a space (it starts a comment)", text);
                 return LAGSIM_EINVAL;
             }
         v->str = text;

@@ -1,5 +1,8 @@
 /*
  * status.c - English names of the library's status codes.
+ *
+ * Central idea: one switch over enum lagsim_status, the single list of
+ * codes; the library returns codes and the program prints these names.
  */
 #include "lagsim/des.h"
 

@@ -39,7 +39,7 @@ lagsim_time_t lsi_backoff_delay(const lagsim_backoff_t *b, uint32_t n, gsl_rng *
     const uint32_t e = n - b->immediate - b->at_next_flush - 1;
     /* pow() of a large exponent saturates to inf, which the cap (or the
      * one-year ceiling below) then bounds. */
-    double d = (double)b->base * pow(b->factor, (double)e);
+    double d = b->base > 0 ? (double)b->base * pow(b->factor, (double)e) : 0.0;
     d = b->jitter_after_cap ? apply_jitter(b, clamp(b, d), rng) : clamp(b, apply_jitter(b, d, rng));
     const double ceiling = 366.0 * LAGSIM_DAY;
     if (!(d < ceiling))

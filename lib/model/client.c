@@ -333,6 +333,7 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
      * request. The events reach the destination queue after Segment's
      * processing; the device only waits for the 200 when its SDK limits
      * the requests in flight. */
+    lsi_note_request(m);
     const lagsim_time_t recv_at = now + rtt / 2;
     const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
     batch->first_sent_at = recv_at; /* from here on: when Segment received it */

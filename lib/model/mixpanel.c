@@ -18,6 +18,7 @@ static void on_response_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 void lsi_mixpanel_send(lsi_model_t *m, uint32_t b, lagsim_time_t one_way)
 {
     lagsim_result_t *out = m->out;
+    lsi_note_request(m);
     out->requests++;
     if (m->pool.b[b].attempts > 1)
         out->retries++;

@@ -179,6 +179,7 @@ typedef struct lsi_model {
     lsi_rate_piece_t pieces[2 * LAGSIM_MAX_BURSTS + 2];
     unsigned n_pieces;
     unsigned piece;             /* current piece of the arrival walk */
+    double arrival_clock;       /* exact time of the last arrival, us */
     gsl_ran_discrete_t *type_table;
     double client_cum[LAGSIM_MAX_CLIENTS];
 
@@ -197,6 +198,9 @@ typedef struct lsi_model {
 
     lsi_limiter_t limiter;
     uint64_t processing;        /* delivered, visible only after the end */
+    lagsim_time_t burst_at;     /* time of the latest request sent */
+    uint64_t burst_count;       /* requests sent at exactly that time */
+    int stuck;                  /* a zero-delay loop was detected */
     lagsim_time_t last_settle;  /* last visible or dropped time */
 } lsi_model_t;
 
@@ -229,6 +233,9 @@ void lsi_drop(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why);
 void lsi_drop_list(lsi_model_t *m, lsi_list_t *l, enum lagsim_drop_reason why);
 /* Marks an out-of-memory failure and stops the engine. */
 void lsi_fail(lsi_model_t *m);
+/* Counts a request sent now; stops the run if the clock is stuck (so
+ * many requests at one instant that only a zero-delay loop explains). */
+void lsi_note_request(lsi_model_t *m);
 
 /* A duration drawn from `d` (seconds) in microseconds, at most a year so
  * that heavy tails cannot overflow the clock. */

@@ -69,6 +69,24 @@ void lsi_fail(lsi_model_t *m)
     lagsim_sim_stop(m->sim);
 }
 
+/* Requests at one simulated microsecond beyond which the run is stuck in
+ * a zero-delay loop (e.g. zero latencies with immediate retries against a
+ * permanent outage). A real burst of 10^9 events/s fires 1,000 per us. */
+#define STUCK_REQUESTS 10000000u
+
+void lsi_note_request(lsi_model_t *m)
+{
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    if (now != m->burst_at) {
+        m->burst_at = now;
+        m->burst_count = 0;
+    }
+    if (++m->burst_count > STUCK_REQUESTS) {
+        m->stuck = 1;
+        lagsim_sim_stop(m->sim);
+    }
+}
+
 static double wall_now(void)
 {
     struct timespec ts;
@@ -149,6 +167,8 @@ static enum lagsim_stop_reason run_engine(lsi_model_t *m, const lagsim_run_limit
             return LAGSIM_STOP_NONE;
         const lagsim_time_t until = next < m->end_limit - CHUNK ? next + CHUNK : m->end_limit;
         lagsim_sim_run(m->sim, until);
+        if (m->stuck)
+            return LAGSIM_STOP_STUCK;
         if (lim->interrupt && *lim->interrupt)
             return LAGSIM_STOP_INTERRUPTED;
         if (lim->max_memory && state_bytes(m) > lim->max_memory)

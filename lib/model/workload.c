@@ -94,14 +94,16 @@ void lsi_workload_free(lsi_model_t *m)
 }
 
 /*
- * Time of the next arrival after `now`, or LAGSIM_TIME_MAX when the
- * horizon comes first. Integrated rate is handled in seconds as double;
- * the result is rounded up to whole microseconds.
+ * Time of the next arrival, or LAGSIM_TIME_MAX when the horizon comes
+ * first. The walk runs on an exact clock in (fractional) microseconds,
+ * m->arrival_clock, so that rounding never feeds back into the process:
+ * at 10^9 events/s many arrivals share one microsecond. The engine time
+ * is that clock rounded down.
  */
-static lagsim_time_t next_arrival(lsi_model_t *m, lagsim_time_t now)
+static lagsim_time_t next_arrival(lsi_model_t *m)
 {
     double need = gsl_ran_exponential(m->rng[LSI_RNG_ARRIVALS], 1.0);
-    double t = (double)now;
+    double t = m->arrival_clock;
     while (m->piece < m->n_pieces) {
         const lsi_rate_piece_t *p = &m->pieces[m->piece];
         const double end = (double)m->pieces[m->piece + 1].start;
@@ -109,8 +111,10 @@ static lagsim_time_t next_arrival(lsi_model_t *m, lagsim_time_t now)
             t = (double)p->start;
         const double have = p->rate * (end - t) / LAGSIM_SEC;
         if (p->rate > 0 && have >= need) {
-            const double at = ceil(t + need / p->rate * LAGSIM_SEC);
-            return at < end ? (lagsim_time_t)at : (lagsim_time_t)end - 1;
+            const double at = t + need / p->rate * LAGSIM_SEC;
+            m->arrival_clock = at < end ? at : end;
+            const lagsim_time_t us = (lagsim_time_t)floor(m->arrival_clock);
+            return us < m->pieces[m->piece + 1].start ? us : m->pieces[m->piece + 1].start - 1;
         }
         need -= have;
         m->piece++;
@@ -121,9 +125,9 @@ static lagsim_time_t next_arrival(lsi_model_t *m, lagsim_time_t now)
 
 static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 
-static void schedule_next(lsi_model_t *m, lagsim_time_t now)
+static void schedule_next(lsi_model_t *m)
 {
-    const lagsim_time_t at = next_arrival(m, now);
+    const lagsim_time_t at = next_arrival(m);
     if (at >= m->sc->horizon)
         return;
     if (lagsim_sim_schedule(m->sim, at, on_arrival, m, 0) != LAGSIM_OK)
@@ -163,11 +167,12 @@ static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
         out->backlog_peak_at = now;
     }
     lsi_client_accept(m, user < sc->users ? user : sc->users - 1, id);
-    schedule_next(m, now);
+    schedule_next(m);
 }
 
 void lsi_workload_start(lsi_model_t *m)
 {
     m->piece = 0;
-    schedule_next(m, 0);
+    m->arrival_clock = 0;
+    schedule_next(m);
 }

@@ -1,0 +1,297 @@
+#!/bin/sh
+# extreme_test.sh - a table of extreme and hostile scenarios, each with its
+# expected outcome: a result (exit 0, conservation ok, a named property of
+# the output) or a clear refusal (exit 2 with a named message). Every case
+# must also finish within its time bound: never a crash, hang or silent
+# wrong number.
+#
+# Usage: sh tests/extreme_test.sh [BUILD]
+BUILD=${1:-build}
+LAGSIM=$BUILD/lagsim
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lagsim_extreme.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT HUP INT TERM
+LIMIT=${LAGSIM_EXTREME_TIMEOUT:-120}
+n=0
+
+# t NAME EXIT PATTERN [ARGS...] <<INI : runs `lagsim run FILE ARGS` on the
+# INI text from stdin; passes when the exit status is EXIT, the output
+# (stdout and stderr together) matches the grep -E PATTERN, and, for
+# EXIT 0, the conservation check says ok in every column.
+t() {
+  name=$1; want=$2; pat=$3; shift 3
+  n=$((n + 1))
+  cat > "$TMP/s.ini"
+  t0=$(date +%s)
+  timeout "$LIMIT" "$LAGSIM" run "$TMP/s.ini" "$@" > "$TMP/out" 2>&1
+  rc=$?
+  [ -n "${LAGSIM_EXTREME_TIMES:-}" ] && echo "# $(( $(date +%s) - t0 ))s $name" >&2
+  why=""
+  [ "$rc" -eq 124 ] && why="timed out after ${LIMIT}s"
+  [ -z "$why" ] && [ "$rc" -ne "$want" ] && why="exit $rc, expected $want"
+  [ -z "$why" ] && ! grep -Eq -- "$pat" "$TMP/out" && why="output does not match /$pat/"
+  if [ -z "$why" ] && [ "$want" -eq 0 ]; then
+    grep -q "conservation" "$TMP/out" && grep "conservation" "$TMP/out" | grep -q FAILED &&
+      why="conservation failed"
+  fi
+  if [ -z "$why" ]; then echo "ok $n - $name"; else
+    echo "not ok $n - $name: $why"; sed 's/^/#   /' "$TMP/out" | head -n 15; fi
+}
+
+# --- rates -------------------------------------------------------------------
+t "a rate of zero fires nothing" 0 "fired +0 " <<'E'
+[traffic]
+base_rate = 0
+E
+t "10^9 events/s for 1 ms runs (10^6 events)" 0 "fired +1,0[0-9][0-9],[0-9]{3}" --mode device <<'E'
+[scenario]
+horizon = 1ms
+drain_limit = 10m
+[traffic]
+base_rate = 1e9/s
+E
+t "10^9 events/s for an hour is refused before it runs" 2 "would fire about 3.6e\+12 events.*--max-events" <<'E'
+[scenario]
+horizon = 1h
+[traffic]
+base_rate = 1e9/s
+E
+t "a rate above 10^9/s is out of range" 2 "s.ini:2: key 'base_rate' in \[traffic\]: .*out of range" <<'E'
+[traffic]
+base_rate = 2e9/s
+E
+t "a negative rate is refused" 2 "s.ini:2: key 'base_rate' in \[traffic\]" <<'E'
+[traffic]
+base_rate = -5/s
+E
+t "a rate in an unknown unit is refused" 2 "s.ini:2: key 'base_rate' in \[traffic\]: " <<'E'
+[traffic]
+base_rate = 400/fortnight
+E
+# --- limits --------------------------------------------------------------------
+t "no ingest limit (0) never answers 429" 0 "429 +0 \(0%\)" --mode cloud <<'E'
+[scenario]
+horizon = 5m
+[traffic]
+base_rate = 5000/s
+[mixpanel]
+ingest_limit = 0
+ingest_limit_bytes = 0
+E
+t "an ingest limit of 10^9/s runs" 0 "fired" --mode cloud <<'E'
+[scenario]
+horizon = 2m
+[mixpanel]
+ingest_limit = 1e9/s
+E
+t "a tiny ingest limit leaves events in flight at the drain limit" 0 "in flight at end +[1-9]" --mode device <<'E'
+[scenario]
+horizon = 1m
+drain_limit = 10m
+[mixpanel]
+ingest_limit = 0.01/s
+E
+t "a limit window of 1 us runs" 0 "fired" --mode cloud <<'E'
+[scenario]
+horizon = 2m
+[mixpanel]
+limit_window = 1us
+E
+t "a backlog past --max-memory is refused before it runs" 2 "backlog of about .*--max-memory" --max-memory 1MB <<'E'
+[scenario]
+horizon = 30m
+[burst.b]
+start = 1m
+duration = 10m
+rate = 50000/s
+E
+t "--max-events below the scenario's count is refused" 2 "more than --max-events=1e\+03" --max-events 1000 <<'E'
+[scenario]
+horizon = 1h
+E
+t "a bad --max-memory is a usage error" 2 "bad --max-memory value" --max-memory lots <<'E'
+[scenario]
+horizon = 1m
+E
+# --- users ---------------------------------------------------------------------
+t "a single user runs" 0 "fired" <<'E'
+[scenario]
+horizon = 5m
+[traffic]
+users = 1
+E
+t "10^9 users run" 0 "fired" <<'E'
+[scenario]
+horizon = 5m
+[traffic]
+users = 1e9
+E
+t "zero users are refused" 2 "s.ini:2: key 'users' in \[traffic\]" <<'E'
+[traffic]
+users = 0
+E
+# --- horizons and windows ------------------------------------------------------------
+t "a horizon of 1 ms runs" 0 "fired" <<'E'
+[scenario]
+horizon = 1ms
+E
+t "a horizon of a year at a low rate runs" 0 "fired" --mode device <<'E'
+[scenario]
+horizon = 365d
+drain_limit = 0
+[traffic]
+base_rate = 0.01/s
+E
+t "a horizon past 366 days is refused" 2 "s.ini:2: key 'horizon' in \[scenario\]: value 367d out of range" <<'E'
+[scenario]
+horizon = 367d
+E
+t "a zero horizon is refused" 2 "s.ini:2: key 'horizon' in \[scenario\]" <<'E'
+[scenario]
+horizon = 0
+E
+t "a drain limit of 0 reports what is in flight" 0 "in flight at end" <<'E'
+[scenario]
+horizon = 2m
+drain_limit = 0
+E
+t "overlapping bursts run" 0 "fired" --mode cloud <<'E'
+[scenario]
+horizon = 10m
+[burst.a]
+start = 1m
+duration = 5m
+multiplier = 10
+[burst.b]
+start = 2m
+duration = 5m
+rate = 3000/s
+E
+t "zero-length burst and outage windows are valid" 0 "5xx +0 " --mode device <<'E'
+[scenario]
+horizon = 5m
+[burst.empty]
+start = 1m
+duration = 0
+rate = 1e6/s
+[mixpanel]
+outage = 2m+0 503
+E
+t "a burst after the horizon is refused" 2 "\[burst.late\] starts at or after the horizon" <<'E'
+[scenario]
+horizon = 10m
+[burst.late]
+start = 20m
+duration = 1m
+rate = 100/s
+E
+t "a burst with both rate and multiplier is refused" 2 "s.ini:5: key 'multiplier' in \[burst.b\]: give either 'rate' or 'multiplier', not both" <<'E'
+[burst.b]
+start = 1m
+duration = 1m
+rate = 100/s
+multiplier = 2
+E
+t "a permanent outage ends at the drain limit, reported in flight" 0 "did not drain" --mode device <<'E'
+[scenario]
+horizon = 1m
+drain_limit = 30m
+[mixpanel]
+outage = 0+366d 503
+E
+t "an outage past Segment's retry window drops for retry_window" 0 "retry_window +[1-9]" --mode cloud <<'E'
+[scenario]
+horizon = 1m
+drain_limit = 6h
+[mixpanel]
+outage = 0+5h 503
+E
+t "a zero-delay retry loop is stopped, not hung" 2 "zero-delay retry loop" --mode device <<'E'
+[scenario]
+horizon = 1s
+drain_limit = 1h
+[traffic]
+users = 1
+[network]
+client_rtt = const(0)
+[mixpanel]
+response_time = const(0)
+outage = 0+1h 503
+[client.web]
+share = 1
+platform = web
+device_flush_interval = 0
+device_backoff_base = 0
+E
+# --- sizes and distributions ------------------------------------------------------
+t "events larger than every limit are dropped as invalid" 0 "invalid +[1-9]" <<'E'
+[scenario]
+horizon = 1m
+[event.huge]
+share = 1
+payload_bytes = const(2GB)
+E
+t "heavy-tailed latencies (Pareto, alpha 0.5) stay bounded" 0 "fired" <<'E'
+[scenario]
+horizon = 2m
+[mixpanel]
+idres_known = pareto(shape=0.5, min=1s)
+E
+t "a distribution with wrong parameters is refused" 2 "s.ini:2: key 'processing' in \[segment\]: " <<'E'
+[segment]
+processing = lognormal(mean=3s)
+E
+t "an indexing period of a year leaves events processing at the end" 0 "in flight at end +[1-9]" <<'E'
+[scenario]
+horizon = 1m
+drain_limit = 1h
+[mixpanel]
+index_interval = 366d
+E
+# --- hostile files ----------------------------------------------------------------
+t "an empty file runs with every default" 0 "scenario unnamed" --set scenario.horizon=1m <<'E'
+E
+t "binary garbage is refused with a line number" 2 "s.ini:1: " <<'E'
+PK  ��{garbage<<>>
+E
+t "a section header without its bracket is refused" 2 "s.ini:1: " <<'E'
+[scenario
+horizon = 1h
+E
+t "an unknown section is refused" 2 "s.ini:1: unknown section \[scenery\]" <<'E'
+[scenery]
+horizon = 1h
+E
+t "an unknown key is refused" 2 "s.ini:2: .*'horizn'" <<'E'
+[scenario]
+horizn = 1h
+E
+t "shares that do not add up are refused" 2 "add up to 0.5, not 1" <<'E'
+[event.a]
+share = 0.5
+E
+t "65 bursts (one more than the maximum) are refused" 2 "s.ini:[0-9]+: .*(too many|at most)" <<E
+$(i=0; while [ $i -lt 65 ]; do printf '[burst.b%d]\nstart = %ds\nduration = 1s\nmultiplier = 2\n' $i $i; i=$((i+1)); done)
+E
+t "a line longer than 4 KB is refused" 2 "s.ini:2: .*too long" <<E
+[scenario]
+name = $(head -c 5000 /dev/zero | tr '\0' 'x')
+E
+t "a seed of 2^64-1 runs" 0 "seed 18446744073709551615" --set scenario.horizon=1m <<'E'
+[scenario]
+seed = 18446744073709551615
+E
+t "a seed of 2^64 is refused" 2 "s.ini:2: key 'seed' in \[scenario\]" <<'E'
+[scenario]
+seed = 18446744073709551616
+E
+t "a bad --set is refused like the file" 2 "--set traffic.base_rate=fast: key 'base_rate'" --set traffic.base_rate=fast <<'E'
+E
+n=$((n + 1))
+if timeout "$LIMIT" "$LAGSIM" run "$TMP/does-not-exist.ini" > "$TMP/out" 2>&1; then
+  echo "not ok $n - a missing file is refused"
+else
+  rc=$?
+  if [ "$rc" -eq 2 ] && grep -q "does-not-exist.ini" "$TMP/out"; then echo "ok $n - a missing file is refused"
+  else echo "not ok $n - a missing file is refused: exit $rc"; sed 's/^/#   /' "$TMP/out"; fi
+fi
+exit 0
