@@ -4,9 +4,12 @@
 #   make run          build and run configs/default.ini
 #   make test         build and run every test (unit tests and CLI tests)
 #   make sanitize     the tests again under AddressSanitizer + UBSan
+#   make check-all    test, sanitize, and valgrind memcheck
 #   make bench        performance benchmarks
 #   make install PREFIX=/usr/local
 #   make deps         install the Debian packages we need, if missing
+#   make fuzz         libFuzzer targets (clang, ASan + UBSan) for the config
+#                     layer, each run FUZZ_SECONDS (60); make fuzz-smoke: 20 s
 #
 # Honours CC, CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS. With CI set, warnings
 # are errors.
@@ -44,6 +47,8 @@ LIBA      := $(BUILD)/liblagsim.a
 LAGSIM    := $(BUILD)/lagsim
 
 .PHONY: all deps run test check sanitize bench install uninstall clean tests-build
+.PHONY: valgrind check-all
+.PHONY: fuzz fuzz-build fuzz-smoke
 
 all: deps
 	@$(MAKE) --no-print-directory $(LIBA) $(LAGSIM) $(BENCH_BIN)
@@ -96,8 +101,90 @@ sanitize: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  LAGSIM_SANITIZED=1 sh tests/run_tests.sh build/san
 
+# Memcheck on the unit tests that run in seconds under valgrind (test_model
+# and test_queueing run millions of events: ASan/UBSan cover them) and on a
+# run of every scenario in configs/, shrunk with traffic.scale.
+VALGRIND_TESTS := test_des test_stats test_config test_report test_backoff test_rate_limiter
+VALGRIND       := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+valgrind: deps
+	@$(MAKE) --no-print-directory tests-build
+	@command -v valgrind >/dev/null || { echo "valgrind: not installed (apt-get install valgrind)"; exit 1; }
+	@status=0; for t in $(VALGRIND_TESTS); do \
+	  if LAGSIM_SANITIZED=1 $(VALGRIND) $(BUILD)/tests/$$t >/dev/null 2>$(BUILD)/valgrind-$$t.log; \
+	  then echo "valgrind: $$t clean"; else status=1; echo "valgrind: $$t FAILED"; cat $(BUILD)/valgrind-$$t.log; fi; \
+	done; \
+	for f in configs/*.ini; do \
+	  if $(VALGRIND) $(LAGSIM) run $$f --mode all --set traffic.scale=0.005 >/dev/null 2>$(BUILD)/valgrind-run.log; \
+	  then echo "valgrind: lagsim run $$f clean"; else status=1; echo "valgrind: lagsim run $$f FAILED"; cat $(BUILD)/valgrind-run.log; fi; \
+	done; exit $$status
+
+# Everything: the tests, the tests under ASan + UBSan (which include a run
+# of every scenario in configs/), and memcheck.
+check-all: test sanitize valgrind
+
 bench: all
 	@sh benchmarks/run_bench.sh $(BUILD) $(BENCH_ARGS)
+
+# ---- Fuzzing -----------------------------------------------------------------
+# Each tests/fuzz/fuzz_*.c is built with clang and libFuzzer, ASan and UBSan
+# into $(FUZZ_BUILD)/, linked with the library compiled with the same flags
+# ($(FUZZ_BUILD)/liblagsim.a), then run for FUZZ_SECONDS on a working copy
+# of its seed corpus (tests/fuzz/corpus/NAME, copied to
+# $(FUZZ_BUILD)/corpus/NAME, so runs never modify the repository). Crash
+# artifacts go to $(FUZZ_BUILD)/findings/; any finding makes make fail.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := $(BUILD)/fuzz
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=c11 $(WARN) $(FUZZ_FLAGS)
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_LIBA    := $(FUZZ_BUILD)/liblagsim.a
+FUZZ_DICT    := tests/fuzz/lagsim.dict
+# Scenario files may have lines up to 4094 characters.
+FUZZ_MAX_LEN_fuzz_loader := 8192
+FUZZ_MAX_LEN_fuzz_values := 512
+FUZZ_MAX_LEN_fuzz_set    := 1024
+
+$(FUZZ_BUILD)/obj/%.o: %.c $(wildcard include/lagsim/*.h) $(wildcard lib/*/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_LIBA): $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_LIBA)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -Werror $(LDFLAGS) $< $(FUZZ_LIBA) $(LIBS) -o $@
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@mkdir -p $(FUZZ_BUILD)/findings
+	@status=0; for t in $(FUZZ_SRC:tests/fuzz/%.c=%); do \
+	  case $$t in fuzz_loader) max=$(FUZZ_MAX_LEN_fuzz_loader) ;; \
+	    fuzz_values) max=$(FUZZ_MAX_LEN_fuzz_values) ;; *) max=$(FUZZ_MAX_LEN_fuzz_set) ;; esac; \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  if [ -d tests/fuzz/corpus/$$t ]; then cp tests/fuzz/corpus/$$t/* $(FUZZ_BUILD)/corpus/$$t/; fi; \
+	  dict=; [ -f $(FUZZ_DICT) ] && dict=-dict=$(FUZZ_DICT); \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s (log $(FUZZ_BUILD)/$$t.log)"; \
+	  if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	      -max_len=$$max $$dict -print_final_stats=1 \
+	      -artifact_prefix=$(FUZZ_BUILD)/findings/$$t- \
+	      $(FUZZ_BUILD)/corpus/$$t >$(FUZZ_BUILD)/$$t.log 2>&1; then \
+	    grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' \
+	      $(FUZZ_BUILD)/$$t.log | sed 's/^/  /'; \
+	  else \
+	    status=1; echo "fuzz: $$t FOUND A PROBLEM (artifacts in $(FUZZ_BUILD)/findings/):"; \
+	    grep -E 'ERROR|SUMMARY|^fuzz_|Test unit written|^artifact' $(FUZZ_BUILD)/$$t.log | head -n 20 | sed 's/^/  /'; \
+	  fi; \
+	done; exit $$status
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include/lagsim $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin

@@ -20,26 +20,11 @@
 
 #include "lagsim/lagsim.h"
 
-static double expected_events(const lagsim_scenario_t *sc)
-{
-    double n = sc->base_rate * (double)sc->horizon / LAGSIM_SEC;
-    for (unsigned i = 0; i < sc->n_bursts; i++) {
-        const lagsim_burst_t *b = &sc->bursts[i];
-        const double extra = b->rate >= 0 ? b->rate - sc->base_rate
-                                          : sc->base_rate * (b->multiplier - 1);
-        lagsim_time_t end = b->start + b->duration;
-        if (end > sc->horizon)
-            end = sc->horizon;
-        n += extra * (double)(end - b->start) / LAGSIM_SEC;
-    }
-    return n;
-}
-
 static void stretch(lagsim_scenario_t *sc, double target)
 {
-    const double have = expected_events(sc);
+    const double have = lagsim_scenario_expected_events(sc);
     if (target >= have && sc->base_rate > 0) {
-        sc->horizon += (lagsim_time_t)((target - have) / sc->base_rate * LAGSIM_SEC);
+        sc->horizon += (lagsim_time_t)((target - have) / (sc->base_rate * sc->scale) * LAGSIM_SEC);
         return;
     }
     const double f = target / have;

@@ -628,7 +628,7 @@ static void mistakes(void **state)
     FAILS("[burst.a b]\n", "t.ini:1: bad section name [burst.a b] (NAME in [burst.NAME] may use "
                            "letters, digits, '_', '-' and '.')");
     FAILS("[traffic]\nusers = 5\nuser = 6\n",
-          "t.ini:3: key 'user' in [traffic]: unknown key (known: base_rate, users, new_user_share)");
+          "t.ini:3: key 'user' in [traffic]: unknown key (known: base_rate, users, new_user_share, scale)");
     FAILS("[scenario]\nhorizon = 10 parsecs\n",
           "t.ini:2: key 'horizon' in [scenario]: bad duration '10 parsecs' (expected a number "
           "with a unit: us, ms, s, m, h, d)");
@@ -943,7 +943,7 @@ static void set_overrides(void **state)
     load_fails(base, b4, 1, "--set trafic.users=5: unknown section [trafic] " KNOWN_SECTIONS);
     const char *b5[] = {"traffic.user=5"};
     load_fails(base, b5, 1, "--set traffic.user=5: key 'user' in [traffic]: unknown key (known: "
-                            "base_rate, users, new_user_share)");
+                            "base_rate, users, new_user_share, scale)");
     const char *b6[] = {"burst.x.start=1m"};
     load_fails(base, b6, 1, "--set burst.x.start=1m: [burst.x]: missing required key 'duration'");
     /* A section made by a --set is located by that --set. */
@@ -1033,7 +1033,7 @@ static void round_trip(const lagsim_scenario_t *sc)
     assert_true(back->horizon == sc->horizon && back->drain_limit == sc->drain_limit);
     assert_true(back->seed == sc->seed && back->mode_mask == sc->mode_mask);
     assert_true(back->base_rate == sc->base_rate && back->users == sc->users);
-    assert_true(back->new_user_share == sc->new_user_share);
+    assert_true(back->new_user_share == sc->new_user_share && back->scale == sc->scale);
     assert_int_equal(back->n_bursts, sc->n_bursts);
     for (unsigned i = 0; i < sc->n_bursts; i++) {
         assert_string_equal(back->bursts[i].name, sc->bursts[i].name);

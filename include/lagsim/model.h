@@ -182,6 +182,7 @@ typedef struct lagsim_scenario {
     double base_rate;      /* events/s */
     uint64_t users;        /* distinct devices sending events */
     double new_user_share; /* share of events whose distinct_id is new to Mixpanel */
+    double scale;          /* multiplies every arrival rate (base and bursts) */
 
     unsigned n_bursts;
     lagsim_burst_t bursts[LAGSIM_MAX_BURSTS];

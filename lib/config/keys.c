@@ -75,6 +75,7 @@ static const lsi_key_t traffic_keys[] = {
     {"base_rate", LSI_T_RATE, SC(base_rate), 0, 0, 1e9, 0},
     {"users", LSI_T_U64, SC(users), 0, 1, 1e12, 0},
     {"new_user_share", LSI_T_FRACTION, SC(new_user_share), 0, 0, 1, 0},
+    {"scale", LSI_T_NUMBER, SC(scale), 0, 0, 1000, LSI_K_MIN_EXCL},
 };
 
 static const lsi_key_t burst_keys[] = {

@@ -44,6 +44,7 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc)
     sc->base_rate = 100.0;      /* ASSUMPTION */
     sc->users = 100000;         /* ASSUMPTION */
     sc->new_user_share = 0.1;   /* ASSUMPTION */
+    sc->scale = 1.0;
 
     /* One event type of typical size: 2 GB/min at about 30,000 events/s
      * [doc rate-limits] means about 1.1 KB per event. */

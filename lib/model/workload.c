@@ -38,6 +38,7 @@ static double rate_at(const lagsim_scenario_t *sc, lagsim_time_t t)
         if (t >= b->start && t - b->start < b->duration)
             r += burst_extra(sc, b);
     }
+    r *= sc->scale;
     return r > 0 ? r : 0;
 }
 
