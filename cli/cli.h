@@ -80,11 +80,13 @@ int lsi_cli_usage_error(const char *cmd, const char *fmt, ...)
     ;
 
 /*
- * Loads and validates the scenario named in `o` with its --set overrides
- * into *sc. Returns LSI_CLI_EXIT_OK, or LSI_CLI_EXIT_USAGE after printing
- * the loader's message (it starts with FILE:LINE) on stderr.
+ * Allocates *sc and loads into it the scenario named in `o`, with its
+ * --set overrides, validated. Returns LSI_CLI_EXIT_OK, or
+ * LSI_CLI_EXIT_USAGE after printing the loader's message (it starts with
+ * FILE:LINE) on stderr, or LSI_CLI_EXIT_FAILURE if out of memory. The
+ * caller frees *sc in every case.
  */
-int lsi_cli_scenario_load(const lsi_cli_opts_t *o, lagsim_scenario_t *sc);
+int lsi_cli_scenario_load(const lsi_cli_opts_t *o, lagsim_scenario_t **sc);
 
 /* Where a report goes: stdout, or a file written atomically. */
 typedef struct lsi_cli_output {

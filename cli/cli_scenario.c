@@ -3,10 +3,18 @@
  * library loads and validates it; this file only turns a failure into a
  * message on stderr and exit status 2.
  */
+#include <stdlib.h>
+
 #include "cli.h"
 
-int lsi_cli_scenario_load(const lsi_cli_opts_t *o, lagsim_scenario_t *sc)
+int lsi_cli_scenario_load(const lsi_cli_opts_t *o, lagsim_scenario_t **out)
 {
+    lagsim_scenario_t *sc = malloc(sizeof *sc); /* large: kept off the stack */
+    *out = sc;
+    if (!sc) {
+        fputs("lagsim: out of memory\n", stderr);
+        return LSI_CLI_EXIT_FAILURE;
+    }
     lagsim_error_t err;
     err.message[0] = '\0';
     const int rc = lagsim_config_load(o->scenario, o->sets, o->n_sets, sc, &err);

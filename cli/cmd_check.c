@@ -10,7 +10,7 @@
 int lsi_cli_cmd_check(int argc, char **argv)
 {
     lsi_cli_opts_t o;
-    lagsim_scenario_t *sc = NULL; /* large: kept off the stack */
+    lagsim_scenario_t *sc = NULL;
     lsi_cli_output_t out = {NULL, NULL, NULL};
     int status = lsi_cli_parse(argc, argv, "check", LSI_CLI_OPT_SET, &o);
     if (status != LSI_CLI_EXIT_OK)
@@ -19,13 +19,7 @@ int lsi_cli_cmd_check(int argc, char **argv)
         lsi_cli_help(stdout, "check");
         goto done;
     }
-    sc = malloc(sizeof *sc);
-    if (!sc) {
-        fputs("lagsim: out of memory\n", stderr);
-        status = LSI_CLI_EXIT_FAILURE;
-        goto done;
-    }
-    status = lsi_cli_scenario_load(&o, sc);
+    status = lsi_cli_scenario_load(&o, &sc);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
     status = lsi_cli_output_open(&out, NULL);

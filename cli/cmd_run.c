@@ -89,7 +89,7 @@ static int check_limits(const lagsim_scenario_t *sc, const lsi_cli_opts_t *o)
 int lsi_cli_cmd_run(int argc, char **argv)
 {
     lsi_cli_opts_t o;
-    lagsim_scenario_t *sc = NULL; /* large: kept off the stack */
+    lagsim_scenario_t *sc = NULL;
     lagsim_result_t *results[LAGSIM_MODE_COUNT] = {NULL};
     lsi_cli_output_t out = {NULL, NULL, NULL};
     unsigned conserve_failed = 0; /* modes whose conservation check failed */
@@ -103,13 +103,7 @@ int lsi_cli_cmd_run(int argc, char **argv)
         lsi_cli_help(stdout, "run");
         goto done;
     }
-    sc = malloc(sizeof *sc);
-    if (!sc) {
-        fputs("lagsim: out of memory\n", stderr);
-        status = LSI_CLI_EXIT_FAILURE;
-        goto done;
-    }
-    status = lsi_cli_scenario_load(&o, sc);
+    status = lsi_cli_scenario_load(&o, &sc);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
     if (o.has_seed)
