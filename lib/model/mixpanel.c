@@ -75,23 +75,32 @@ static enum lagsim_response ingest(lsi_model_t *m, lsi_batch_t *batch, lagsim_ti
         return LAGSIM_RESP_400;
 
     /* Events over the per-event limit fail validation; the rest of the
-     * request is still ingested (as /import?strict=1 does). */
-    lsi_list_t ok;
-    lsi_list_init(&ok);
+     * request is still ingested (as /import?strict=1 does). No event can
+     * be over it when the whole request is not, or when Segment's own
+     * per-event limit is the tighter one. */
     uint32_t id;
     uint64_t invalid = 0;
-    while ((id = lsi_list_pop(&m->pool, &batch->events)) != LSI_NIL) {
-        if (m->pool.ev[id].bytes > sc->mixpanel.max_event_bytes) {
-            lsi_drop(m, id, LAGSIM_DROP_INVALID);
-            invalid++;
-        } else {
-            lsi_list_push(&m->pool, &ok, id);
+    const int may_have_oversize =
+        batch->events.bytes > sc->mixpanel.max_event_bytes &&
+        !(batch->sender == LSI_SENDER_SEGMENT &&
+          sc->segment.max_event_bytes <= sc->mixpanel.max_event_bytes);
+    if (may_have_oversize) {
+        lsi_list_t ok;
+        lsi_list_init(&ok);
+        while ((id = lsi_list_pop(&m->pool, &batch->events)) != LSI_NIL) {
+            if (m->pool.ev[id].bytes > sc->mixpanel.max_event_bytes) {
+                lsi_drop(m, id, LAGSIM_DROP_INVALID);
+                invalid++;
+            } else {
+                lsi_list_push(&m->pool, &ok, id);
+            }
         }
+        batch->events = ok;
     }
-    batch->events = ok;
-    if (ok.count == 0)
+    if (batch->events.count == 0)
         return invalid ? LAGSIM_RESP_400 : LAGSIM_RESP_2XX;
-    if (!lsi_limiter_admit(&m->limiter, now, (double)ok.count, (double)ok.bytes))
+    if (!lsi_limiter_admit(&m->limiter, now, (double)batch->events.count,
+                           (double)batch->events.bytes))
         return LAGSIM_RESP_429;
     while ((id = lsi_list_pop(&m->pool, &batch->events)) != LSI_NIL)
         deliver(m, id, now);

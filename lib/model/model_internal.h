@@ -82,6 +82,11 @@ static inline void lsi_list_init(lsi_list_t *l)
 }
 void lsi_list_push(lsi_pool_t *p, lsi_list_t *l, uint32_t id);
 uint32_t lsi_list_pop(lsi_pool_t *p, lsi_list_t *l);
+/* Moves the first events of `src` into the empty list `dst`: as many as
+ * fit in max_count events and max_bytes (always at least one). One pass,
+ * no per-event relinking. */
+void lsi_list_take(lsi_pool_t *p, lsi_list_t *src, lsi_list_t *dst, uint32_t max_count,
+                   uint64_t max_bytes);
 /* Moves every event of `src` in front of `dst`'s; `src` ends empty. */
 void lsi_list_prepend(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src);
 

@@ -133,3 +133,33 @@ void lsi_list_prepend(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src)
     dst->bytes += src->bytes;
     lsi_list_init(src);
 }
+
+void lsi_list_take(lsi_pool_t *p, lsi_list_t *src, lsi_list_t *dst, uint32_t max_count,
+                   uint64_t max_bytes)
+{
+    lsi_list_init(dst);
+    uint32_t last = LSI_NIL, id = src->head;
+    uint32_t count = 0;
+    uint64_t bytes = 0;
+    while (id != LSI_NIL && count < max_count) {
+        const uint32_t b = p->ev[id].bytes;
+        if (count > 0 && bytes + b > max_bytes)
+            break;
+        bytes += b;
+        count++;
+        last = id;
+        id = p->ev[id].next;
+    }
+    if (count == 0)
+        return;
+    dst->head = src->head;
+    dst->tail = last;
+    dst->count = count;
+    dst->bytes = bytes;
+    src->head = id;
+    if (id == LSI_NIL)
+        src->tail = LSI_NIL;
+    src->count -= count;
+    src->bytes -= bytes;
+    p->ev[last].next = LSI_NIL;
+}

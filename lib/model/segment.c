@@ -113,13 +113,8 @@ static void dispatch(lsi_model_t *m)
             lsi_fail(m);
             return;
         }
-        lsi_batch_t *batch = &m->pool.b[b];
-        while (q->count > 0 && batch->events.count < sc->segment.batch_size) {
-            const uint32_t bytes = m->pool.ev[q->head].bytes;
-            if (batch->events.count > 0 && batch->events.bytes + bytes > sc->segment.batch_bytes)
-                break;
-            lsi_list_push(&m->pool, &batch->events, lsi_list_pop(&m->pool, q));
-        }
+        lsi_list_take(&m->pool, q, &m->pool.b[b].events, sc->segment.batch_size,
+                      sc->segment.batch_bytes);
         send(m, b);
     }
     if (m->dest.queue.count > 0 && m->dest.in_flight < sc->segment.max_in_flight)
