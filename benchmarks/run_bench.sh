@@ -26,6 +26,14 @@ i=0; while [ $i -lt "$REPEAT" ]; do
 done
 C=$(median $mm1_c); E=$(median $mm1_e)
 rows="engine mm1 $MM1 customers/s=$C events/s=$E mean_T=$mm1_t"
+for pending in 100 100000; do
+  h=""; i=0; while [ $i -lt "$REPEAT" ]; do
+    out=$("$BUILD"/heap "$pending" "$MM1") || exit 1
+    h="$h $(field "$out" ns_per_event)"; i=$((i+1))
+  done
+  rows="$rows
+engine heap $pending ns_per_event=$(median $h)"
+done
 
 pipe() { # mode events threads -> "fired/s rss wall"
   f=""; r=""; w=""
