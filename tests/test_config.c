@@ -644,6 +644,14 @@ static void mistakes(void **state)
           "t.ini:2: key 'base_rate' in [traffic]: value 2e9/s out of range [0, 1000000000/s]");
     FAILS("[segment]\nbatch_size = 2001\n",
           "t.ini:2: key 'batch_size' in [segment]: value 2001 out of range [1, 2000]");
+    /* Found by fuzz_loader: the upper bound of a size key (2^64 - 1, which
+     * is 2^64 as a double) was converted to uint64_t, undefined behaviour. */
+    FAILS("[mixpanel]\nmax_event_bytes = 0\n",
+          "t.ini:2: key 'max_event_bytes' in [mixpanel]: value 0 out of range [1B, "
+          "18446744073709551615B]");
+    FAILS("[mixpanel]\ningest_limit_bytes = 2e16/s\n",
+          "t.ini:2: key 'ingest_limit_bytes' in [mixpanel]: value 2e16/s out of range [0, "
+          "1000000GB/s]");
     FAILS("[burst.x]\nstart = 1m\nduration = 1m\nmultiplier = -2\n",
           "t.ini:4: key 'multiplier' in [burst.x]: value -2 must be at least 0");
     FAILS("[network]\nclient_rtt = lognormal(mean=3)\n",

@@ -548,7 +548,9 @@ static void fmt_bound(const lsi_key_t *k, double b, char *buf, size_t n)
 {
     switch (k->type) {
     case LSI_T_DURATION: lsi_fmt_duration((lagsim_time_t)b, buf, n); break;
-    case LSI_T_SIZE: lsi_fmt_size((uint64_t)b, buf, n); break;
+    case LSI_T_SIZE: /* U64MAX is 2^64 as a double: converting it is undefined */
+        lsi_fmt_size(b < 18446744073709551616.0 ? (uint64_t)b : UINT64_MAX, buf, n);
+        break;
     case LSI_T_RATE: lsi_fmt_rate(b, 0, buf, n); break;
     case LSI_T_BYTE_RATE: lsi_fmt_rate(b, 1, buf, n); break;
     default: lsi_fmt_double(b, buf, n); break;
