@@ -48,7 +48,7 @@ LAGSIM    := $(BUILD)/lagsim
 
 .PHONY: all deps run test check sanitize bench install uninstall clean tests-build
 .PHONY: valgrind check-all
-.PHONY: fuzz fuzz-build fuzz-smoke
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-deps
 
 all: deps
 	@$(MAKE) --no-print-directory $(LIBA) $(LAGSIM) $(BENCH_BIN)
@@ -160,7 +160,18 @@ $(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_LIBA)
 
 fuzz-build: $(FUZZ_BIN)
 
-fuzz: deps
+# clang and its libFuzzer runtime, from Debian, when missing.
+fuzz-deps: deps
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1 && \
+	    echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }' | \
+	    $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then :; else \
+	  echo "lagsim: installing clang and libclang-rt-14-dev for libFuzzer"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clang libclang-rt-14-dev >/dev/null || exit 1; \
+	fi
+
+fuzz: fuzz-deps
 	@$(MAKE) --no-print-directory fuzz-build
 	@mkdir -p $(FUZZ_BUILD)/findings
 	@status=0; for t in $(FUZZ_SRC:tests/fuzz/%.c=%); do \
