@@ -129,32 +129,6 @@ int lsi_cli_usage_error(const char *cmd, const char *fmt, ...)
 
 /* ---- Option values ----------------------------------------------------- */
 
-/* "cloud", "device,hybrid", "both", "all" -> a mode mask; 0 if invalid. */
-static unsigned parse_modes(const char *s)
-{
-    unsigned mask = 0;
-    const char *p = s;
-    for (;;) {
-        const size_t len = strcspn(p, ",");
-        unsigned bit = 0;
-        if (len == 4 && strncmp(p, "both", 4) == 0)
-            bit = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
-        else if (len == 3 && strncmp(p, "all", 3) == 0)
-            bit = LAGSIM_MODE_MASK_ALL;
-        for (int m = 0; m < LAGSIM_MODE_COUNT && !bit; m++) {
-            const char *name = lagsim_mode_name((enum lagsim_mode)m);
-            if (strlen(name) == len && strncmp(p, name, len) == 0)
-                bit = 1u << m;
-        }
-        if (!bit)
-            return 0;
-        mask |= bit;
-        if (p[len] == '\0')
-            return mask;
-        p += len + 1;
-    }
-}
-
 /* A decimal uint64 with nothing else; returns 0 on success. */
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -179,8 +153,7 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
 {
     switch (spec->flag) {
     case LSI_CLI_OPT_MODE:
-        o->mode_mask = parse_modes(val);
-        if (!o->mode_mask)
+        if (lagsim_parse_modes(val, &o->mode_mask, &(lagsim_error_t){{0}}) != LAGSIM_OK)
             return lsi_cli_usage_error(cmd, "bad --mode value '%s' (cloud, device, hybrid, "
                                             "both, all, or a comma-separated list)", val);
         break;

@@ -77,6 +77,8 @@ int lagsim_config_write(FILE *f, const lagsim_scenario_t *sc);
  * be NULL) and leave *out unchanged.
  */
 
+/* "cloud", "device,hybrid", "both", "all" -> a mask of (1 << mode). */
+int lagsim_parse_modes(const char *s, unsigned *mask, lagsim_error_t *err);
 /* "250ms", "10s", "15m", "2h", "3d", "0" -> microseconds. */
 int lagsim_parse_duration(const char *s, lagsim_time_t *out, lagsim_error_t *err);
 /* "400/s", "1000/min", "2GB/min" (bytes) -> per second. */

@@ -265,23 +265,38 @@ static int match_name(const char *s, const char *const *names, int n, const char
 
 static const char *const limiter_names[] = {"rolling", "token_bucket"};
 
-static int parse_mode_mask(const char *s, unsigned *out, lagsim_error_t *err)
+/*
+ * The next item of a comma-separated list at *p, without surrounding
+ * blanks: sets *item and returns its length, and moves *p past the comma
+ * (to NULL after the last item).
+ */
+static size_t next_item(const char **p, const char **item)
+{
+    const char *s = *p;
+    const char *end = strchr(s, ',');
+    size_t n = end ? (size_t)(end - s) : strlen(s);
+    while (n > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    *item = s;
+    *p = end ? end + 1 : NULL;
+    return n;
+}
+
+int lagsim_parse_modes(const char *s, unsigned *out, lagsim_error_t *err)
 {
     unsigned mask = 0;
     char tok[LAGSIM_NAME_MAX];
     const char *p = s;
-    for (;;) {
-        const char *end = strchr(p, ',');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        while (n > 0 && (*p == ' ' || *p == '\t')) {
-            p++;
-            n--;
-        }
-        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-            n--;
+    while (p) {
+        const char *item;
+        const size_t n = next_item(&p, &item);
         unsigned bits = 0;
         if (n < sizeof tok) {
-            memcpy(tok, p, n);
+            memcpy(tok, item, n);
             tok[n] = '\0';
             for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
                 if (strcmp(tok, lagsim_mode_name((enum lagsim_mode)m)) == 0)
@@ -297,9 +312,6 @@ static int parse_mode_mask(const char *s, unsigned *out, lagsim_error_t *err)
             return LAGSIM_EINVAL;
         }
         mask |= bits;
-        if (!end)
-            break;
-        p = end + 1;
     }
     *out = mask;
     return LAGSIM_OK;
@@ -464,21 +476,15 @@ static int parse_outages(const char *s, lsi_value_t *v, lagsim_error_t *err)
     if (strcmp(s, "none") == 0)
         return LAGSIM_OK;
     const char *p = s;
-    for (;;) {
-        const char *end = strchr(p, ',');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        while (n > 0 && (*p == ' ' || *p == '\t')) {
-            p++;
-            n--;
-        }
-        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-            n--;
+    while (p) {
+        const char *start;
+        const size_t n = next_item(&p, &start);
         char item[LSI_FMT_MAX];
         if (n >= sizeof item) {
             lsi_err(err, "bad outage '%s' (" OUTAGE_FORM ")", s);
             return LAGSIM_EINVAL;
         }
-        memcpy(item, p, n);
+        memcpy(item, start, n);
         item[n] = '\0';
         if (v->n_outages == LAGSIM_MAX_OUTAGES) {
             lsi_err(err, "too many outages (at most %d)", LAGSIM_MAX_OUTAGES);
@@ -487,9 +493,6 @@ static int parse_outages(const char *s, lsi_value_t *v, lagsim_error_t *err)
         if (parse_one_outage(item, &v->outages[v->n_outages], err) != LAGSIM_OK)
             return LAGSIM_EINVAL;
         v->n_outages++;
-        if (!end)
-            break;
-        p = end + 1;
     }
     return LAGSIM_OK;
 }
@@ -619,7 +622,7 @@ int lsi_key_parse(const lsi_key_t *k, const char *text, lsi_value_t *v, lagsim_e
         rc = lsi_parse_bool(text, &e, err);
         v->as.e = e;
         return rc;
-    case LSI_T_MODE_MASK: return parse_mode_mask(text, &v->as.mask, err);
+    case LSI_T_MODE_MASK: return lagsim_parse_modes(text, &v->as.mask, err);
     case LSI_T_ROUTE:
         names[0] = lagsim_mode_name(LAGSIM_MODE_CLOUD);
         names[1] = lagsim_mode_name(LAGSIM_MODE_DEVICE);
