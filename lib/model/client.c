@@ -17,6 +17,7 @@
  *  - parallel senders (analytics.js, analytics-node, server) park each
  *    failed batch and retry it on its own schedule.
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "model/model_internal.h"
@@ -442,6 +443,8 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
     lsi_batch_t *batch = &m->pool.b[b];
     const uint32_t s = batch->owner;
     lsi_client_t *c = &m->clients.slot[s];
+    /* A device with a request in flight is never freed. */
+    assert(c->gen == batch->owner_gen && c->in_flight > 0);
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     const enum lagsim_response st = (enum lagsim_response)batch->status;

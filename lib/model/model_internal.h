@@ -196,7 +196,6 @@ typedef struct lsi_model {
         lsi_list_t queue;
         uint32_t in_flight;
         uint32_t retry_head, retry_tail; /* batches ready to retry */
-        uint32_t retry_waiting;          /* batches in backoff */
         uint8_t timer_armed;
         lagsim_time_t timer_at;
     } dest;

@@ -126,7 +126,6 @@ static void on_dest_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     (void)sim;
     lsi_model_t *m = ctx;
     const uint32_t b = (uint32_t)arg;
-    m->dest.retry_waiting--;
     m->pool.b[b].next = LSI_NIL;
     if (m->dest.retry_tail == LSI_NIL)
         m->dest.retry_head = b;
@@ -160,7 +159,6 @@ void lsi_segment_on_response(lsi_model_t *m, uint32_t b)
                                             m->rng[LSI_RNG_SEGMENT_BACKOFF]);
         if (d == LSI_AT_NEXT_FLUSH)
             d = 0;
-        m->dest.retry_waiting++;
         if (lagsim_sim_schedule(m->sim, now + d, on_dest_retry, m, b) != LAGSIM_OK)
             lsi_fail(m);
         break;
