@@ -29,6 +29,7 @@ enum {
 #define LSI_CLI_OPT_FORMAT 0x08u /* --format text|json */
 #define LSI_CLI_OPT_OUT 0x10u    /* --out FILE */
 #define LSI_CLI_OPT_LIMITS 0x20u /* --max-events N, --max-memory SIZE */
+#define LSI_CLI_OPT_REPS 0x40u   /* --reps N, --threads N */
 
 /* Defaults of the limits: a run that would take longer or need more
  * memory than these is refused before it starts. */
@@ -49,6 +50,8 @@ typedef struct lsi_cli_opts {
     const char *out;            /* --out, NULL for stdout */
     uint64_t max_events;        /* --max-events (default LSI_CLI_DEFAULT_MAX_EVENTS) */
     uint64_t max_memory;        /* --max-memory in bytes (default LSI_CLI_DEFAULT_MAX_MEMORY) */
+    uint32_t reps;              /* --reps, 1 by default */
+    unsigned threads;           /* --threads, the number of cores by default */
     int help;                   /* 1 if --help or -h was given */
 } lsi_cli_opts_t;
 

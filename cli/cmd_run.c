@@ -16,7 +16,7 @@
 
 #define ALL_RUN_OPTS \
     (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT | \
-     LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS)
+     LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS)
 
 static double wall_now(void)
 {
@@ -90,7 +90,8 @@ int lsi_cli_cmd_run(int argc, char **argv)
 {
     lsi_cli_opts_t o;
     lagsim_scenario_t *sc = NULL;
-    lagsim_result_t *results[LAGSIM_MODE_COUNT] = {NULL};
+    lagsim_replicated_t *reps[LAGSIM_MODE_COUNT] = {NULL};
+    const lagsim_result_t *results[LAGSIM_MODE_COUNT] = {NULL}; /* pooled, per mode */
     lsi_cli_output_t out = {NULL, NULL, NULL};
     unsigned conserve_failed = 0; /* modes whose conservation check failed */
     double wall = 0;              /* seconds spent in lagsim_run() */
@@ -126,15 +127,18 @@ int lsi_cli_cmd_run(int argc, char **argv)
         if (!(sc->mode_mask & (1u << m)))
             continue;
         const enum lagsim_mode mode = (enum lagsim_mode)m;
-        results[m] = lagsim_result_create();
-        if (!results[m]) {
+        reps[m] = lagsim_replicated_create();
+        if (!reps[m]) {
             fputs("lagsim: out of memory\n", stderr);
             status = LSI_CLI_EXIT_FAILURE;
             goto done;
         }
+        results[m] = reps[m]->pooled;
         const double t0 = wall_now();
-        const int rc = lagsim_run_limited(sc, mode, 0, &limits, results[m]);
+        int rc = lagsim_run_replications(sc, mode, o.reps, o.threads, &limits, reps[m]);
         wall += wall_now() - t0;
+        if (rc == LAGSIM_EINTR)
+            rc = LAGSIM_OK; /* replications never started: the signal is reported below */
         if (results[m]->partial == LAGSIM_STOP_MEMORY) {
             fprintf(stderr, "lagsim: the %s-mode run stopped when its state passed "
                             "--max-memory=%.3g GB; its results are partial (raise "
@@ -162,9 +166,15 @@ int lsi_cli_cmd_run(int argc, char **argv)
             break; /* report what ran so far */
     }
 
-    const lagsim_result_t *const *shown = (const lagsim_result_t *const *)results;
-    const int rc = o.format == LSI_CLI_FORMAT_JSON ? lagsim_report_json(out.f, sc, shown)
-                                                   : lagsim_report_text(out.f, sc, shown);
+    const lagsim_result_t *const *shown = results;
+    const lagsim_replicated_t *const *summaries = (const lagsim_replicated_t *const *)reps;
+    int rc;
+    if (o.reps > 1)
+        rc = o.format == LSI_CLI_FORMAT_JSON ? lagsim_report_json_replicated(out.f, sc, summaries)
+                                             : lagsim_report_text_replicated(out.f, sc, summaries);
+    else
+        rc = o.format == LSI_CLI_FORMAT_JSON ? lagsim_report_json(out.f, sc, shown)
+                                             : lagsim_report_text(out.f, sc, shown);
     status = lsi_cli_output_close(&out, rc == LAGSIM_OK);
     if (rc != LAGSIM_OK && status == LSI_CLI_EXIT_OK) {
         fprintf(stderr, "lagsim: cannot write the report: %s\n", lagsim_strerror(rc));
@@ -191,7 +201,7 @@ int lsi_cli_cmd_run(int argc, char **argv)
 done:
     lsi_cli_output_close(&out, 0); /* after a failure: removes the temporary file */
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
-        lagsim_result_destroy(results[m]);
+        lagsim_replicated_destroy(reps[m]);
     free(sc);
     lsi_cli_opts_free(&o);
     return status;

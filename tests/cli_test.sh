@@ -235,4 +235,33 @@ run run "$CFG" $FAST --out "$TMP/no/such/dir/report.txt"
 [ $rc -eq 1 ] && [ -s "$TMP/err" ] && [ ! -e "$TMP/no" ]
 check $? "--out into a missing directory exits 1 and leaves nothing behind"
 
+# ---- replications ------------------------------------------------------------
+
+# shellcheck disable=SC2086
+run run "$CFG" $FAST --reps 4 --threads 1 --format json
+cp "$TMP/out" "$TMP/reps1.json"; rc1=$rc
+# shellcheck disable=SC2086
+run run "$CFG" $FAST --reps 4 --threads 2 --format json
+[ $rc1 -eq 0 ] && [ $rc -eq 0 ] && cmp -s "$TMP/reps1.json" "$TMP/out"
+check $? "--reps 4 gives byte-identical JSON with --threads 1 and --threads 2"
+if [ $have_python = 1 ]; then
+  python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+for m in d["modes"].values():
+    assert m["replications"] == 4
+    c = m["ci95"]["p99_visible_s"]
+    assert c["n"] == 4 and c["mean"] > 0 and c["half_width"] is not None
+' "$TMP/out"
+  check $? "--reps JSON carries the replications and each figure's mean and 95% half-width"
+else
+  skip "python3 not available"
+fi
+# shellcheck disable=SC2086
+run run "$CFG" $FAST --reps 3 --threads 2
+grep -q "^Across 3 replications" "$TMP/out" && grep -q "p99 to visible .*±" "$TMP/out"
+check $? "--reps text shows mean ± half-width per figure"
+run run "$CFG" --reps 0
+[ $rc -eq 2 ] && grep -q "bad --reps value '0'" "$TMP/err"
+check $? "--reps 0 is a usage error"
+
 exit 0

@@ -304,13 +304,65 @@ typedef struct lagsim_run_limits {
 } lagsim_run_limits_t;
 
 /*
- * lagsim_run() with limits. A run stopped by a limit or an interrupt
+ * lagsim_run() with limits (NULL: none). A run stopped by a limit or an interrupt
  * returns LAGSIM_OK with out->partial set and every event not yet settled
  * counted in flight (conservation still holds and is checked).
  */
 int lagsim_run_limited(const lagsim_scenario_t *sc, enum lagsim_mode mode,
                        uint32_t replication, const lagsim_run_limits_t *limits,
                        lagsim_result_t *out);
+
+/* ---- Replications ------------------------------------------------------- */
+
+/* The headline figures summarised across replications. */
+enum lagsim_figure {
+    LAGSIM_FIG_VISIBLE_SHARE,   /* visible / fired */
+    LAGSIM_FIG_VISIBLE_P50,     /* latency to visible, seconds */
+    LAGSIM_FIG_VISIBLE_P90,
+    LAGSIM_FIG_VISIBLE_P99,
+    LAGSIM_FIG_VISIBLE_P999,
+    LAGSIM_FIG_VISIBLE_MAX,
+    LAGSIM_FIG_VISIBLE_MEAN,
+    LAGSIM_FIG_DELIVERED_P99,   /* latency to delivered, seconds */
+    LAGSIM_FIG_DROPPED,         /* events dropped, all reasons */
+    LAGSIM_FIG_429,             /* 429 responses */
+    LAGSIM_FIG_RETRIES,         /* retried requests */
+    LAGSIM_FIG_BACKLOG_PEAK,    /* events */
+    LAGSIM_FIG_DRAIN_TIME,      /* seconds (replications that drained) */
+    LAGSIM_FIG_COUNT
+};
+
+/* Short key of a figure ("p99_visible_s", ...), as used in JSON. */
+const char *lagsim_figure_name(enum lagsim_figure f);
+
+/* The value of figure `f` in one result (NAN when undefined, e.g. a
+ * percentile of nothing visible, or the drain time of a run that did not
+ * drain). */
+double lagsim_figure_value(const lagsim_result_t *r, enum lagsim_figure f);
+
+/* Replications of one mode: pooled results and per-figure summaries. */
+typedef struct lagsim_replicated {
+    uint32_t reps;
+    lagsim_result_t *pooled; /* counters summed, histograms merged; peaks and
+                                times are the largest over replications */
+    lagsim_summary_t figure[LAGSIM_FIG_COUNT]; /* across replications */
+} lagsim_replicated_t;
+
+/* Allocates an empty one (NULL if out of memory); destroy accepts NULL. */
+lagsim_replicated_t *lagsim_replicated_create(void);
+void lagsim_replicated_destroy(lagsim_replicated_t *r);
+
+/*
+ * Runs replications 0 .. reps-1 of the scenario in `mode` on up to
+ * `threads` threads (each replication on its own independent random
+ * streams) and summarises them. The result is identical for any thread
+ * count: histograms and counters add exactly, and figures are summarised
+ * in replication order. Returns LAGSIM_OK, or the first failing run's
+ * status (LAGSIM_ECONSERVE still fills `out`).
+ */
+int lagsim_run_replications(const lagsim_scenario_t *sc, enum lagsim_mode mode,
+                            uint32_t reps, unsigned threads,
+                            const lagsim_run_limits_t *limits, lagsim_replicated_t *out);
 
 /* Expected number of fired events: the integral of the arrival rate. */
 double lagsim_scenario_expected_events(const lagsim_scenario_t *sc);

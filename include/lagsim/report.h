@@ -57,6 +57,17 @@ int lagsim_report_json(FILE *f, const lagsim_scenario_t *sc,
                        const lagsim_result_t *const results[LAGSIM_MODE_COUNT]);
 
 /*
+ * Replications (reps[m] NULL for a mode that did not run): the pooled
+ * results as above, then each headline figure as mean +- 95% confidence
+ * half-width across replications. JSON adds per mode "replications": N and
+ * "ci95": {FIGURE: {"mean": x, "half_width": x, "n": n}, ...}.
+ */
+int lagsim_report_text_replicated(FILE *f, const lagsim_scenario_t *sc,
+                                  const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT]);
+int lagsim_report_json_replicated(FILE *f, const lagsim_scenario_t *sc,
+                                  const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT]);
+
+/*
  * Writes `s` (UTF-8, NUL-terminated) as a JSON string literal, quotes
  * included: '"' and '\\' are escaped, control characters become \n, \t, ...
  * or \u00XX, valid UTF-8 is copied as it is and any other byte becomes

@@ -187,6 +187,9 @@ int lagsim_run_limited(const lagsim_scenario_t *sc, enum lagsim_mode mode,
                        uint32_t replication, const lagsim_run_limits_t *limits,
                        lagsim_result_t *out)
 {
+    static const lagsim_run_limits_t no_limits = {0, NULL};
+    if (!limits)
+        limits = &no_limits;
     result_reset(out, mode, replication);
     lsi_model_t *m = malloc(sizeof *m);
     if (!m)

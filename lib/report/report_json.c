@@ -179,7 +179,8 @@ static void json_count(FILE *f, int indent, const char *key, uint64_t n, int las
 }
 
 /* The object M of one mode. */
-static void json_mode(FILE *f, int indent, const lagsim_result_t *r)
+static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
+                      const lagsim_replicated_t *rep)
 {
     const int in = indent + 2; /* indentation of the keys */
     uint64_t dropped_total = 0;
@@ -248,11 +249,29 @@ static void json_mode(FILE *f, int indent, const lagsim_result_t *r)
     fputs(",\n", f);
     json_key(f, in, "latency_visible_s");
     json_latency(f, in, r->latency_visible);
+    if (rep) {
+        fputs(",\n", f);
+        json_count(f, in, "replications", rep->reps, 0);
+        json_key(f, in, "ci95");
+        fputs("{", f);
+        for (int k = 0; k < LAGSIM_FIG_COUNT; k++) {
+            const lagsim_summary_t *su = &rep->figure[k];
+            fprintf(f, "%s\n%*s", k ? "," : "", in + 2, "");
+            lagsim_json_string(f, lagsim_figure_name((enum lagsim_figure)k));
+            fputs(": {\"mean\": ", f);
+            json_real(f, su->n ? su->mean : NAN);
+            fputs(", \"half_width\": ", f);
+            json_real(f, lagsim_summary_half_width(su, 0.95));
+            fprintf(f, ", \"n\": %" PRIu64 "}", su->n);
+        }
+        fprintf(f, "\n%*s}", in, "");
+    }
     fprintf(f, "\n%*s}", indent, "");
 }
 
-int lagsim_report_json(FILE *f, const lagsim_scenario_t *sc,
-                       const lagsim_result_t *const results[LAGSIM_MODE_COUNT])
+static int write_json(FILE *f, const lagsim_scenario_t *sc,
+                      const lagsim_result_t *const results[LAGSIM_MODE_COUNT],
+                      const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT])
 {
     fputs("{\n", f);
     json_key(f, 2, "lagsim_version");
@@ -282,9 +301,24 @@ int lagsim_report_json(FILE *f, const lagsim_scenario_t *sc,
         fputs(first ? "\n" : ",\n", f);
         first = 0;
         json_key(f, 4, lagsim_mode_name((enum lagsim_mode)m));
-        json_mode(f, 4, results[m]);
+        json_mode(f, 4, results[m], reps ? reps[m] : NULL);
     }
     fputs(first ? "}\n" : "\n  }\n", f);
     fputs("}\n", f);
     return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
+}
+
+int lagsim_report_json(FILE *f, const lagsim_scenario_t *sc,
+                       const lagsim_result_t *const results[LAGSIM_MODE_COUNT])
+{
+    return write_json(f, sc, results, NULL);
+}
+
+int lagsim_report_json_replicated(FILE *f, const lagsim_scenario_t *sc,
+                                  const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT])
+{
+    const lagsim_result_t *pooled[LAGSIM_MODE_COUNT];
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        pooled[m] = reps[m] ? reps[m]->pooled : NULL;
+    return write_json(f, sc, pooled, reps);
 }

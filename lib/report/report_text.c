@@ -345,3 +345,72 @@ int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
     print_table(f, &t);
     return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
 }
+
+/* "41.3 ± 0.82" with the figure's unit; "-" when no replication had it. */
+static void fmt_mean_hw(char *buf, size_t size, const lagsim_summary_t *s, int seconds)
+{
+    if (s->n == 0) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    const double hw = lagsim_summary_half_width(s, 0.95);
+    const char *unit = seconds ? " s" : "";
+    if (isnan(hw))
+        snprintf(buf, size, "%.4g%s", s->mean, unit);
+    else
+        snprintf(buf, size, "%.4g ± %.2g%s", s->mean, hw, unit);
+}
+
+int lagsim_report_text_replicated(FILE *f, const lagsim_scenario_t *sc,
+                                  const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT])
+{
+    static const struct {
+        enum lagsim_figure fig;
+        const char *label;
+        int seconds;
+    } rows[] = {
+        {LAGSIM_FIG_VISIBLE_SHARE, "visible share", 0},
+        {LAGSIM_FIG_VISIBLE_P50, "p50 to visible", 1},
+        {LAGSIM_FIG_VISIBLE_P90, "p90 to visible", 1},
+        {LAGSIM_FIG_VISIBLE_P99, "p99 to visible", 1},
+        {LAGSIM_FIG_VISIBLE_P999, "p99.9 to visible", 1},
+        {LAGSIM_FIG_VISIBLE_MAX, "max to visible", 1},
+        {LAGSIM_FIG_VISIBLE_MEAN, "mean to visible", 1},
+        {LAGSIM_FIG_DELIVERED_P99, "p99 to delivered", 1},
+        {LAGSIM_FIG_DROPPED, "dropped", 0},
+        {LAGSIM_FIG_429, "429 responses", 0},
+        {LAGSIM_FIG_RETRIES, "retries", 0},
+        {LAGSIM_FIG_BACKLOG_PEAK, "backlog peak", 0},
+        {LAGSIM_FIG_DRAIN_TIME, "drain time", 1},
+    };
+    const lagsim_result_t *pooled[LAGSIM_MODE_COUNT];
+    uint32_t n = 0;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        pooled[m] = reps[m] ? reps[m]->pooled : NULL;
+        if (reps[m])
+            n = reps[m]->reps;
+    }
+    int rc = lagsim_report_text(f, sc, pooled);
+    if (rc != LAGSIM_OK || n == 0)
+        return rc;
+    fprintf(f, "\nAcross %u replications (mean ± 95%% confidence half-width; "
+               "counts above are pooled)\n", n);
+    fprintf(f, "%-20s", "");
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        if (reps[m])
+            fprintf(f, " %22s", lagsim_mode_name((enum lagsim_mode)m));
+    fputc('\n', f);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        fprintf(f, "  %-18s", rows[i].label);
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            if (!reps[m])
+                continue;
+            char cell[64];
+            fmt_mean_hw(cell, sizeof cell, &reps[m]->figure[rows[i].fig], rows[i].seconds);
+            /* "±" is two bytes but one column wide. */
+            fprintf(f, " %*s", strstr(cell, "±") ? 23 : 22, cell);
+        }
+        fputc('\n', f);
+    }
+    return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
+}
