@@ -51,6 +51,7 @@ typedef struct lsi_cli_opts {
     uint64_t max_events;        /* --max-events (default LSI_CLI_DEFAULT_MAX_EVENTS) */
     uint64_t max_memory;        /* --max-memory in bytes (default LSI_CLI_DEFAULT_MAX_MEMORY) */
     uint32_t reps;              /* --reps, 1 by default */
+    int reps_given;             /* 1 if --reps was given */
     unsigned threads;           /* --threads, the number of cores by default */
     int help;                   /* 1 if --help or -h was given */
 } lsi_cli_opts_t;
@@ -124,5 +125,6 @@ int lsi_cli_signal_caught(void);
 /* The subcommands: argv holds the arguments after the subcommand's name. */
 int lsi_cli_cmd_run(int argc, char **argv);
 int lsi_cli_cmd_check(int argc, char **argv);
+int lsi_cli_cmd_compare(int argc, char **argv);
 
 #endif /* LAGSIM_CLI_H */

@@ -29,7 +29,7 @@ static const opt_spec_t opt_specs[] = {
     {"set", LSI_CLI_OPT_SET},       {"format", LSI_CLI_OPT_FORMAT},
     {"out", LSI_CLI_OPT_OUT},       {"max-events", LSI_CLI_OPT_LIMITS},
     {"max-memory", LSI_CLI_OPT_LIMITS}, {"reps", LSI_CLI_OPT_REPS},
-    {"threads", LSI_CLI_OPT_REPS},
+    {"threads", LSI_CLI_OPT_REPS},   {"modes", LSI_CLI_OPT_MODE},
 };
 
 /* ---- Usage and help ------------------------------------------------------ */
@@ -39,6 +39,25 @@ static const char usage_run[] =
     "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
     "                           [--format text|json] [--out FILE]\n"
     "                           [--reps N] [--threads N] [--max-events N] [--max-memory SIZE]\n";
+static const char usage_compare[] =
+    "usage: lagsim compare SCENARIO [--modes cloud,device,hybrid] [--reps N] [--threads N]\n"
+    "                               [--seed N] [--set SECTION.KEY=VALUE]... [--format text|json]\n"
+    "                               [--out FILE] [--max-events N] [--max-memory SIZE]\n";
+static const char help_compare[] =
+    "Runs the modes on common random numbers - the same arrivals, users, event\n"
+    "types and client behaviour in every mode - for N replications each, and\n"
+    "shows them side by side with each headline figure's difference against\n"
+    "the baseline mode, paired replication by replication: mean +- 95% confidence\n"
+    "half-width.\n"
+    "\n"
+    "options:\n"
+    "  --modes M       the modes to compare (default cloud,device); differences\n"
+    "                  are against the first of cloud, device, hybrid that runs\n"
+    "  --reps N        replications per mode (default 5)\n"
+    "  --threads N     threads for the replications (default: the cores)\n"
+    "  other options as for 'lagsim run'\n"
+    "\n"
+    "Exit status: as for 'lagsim run'.\n";
 static const char usage_check[] = "usage: lagsim check SCENARIO [--set SECTION.KEY=VALUE]...\n";
 
 static const char help_top[] =
@@ -50,6 +69,8 @@ static const char help_top[] =
     "\n"
     "commands:\n"
     "  run SCENARIO     simulate a scenario file and report the results\n"
+    "  compare SCENARIO run the modes on common random numbers, with the\n"
+    "                   differences and their confidence intervals\n"
     "  check SCENARIO   validate a scenario file and print it fully resolved\n"
     "  help [COMMAND]   show this help, or the help of COMMAND\n"
     "\n"
@@ -74,7 +95,7 @@ static const char help_run[] =
     "  --format F      text (the default) or json\n"
     "  --out FILE      write the report to FILE, atomically, instead of stdout\n"
     "  --reps N        run N independent replications: counts and histograms are\n"
-    "                  pooled, and each headline figure is shown as mean +- 95%%\n"
+    "                  pooled, and each headline figure is shown as mean +- 95%\n"
     "                  confidence half-width (Student t)\n"
     "  --threads N     spread replications over N threads (default: the number\n"
     "                  of cores); the output is the same for any N\n"
@@ -109,6 +130,8 @@ static const char *short_usage(const char *cmd)
         return usage_run;
     if (cmd && strcmp(cmd, "check") == 0)
         return usage_check;
+    if (cmd && strcmp(cmd, "compare") == 0)
+        return usage_compare;
     return usage_top;
 }
 
@@ -118,6 +141,8 @@ void lsi_cli_help(FILE *f, const char *cmd)
         fprintf(f, "%s\n%s", usage_run, help_run);
     else if (cmd && strcmp(cmd, "check") == 0)
         fprintf(f, "%s\n%s", usage_check, help_check);
+    else if (cmd && strcmp(cmd, "compare") == 0)
+        fprintf(f, "%s\n%s", usage_compare, help_compare);
     else
         fputs(help_top, f);
 }
@@ -203,8 +228,10 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
         if (parse_u64(val, &v) != 0 || v < 1 || v > (reps ? 100000u : 256u))
             return lsi_cli_usage_error(cmd, "bad --%s value '%s' (a whole number from 1 to %u)",
                                        spec->name, val, reps ? 100000u : 256u);
-        if (reps)
+        if (reps) {
             o->reps = (uint32_t)v;
+            o->reps_given = 1;
+        }
         else
             o->threads = (unsigned)v;
         break;

@@ -14,6 +14,7 @@ typedef struct command {
 static const command_t commands[] = {
     {"run", lsi_cli_cmd_run},
     {"check", lsi_cli_cmd_check},
+    {"compare", lsi_cli_cmd_compare},
 };
 
 static const command_t *find_command(const char *name)

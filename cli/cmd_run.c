@@ -1,7 +1,9 @@
 /*
- * cmd_run.c - "lagsim run SCENARIO ...": loads the scenario, runs each
- * selected mode (replication 0), writes the report (text or JSON) to
- * stdout or --out, then one line on stderr telling how fast it ran.
+ * cmd_run.c - "lagsim run SCENARIO ..." and "lagsim compare SCENARIO ...":
+ * loads the scenario, runs each selected mode (its replications), writes
+ * the report (text or JSON; compare adds the paired differences between
+ * modes) to stdout or --out, then one line on stderr telling how fast it
+ * ran.
  *
  * Exit status: 0 success; 1 if a run failed, the output could not be
  * written, or a run lost track of an event (conservation failed: the
@@ -10,6 +12,7 @@
  */
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
@@ -86,8 +89,12 @@ static int check_limits(const lagsim_scenario_t *sc, const lsi_cli_opts_t *o)
     return LSI_CLI_EXIT_OK;
 }
 
-int lsi_cli_cmd_run(int argc, char **argv)
+/* run and compare: load, check limits, run each mode's replications,
+ * report. `compare` defaults to cloud,device with 5 replications and adds
+ * the paired differences. */
+static int run_modes(int argc, char **argv, const char *cmd)
 {
+    const int compare = strcmp(cmd, "compare") == 0;
     lsi_cli_opts_t o;
     lagsim_scenario_t *sc = NULL;
     lagsim_replicated_t *reps[LAGSIM_MODE_COUNT] = {NULL};
@@ -97,13 +104,15 @@ int lsi_cli_cmd_run(int argc, char **argv)
     double wall = 0;              /* seconds spent in lagsim_run() */
     int limit_hit = 0;            /* a run stopped at --max-memory or stuck */
 
-    int status = lsi_cli_parse(argc, argv, "run", ALL_RUN_OPTS, &o);
+    int status = lsi_cli_parse(argc, argv, cmd, ALL_RUN_OPTS, &o);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
     if (o.help) {
-        lsi_cli_help(stdout, "run");
+        lsi_cli_help(stdout, cmd);
         goto done;
     }
+    if (compare && !o.reps_given)
+        o.reps = 5;
     status = lsi_cli_scenario_load(&o, &sc);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
@@ -111,6 +120,8 @@ int lsi_cli_cmd_run(int argc, char **argv)
         sc->seed = o.seed;
     if (o.mode_mask)
         sc->mode_mask = o.mode_mask;
+    else if (compare)
+        sc->mode_mask = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
 
     status = check_limits(sc, &o);
     if (status != LSI_CLI_EXIT_OK)
@@ -169,7 +180,10 @@ int lsi_cli_cmd_run(int argc, char **argv)
     const lagsim_result_t *const *shown = results;
     const lagsim_replicated_t *const *summaries = (const lagsim_replicated_t *const *)reps;
     int rc;
-    if (o.reps > 1)
+    if (compare)
+        rc = o.format == LSI_CLI_FORMAT_JSON ? lagsim_report_json_compare(out.f, sc, summaries)
+                                             : lagsim_report_text_compare(out.f, sc, summaries);
+    else if (o.reps > 1)
         rc = o.format == LSI_CLI_FORMAT_JSON ? lagsim_report_json_replicated(out.f, sc, summaries)
                                              : lagsim_report_text_replicated(out.f, sc, summaries);
     else
@@ -205,4 +219,14 @@ done:
     free(sc);
     lsi_cli_opts_free(&o);
     return status;
+}
+
+int lsi_cli_cmd_run(int argc, char **argv)
+{
+    return run_modes(argc, argv, "run");
+}
+
+int lsi_cli_cmd_compare(int argc, char **argv)
+{
+    return run_modes(argc, argv, "compare");
 }

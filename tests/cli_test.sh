@@ -260,6 +260,27 @@ fi
 run run "$CFG" $FAST --reps 3 --threads 2
 grep -q "^Across 3 replications" "$TMP/out" && grep -q "p99 to visible .*±" "$TMP/out"
 check $? "--reps text shows mean ± half-width per figure"
+# shellcheck disable=SC2086
+run compare "$CFG" $FAST --reps 3 --threads 2
+[ $rc -eq 0 ] && grep -q "^device against cloud, paired over 3 replications" "$TMP/out" &&
+  grep -q "^In short: device-mode" "$TMP/out"
+check $? "compare shows both modes and device's paired differences against cloud"
+if [ $have_python = 1 ]; then
+  # shellcheck disable=SC2086
+  run compare "$CFG" $FAST --reps 3 --modes device,cloud,hybrid --format json
+  python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+assert set(d["modes"]) == {"cloud", "device", "hybrid"}
+diff = d["differences"]
+assert set(diff) == {"device-cloud", "hybrid-cloud"}, diff.keys()
+assert diff["device-cloud"]["p99_visible_s"]["n"] == 3
+# common random numbers: every mode fires the same events
+assert len({m["fired"] for m in d["modes"].values()}) == 1
+' "$TMP/out"
+  check $? "compare --format json: differences against the first mode, same fired count in every mode"
+else
+  skip "python3 not available"
+fi
 run run "$CFG" --reps 0
 [ $rc -eq 2 ] && grep -q "bad --reps value '0'" "$TMP/err"
 check $? "--reps 0 is a usage error"

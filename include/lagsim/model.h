@@ -346,7 +346,17 @@ typedef struct lagsim_replicated {
     lagsim_result_t *pooled; /* counters summed, histograms merged; peaks and
                                 times are the largest over replications */
     lagsim_summary_t figure[LAGSIM_FIG_COUNT]; /* across replications */
+    double *values; /* [reps][LAGSIM_FIG_COUNT]: each replication's figures */
 } lagsim_replicated_t;
+
+/*
+ * The paired difference b - a of figure `f`, replication by replication
+ * (both must hold the same replications of the same scenario: with common
+ * random numbers the pairing removes most of the shared noise), into *out.
+ * Replications where either value is undefined are skipped.
+ */
+void lagsim_replicated_difference(const lagsim_replicated_t *a, const lagsim_replicated_t *b,
+                                  enum lagsim_figure f, lagsim_summary_t *out);
 
 /* Allocates an empty one (NULL if out of memory); destroy accepts NULL. */
 lagsim_replicated_t *lagsim_replicated_create(void);

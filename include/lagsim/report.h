@@ -68,6 +68,18 @@ int lagsim_report_json_replicated(FILE *f, const lagsim_scenario_t *sc,
                                   const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT]);
 
 /*
+ * compare: the replicated report of every mode, then each figure's paired
+ * difference against the first mode that ran (mean +- 95% half-width over
+ * replications on common random numbers) and a plain-language summary.
+ * JSON adds "differences": {"device-cloud": {FIGURE: {"mean", "half_width",
+ * "n"}, ...}, ...}.
+ */
+int lagsim_report_text_compare(FILE *f, const lagsim_scenario_t *sc,
+                               const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT]);
+int lagsim_report_json_compare(FILE *f, const lagsim_scenario_t *sc,
+                               const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT]);
+
+/*
  * Writes `s` (UTF-8, NUL-terminated) as a JSON string literal, quotes
  * included: '"' and '\\' are escaped, control characters become \n, \t, ...
  * or \u00XX, valid UTF-8 is copied as it is and any other byte becomes

@@ -90,6 +90,7 @@ void lagsim_replicated_destroy(lagsim_replicated_t *r)
     if (!r)
         return;
     lagsim_result_destroy(r->pooled);
+    free(r->values);
     free(r);
 }
 
@@ -193,6 +194,9 @@ int lagsim_run_replications(const lagsim_scenario_t *sc, enum lagsim_mode mode,
     int rc = LAGSIM_OK;
     job_t job = {.sc = sc, .mode = mode, .reps = reps, .limits = limits};
     atomic_init(&job.next, 0u);
+    free(out->values);
+    out->values = NULL;
+    out->reps = 0;
     job.figures = malloc((size_t)reps * LAGSIM_FIG_COUNT * sizeof *job.figures);
     job.status = calloc(reps, sizeof *job.status);
     worker_t *w = calloc(threads, sizeof *w);
@@ -251,6 +255,8 @@ int lagsim_run_replications(const lagsim_scenario_t *sc, enum lagsim_mode mode,
     }
     for (uint32_t i = 0; i < reps && rc == LAGSIM_OK; i++)
         rc = job.status[i];
+    out->values = job.figures; /* handed over */
+    job.figures = NULL;
 done:
     if (w)
         for (unsigned t = 0; t < threads; t++)
@@ -260,4 +266,19 @@ done:
     free(job.figures);
     free(job.status);
     return rc;
+}
+
+void lagsim_replicated_difference(const lagsim_replicated_t *a, const lagsim_replicated_t *b,
+                                  enum lagsim_figure f, lagsim_summary_t *out)
+{
+    lagsim_summary_reset(out);
+    const uint32_t n = a->reps < b->reps ? a->reps : b->reps;
+    if (!a->values || !b->values)
+        return;
+    for (uint32_t i = 0; i < n; i++) {
+        const double x = a->values[(size_t)i * LAGSIM_FIG_COUNT + f];
+        const double y = b->values[(size_t)i * LAGSIM_FIG_COUNT + f];
+        if (!isnan(x) && !isnan(y))
+            lagsim_summary_add(out, y - x);
+    }
 }

@@ -269,9 +269,46 @@ static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
     fprintf(f, "\n%*s}", indent, "");
 }
 
+/* "differences": paired differences of every mode against the first. */
+static void json_differences(FILE *f, const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT])
+{
+    int base = -1;
+    for (int m = 0; m < LAGSIM_MODE_COUNT && base < 0; m++)
+        if (reps[m])
+            base = m;
+    json_key(f, 2, "differences");
+    fputs("{", f);
+    int first = 1;
+    for (int m = base + 1; base >= 0 && m < LAGSIM_MODE_COUNT; m++) {
+        if (!reps[m])
+            continue;
+        char key[64];
+        snprintf(key, sizeof key, "%s-%s", lagsim_mode_name((enum lagsim_mode)m),
+                 lagsim_mode_name((enum lagsim_mode)base));
+        fputs(first ? "\n" : ",\n", f);
+        first = 0;
+        json_key(f, 4, key);
+        fputs("{", f);
+        for (int k = 0; k < LAGSIM_FIG_COUNT; k++) {
+            lagsim_summary_t d;
+            lagsim_replicated_difference(reps[base], reps[m], (enum lagsim_figure)k, &d);
+            fprintf(f, "%s\n%*s", k ? "," : "", 6, "");
+            lagsim_json_string(f, lagsim_figure_name((enum lagsim_figure)k));
+            fputs(": {\"mean\": ", f);
+            json_real(f, d.n ? d.mean : NAN);
+            fputs(", \"half_width\": ", f);
+            json_real(f, lagsim_summary_half_width(&d, 0.95));
+            fprintf(f, ", \"n\": %" PRIu64 "}", d.n);
+        }
+        fputs("\n    }", f);
+    }
+    fputs(first ? "},\n" : "\n  },\n", f);
+}
+
 static int write_json(FILE *f, const lagsim_scenario_t *sc,
                       const lagsim_result_t *const results[LAGSIM_MODE_COUNT],
-                      const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT])
+                      const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
+                      int differences)
 {
     fputs("{\n", f);
     json_key(f, 2, "lagsim_version");
@@ -292,6 +329,8 @@ static int write_json(FILE *f, const lagsim_scenario_t *sc,
     json_seconds(f, sc->drain_limit);
     fputs(",\n", f);
 
+    if (differences)
+        json_differences(f, reps);
     json_key(f, 2, "modes");
     fputs("{", f);
     int first = 1;
@@ -311,7 +350,7 @@ static int write_json(FILE *f, const lagsim_scenario_t *sc,
 int lagsim_report_json(FILE *f, const lagsim_scenario_t *sc,
                        const lagsim_result_t *const results[LAGSIM_MODE_COUNT])
 {
-    return write_json(f, sc, results, NULL);
+    return write_json(f, sc, results, NULL, 0);
 }
 
 int lagsim_report_json_replicated(FILE *f, const lagsim_scenario_t *sc,
@@ -320,5 +359,14 @@ int lagsim_report_json_replicated(FILE *f, const lagsim_scenario_t *sc,
     const lagsim_result_t *pooled[LAGSIM_MODE_COUNT];
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         pooled[m] = reps[m] ? reps[m]->pooled : NULL;
-    return write_json(f, sc, pooled, reps);
+    return write_json(f, sc, pooled, reps, 0);
+}
+
+int lagsim_report_json_compare(FILE *f, const lagsim_scenario_t *sc,
+                               const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT])
+{
+    const lagsim_result_t *pooled[LAGSIM_MODE_COUNT];
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        pooled[m] = reps[m] ? reps[m]->pooled : NULL;
+    return write_json(f, sc, pooled, reps, 1);
 }
