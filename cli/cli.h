@@ -18,6 +18,7 @@ enum {
     LSI_CLI_EXIT_OK = 0,      /* success */
     LSI_CLI_EXIT_FAILURE = 1, /* internal failure (I/O, memory, conservation) */
     LSI_CLI_EXIT_USAGE = 2,   /* usage or scenario error */
+    LSI_CLI_EXIT_SLO = 3,     /* an --slo was not met */
     LSI_CLI_EXIT_SIGINT = 130, /* interrupted by SIGINT: partial results */
     LSI_CLI_EXIT_SIGTERM = 143 /* stopped by SIGTERM: partial results */
 };
@@ -30,6 +31,7 @@ enum {
 #define LSI_CLI_OPT_OUT 0x10u    /* --out FILE */
 #define LSI_CLI_OPT_LIMITS 0x20u /* --max-events N, --max-memory SIZE */
 #define LSI_CLI_OPT_REPS 0x40u   /* --reps N, --threads N */
+#define LSI_CLI_OPT_SLO 0x80u    /* --slo EXPR */
 
 /* Defaults of the limits: a run that would take longer or need more
  * memory than these is refused before it starts. */
@@ -52,6 +54,8 @@ typedef struct lsi_cli_opts {
     uint64_t max_memory;        /* --max-memory in bytes (default LSI_CLI_DEFAULT_MAX_MEMORY) */
     uint32_t reps;              /* --reps, 1 by default */
     int reps_given;             /* 1 if --reps was given */
+    int has_slo;                /* 1 if --slo was given */
+    lagsim_slo_t slo;           /* its terms */
     unsigned threads;           /* --threads, the number of cores by default */
     int help;                   /* 1 if --help or -h was given */
 } lsi_cli_opts_t;

@@ -30,6 +30,7 @@ static const opt_spec_t opt_specs[] = {
     {"out", LSI_CLI_OPT_OUT},       {"max-events", LSI_CLI_OPT_LIMITS},
     {"max-memory", LSI_CLI_OPT_LIMITS}, {"reps", LSI_CLI_OPT_REPS},
     {"threads", LSI_CLI_OPT_REPS},   {"modes", LSI_CLI_OPT_MODE},
+    {"slo", LSI_CLI_OPT_SLO},
 };
 
 /* ---- Usage and help ------------------------------------------------------ */
@@ -38,11 +39,12 @@ static const char usage_top[] = "usage: lagsim <command> [options]   (commands: 
 static const char usage_run[] =
     "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
     "                           [--format text|json] [--out FILE]\n"
-    "                           [--reps N] [--threads N] [--max-events N] [--max-memory SIZE]\n";
+    "                           [--reps N] [--threads N] [--slo EXPR]\n"
+    "                           [--max-events N] [--max-memory SIZE]\n";
 static const char usage_compare[] =
     "usage: lagsim compare SCENARIO [--modes cloud,device,hybrid] [--reps N] [--threads N]\n"
     "                               [--seed N] [--set SECTION.KEY=VALUE]... [--format text|json]\n"
-    "                               [--out FILE] [--max-events N] [--max-memory SIZE]\n";
+    "                               [--out FILE] [--slo EXPR] [--max-events N] [--max-memory SIZE]\n";
 static const char help_compare[] =
     "Runs the modes on common random numbers - the same arrivals, users, event\n"
     "types and client behaviour in every mode - for N replications each, and\n"
@@ -99,6 +101,10 @@ static const char help_run[] =
     "                  confidence half-width (Student t)\n"
     "  --threads N     spread replications over N threads (default: the number\n"
     "                  of cores); the output is the same for any N\n"
+    "  --slo EXPR      a service-level objective, e.g. 'p99<=2m, visible>=99.5%'\n"
+    "                  (metrics: p50 p90 p99 p999 max mean p99_delivered visible\n"
+    "                  drain dropped backlog 429 retries); checked on each mode\n"
+    "                  (on the mean over replications); exit status 3 if unmet\n"
     "  --max-events N  refuse a scenario expected to fire more than N events\n"
     "                  per mode (default 1e9)\n"
     "  --max-memory S  refuse a scenario whose backlog would need more than S\n"
@@ -110,7 +116,8 @@ static const char help_run[] =
     "partial.\n"
     "\n"
     "Exit status: 0 success, 1 internal failure (including a failed\n"
-    "conservation check), 2 usage or scenario error, 130 interrupted by\n"
+    "conservation check), 2 usage or scenario error, 3 an --slo not met,\n"
+    "130 interrupted by "
     "SIGINT, 143 stopped by SIGTERM.\n";
 
 static const char help_check[] =
@@ -234,6 +241,13 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
         }
         else
             o->threads = (unsigned)v;
+        break;
+    }
+    case LSI_CLI_OPT_SLO: {
+        lagsim_error_t err;
+        if (lagsim_parse_slo(val, &o->slo, &err) != LAGSIM_OK)
+            return lsi_cli_usage_error(cmd, "bad --slo: %s", err.message);
+        o->has_slo = 1;
         break;
     }
     case LSI_CLI_OPT_OUT:

@@ -19,7 +19,7 @@
 
 #define ALL_RUN_OPTS \
     (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT | \
-     LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS)
+     LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS | LSI_CLI_OPT_SLO)
 
 static double wall_now(void)
 {
@@ -206,6 +206,20 @@ static int run_modes(int argc, char **argv, const char *cmd)
         status = LSI_CLI_EXIT_FAILURE;
     if (status == LSI_CLI_EXIT_OK && limit_hit)
         status = LSI_CLI_EXIT_USAGE;
+    if (status == LSI_CLI_EXIT_OK && o.has_slo && !lsi_cli_signal_caught()) {
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            if (!reps[m])
+                continue;
+            char why[160];
+            if (lagsim_slo_holds(&o.slo, reps[m], why, sizeof why)) {
+                fprintf(stderr, "lagsim: SLO met in %s mode\n", lagsim_mode_name((enum lagsim_mode)m));
+            } else {
+                fprintf(stderr, "lagsim: SLO NOT met in %s mode (%s)\n",
+                        lagsim_mode_name((enum lagsim_mode)m), why);
+                status = LSI_CLI_EXIT_SLO;
+            }
+        }
+    }
     if (status == LSI_CLI_EXIT_OK && lsi_cli_signal_caught()) {
         fprintf(stderr, "lagsim: stopped by %s; the results above are partial\n",
                 lsi_cli_signal_caught() == SIGTERM ? "SIGTERM" : "SIGINT");

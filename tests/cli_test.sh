@@ -281,6 +281,21 @@ assert len({m["fired"] for m in d["modes"].values()}) == 1
 else
   skip "python3 not available"
 fi
+# shellcheck disable=SC2086
+run run "$CFG" $FAST --slo 'p99<=1h, visible>=90%'
+[ $rc -eq 0 ] && grep -q "SLO met in cloud mode" "$TMP/err"
+check $? "an --slo that holds exits 0 and says so"
+# shellcheck disable=SC2086
+run run "$CFG" $FAST --slo 'p99<=1ms'
+[ $rc -eq 3 ] && grep -q "SLO NOT met in cloud mode (p99<=1ms: p99_visible_s is" "$TMP/err"
+check $? "an --slo that does not hold exits 3 and names the failing term"
+# shellcheck disable=SC2086
+run compare "$CFG" $FAST --reps 2 --slo 'drain<=1ms and visible>=0.5'
+[ $rc -eq 3 ]
+check $? "compare exits 3 on an unmet --slo"
+run run "$CFG" --slo 'p99 is small'
+[ $rc -eq 2 ] && grep -q "bad --slo: bad SLO term 'p99 is small'" "$TMP/err"
+check $? "a malformed --slo is a usage error"
 run run "$CFG" --reps 0
 [ $rc -eq 2 ] && grep -q "bad --reps value '0'" "$TMP/err"
 check $? "--reps 0 is a usage error"

@@ -77,6 +77,16 @@ int lagsim_config_write(FILE *f, const lagsim_scenario_t *sc);
  * be NULL) and leave *out unchanged.
  */
 
+/*
+ * A service-level objective: terms joined by ',' or 'and', each METRIC OP
+ * VALUE with OP one of <=, <, >=, >. Metrics: p50, p90, p99, p999, max,
+ * mean (latency to visible; durations such as 2m), p99_delivered
+ * (duration), visible (share of fired events: 0.995 or 99.5%), drain
+ * (duration), dropped, backlog, 429, retries (counts). Example:
+ * "p99<=2m, visible>=99.5%, drain<=30m".
+ */
+int lagsim_parse_slo(const char *s, lagsim_slo_t *out, lagsim_error_t *err);
+
 /* "cloud", "device,hybrid", "both", "all" -> a mask of (1 << mode). */
 int lagsim_parse_modes(const char *s, unsigned *mask, lagsim_error_t *err);
 /* "250ms", "10s", "15m", "2h", "3d", "0" -> microseconds. */

@@ -374,6 +374,34 @@ int lagsim_run_replications(const lagsim_scenario_t *sc, enum lagsim_mode mode,
                             uint32_t reps, unsigned threads,
                             const lagsim_run_limits_t *limits, lagsim_replicated_t *out);
 
+/* ---- Service-level objectives ------------------------------------------ */
+
+enum lagsim_slo_op { LAGSIM_SLO_LE, LAGSIM_SLO_LT, LAGSIM_SLO_GE, LAGSIM_SLO_GT };
+
+#define LAGSIM_SLO_MAX_TERMS 8
+
+/* All terms must hold: figure OP value (value in the figure's unit:
+ * seconds, a share in [0, 1], or a count). */
+typedef struct lagsim_slo {
+    unsigned n;
+    struct {
+        enum lagsim_figure figure;
+        enum lagsim_slo_op op;
+        double value;
+        char text[48]; /* the term as written, for messages */
+    } term[LAGSIM_SLO_MAX_TERMS];
+} lagsim_slo_t;
+
+/*
+ * Whether every term holds for the replications' mean of its figure (the
+ * value itself for one replication). A figure undefined in every
+ * replication (say, p99 when nothing became visible) does not hold.
+ * Returns 1 or 0; on 0, writes the first failing term and the value found
+ * to `why`.
+ */
+int lagsim_slo_holds(const lagsim_slo_t *slo, const lagsim_replicated_t *r, char *why,
+                     size_t why_size);
+
 /* Expected number of fired events: the integral of the arrival rate. */
 double lagsim_scenario_expected_events(const lagsim_scenario_t *sc);
 

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,4 +282,27 @@ void lagsim_replicated_difference(const lagsim_replicated_t *a, const lagsim_rep
         if (!isnan(x) && !isnan(y))
             lagsim_summary_add(out, y - x);
     }
+}
+
+int lagsim_slo_holds(const lagsim_slo_t *slo, const lagsim_replicated_t *r, char *why,
+                     size_t why_size)
+{
+    for (unsigned i = 0; i < slo->n; i++) {
+        const lagsim_summary_t *s = &r->figure[slo->term[i].figure];
+        const double x = s->n ? s->mean : NAN, v = slo->term[i].value;
+        int ok = 0;
+        switch (slo->term[i].op) {
+        case LAGSIM_SLO_LE: ok = x <= v; break;
+        case LAGSIM_SLO_LT: ok = x < v; break;
+        case LAGSIM_SLO_GE: ok = x >= v; break;
+        case LAGSIM_SLO_GT: ok = x > v; break;
+        }
+        if (!ok) {
+            if (why)
+                snprintf(why, why_size, "%s: %s is %.6g", slo->term[i].text,
+                         lagsim_figure_name(slo->term[i].figure), x);
+            return 0;
+        }
+    }
+    return 1;
 }
