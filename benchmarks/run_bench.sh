@@ -54,7 +54,8 @@ for mode in cloud device; do
 pipeline $mode $n fired/s=$1 peak_rss_mb=$2 wall_s=$3"
   done
 done
-n=$(echo $SCALES | awk '{print $1}')
+# Threads: two replications of the middle scale (10^7), on 1 thread and on 2.
+n=$(echo $SCALES | awk '{print $2}')
 set -- $(pipe cloud $n 1); one=$3
 set -- $(pipe cloud $n 2); two=$3
 speedup=$(awk -v a="$one" -v b="$two" 'BEGIN {printf "%.2f", 2 * a / b}')
