@@ -407,6 +407,20 @@ static void on_segment_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     lsi_segment_receive(m, (uint32_t)arg, m->pool.b[arg].first_sent_at);
 }
 
+/*
+ * After a successful send, a serial SDK goes straight on with what is
+ * still queued (mixpanel-js flushes again at once; the mobile SDKs send
+ * every queued batch in one flush). A parallel SDK never waited for the
+ * response, so the success changes nothing: its queue keeps to the flush
+ * timer and flush_at.
+ */
+static void after_success(lsi_model_t *m, uint32_t s)
+{
+    lsi_client_t *c = &m->clients.slot[s];
+    c->failures = 0;
+    client_poll(m, s, sdk_of(m, c)->max_in_flight == 1 && c->queue.count > 0);
+}
+
 static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
@@ -414,8 +428,7 @@ static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     const uint32_t s = (uint32_t)arg;
     lsi_client_t *c = &m->clients.slot[s];
     c->in_flight--;
-    c->failures = 0;
-    client_poll(m, s, c->queue.count > 0);
+    after_success(m, s);
 }
 
 static void on_parked_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
@@ -455,8 +468,7 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
          * ones are dropped. */
         lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
         lsi_batch_release(&m->pool, b);
-        c->failures = 0;
-        client_poll(m, s, c->queue.count > 0);
+        after_success(m, s);
         return;
     }
 
