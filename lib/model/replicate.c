@@ -112,6 +112,9 @@ static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
     p->wall_seconds += r->wall_seconds;
     lagsim_hist_merge(p->latency_delivered, r->latency_delivered);
     lagsim_hist_merge(p->latency_visible, r->latency_visible);
+    lagsim_breakdown_merge(p->hops, r->hops);
+    p->duplicates += r->duplicates;
+    p->offline_failures += r->offline_failures;
     if (first) {
         p->conserved = r->conserved;
         p->partial = r->partial;
@@ -227,13 +230,7 @@ int lagsim_run_replications(const lagsim_scenario_t *sc, enum lagsim_mode mode,
 
     /* Pool in thread order (integer adds: any order gives the same). */
     lagsim_result_t *p = out->pooled;
-    lagsim_hist_t *hd = p->latency_delivered, *hv = p->latency_visible;
-    memset(p, 0, sizeof *p);
-    p->latency_delivered = hd;
-    p->latency_visible = hv;
-    lagsim_hist_reset(hd);
-    lagsim_hist_reset(hv);
-    p->drain_time = -1;
+    lsi_result_reset(p, mode, 0);
     int first = 1;
     for (unsigned t = 0; t < threads; t++) {
         if (w[t].rc != LAGSIM_OK)
