@@ -326,6 +326,7 @@ typedef struct lagsim_result {
     lagsim_hist_t *latency_delivered; /* fired -> 2xx at Mixpanel, us */
     lagsim_hist_t *latency_visible;   /* fired -> visible in reports, us */
     lagsim_breakdown_t *hops;         /* visible latency by enum lagsim_hop */
+    lagsim_hist_t *latency_by_priority[3]; /* fired -> visible, by enum lagsim_priority */
 
     uint64_t duplicates; /* copies Mixpanel received again, removed by $insert_id */
     uint64_t offline_failures; /* sends that failed because the device was offline */

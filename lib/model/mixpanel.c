@@ -78,6 +78,7 @@ static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsi
     }
     out->visible++;
     lagsim_hist_record(out->latency_visible, t - e->fired_at);
+    lagsim_hist_record(out->latency_by_priority[sc->event_types[e->type].priority], t - e->fired_at);
     if (t > m->last_settle)
         m->last_settle = t;
 
@@ -88,8 +89,8 @@ static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsi
         hop[LAGSIM_HOP_CLIENT_RETRY] = e->resent_at - e->sent_at;
         hop[LAGSIM_HOP_NETWORK] = (e->seg_at - e->resent_at) + (now - batch->attempt_sent_at);
         hop[LAGSIM_HOP_SEGMENT_INGEST] = e->stage_at - e->seg_at;
-        hop[LAGSIM_HOP_SEGMENT_QUEUE] = batch->first_sent_at - e->stage_at;
-        hop[LAGSIM_HOP_SEGMENT_BACKOFF] = batch->attempt_sent_at - batch->first_sent_at;
+        hop[LAGSIM_HOP_SEGMENT_QUEUE] = e->dest_sent_at - e->stage_at;
+        hop[LAGSIM_HOP_SEGMENT_BACKOFF] = batch->attempt_sent_at - e->dest_sent_at;
     } else {
         hop[LAGSIM_HOP_CLIENT_BATCHING] = e->sent_at - e->fired_at;
         hop[LAGSIM_HOP_CLIENT_RETRY] = batch->attempt_sent_at - e->sent_at;

@@ -36,6 +36,7 @@ typedef struct lsi_event {
     lagsim_time_t resent_at; /* cloud: the client send that reached Segment */
     lagsim_time_t seg_at;    /* received by Segment (cloud path) */
     lagsim_time_t stage_at;  /* entered the queue it is in now */
+    lagsim_time_t dest_sent_at; /* cloud: first sent by Segment's destination */
     uint32_t next;           /* list link */
     uint32_t bytes;          /* JSON size */
     uint16_t type;           /* index into scenario event_types */
@@ -236,6 +237,8 @@ typedef struct lsi_model {
         uint32_t retry_head, retry_tail; /* batches ready to retry */
         uint8_t timer_armed;
         lagsim_time_t timer_at;
+        uint32_t retry_streak; /* tiers: attempts of the last failed batch */
+        lagsim_time_t blocked_until; /* tiers: the destination pauses until then */
     } dest;
 
     lsi_limiter_t limiter;

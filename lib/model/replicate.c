@@ -61,7 +61,8 @@ double lagsim_figure_value(const lagsim_result_t *r, enum lagsim_figure f)
     case LAGSIM_FIG_DELIVERED_P99: return quantile_s(r->latency_delivered, 0.99);
     case LAGSIM_FIG_DROPPED:
         for (int i = 0; i < LAGSIM_DROP_COUNT; i++)
-            dropped += r->dropped[i];
+            if (i != LAGSIM_DROP_SAMPLED) /* a policy, not a loss */
+                dropped += r->dropped[i];
         return (double)dropped;
     case LAGSIM_FIG_429: return (double)r->responses[LAGSIM_RESP_429];
     case LAGSIM_FIG_RETRIES: return (double)r->retries;
@@ -113,6 +114,8 @@ static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
     lagsim_hist_merge(p->latency_delivered, r->latency_delivered);
     lagsim_hist_merge(p->latency_visible, r->latency_visible);
     lagsim_breakdown_merge(p->hops, r->hops);
+    for (int k = 0; k < 3; k++)
+        lagsim_hist_merge(p->latency_by_priority[k], r->latency_by_priority[k]);
     p->duplicates += r->duplicates;
     p->offline_failures += r->offline_failures;
     if (first) {

@@ -19,7 +19,10 @@ lagsim_result_t *lagsim_result_create(void)
     r->latency_delivered = lagsim_hist_create();
     r->latency_visible = lagsim_hist_create();
     r->hops = lagsim_breakdown_create(LAGSIM_HOP_COUNT);
-    if (!r->latency_delivered || !r->latency_visible || !r->hops) {
+    int ok = r->latency_delivered && r->latency_visible && r->hops;
+    for (int p = 0; p < 3; p++)
+        ok &= (r->latency_by_priority[p] = lagsim_hist_create()) != NULL;
+    if (!ok) {
         lagsim_result_destroy(r);
         return NULL;
     }
@@ -33,6 +36,8 @@ void lagsim_result_destroy(lagsim_result_t *r)
     lagsim_hist_destroy(r->latency_delivered);
     lagsim_hist_destroy(r->latency_visible);
     lagsim_breakdown_destroy(r->hops);
+    for (int p = 0; p < 3; p++)
+        lagsim_hist_destroy(r->latency_by_priority[p]);
     free(r);
 }
 
@@ -40,7 +45,12 @@ void lsi_result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replic
 {
     lagsim_hist_t *d = r->latency_delivered, *v = r->latency_visible;
     lagsim_breakdown_t *h = r->hops;
+    lagsim_hist_t *by[3];
+    for (int p = 0; p < 3; p++)
+        lagsim_hist_reset(by[p] = r->latency_by_priority[p]);
     memset(r, 0, sizeof *r);
+    for (int p = 0; p < 3; p++)
+        r->latency_by_priority[p] = by[p];
     r->latency_delivered = d;
     r->latency_visible = v;
     r->hops = h;

@@ -122,8 +122,12 @@ static void send(lsi_model_t *m, uint32_t b)
     lsi_batch_t *batch = &m->pool.b[b];
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.server_rtt, m->rng[LSI_RNG_SEGMENT]);
-    if (batch->attempts == 0)
+    if (batch->first_sent_at == 0) {
         batch->first_sent_at = now;
+        for (uint32_t id = batch->events.head; id != LSI_NIL; id = m->pool.ev[id].next)
+            if (m->pool.ev[id].dest_sent_at == LSI_UNSENT)
+                m->pool.ev[id].dest_sent_at = now;
+    }
     batch->attempt_sent_at = now;
     batch->attempts++;
     batch->sender = LSI_SENDER_SEGMENT;
@@ -170,6 +174,10 @@ static void dispatch(lsi_model_t *m)
 {
     const lagsim_scenario_t *sc = m->sc;
     const lagsim_time_t now = lagsim_sim_now(m->sim);
+    if (now < m->dest.blocked_until) {
+        arm_dest_timer(m, m->dest.blocked_until);
+        return;
+    }
     while (m->dest.in_flight < sc->segment.max_in_flight) {
         if (m->dest.retry_head != LSI_NIL) {
             const uint32_t b = m->dest.retry_head;
@@ -200,6 +208,7 @@ static void dispatch(lsi_model_t *m)
             return;
         }
         take_batch(m, &m->pool.b[b].events);
+        m->pool.b[b].attempts = m->dest.retry_streak;
         send(m, b);
     }
     if (m->dest.in_flight < sc->segment.max_in_flight) {
@@ -207,6 +216,29 @@ static void dispatch(lsi_model_t *m)
         if (oldest < LAGSIM_TIME_MAX)
             arm_dest_timer(m, oldest + sc->segment.batch_wait);
     }
+}
+
+/*
+ * Priority tiers (a what-if policy): a failed batch's events go back to
+ * the head of their tiers at once and the whole destination pauses for
+ * the backoff, so that when capacity returns the next batches are formed
+ * highest priority first from everything waiting (Segment's batches may
+ * hold different events on each retry [doc]). The backoff keeps growing:
+ * new batches carry the failed one's attempt count until a send succeeds.
+ */
+static void requeue_by_priority(lsi_model_t *m, uint32_t b)
+{
+    lsi_list_t tier[3];
+    for (int p = 0; p < 3; p++)
+        lsi_list_init(&tier[p]);
+    uint32_t id;
+    while ((id = lsi_list_pop(&m->pool, &m->pool.b[b].events)) != LSI_NIL)
+        lsi_list_push(&m->pool, &tier[m->sc->event_types[m->pool.ev[id].type].priority], id);
+    for (int p = 0; p < 3; p++)
+        lsi_list_prepend(&m->pool, &m->dest.queue[p], &tier[p]);
+    if (m->pool.b[b].attempts > m->dest.retry_streak)
+        m->dest.retry_streak = m->pool.b[b].attempts;
+    lsi_batch_release(&m->pool, b);
 }
 
 static void on_dest_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
@@ -230,6 +262,8 @@ void lsi_segment_on_response(lsi_model_t *m, uint32_t b)
     m->dest.in_flight--;
     switch ((enum lagsim_response)batch->status) {
     case LAGSIM_RESP_2XX:
+        m->dest.retry_streak = 0;
+        /* fall through */
     case LAGSIM_RESP_400: /* discarded: a terminal state for Segment */
         lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
         lsi_batch_release(&m->pool, b);
@@ -247,6 +281,13 @@ void lsi_segment_on_response(lsi_model_t *m, uint32_t b)
                                             m->rng[LSI_RNG_SEGMENT_BACKOFF]);
         if (d == LSI_AT_NEXT_FLUSH)
             d = 0;
+        if (m->sc->segment.priority_tiers) {
+            /* The whole destination pauses; the events wait in their tiers. */
+            requeue_by_priority(m, b);
+            if (now + d > m->dest.blocked_until)
+                m->dest.blocked_until = now + d;
+            break;
+        }
         if (lagsim_sim_schedule(m->sim, now + d, on_dest_retry, m, b) != LAGSIM_OK)
             lsi_fail(m);
         break;

@@ -197,6 +197,7 @@ static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     e->resent_at = 0;
     e->seg_at = 0;
     e->stage_at = now;
+    e->dest_sent_at = LSI_UNSENT;
     e->bytes = bytes < 1 ? 1u : bytes >= 4e9 ? 4000000000u : (uint32_t)bytes;
     e->type = (uint16_t)type;
     e->flags = (uint8_t)id_kind;
