@@ -306,6 +306,8 @@ typedef struct lagsim_result {
     uint64_t delivered; /* accepted by Mixpanel (2xx) */
     uint64_t visible;
     uint64_t in_flight; /* counted from the pipeline's queues at the end */
+    uint64_t in_flight_next_session; /* of which stored on devices whose session
+                                        ended, waiting for the user's next one */
     uint64_t dropped[LAGSIM_DROP_COUNT];
     int conserved;      /* 1 if fired = visible + dropped + in_flight */
 

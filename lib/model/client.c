@@ -242,6 +242,17 @@ static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
     return s;
 }
 
+uint64_t lsi_clients_waiting(const lsi_model_t *m)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i <= m->clients.table_mask; i++) {
+        const uint32_t s = m->clients.table[i];
+        if (s != LSI_NIL && m->clients.slot[s].between_sessions)
+            n += m->clients.slot[s].queue.count;
+    }
+    return n;
+}
+
 /* Frees the device state once it holds nothing. */
 static void client_release_if_idle(lsi_model_t *m, uint32_t s)
 {
@@ -332,9 +343,20 @@ static void flush_now(lsi_model_t *m, uint32_t s)
     }
 }
 
-/* Decides what to do after something changed: send, or wait for the
- * timer, the backoff or a response. */
-static void client_poll(lsi_model_t *m, uint32_t s, int tick)
+/* What made the SDK look at its queue. */
+enum poll_reason {
+    POLL_OTHER, /* a response, a backoff ending, a session starting */
+    POLL_TICK,  /* its flush timer */
+    POLL_EVENT  /* a new event was queued */
+};
+
+/*
+ * Decides what to do after something changed: send, or wait for the
+ * timer, the backoff or a response. A full queue (flush_at) triggers a
+ * flush only when an event is queued, as the SDKs check it in track():
+ * a failed batch put back in the queue waits for the next tick.
+ */
+static void client_poll(lsi_model_t *m, uint32_t s, enum poll_reason why)
 {
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
@@ -342,8 +364,8 @@ static void client_poll(lsi_model_t *m, uint32_t s, int tick)
     if (c->queue.count > 0 && !c->between_sessions) {
         if (now < c->blocked_until) {
             arm_timer(m, s, c->blocked_until);
-        } else if (tick || sdk->flush_interval <= 0 ||
-                   (sdk->flush_at > 0 && c->queue.count >= sdk->flush_at)) {
+        } else if (why == POLL_TICK || sdk->flush_interval <= 0 ||
+                   (why == POLL_EVENT && sdk->flush_at > 0 && c->queue.count >= sdk->flush_at)) {
             flush_now(m, s);
         }
         c = &m->clients.slot[s];
@@ -365,10 +387,10 @@ static void on_client_timer(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     c->timer_armed = 0;
     if (c->session_end_at > 0 && lagsim_sim_now(sim) >= c->session_end_at && !c->between_sessions) {
         end_session(m, s);
-        client_poll(m, s, 0);
+        client_poll(m, s, POLL_OTHER);
         return;
     }
-    client_poll(m, s, 1);
+    client_poll(m, s, POLL_TICK);
 }
 
 /*
@@ -472,7 +494,7 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     }
     m->pool.ev[ev].stage_at = lagsim_sim_now(m->sim);
     lsi_list_push(&m->pool, &c->queue, ev);
-    client_poll(m, s, 0);
+    client_poll(m, s, POLL_EVENT);
 }
 
 static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg);
@@ -582,7 +604,7 @@ static void after_success(lsi_model_t *m, uint32_t s)
 {
     lsi_client_t *c = &m->clients.slot[s];
     c->failures = 0;
-    client_poll(m, s, sdk_of(m, c)->max_in_flight == 1 && c->queue.count > 0);
+    client_poll(m, s, sdk_of(m, c)->max_in_flight == 1 && c->queue.count > 0 ? POLL_TICK : POLL_OTHER);
 }
 
 static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg)
@@ -609,7 +631,7 @@ static void back_to_store(lsi_model_t *m, uint32_t s, uint32_t b)
     else
         lsi_drop_list(m, events, LAGSIM_DROP_SESSION_END);
     lsi_batch_release(&m->pool, b);
-    client_poll(m, s, 0);
+    client_poll(m, s, POLL_OTHER);
 }
 
 static void on_parked_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
@@ -632,7 +654,7 @@ static void on_parked_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     /* No room: the events wait at the head of the queue. */
     lsi_list_prepend(&m->pool, &c->queue, &m->pool.b[b].events);
     lsi_batch_release(&m->pool, b);
-    client_poll(m, s, 0);
+    client_poll(m, s, POLL_OTHER);
 }
 
 /* Mixpanel answered one of this device's requests (device mode). */
@@ -686,7 +708,7 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
                 c->blocked_until = now + d;
         }
         lsi_batch_release(&m->pool, b);
-        client_poll(m, s, 0);
+        client_poll(m, s, POLL_OTHER);
         return;
     }
 
@@ -695,7 +717,7 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
     if (lsi_backoff_gives_up(&sdk->backoff, n, now - batch->first_sent_at)) {
         lsi_drop_list(m, &batch->events, LAGSIM_DROP_RETRY_LIMIT);
         lsi_batch_release(&m->pool, b);
-        client_poll(m, s, 0);
+        client_poll(m, s, POLL_OTHER);
         return;
     }
     lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, n, m->rng[LSI_RNG_CLIENT_BACKOFF]);

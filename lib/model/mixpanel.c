@@ -134,7 +134,11 @@ static enum lagsim_response ingest(lsi_model_t *m, lsi_batch_t *batch, lagsim_ti
     const int may_have_oversize =
         batch->events.bytes > sc->mixpanel.max_event_bytes &&
         !(!by_device && sc->segment.max_event_bytes <= sc->mixpanel.max_event_bytes);
-    const int may_be_old = by_device && sc->mixpanel.track_max_age > 0 &&
+    /* Browser and mobile SDKs send to /track; a server sends to /import,
+     * which has no age limit. */
+    const int to_track = by_device && sc->clients[m->clients.slot[batch->owner].kind].platform !=
+                                          LAGSIM_PLATFORM_SERVER;
+    const int may_be_old = to_track && sc->mixpanel.track_max_age > 0 &&
                            now - sc->mixpanel.track_max_age > 0;
     uint64_t invalid = 0;
     if (may_have_oversize || may_be_old) {

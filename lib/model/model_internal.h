@@ -262,6 +262,8 @@ void lsi_workload_start(lsi_model_t *m);
 /* client.c */
 int lsi_clients_init(lsi_clients_t *cs);
 void lsi_clients_free(lsi_clients_t *cs);
+/* Events stored on devices between sessions (at the end of a run). */
+uint64_t lsi_clients_waiting(const lsi_model_t *m);
 /* An event fired on a user's device enters its SDK. */
 void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
 

@@ -103,6 +103,7 @@ static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
     p->delivered += r->delivered;
     p->visible += r->visible;
     p->in_flight += r->in_flight;
+    p->in_flight_next_session += r->in_flight_next_session;
     for (int i = 0; i < LAGSIM_DROP_COUNT; i++)
         p->dropped[i] += r->dropped[i];
     p->requests += r->requests;

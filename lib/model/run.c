@@ -239,6 +239,7 @@ int lagsim_run_limited(const lagsim_scenario_t *sc, enum lagsim_mode mode,
      * shared capacity, so nothing after the stop could change it). */
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     out->in_flight = m->pool.ev_live - m->copies_live + m->processing;
+    out->in_flight_next_session = lsi_clients_waiting(m);
     uint64_t dropped = 0;
     for (int i = 0; i < LAGSIM_DROP_COUNT; i++)
         dropped += out->dropped[i];

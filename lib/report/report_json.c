@@ -212,6 +212,7 @@ static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
     json_count(f, in, "delivered", r->delivered, 0);
     json_count(f, in, "visible", r->visible, 0);
     json_count(f, in, "in_flight", r->in_flight, 0);
+    json_count(f, in, "in_flight_next_session", r->in_flight_next_session, 0);
 
     json_key(f, in, "dropped");
     fputs("{", f);

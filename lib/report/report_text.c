@@ -197,6 +197,15 @@ static void add_events(table_t *t)
     r = table_row(t, 1, "  in flight at end");
     for (size_t c = 0; c < t->n_cols; c++)
         fmt_count_share(r->cell[c], CELL_MAX, t->col[c]->in_flight, t->col[c]->fired);
+    int waiting = 0;
+    for (size_t c = 0; c < t->n_cols; c++)
+        waiting |= t->col[c]->in_flight_next_session != 0;
+    if (waiting) {
+        r = table_row(t, 1, "    on devices, for next session");
+        for (size_t c = 0; c < t->n_cols; c++)
+            fmt_count_share(r->cell[c], CELL_MAX, t->col[c]->in_flight_next_session,
+                            t->col[c]->fired);
+    }
     r = table_row(t, 1, "  conservation");
     for (size_t c = 0; c < t->n_cols; c++)
         snprintf(r->cell[c], CELL_MAX, "%s", t->col[c]->conserved ? "ok" : "FAILED");
