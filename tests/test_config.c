@@ -734,7 +734,7 @@ static void mistakes(void **state)
           "t.ini:4: key 'cloud_batch' in [client.web]: unknown key (known: share, platform, "
           "cloud_sdk, device_sdk, adblock, proxy, proxy_latency, offline_share, offline_duration, "
           "session_length; cloud_ or device_ followed by: batch_size, flush_at, "
-          "flush_interval, request_timeout, max_in_flight, queue_cap, retry_4xx, persist, "
+          "flush_interval, request_timeout, max_in_flight, queue_cap, retry_4xx, no_retry_5xx, persist, "
           "flush_on_exit, exit_keeps_copy, max_age, backoff_base, "
           "backoff_factor, backoff_cap, backoff_floor, backoff_jitter, backoff_jitter_after_cap, "
           "backoff_immediate, backoff_at_next_flush, max_retries, max_retry_duration)");

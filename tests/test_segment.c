@@ -111,12 +111,34 @@ static void priority_tiers_send_high_first(void **state)
     lagsim_result_destroy(tiered);
 }
 
+/* Segment's destination retries a 503 outage and loses nothing, but
+ * discards batches answered 501, which Actions destinations never retry. */
+static void a_501_is_not_retried(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    small_scenario(&sc, 100, 5 * LAGSIM_MIN);
+    sc.mixpanel.n_outages = 1;
+    sc.mixpanel.outages[0] = (lagsim_outage_t){.start = LAGSIM_MIN, .duration = LAGSIM_MIN,
+                                               .status = LAGSIM_RESP_5XX, .code = 503};
+    lagsim_result_t *r503 = run_mode(&sc, LAGSIM_MODE_CLOUD);
+    assert_int_equal(r503->visible, r503->fired);
+    assert_true(r503->responses[LAGSIM_RESP_5XX] > 0);
+    sc.mixpanel.outages[0].code = 501;
+    lagsim_result_t *r501 = run_mode(&sc, LAGSIM_MODE_CLOUD);
+    assert_true(r501->dropped[LAGSIM_DROP_INVALID] > 0);
+    assert_int_equal(r501->retries, 0);
+    lagsim_result_destroy(r503);
+    lagsim_result_destroy(r501);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_inbound_limit_queues_the_excess),
         cmocka_unit_test(oversized_requests_are_rejected),
         cmocka_unit_test(priority_tiers_send_high_first),
+        cmocka_unit_test(a_501_is_not_retried),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -147,6 +147,7 @@ typedef struct lagsim_sdk {
     uint32_t max_in_flight;        /* requests one client may have open (0: unlimited) */
     uint32_t queue_cap;            /* most events queued on the device (0: unlimited) */
     uint32_t retry_4xx;            /* 1 if a 400 keeps the batch for retry */
+    uint32_t no_retry_5xx;         /* 1 if 501, 505 and 511 drop the batch (Segment's rule) */
     uint32_t persist;              /* 1 if the queue survives the end of a session */
     uint32_t flush_on_exit;        /* 1 if it sends its queue as the session ends */
     uint32_t exit_keeps_copy;      /* 1 if what it sent at exit stays queued (re-sent) */

@@ -57,6 +57,7 @@
     {p "max_in_flight", LSI_T_U32, OFF(max_in_flight), 0, 0, 1e6, 0},                    \
     {p "queue_cap", LSI_T_U32, OFF(queue_cap), 0, 0, U32MAX, 0},                         \
     {p "retry_4xx", LSI_T_BOOL, OFF(retry_4xx), 0, 0, 1, 0},                             \
+    {p "no_retry_5xx", LSI_T_BOOL, OFF(no_retry_5xx), 0, 0, 1, 0},                       \
     {p "persist", LSI_T_BOOL, OFF(persist), 0, 0, 1, 0},                                 \
     {p "flush_on_exit", LSI_T_BOOL, OFF(flush_on_exit), 0, 0, 1, 0},                     \
     {p "exit_keeps_copy", LSI_T_BOOL, OFF(exit_keeps_copy), 0, 0, 1, 0},                 \

@@ -682,7 +682,8 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
         return;
     }
 
-    if (st == LAGSIM_RESP_2XX || (st == LAGSIM_RESP_400 && !sdk->retry_4xx)) {
+    if (st == LAGSIM_RESP_2XX || (st == LAGSIM_RESP_400 && !sdk->retry_4xx) ||
+        (st == LAGSIM_RESP_5XX && sdk->no_retry_5xx && lsi_code_not_retried(batch->code))) {
         /* Accepted events were delivered when Mixpanel took them; rejected
          * ones are dropped. */
         lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);

@@ -112,12 +112,16 @@ static enum lagsim_response ingest(lsi_model_t *m, lsi_batch_t *batch, lagsim_ti
     const lagsim_scenario_t *sc = m->sc;
     for (unsigned i = 0; i < sc->mixpanel.n_outages; i++) {
         const lagsim_outage_t *o = &sc->mixpanel.outages[i];
-        if (now >= o->start && now - o->start < o->duration)
+        if (now >= o->start && now - o->start < o->duration) {
+            batch->code = (uint16_t)(o->status == LAGSIM_RESP_TIMEOUT ? 0 : o->code);
             return o->status;
+        }
     }
     if (sc->mixpanel.failure_rate > 0 &&
-        gsl_rng_uniform(m->rng[LSI_RNG_MIXPANEL_FAULTS]) < sc->mixpanel.failure_rate)
+        gsl_rng_uniform(m->rng[LSI_RNG_MIXPANEL_FAULTS]) < sc->mixpanel.failure_rate) {
+        batch->code = 503;
         return LAGSIM_RESP_5XX;
+    }
     /* Too many events, or too many bytes (413): rejected whole. The
      * SDKs' reaction to 413 (mixpanel-js halves its batch) is not
      * modelled; the events are dropped as invalid. */

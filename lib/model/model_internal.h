@@ -78,6 +78,7 @@ typedef struct lsi_batch {
     uint32_t next;             /* free list / retry queue link */
     uint8_t sender;            /* enum lsi_sender */
     uint8_t status;            /* enum lagsim_response of the last try */
+    uint16_t code;             /* its HTTP status code (0: no answer) */
     uint8_t at_exit;           /* sent as a session ended */
     uint8_t throttled;         /* waited for Segment's inbound limit */
 } lsi_batch_t;
@@ -141,6 +142,12 @@ int lsi_limiter_admit(lsi_limiter_t *l, lagsim_time_t now, double events, double
 
 /* Seconds of arrival counts kept to measure the offered rate (sampling). */
 #define LSI_RATE_SLOTS 600
+
+/* 1 for the 5xx codes Segment's libraries do not retry (501, 505, 511). */
+static inline int lsi_code_not_retried(unsigned code)
+{
+    return code == 501 || code == 505 || code == 511;
+}
 
 /* ---- Backoff ------------------------------------------------------------- */
 

@@ -86,6 +86,7 @@ uint32_t lsi_batch_alloc(lsi_pool_t *p)
     b->next = LSI_NIL;
     b->sender = LSI_SENDER_CLIENT;
     b->status = LAGSIM_RESP_2XX;
+    b->code = 0;
     b->at_exit = 0;
     b->throttled = 0;
     p->b_live++;

@@ -84,8 +84,9 @@ static const lagsim_sdk_t presets[] = {
     {.preset = "analytics.js-batching", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
      .batch_size = 10, .flush_at = 10, .flush_interval = 5 * S,
      .request_timeout = 10 * S, .max_in_flight = 0, .queue_cap = 0, .retry_4xx = 0,
-     /* Persisted queue; flushes with keepalive as the page unloads [src]. */
-     .persist = 1, .flush_on_exit = 1,
+     /* Persisted queue; flushes with keepalive as the page unloads [src].
+      * 501, 505 and 511 are not retried [src]. */
+     .persist = 1, .flush_on_exit = 1, .no_retry_5xx = 1,
      .backoff = {.base = 500 * MS, .factor = 2, .cap = 60 * S, .jitter = LAGSIM_JITTER_PCT,
                  .jitter_a = 0.1, .max_retries = 10, .max_duration = 12 * LAGSIM_HOUR}},
 
@@ -95,6 +96,7 @@ static const lagsim_sdk_t presets[] = {
     {.preset = "analytics-node", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
      .batch_size = 15, .flush_at = 15, .flush_interval = 10 * S,
      .request_timeout = 10 * S, .max_in_flight = 0, .queue_cap = 0, .retry_4xx = 0,
+     .no_retry_5xx = 1, /* 501, 505 and 511 are dropped [src] */
      .backoff = {.base = 1 * S, .factor = 2, .cap = 60 * S, .jitter = LAGSIM_JITTER_MULT,
                  .jitter_a = 1, .jitter_b = 2, .max_retries = 10,
                  .max_duration = 12 * LAGSIM_HOUR}},

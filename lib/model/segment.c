@@ -268,8 +268,14 @@ void lsi_segment_on_response(lsi_model_t *m, uint32_t b)
         lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
         lsi_batch_release(&m->pool, b);
         break;
-    case LAGSIM_RESP_429:
     case LAGSIM_RESP_5XX:
+        if (batch->code == 501) { /* not retried by Actions destinations [src] */
+            lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
+            lsi_batch_release(&m->pool, b);
+            break;
+        }
+        /* fall through */
+    case LAGSIM_RESP_429:
     case LAGSIM_RESP_TIMEOUT:
     case LAGSIM_RESP_COUNT:
         expire(m, batch, now);

@@ -273,6 +273,15 @@ static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
     json_key(f, in, "latency_visible_s");
     json_latency(f, in, r->latency_visible);
     fputs(",\n", f);
+    json_key(f, in, "latency_visible_by_priority_s");
+    fputs("{", f);
+    for (int p = 0; p < 3; p++) {
+        fprintf(f, "%s\n%*s", p ? "," : "", in + 2, "");
+        lagsim_json_string(f, lagsim_priority_name((enum lagsim_priority)p));
+        fputs(": ", f);
+        json_latency(f, in + 2, r->latency_by_priority[p]);
+    }
+    fprintf(f, "\n%*s},\n", in, "");
     json_key(f, in, "hops");
     json_hops(f, in, r);
     if (rep) {

@@ -216,6 +216,26 @@ static void add_events(table_t *t)
     }
 }
 
+/* p99 to visible by priority, when events of more than one priority ran. */
+static void add_priorities(table_t *t)
+{
+    int used[3] = {0, 0, 0}, n = 0;
+    for (int p = 0; p < 3; p++) {
+        for (size_t c = 0; c < t->n_cols; c++)
+            used[p] |= lagsim_hist_count(t->col[c]->latency_by_priority[p]) > 0;
+        n += used[p];
+    }
+    if (n < 2)
+        return;
+    for (int p = 2; p >= 0; p--) {
+        if (!used[p])
+            continue;
+        row_t *r = table_row(t, 1, "  p99, %s priority", lagsim_priority_name((enum lagsim_priority)p));
+        for (size_t c = 0; c < t->n_cols; c++)
+            fmt_latency(r->cell[c], CELL_MAX, t->col[c]->latency_by_priority[p], 0.99);
+    }
+}
+
 /* Rounded percentage, "<1%" for a small non-zero share. */
 static void fmt_pct(char *buf, size_t size, double share)
 {
@@ -419,6 +439,7 @@ int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
     add_events(&t);
     add_latency(&t, "Latency to delivered (fired -> 2xx at Mixpanel)", 0);
     add_latency(&t, "Latency to visible (fired -> in reports)", 1);
+    add_priorities(&t);
     add_hops(&t);
     add_mixpanel(&t);
     add_backlog(&t);
