@@ -9,11 +9,11 @@
  * Statistical tolerances. A (non-homogeneous) Poisson process has a
  * Poisson count over any interval, so a count N with mean L has sd
  * sqrt(L); we accept |N - L| <= 5 sqrt(L). Each such check fails by
- * chance with probability 5.7e-7, so the ~150 checks below fail by
+ * chance with probability 5.7e-7, so the hundred or so below fail by
  * chance with probability under 1e-4, and the seeds are fixed (the
  * outcome is the same on every run). The MMPP checks state their own
- * variance below. Each test can fail: a rate off by 5% is more than 5 sd
- * away in every count used.
+ * variance below. Each test can fail: in the counts of 10^5 and more, a
+ * rate off by 2% is over 5 sd away.
  */
 #define _XOPEN_SOURCE 700 /* realpath(), mkdtemp() */
 #include <math.h>

@@ -154,12 +154,11 @@ lsi_rate_piece_t *lsi_rate_pieces_create(const lagsim_scenario_t *sc, unsigned *
             out = put(pieces, out, c, r, k);
             if (zc < d)
                 out = put(pieces, out, zc, 0, 0);
-        } else { /* rising: zero until ceil(z) */
-            lagsim_time_t zc = (lagsim_time_t)ceil(z);
-            if (zc >= d)
-                zc = d - 1;
+        } else { /* rising: zero until ceil(z) > c */
+            const lagsim_time_t zc = (lagsim_time_t)ceil(z);
             out = put(pieces, out, c, 0, 0);
-            out = put(pieces, out, zc, r + k * (double)(zc - c) / LAGSIM_SEC, k);
+            if (zc < d)
+                out = put(pieces, out, zc, r + k * (double)(zc - c) / LAGSIM_SEC, k);
         }
     }
     pieces[out].start = sc->horizon; /* sentinel: no arrivals from here */
