@@ -614,9 +614,13 @@ static void defaults_stay_when_not_given(void **state)
 
 /* ---- Mistakes and their exact messages ------------------------------------------- */
 
+#define KNOWN_TRAFFIC_KEYS                                                                 \
+    "(known: base_rate, users, new_user_share, merge_share, scale, daily_profile, day_start, " \
+    "mmpp_high, mmpp_low, mmpp_high_mean, mmpp_low_mean)"
+
 #define KNOWN_SECTIONS                                                                     \
-    "(known: scenario, traffic, burst.NAME, event.NAME, client.NAME, network, segment, "   \
-    "mixpanel)"
+    "(known: scenario, traffic, burst.NAME, ramp.NAME, replay, event.NAME, client.NAME, "  \
+    "network, segment, mixpanel)"
 
 static void mistakes(void **state)
 {
@@ -628,7 +632,7 @@ static void mistakes(void **state)
     FAILS("[burst.a b]\n", "t.ini:1: bad section name [burst.a b] (NAME in [burst.NAME] may use "
                            "letters, digits, '_', '-' and '.')");
     FAILS("[traffic]\nusers = 5\nuser = 6\n",
-          "t.ini:3: key 'user' in [traffic]: unknown key (known: base_rate, users, new_user_share, merge_share, scale)");
+          "t.ini:3: key 'user' in [traffic]: unknown key " KNOWN_TRAFFIC_KEYS);
     FAILS("[scenario]\nhorizon = 10 parsecs\n",
           "t.ini:2: key 'horizon' in [scenario]: bad duration '10 parsecs' (expected a number "
           "with a unit: us, ms, s, m, h, d)");
@@ -952,8 +956,8 @@ static void set_overrides(void **state)
     const char *b4[] = {"trafic.users=5"};
     load_fails(base, b4, 1, "--set trafic.users=5: unknown section [trafic] " KNOWN_SECTIONS);
     const char *b5[] = {"traffic.user=5"};
-    load_fails(base, b5, 1, "--set traffic.user=5: key 'user' in [traffic]: unknown key (known: "
-                            "base_rate, users, new_user_share, merge_share, scale)");
+    load_fails(base, b5, 1,
+               "--set traffic.user=5: key 'user' in [traffic]: unknown key " KNOWN_TRAFFIC_KEYS);
     const char *b6[] = {"burst.x.start=1m"};
     load_fails(base, b6, 1, "--set burst.x.start=1m: [burst.x]: missing required key 'duration'");
     /* A section made by a --set is located by that --set. */

@@ -26,6 +26,9 @@ extern "C" {
 #define LAGSIM_MAX_EVENT_TYPES 64
 #define LAGSIM_MAX_CLIENTS 16
 #define LAGSIM_MAX_OUTAGES 32
+#define LAGSIM_MAX_RAMPS 64
+#define LAGSIM_PATH_MAX 1024      /* longest replay file path, NUL included */
+#define LAGSIM_REPLAY_BINS 1024   /* replay rows counted per 1/1024 of the horizon */
 
 /* Delivery path of a run. */
 enum lagsim_mode {
@@ -174,6 +177,51 @@ typedef struct lagsim_burst {
     double multiplier; /* or base_rate times this (< 0: unset) */
 } lagsim_burst_t;
 
+/*
+ * A linear ramp over [start, start + duration): the total rate goes from
+ * `from` to `to` (events/s), or from base * from_multiplier to base *
+ * to_multiplier, like a burst's rate or multiplier (exactly one of each
+ * pair is set; the other is < 0). "base" is base_rate times the daily
+ * profile. Overlapping bursts and ramps add their extra rates.
+ */
+typedef struct lagsim_ramp {
+    char name[LAGSIM_NAME_MAX];
+    lagsim_time_t start;
+    lagsim_time_t duration;
+    double from, to;                       /* total rates, events/s (< 0: unset) */
+    double from_multiplier, to_multiplier; /* or base times these (< 0: unset) */
+} lagsim_ramp_t;
+
+/* Where the replay's time origin is (see lagsim_replay_t). */
+enum lagsim_origin {
+    LAGSIM_ORIGIN_FIRST,   /* the first row's time */
+    LAGSIM_ORIGIN_SECONDS, /* `origin` us on the file's clock, written in seconds */
+    LAGSIM_ORIGIN_ISO      /* the same, written as an ISO-8601 UTC timestamp */
+};
+
+/*
+ * [replay]: arrivals read from a CSV file, added to the Poisson arrivals.
+ * A row at file time T fires at (T - origin) * time_scale + time_shift;
+ * rows outside [0, horizon) are skipped. The file is streamed during the
+ * run; lagsim_replay_scan() checks it beforehand and fills the figures
+ * below it (the config layer calls it whenever it loads or changes a
+ * scenario).
+ */
+typedef struct lagsim_replay {
+    char file[LAGSIM_PATH_MAX]; /* "" for no replay */
+    enum lagsim_origin origin_kind;
+    int64_t origin;             /* us on the file's clock (not ORIGIN_FIRST) */
+    lagsim_time_t time_shift;
+    double time_scale;          /* > 0; 0.5 replays twice as fast */
+
+    /* Filled by lagsim_replay_scan(), read-only for callers: */
+    uint64_t rows;              /* data rows in the file */
+    uint64_t fired;             /* rows whose time falls in [0, horizon) */
+    lagsim_time_t first_at;     /* simulated time of the first and last row */
+    lagsim_time_t last_at;
+    uint64_t bins[LAGSIM_REPLAY_BINS]; /* fired rows per 1/LAGSIM_REPLAY_BINS of the horizon */
+} lagsim_replay_t;
+
 typedef struct lagsim_event_type {
     char name[LAGSIM_NAME_MAX];
     double share;                 /* share of fired events */
@@ -220,10 +268,19 @@ typedef struct lagsim_scenario {
     uint64_t users;        /* distinct devices sending events */
     double new_user_share; /* share of events whose distinct_id is new to Mixpanel */
     double merge_share;    /* share of events that merge two identities */
-    double scale;          /* multiplies every arrival rate (base and bursts) */
+    double scale;          /* multiplies every Poisson arrival rate (not the replay) */
+    double daily_profile[24];  /* multiplier of base_rate in each hour of the day */
+    lagsim_time_t day_start;   /* time of day at simulated time 0, in [0, 24h) */
+    double mmpp_high;          /* rate multiplier in the MMPP's high state */
+    double mmpp_low;           /* ... and in its low state */
+    lagsim_time_t mmpp_high_mean; /* mean sojourns (exponential); both 0: no MMPP */
+    lagsim_time_t mmpp_low_mean;
 
     unsigned n_bursts;
     lagsim_burst_t bursts[LAGSIM_MAX_BURSTS];
+    unsigned n_ramps;
+    lagsim_ramp_t ramps[LAGSIM_MAX_RAMPS];
+    lagsim_replay_t replay;
     unsigned n_event_types;
     lagsim_event_type_t event_types[LAGSIM_MAX_EVENT_TYPES];
     unsigned n_clients;
@@ -465,8 +522,42 @@ typedef struct lagsim_slo {
 int lagsim_slo_holds(const lagsim_slo_t *slo, const lagsim_replicated_t *r, char *why,
                      size_t why_size);
 
-/* Expected number of fired events: the integral of the arrival rate. */
+/*
+ * Expected number of fired events: the integral of the arrival rate (for
+ * an MMPP, at its stationary mean rate) plus the replayed rows inside the
+ * horizon (as counted by lagsim_replay_scan()).
+ */
 double lagsim_scenario_expected_events(const lagsim_scenario_t *sc);
+
+/* ---- Replay ---------------------------------------------------------------- */
+
+/*
+ * Reads the whole file sc->replay.file (if not empty) and checks every
+ * row: a header naming the columns (`time` required; `event` and `user`
+ * optional; no others), then one row per event with time in seconds
+ * ("12.5") or ISO-8601 ("2024-05-01T12:00:00.25Z", "+02:00" offsets
+ * allowed), in non-decreasing order, and events naming [event.NAME]
+ * types of the scenario. On success fills sc->replay's rows, fired,
+ * first_at, last_at and bins and returns LAGSIM_OK. On failure returns
+ * LAGSIM_EIO (cannot open or read) or LAGSIM_EINVAL, with "FILE:LINE:
+ * what is wrong" (or "FILE: what") in msg; sc is then unchanged. Memory
+ * does not grow with the file: it is read line by line.
+ */
+int lagsim_replay_scan(lagsim_scenario_t *sc, char *msg, size_t msg_size);
+
+/*
+ * A time as in a replay file: seconds ("12", "0.000001", "-3.5") or an
+ * ISO-8601 date and time, with "T" or a space, optional fraction, and "Z"
+ * or a "+HH:MM" offset ("2024-05-01T12:00:00Z"). Writes microseconds
+ * (since 1970-01-01T00:00:00Z for ISO) to *us and whether it was ISO to
+ * *iso (may be NULL). Returns LAGSIM_OK or LAGSIM_EINVAL (*us unchanged).
+ * Fractions finer than a microsecond are refused, so times are exact.
+ */
+int lagsim_parse_timestamp(const char *s, int64_t *us, int *iso);
+
+/* Writes us as lagsim_parse_timestamp() reads it back exactly: ISO-8601
+ * UTC ("2024-05-01T12:00:00.25Z") if iso, else seconds ("12.5"). */
+void lagsim_format_timestamp(int64_t us, int iso, char *buf, size_t n);
 
 /*
  * A fluid estimate of the largest backlog (events fired but not yet

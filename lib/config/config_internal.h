@@ -97,7 +97,10 @@ enum lsi_type {
     LSI_T_LIMITER,   /* enum lagsim_limiter */
     LSI_T_JITTER,    /* lagsim_backoff_t's jitter, jitter_a, jitter_b */
     LSI_T_OUTAGE,    /* mixpanel.outages[] and n_outages */
-    LSI_T_PRESET     /* lagsim_sdk_t, from a preset name */
+    LSI_T_PRESET,    /* lagsim_sdk_t, from a preset name */
+    LSI_T_PATH,      /* char[size]; "none" is "" */
+    LSI_T_PROFILE,   /* double[24]; "flat" is all 1 */
+    LSI_T_ORIGIN     /* lagsim_replay_t's origin_kind and origin */
 };
 
 /* Key flags. */
@@ -122,6 +125,8 @@ enum lsi_section_kind {
     LSI_SEC_SCENARIO, /* struct: lagsim_scenario_t */
     LSI_SEC_TRAFFIC,  /* lagsim_scenario_t */
     LSI_SEC_BURST,    /* lagsim_burst_t */
+    LSI_SEC_RAMP,     /* lagsim_ramp_t */
+    LSI_SEC_REPLAY,   /* lagsim_scenario_t */
     LSI_SEC_EVENT,    /* lagsim_event_type_t */
     LSI_SEC_CLIENT,   /* lagsim_client_t */
     LSI_SEC_NETWORK,  /* lagsim_scenario_t */
@@ -155,6 +160,11 @@ typedef struct lsi_value {
             enum lagsim_jitter kind;
             double a, b;
         } jitter;
+        struct {
+            enum lagsim_origin kind;
+            int64_t us;
+        } origin;
+        double profile[24];
     } as;
     const char *str;    /* LSI_T_STRING: the text itself */
     unsigned n_outages; /* LSI_T_OUTAGE */

@@ -27,6 +27,7 @@
 
 #define SC(f) offsetof(lagsim_scenario_t, f)
 #define BU(f) offsetof(lagsim_burst_t, f)
+#define RA(f) offsetof(lagsim_ramp_t, f)
 #define EV(f) offsetof(lagsim_event_type_t, f)
 #define CL(f) offsetof(lagsim_client_t, f)
 
@@ -82,6 +83,12 @@ static const lsi_key_t traffic_keys[] = {
     {"new_user_share", LSI_T_FRACTION, SC(new_user_share), 0, 0, 1, 0},
     {"merge_share", LSI_T_FRACTION, SC(merge_share), 0, 0, 1, 0},
     {"scale", LSI_T_NUMBER, SC(scale), 0, 0, 1000, LSI_K_MIN_EXCL},
+    {"daily_profile", LSI_T_PROFILE, SC(daily_profile), 0, 0, 1e6, 0},
+    {"day_start", LSI_T_DURATION, SC(day_start), 0, 0, 24.0 * (double)LAGSIM_HOUR, 0},
+    {"mmpp_high", LSI_T_NUMBER, SC(mmpp_high), 0, 0, 1e6, 0},
+    {"mmpp_low", LSI_T_NUMBER, SC(mmpp_low), 0, 0, 1e6, 0},
+    {"mmpp_high_mean", LSI_T_DURATION, SC(mmpp_high_mean), 0, 0, D366, 0},
+    {"mmpp_low_mean", LSI_T_DURATION, SC(mmpp_low_mean), 0, 0, D366, 0},
 };
 
 static const lsi_key_t burst_keys[] = {
@@ -89,6 +96,22 @@ static const lsi_key_t burst_keys[] = {
     {"duration", LSI_T_DURATION, BU(duration), 0, 0, D366, LSI_K_REQUIRED},
     {"rate", LSI_T_RATE, BU(rate), 0, 0, 1e9, LSI_K_UNSET_NEG},
     {"multiplier", LSI_T_NUMBER, BU(multiplier), 0, 0, INFINITY, LSI_K_UNSET_NEG},
+};
+
+static const lsi_key_t ramp_keys[] = {
+    {"start", LSI_T_DURATION, RA(start), 0, 0, D366, LSI_K_REQUIRED},
+    {"duration", LSI_T_DURATION, RA(duration), 0, 0, D366, LSI_K_REQUIRED},
+    {"from", LSI_T_RATE, RA(from), 0, 0, 1e9, LSI_K_UNSET_NEG},
+    {"from_multiplier", LSI_T_NUMBER, RA(from_multiplier), 0, 0, INFINITY, LSI_K_UNSET_NEG},
+    {"to", LSI_T_RATE, RA(to), 0, 0, 1e9, LSI_K_UNSET_NEG},
+    {"to_multiplier", LSI_T_NUMBER, RA(to_multiplier), 0, 0, INFINITY, LSI_K_UNSET_NEG},
+};
+
+static const lsi_key_t replay_keys[] = {
+    {"file", LSI_T_PATH, SC(replay.file), sizeof ((lagsim_scenario_t *)0)->replay.file, 0, 0, 0},
+    {"origin", LSI_T_ORIGIN, SC(replay.origin_kind), 0, 0, 0, 0},
+    {"time_shift", LSI_T_DURATION, SC(replay.time_shift), 0, 0, D366, 0},
+    {"time_scale", LSI_T_NUMBER, SC(replay.time_scale), 0, 0, 1e6, LSI_K_MIN_EXCL},
 };
 
 static const lsi_key_t event_keys[] = {
@@ -172,6 +195,8 @@ const lsi_section_def_t lsi_sections[LSI_SEC_COUNT] = {
     [LSI_SEC_SCENARIO] = {"scenario", 0, 1, KEYS(scenario_keys)},
     [LSI_SEC_TRAFFIC] = {"traffic", 0, 1, KEYS(traffic_keys)},
     [LSI_SEC_BURST] = {"burst", 1, LAGSIM_MAX_BURSTS, KEYS(burst_keys)},
+    [LSI_SEC_RAMP] = {"ramp", 1, LAGSIM_MAX_RAMPS, KEYS(ramp_keys)},
+    [LSI_SEC_REPLAY] = {"replay", 0, 1, KEYS(replay_keys)},
     [LSI_SEC_EVENT] = {"event", 1, LAGSIM_MAX_EVENT_TYPES, KEYS(event_keys)},
     [LSI_SEC_CLIENT] = {"client", 1, LAGSIM_MAX_CLIENTS, KEYS(client_keys)},
     [LSI_SEC_NETWORK] = {"network", 0, 1, KEYS(network_keys)},
@@ -227,8 +252,8 @@ int lsi_section_classify(const char *name, enum lsi_section_kind *kind,
         *instance = inst;
         return LAGSIM_OK;
     }
-    lsi_err(err, "unknown section [%s] (known: scenario, traffic, burst.NAME, event.NAME, "
-            "client.NAME, network, segment, mixpanel)", name);
+    lsi_err(err, "unknown section [%s] (known: scenario, traffic, burst.NAME, ramp.NAME, "
+            "replay, event.NAME, client.NAME, network, segment, mixpanel)", name);
     return LAGSIM_EINVAL;
 }
 
@@ -528,6 +553,70 @@ static int parse_outages(const char *s, lsi_value_t *v, lagsim_error_t *err)
     return LAGSIM_OK;
 }
 
+/* ---- Daily profile ------------------------------------------------------ */
+
+#define PROFILE_FORM "expected flat, or 24 hourly multipliers separated by commas"
+
+static int parse_profile(const lsi_key_t *k, const char *s, lsi_value_t *v,
+                         lagsim_error_t *err)
+{
+    if (strcmp(s, "flat") == 0) {
+        for (int h = 0; h < 24; h++)
+            v->as.profile[h] = 1.0;
+        return LAGSIM_OK;
+    }
+    const char *p = s;
+    int n = 0;
+    while (p) {
+        const char *start;
+        const size_t len = next_item(&p, &start);
+        char item[LSI_NUM_MAX];
+        if (n == 24) {
+            lsi_err(err, "more than 24 hourly multipliers (" PROFILE_FORM ")");
+            return LAGSIM_EINVAL;
+        }
+        double x;
+        lagsim_error_t inner;
+        if (len == 0 || len >= sizeof item) {
+            lsi_err(err, "hour %d: bad multiplier '%.*s' (" PROFILE_FORM ")", n,
+                    (int)(len < 40 ? len : 40), start);
+            return LAGSIM_EINVAL;
+        }
+        memcpy(item, start, len);
+        item[len] = '\0';
+        if (lsi_parse_number(item, &x, &inner) != LAGSIM_OK) {
+            lsi_err(err, "hour %d: %s", n, inner.message);
+            return LAGSIM_EINVAL;
+        }
+        if (x < k->min || x > k->max) {
+            lsi_err(err, "hour %d: multiplier %s out of range [0, 1e6]", n, item);
+            return LAGSIM_EINVAL;
+        }
+        v->as.profile[n++] = x;
+    }
+    if (n != 24) {
+        lsi_err(err, "%d hourly multipliers, not 24 (" PROFILE_FORM ")", n);
+        return LAGSIM_EINVAL;
+    }
+    return LAGSIM_OK;
+}
+
+static int write_profile(FILE *f, const lsi_key_t *k, const double *m)
+{
+    int flat = 1;
+    for (int h = 0; h < 24; h++)
+        flat = flat && m[h] == 1.0;
+    if (fprintf(f, "%s = %s", k->name, flat ? "flat" : "") < 0)
+        return -1;
+    for (int h = 0; h < 24 && !flat; h++) {
+        char x[LSI_NUM_MAX];
+        lsi_fmt_double(m[h], x, sizeof x);
+        if (fprintf(f, "%s%s", h ? ", " : "", x) < 0)
+            return -1;
+    }
+    return fputc('\n', f) == EOF ? -1 : 0;
+}
+
 /* ---- SDK presets ------------------------------------------------------------ */
 
 static int parse_preset(const lsi_key_t *k, const char *s, lsi_value_t *v,
@@ -618,6 +707,13 @@ int lsi_key_parse(const lsi_key_t *k, const char *text, lsi_value_t *v, lagsim_e
     v->str = NULL;
     v->n_outages = 0;
     switch (k->type) {
+    case LSI_T_PATH:
+        if (strcmp(text, "none") == 0) {
+            v->str = "";
+            return LAGSIM_OK;
+        }
+        /* A path is text that can be written back, like a string. */
+        /* fall through */
     case LSI_T_STRING:
         if (strlen(text) >= k->size) {
             lsi_err(err, "'%.40s...' is too long (at most %zu characters)", text, k->size - 1);
@@ -672,6 +768,20 @@ int lsi_key_parse(const lsi_key_t *k, const char *text, lsi_value_t *v, lagsim_e
     case LSI_T_JITTER: return parse_jitter(text, v, err);
     case LSI_T_OUTAGE: return parse_outages(text, v, err);
     case LSI_T_PRESET: return parse_preset(k, text, v, err);
+    case LSI_T_PROFILE: return parse_profile(k, text, v, err);
+    case LSI_T_ORIGIN:
+        if (strcmp(text, "first") == 0) {
+            v->as.origin.kind = LAGSIM_ORIGIN_FIRST;
+            v->as.origin.us = 0;
+            return LAGSIM_OK;
+        }
+        if (lagsim_parse_timestamp(text, &v->as.origin.us, &e) != LAGSIM_OK) {
+            lsi_err(err, "bad origin '%s' (expected first, seconds such as 3600, or ISO-8601 "
+                    "UTC such as 2024-05-01T00:00:00Z)", text);
+            return LAGSIM_EINVAL;
+        }
+        v->as.origin.kind = e ? LAGSIM_ORIGIN_ISO : LAGSIM_ORIGIN_SECONDS;
+        return LAGSIM_OK;
     }
     if (rc != LAGSIM_OK)
         return rc;
@@ -688,7 +798,16 @@ int lsi_key_store(const lsi_key_t *k, void *base, const lsi_value_t *v, lagsim_e
 {
     void *field = (char *)base + k->offset;
     switch (k->type) {
-    case LSI_T_STRING: snprintf((char *)field, k->size, "%s", v->str); break;
+    case LSI_T_STRING:
+    case LSI_T_PATH: snprintf((char *)field, k->size, "%s", v->str); break;
+    case LSI_T_PROFILE: memcpy(field, v->as.profile, sizeof v->as.profile); break;
+    case LSI_T_ORIGIN: {
+        lagsim_replay_t *r =
+            (lagsim_replay_t *)((char *)field - offsetof(lagsim_replay_t, origin_kind));
+        r->origin_kind = v->as.origin.kind;
+        r->origin = v->as.origin.us;
+        break;
+    }
     case LSI_T_DURATION: *(lagsim_time_t *)field = v->as.t; break;
     case LSI_T_U32: *(uint32_t *)field = (uint32_t)v->as.u; break;
     case LSI_T_U64:
@@ -743,6 +862,21 @@ int lsi_key_write(FILE *f, const lsi_key_t *k, const void *base)
     char buf[LSI_FMT_MAX * 2];
     switch (k->type) {
     case LSI_T_STRING: snprintf(buf, sizeof buf, "%s", (const char *)field); break;
+    case LSI_T_PATH: {
+        const char *path = (const char *)field;
+        return fprintf(f, "%s = %s\n", k->name, path[0] ? path : "none") < 0 ? -1 : 0;
+    }
+    case LSI_T_PROFILE: return write_profile(f, k, (const double *)field);
+    case LSI_T_ORIGIN: {
+        const lagsim_replay_t *r =
+            (const lagsim_replay_t *)((const char *)field - offsetof(lagsim_replay_t, origin_kind));
+        if (r->origin_kind == LAGSIM_ORIGIN_FIRST)
+            snprintf(buf, sizeof buf, "first");
+        else
+            lagsim_format_timestamp(r->origin, r->origin_kind == LAGSIM_ORIGIN_ISO, buf,
+                                    sizeof buf);
+        break;
+    }
     case LSI_T_DURATION: lsi_fmt_duration(*(const lagsim_time_t *)field, buf, sizeof buf); break;
     case LSI_T_U32: {
         const uint32_t u = *(const uint32_t *)field;

@@ -25,6 +25,7 @@
  * inih's settings are process globals; loads take a mutex while inih
  * runs and restore the settings afterwards.
  */
+#define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
 #include <ini.h>
 #include <pthread.h>
@@ -577,6 +578,19 @@ static void *instance(lagsim_scenario_t *sc, const cfg_section *sec, const lagsi
         snprintf(b->name, sizeof b->name, "%s", name);
         *created = 1;
         return b;
+    case LSI_SEC_RAMP:
+        for (unsigned i = 0; i < sc->n_ramps; i++)
+            if (strcmp(sc->ramps[i].name, name) == 0)
+                return &sc->ramps[i];
+        if (sc->n_ramps >= LAGSIM_MAX_RAMPS)
+            break;
+        lagsim_ramp_t *r = &sc->ramps[sc->n_ramps++];
+        memset(r, 0, sizeof *r);
+        r->from = r->to = -1; /* unset until given */
+        r->from_multiplier = r->to_multiplier = -1;
+        snprintf(r->name, sizeof r->name, "%s", name);
+        *created = 1;
+        return r;
     case LSI_SEC_EVENT:
         for (unsigned i = 0; i < sc->n_event_types; i++)
             if (strcmp(sc->event_types[i].name, name) == 0)
@@ -608,31 +622,50 @@ static void *instance(lagsim_scenario_t *sc, const cfg_section *sec, const lagsi
     return NULL;
 }
 
-/* [burst.NAME] needs exactly one of rate and multiplier. */
-static int burst_rule(session *s, const cfg_section *sec, lagsim_burst_t *b,
-                      const cfg_item *rate, const cfg_item *mult, int created,
-                      lagsim_error_t *err)
+/*
+ * Keys `a` and `b` of a section (numbers, < 0 meaning unset) where exactly
+ * one must be given: [burst.NAME] rate or multiplier, [ramp.NAME] from or
+ * from_multiplier, to or to_multiplier. given[] holds the item that set
+ * each key of the section, by key index.
+ */
+static int one_of_rule(session *s, const cfg_section *sec, void *base, const cfg_item **given,
+                       const char *a, const char *b, int created, lagsim_error_t *err)
 {
-    if (rate && mult) {
-        const int rs = rate->line == 0, ms = mult->line == 0;
-        if (rs != ms) { /* a --set of one replaces the file's other */
-            if (rs)
-                b->multiplier = -1;
+    const lsi_section_def_t *sd = &lsi_sections[sec->kind];
+    const cfg_item *ia = NULL, *ib = NULL;
+    double *fa = NULL, *fb = NULL;
+    for (size_t ki = 0; ki < sd->n_keys && ki < MAX_KEYS; ki++) {
+        double *field = (double *)((char *)base + sd->keys[ki].offset);
+        if (strcmp(sd->keys[ki].name, a) == 0) {
+            ia = given[ki];
+            fa = field;
+        }
+        if (strcmp(sd->keys[ki].name, b) == 0) {
+            ib = given[ki];
+            fb = field;
+        }
+    }
+    if (ia && ib) {
+        const int as = ia->line == 0, bs = ib->line == 0;
+        if (as != bs) { /* a --set of one replaces the file's other */
+            if (as)
+                *fb = -1;
             else
-                b->rate = -1;
+                *fa = -1;
             return LAGSIM_OK;
         }
-        const cfg_item *later = rate > mult ? rate : mult;
-        return key_error(s, later, "give either 'rate' or 'multiplier', not both", err);
+        char what[128];
+        snprintf(what, sizeof what, "give either '%s' or '%s', not both", a, b);
+        return key_error(s, ia > ib ? ia : ib, what, err);
     }
-    if (rate)
-        b->multiplier = -1;
-    else if (mult)
-        b->rate = -1;
+    if (ia)
+        *fb = -1;
+    else if (ib)
+        *fa = -1;
     else if (created) {
         char w[WHERE_MAX];
         where(s, sec->line, sec->set, w, sizeof w);
-        lsi_err(err, "%s: [%s]: missing required key 'rate' or 'multiplier'", w, sec->name);
+        lsi_err(err, "%s: [%s]: missing required key '%s' or '%s'", w, sec->name, a, b);
         return LAGSIM_EINVAL;
     }
     return LAGSIM_OK;
@@ -706,16 +739,12 @@ static int apply_items(session *s, lagsim_scenario_t *sc, int fresh, lagsim_erro
                 rc = LAGSIM_EINVAL;
                 break;
             }
-        if (rc == LAGSIM_OK && sec->kind == LSI_SEC_BURST) {
-            const cfg_item *rate = NULL, *mult = NULL;
-            for (size_t ki = 0; ki < sd->n_keys; ki++) {
-                if (strcmp(sd->keys[ki].name, "rate") == 0)
-                    rate = given[ki];
-                if (strcmp(sd->keys[ki].name, "multiplier") == 0)
-                    mult = given[ki];
-            }
-            rc = burst_rule(s, sec, base, rate, mult, created, err);
-        }
+        if (rc == LAGSIM_OK && sec->kind == LSI_SEC_BURST)
+            rc = one_of_rule(s, sec, base, given, "rate", "multiplier", created, err);
+        if (rc == LAGSIM_OK && sec->kind == LSI_SEC_RAMP)
+            rc = one_of_rule(s, sec, base, given, "from", "from_multiplier", created, err);
+        if (rc == LAGSIM_OK && sec->kind == LSI_SEC_RAMP)
+            rc = one_of_rule(s, sec, base, given, "to", "to_multiplier", created, err);
     }
 done:
     free(def);
@@ -742,6 +771,81 @@ static int validate(const session *s, const lagsim_scenario_t *sc, lagsim_error_
     return LAGSIM_EINVAL;
 }
 
+/* ---- Replay file ------------------------------------------------------------------ */
+
+/* The live item that set [replay] file last, or NULL. */
+static const cfg_item *replay_file_item(const session *s)
+{
+    const cfg_item *found = NULL;
+    for (size_t i = 0; i < s->n_items; i++) {
+        const cfg_item *it = &s->items[i];
+        if (it->type == ITEM_ENTRY && !it->dead && it->k && it->section >= 0 &&
+            s->sections[it->section].kind == LSI_SEC_REPLAY && strcmp(it->key, "file") == 0)
+            found = it;
+    }
+    return found;
+}
+
+/*
+ * Makes a replay file given in this session an absolute path: a relative
+ * path in a scenario file is relative to that file's directory, one given
+ * with --set to the current directory. The absolute path is what `check`
+ * writes, so its output loads from anywhere.
+ */
+static int replay_resolve(const session *s, lagsim_scenario_t *sc, lagsim_error_t *err)
+{
+    const cfg_item *it = replay_file_item(s);
+    if (!it || sc->replay.file[0] == '\0')
+        return LAGSIM_OK;
+    const char *file = sc->replay.file;
+    char joined[2 * LAGSIM_PATH_MAX];
+    const char *slash = s->origin ? strrchr(s->origin, '/') : NULL;
+    if (file[0] != '/' && it->line > 0 && slash)
+        snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - s->origin), s->origin, file);
+    else
+        snprintf(joined, sizeof joined, "%s", file);
+    char *abs = realpath(joined, NULL);
+    char what[LAGSIM_ERROR_MAX];
+    if (!abs) {
+        char why[128];
+        if (strerror_r(errno, why, sizeof why) != 0)
+            snprintf(why, sizeof why, "error %d", errno);
+        snprintf(what, sizeof what, "cannot open '%.200s': %s", joined, why);
+        return key_error(s, it, what, err);
+    }
+    const int fits = strlen(abs) < sizeof sc->replay.file;
+    if (fits)
+        snprintf(sc->replay.file, sizeof sc->replay.file, "%s", abs);
+    free(abs);
+    if (!fits)
+        return key_error(s, it, "the file's absolute path is too long", err);
+    return LAGSIM_OK;
+}
+
+/*
+ * Reads the whole replay file (lagsim_replay_scan()): a row that is wrong
+ * is reported at its own FILE:LINE; a file that cannot be read at the
+ * [replay] file key.
+ */
+static int replay_scan(const session *s, lagsim_scenario_t *sc, lagsim_error_t *err)
+{
+    char msg[LAGSIM_ERROR_MAX];
+    const int rc = lagsim_replay_scan(sc, msg, sizeof msg);
+    if (rc == LAGSIM_OK)
+        return LAGSIM_OK;
+    const cfg_item *it = replay_file_item(s);
+    if (rc == LAGSIM_EIO && it) {
+        key_error(s, it, msg, err);
+    } else if (rc == LAGSIM_EIO) {
+        char w[WHERE_MAX];
+        where(s, 0, s->n_sets ? s->sets[s->n_sets - 1] : NULL, w, sizeof w);
+        lsi_err(err, "%s: [replay] file: %s", w, msg);
+    } else {
+        lsi_err(err, "%s", msg);
+    }
+    return rc == LAGSIM_ENOMEM ? LAGSIM_ENOMEM : LAGSIM_EINVAL;
+}
+
 /* ---- Public entry points -------------------------------------------------------- */
 
 static int load(session *s, const char *const *sets, size_t n_sets, lagsim_scenario_t *out,
@@ -760,7 +864,11 @@ static int load(session *s, const char *const *sets, size_t n_sets, lagsim_scena
         rc = apply_items(s, out, 1, err);
     }
     if (rc == LAGSIM_OK)
+        rc = replay_resolve(s, out, err);
+    if (rc == LAGSIM_OK)
         rc = validate(s, out, err);
+    if (rc == LAGSIM_OK)
+        rc = replay_scan(s, out, err);
     session_free(s);
     return rc;
 }
@@ -834,7 +942,11 @@ int lagsim_config_set(lagsim_scenario_t *sc, const char *assignment, lagsim_erro
         rc = apply_items(s, copy, 0, err);
     }
     if (rc == LAGSIM_OK)
+        rc = replay_resolve(s, copy, err);
+    if (rc == LAGSIM_OK)
         rc = validate(s, copy, err);
+    if (rc == LAGSIM_OK)
+        rc = replay_scan(s, copy, err);
     if (rc == LAGSIM_OK)
         *sc = *copy;
 done:

@@ -26,6 +26,19 @@ static int write_section(FILE *f, enum lsi_section_kind kind, const char *instan
     return 0;
 }
 
+/* What the scan found, as a comment (the loader ignores it). */
+static int write_replay_note(FILE *f, const lagsim_scenario_t *sc)
+{
+    const lagsim_replay_t *r = &sc->replay;
+    if (!r->file[0])
+        return 0;
+    char a[LSI_FMT_MAX], b[LSI_FMT_MAX];
+    lagsim_format_timestamp(r->first_at, 0, a, sizeof a);
+    lagsim_format_timestamp(r->last_at, 0, b, sizeof b);
+    return fprintf(f, "; %llu rows, at %ss to %ss; %llu of them inside the horizon\n",
+                   (unsigned long long)r->rows, a, b, (unsigned long long)r->fired) < 0 ? -1 : 0;
+}
+
 int lagsim_config_write(FILE *f, const lagsim_scenario_t *sc)
 {
     int bad = fprintf(f, "; lagsim scenario, fully resolved: every key with its value\n") < 0;
@@ -34,6 +47,13 @@ int lagsim_config_write(FILE *f, const lagsim_scenario_t *sc)
         case LSI_SEC_BURST:
             for (unsigned i = 0; i < sc->n_bursts && !bad; i++)
                 bad = write_section(f, LSI_SEC_BURST, sc->bursts[i].name, &sc->bursts[i]);
+            break;
+        case LSI_SEC_RAMP:
+            for (unsigned i = 0; i < sc->n_ramps && !bad; i++)
+                bad = write_section(f, LSI_SEC_RAMP, sc->ramps[i].name, &sc->ramps[i]);
+            break;
+        case LSI_SEC_REPLAY:
+            bad = write_section(f, LSI_SEC_REPLAY, NULL, sc) || write_replay_note(f, sc);
             break;
         case LSI_SEC_EVENT:
             for (unsigned i = 0; i < sc->n_event_types && !bad; i++)

@@ -3,17 +3,33 @@
  * before anything runs: how many events it fires, and how large a backlog
  * its bursts build against Mixpanel's limit (a fluid model). The CLI uses
  * them to refuse scenarios too large for --max-events or --max-memory.
+ *
+ * The Poisson rate comes from traffic.c (linear pieces). An MMPP enters
+ * at its stationary mean rate: the expected count is exact, but the fluid
+ * backlog ignores the chain's randomness (a long high sojourn above the
+ * limit builds more than the mean rate shows). A replay enters with the
+ * rows lagsim_replay_scan() counted: all of them in the count, and as a
+ * rate constant over each 1/LAGSIM_REPLAY_BINS of the horizon in the
+ * backlog.
  */
+#include <math.h>
+#include <stdlib.h>
+
 #include "model/model_internal.h"
 
 double lagsim_scenario_expected_events(const lagsim_scenario_t *sc)
 {
-    lsi_rate_piece_t pieces[2 * LAGSIM_MAX_BURSTS + 2];
-    const unsigned n = lsi_rate_pieces(sc, pieces);
+    unsigned n;
+    lsi_rate_piece_t *pieces = lsi_rate_pieces_create(sc, &n);
+    if (!pieces)
+        return HUGE_VAL; /* cannot tell: refuse rather than guess low */
     double total = 0;
-    for (unsigned i = 0; i < n; i++)
-        total += pieces[i].rate * (double)(pieces[i + 1].start - pieces[i].start) / LAGSIM_SEC;
-    return total;
+    for (unsigned i = 0; i < n; i++) {
+        const double span = (double)(pieces[i + 1].start - pieces[i].start) / LAGSIM_SEC;
+        total += (pieces[i].rate + 0.5 * pieces[i].slope * span) * span;
+    }
+    free(pieces);
+    return total * lsi_mmpp_mean_factor(sc) + (double)sc->replay.fired;
 }
 
 /* Events per second Mixpanel accepts: the tighter of its two limits. */
@@ -33,28 +49,83 @@ static double capacity(const lagsim_scenario_t *sc)
     return cap;
 }
 
+/* Width of one replay bin, us (the scan uses the same). */
+static lagsim_time_t bin_width(const lagsim_scenario_t *sc)
+{
+    return (sc->horizon + LAGSIM_REPLAY_BINS - 1) / LAGSIM_REPLAY_BINS;
+}
+
+/*
+ * Fluid backlog over [a, b) seconds long `span`, where the offered rate
+ * goes linearly from r to r + k * span: grows where the rate is above
+ * cap, drains (not below 0) where it is below. The rate crosses cap at
+ * most once, so the segment is cut there and each part is monotone.
+ */
+static void fluid(double *backlog, double *peak, lagsim_time_t *peak_at, lagsim_time_t a,
+                  double span, double r, double k, double cap)
+{
+    double cut = span;
+    if (k != 0) {
+        const double x = (cap - r) / k;
+        if (x > 0 && x < span)
+            cut = x;
+    }
+    const double parts[2][2] = {{0, cut}, {cut, span}};
+    for (int i = 0; i < 2; i++) {
+        const double x0 = parts[i][0], x1 = parts[i][1];
+        if (x1 <= x0)
+            continue;
+        const double mid = r + k * (x0 + x1) / 2;
+        *backlog += (mid - cap) * (x1 - x0);
+        if (*backlog < 0)
+            *backlog = 0;
+        if (*backlog > *peak) {
+            *peak = *backlog;
+            *peak_at = a + (lagsim_time_t)(x1 * LAGSIM_SEC);
+        }
+    }
+}
+
 double lagsim_scenario_backlog_estimate(const lagsim_scenario_t *sc, lagsim_time_t *at)
 {
-    lsi_rate_piece_t pieces[2 * LAGSIM_MAX_BURSTS + 2];
-    const unsigned n = lsi_rate_pieces(sc, pieces);
     const double cap = capacity(sc);
     double backlog = 0, peak = 0;
     lagsim_time_t peak_at = 0;
-    if (cap < 0) {
+    unsigned n;
+    lsi_rate_piece_t *pieces = cap < 0 ? NULL : lsi_rate_pieces_create(sc, &n);
+    if (!pieces) {
         if (at)
             *at = 0;
-        return 0;
+        return cap < 0 ? 0 : HUGE_VAL;
     }
-    for (unsigned i = 0; i < n; i++) {
-        const double span = (double)(pieces[i + 1].start - pieces[i].start) / LAGSIM_SEC;
-        backlog += (pieces[i].rate - cap) * span;
-        if (backlog < 0)
-            backlog = 0;
-        if (backlog > peak) {
-            peak = backlog;
-            peak_at = pieces[i + 1].start;
+    const double mean = lsi_mmpp_mean_factor(sc);
+    const lagsim_time_t w = bin_width(sc);
+    const int replay = sc->replay.file[0] && sc->replay.fired > 0;
+    /* Walk the union of the pieces' starts and the replay's bin edges. */
+    lagsim_time_t t = 0;
+    unsigned i = 0;
+    while (t < sc->horizon && i < n) {
+        while (i + 1 < n && pieces[i + 1].start <= t)
+            i++;
+        lagsim_time_t end = pieces[i + 1].start;
+        double extra = 0;
+        if (replay) {
+            const int64_t b = t / w;
+            const lagsim_time_t edge = (b + 1) * w;
+            if (edge < end)
+                end = edge;
+            extra = (double)sc->replay.bins[b < LAGSIM_REPLAY_BINS ? b : LAGSIM_REPLAY_BINS - 1] /
+                    ((double)w / LAGSIM_SEC);
         }
+        const double x = (double)(t - pieces[i].start) / LAGSIM_SEC;
+        const double r = (pieces[i].rate + pieces[i].slope * x) * mean + extra;
+        fluid(&backlog, &peak, &peak_at, t, (double)(end - t) / LAGSIM_SEC, r,
+              pieces[i].slope * mean, cap);
+        t = end;
+        if (t >= pieces[i + 1].start)
+            i++;
     }
+    free(pieces);
     if (at)
         *at = peak_at;
     return peak;

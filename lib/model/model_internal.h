@@ -174,6 +174,7 @@ enum lsi_stream {
     LSI_RNG_PROCESSING,
     LSI_RNG_CLIENT_LIFE,    /* sessions, offline spells */
     LSI_RNG_SAMPLING,
+    LSI_RNG_MMPP,       /* the MMPP's state switches (new streams go last) */
     LSI_RNG_COUNT
 };
 
@@ -206,11 +207,40 @@ typedef struct lsi_clients {
     uint32_t table_mask;
 } lsi_clients_t;
 
-/* A piece of the arrival-rate function: `rate` from `start` on. */
+/* A piece of the arrival-rate function: from `start` on, `rate`
+ * events/s plus `slope` events/s per second since start. */
 typedef struct lsi_rate_piece {
     lagsim_time_t start;
     double rate;
+    double slope;
 } lsi_rate_piece_t;
+
+/* One replayed row, as the workload fires it (replay.c). */
+typedef struct lsi_replay_row {
+    lagsim_time_t at;  /* simulated time, in [0, horizon) */
+    int type;          /* index into event_types, or -1: draw it */
+    int has_user;      /* 0: draw the user */
+    uint64_t user;     /* hashed user index, < users */
+} lsi_replay_row_t;
+
+typedef struct lsi_replay lsi_replay_t; /* a replay file being streamed */
+
+/* The Poisson arrival process, modulated by a two-state Markov chain when
+ * the scenario sets an MMPP (workload.c). */
+typedef struct lsi_arrivals {
+    lsi_rate_piece_t *pieces;   /* n_pieces + a sentinel (traffic.c) */
+    unsigned n_pieces;
+    unsigned piece;             /* current piece of the walk */
+    double clock;               /* exact time of the last arrival, us */
+    gsl_rng *rng;               /* LSI_RNG_ARRIVALS */
+    gsl_rng *mmpp_rng;          /* LSI_RNG_MMPP: the chain's switches */
+    int mmpp_on;
+    int mmpp_state;             /* 1: high, 0: low */
+    double mmpp_until;          /* exact time of the next switch, us */
+    double mmpp_factor[2];      /* rate multipliers of the low and high state */
+    double mmpp_mean[2];        /* mean sojourns, us */
+    uint64_t mmpp_switches;     /* switches so far (for tests) */
+} lsi_arrivals_t;
 
 typedef struct lsi_model {
     const lagsim_scenario_t *sc;
@@ -223,10 +253,9 @@ typedef struct lsi_model {
     int failed;                 /* out of memory somewhere: stop */
 
     /* workload */
-    lsi_rate_piece_t pieces[2 * LAGSIM_MAX_BURSTS + 2];
-    unsigned n_pieces;
-    unsigned piece;             /* current piece of the arrival walk */
-    double arrival_clock;       /* exact time of the last arrival, us */
+    lsi_arrivals_t arrivals;    /* the Poisson (or MMPP) arrivals */
+    lsi_replay_t *replay;       /* rows still to replay, or NULL */
+    lsi_replay_row_t replay_row;/* the next replayed row (scheduled) */
     gsl_ran_discrete_t *type_table;
     /* sampling: events fired per second over the trailing window */
     uint32_t rate_slot[LSI_RATE_SLOTS];
@@ -258,10 +287,33 @@ typedef struct lsi_model {
     lagsim_time_t last_settle;  /* last visible or dropped time */
 } lsi_model_t;
 
+/* traffic.c */
+/* The Poisson arrival rate (MMPP aside) as linear pieces, allocated
+ * (the caller frees them): *n pieces plus a sentinel of rate 0 at the
+ * horizon. NULL when out of memory. */
+lsi_rate_piece_t *lsi_rate_pieces_create(const lagsim_scenario_t *sc, unsigned *n);
+/* The daily profile's multiplier at simulated time t. */
+double lsi_profile_at(const lagsim_scenario_t *sc, lagsim_time_t t);
+/* Stationary mean of the MMPP's rate multiplier (1 without an MMPP). */
+double lsi_mmpp_mean_factor(const lagsim_scenario_t *sc);
+
+/* replay.c: streams sc->replay.file, one row at a time. */
+/* Opens it; NULL with *rc = LAGSIM_EIO or LAGSIM_ENOMEM on failure. */
+lsi_replay_t *lsi_replay_open(const lagsim_scenario_t *sc, int *rc);
+/* The next row inside [0, horizon): 1, or 0 at the end (also at a row
+ * that no longer parses: the file changed after it was scanned). */
+int lsi_replay_next(lsi_replay_t *r, lsi_replay_row_t *row);
+/* Closes it. Accepts NULL. */
+void lsi_replay_close(lsi_replay_t *r);
+
 /* workload.c */
-/* The arrival rate as pieces (2 * bursts + 1 at most, plus a sentinel
- * piece of rate 0 at the horizon); returns how many, sentinel excluded. */
-unsigned lsi_rate_pieces(const lagsim_scenario_t *sc, lsi_rate_piece_t *pieces);
+/* Sets up the arrivals of sc on the two streams (draws the chain's first
+ * state). LAGSIM_OK or LAGSIM_ENOMEM; free with lsi_arrivals_free(). */
+int lsi_arrivals_init(lsi_arrivals_t *a, const lagsim_scenario_t *sc, gsl_rng *arrivals,
+                      gsl_rng *mmpp);
+/* Time of the next arrival, or LAGSIM_TIME_MAX once past the horizon. */
+lagsim_time_t lsi_arrivals_next(lsi_arrivals_t *a);
+void lsi_arrivals_free(lsi_arrivals_t *a);
 int lsi_workload_init(lsi_model_t *m);
 void lsi_workload_free(lsi_model_t *m);
 void lsi_workload_start(lsi_model_t *m);

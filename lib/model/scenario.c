@@ -55,6 +55,12 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc)
     sc->new_user_share = 0.1;   /* ASSUMPTION */
     sc->merge_share = 0.0;      /* ASSUMPTION: no identity merges unless set */
     sc->scale = 1.0;
+    for (int h = 0; h < 24; h++)
+        sc->daily_profile[h] = 1.0; /* flat: no daily cycle */
+    sc->mmpp_high = 1.0;            /* no MMPP until both sojourn means are set */
+    sc->mmpp_low = 1.0;
+    sc->replay.origin_kind = LAGSIM_ORIGIN_FIRST;
+    sc->replay.time_scale = 1.0;
 
     /* One event type of typical size: 2 GB/min at about 30,000 events/s
      * [doc rate-limits] means about 1.1 KB per event. */
@@ -187,6 +193,30 @@ int lagsim_scenario_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_
     if (sc->new_user_share + sc->merge_share > 1 + 1e-9)
         FAIL("[traffic] new_user_share + merge_share is %.6g, more than 1",
              sc->new_user_share + sc->merge_share);
+    for (unsigned i = 0; i < sc->n_ramps; i++) {
+        const lagsim_ramp_t *r = &sc->ramps[i];
+        if ((r->from < 0) == (r->from_multiplier < 0))
+            FAIL("[ramp.%s] needs exactly one of 'from' and 'from_multiplier'", r->name);
+        if ((r->to < 0) == (r->to_multiplier < 0))
+            FAIL("[ramp.%s] needs exactly one of 'to' and 'to_multiplier'", r->name);
+        if (r->start >= sc->horizon)
+            FAIL("[ramp.%s] starts at or after the horizon; it would never fire", r->name);
+    }
+    for (int h = 0; h < 24; h++)
+        if (!(sc->daily_profile[h] >= 0) || !isfinite(sc->daily_profile[h]))
+            FAIL("[traffic] daily_profile: hour %d has a negative or non-finite multiplier", h);
+    if (sc->day_start < 0 || sc->day_start > LAGSIM_DAY)
+        FAIL("[traffic] day_start must be in [0, 24h]");
+    if ((sc->mmpp_high_mean > 0) != (sc->mmpp_low_mean > 0))
+        FAIL("[traffic] an MMPP needs both mmpp_high_mean and mmpp_low_mean (or neither)");
+    if (sc->mmpp_high_mean < 0 || sc->mmpp_low_mean < 0 || !(sc->mmpp_high >= 0) ||
+        !(sc->mmpp_low >= 0))
+        FAIL("[traffic] MMPP multipliers and sojourn means must not be negative");
+    /* Each switch costs a step of the arrival walk: keep them countable. */
+    if (sc->mmpp_high_mean > 0 && (sc->mmpp_high_mean < LAGSIM_MSEC || sc->mmpp_low_mean < LAGSIM_MSEC))
+        FAIL("[traffic] MMPP sojourn means must be at least 1ms");
+    if (sc->replay.file[0] && !(sc->replay.time_scale > 0))
+        FAIL("[replay] time_scale must be positive");
     if (sc->segment.batch_size < 1)
         FAIL("[segment] batch_size must be at least 1");
     if (sc->segment.max_in_flight < 1)

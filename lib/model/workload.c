@@ -1,13 +1,29 @@
 /*
- * workload.c - what the product fires: arrivals (a Poisson process whose
- * rate is the base rate plus any active bursts), and for each event its
- * type, user, payload size and identity.
+ * workload.c - what the product fires: the arrivals, and for each event
+ * its type, user, payload size and identity.
  *
- * The arrival rate is piecewise constant, so the next arrival is found
- * exactly by inversion: draw E ~ Exp(1) and walk the pieces until the
- * integrated rate reaches E. Every draw comes from the workload's own
- * streams in a fixed order, so all modes see the same events (common
- * random numbers).
+ * Two sources fire events, each with its own pending engine event:
+ *
+ *  - a Poisson process whose rate is the piecewise-linear function of
+ *    traffic.c (base rate, daily profile, bursts, ramps, scale), times
+ *    the multiplier of a two-state Markov chain when an MMPP is set;
+ *  - the rows of a [replay] file, streamed one at a time (replay.c).
+ *
+ * Poisson arrivals are drawn exactly by inversion: draw E ~ Exp(1) and
+ * walk the pieces (cut further at the chain's switches) until the
+ * integrated rate reaches E. On a piece with rate r0 at its start and
+ * slope k, the integral over x seconds is r0 x + k x^2 / 2; the root of
+ * r0 x + k x^2 / 2 = E is taken in the form x = 2E / (r0 + sqrt(r0^2 +
+ * 2kE)), which has no cancellation when k is small or zero (the usual
+ * (-r0 + sqrt(...)) / k form loses every digit as k -> 0). A constant
+ * piece uses E / r0 directly, as before ramps existed, so scenarios
+ * without them draw the very same arrivals.
+ *
+ * Every draw comes from the workload's own streams in a fixed order (the
+ * chain's switches from LSI_RNG_MMPP), so all modes see the same events
+ * (common random numbers). A replayed row's event type and user replace
+ * the draws of those two streams; its payload and identity are drawn as
+ * usual.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -17,60 +33,18 @@
 
 #include "model/model_internal.h"
 
-static double burst_extra(const lagsim_scenario_t *sc, const lagsim_burst_t *b)
-{
-    if (b->rate >= 0)
-        return b->rate - sc->base_rate;
-    return sc->base_rate * (b->multiplier - 1.0);
-}
-
-static int cmp_time(const void *a, const void *b)
-{
-    const lagsim_time_t x = *(const lagsim_time_t *)a, y = *(const lagsim_time_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Rate at time t: base plus the extra of every burst covering t, >= 0. */
-static double rate_at(const lagsim_scenario_t *sc, lagsim_time_t t)
-{
-    double r = sc->base_rate;
-    for (unsigned i = 0; i < sc->n_bursts; i++) {
-        const lagsim_burst_t *b = &sc->bursts[i];
-        if (t >= b->start && t - b->start < b->duration)
-            r += burst_extra(sc, b);
-    }
-    r *= sc->scale;
-    return r > 0 ? r : 0;
-}
-
-unsigned lsi_rate_pieces(const lagsim_scenario_t *sc, lsi_rate_piece_t *pieces)
-{
-    lagsim_time_t cuts[2 * LAGSIM_MAX_BURSTS + 1];
-    unsigned n = 0, out = 0;
-    cuts[n++] = 0;
-    for (unsigned i = 0; i < sc->n_bursts; i++) {
-        cuts[n++] = sc->bursts[i].start;
-        const lagsim_time_t end = sc->bursts[i].start + sc->bursts[i].duration;
-        cuts[n++] = end < sc->horizon ? end : sc->horizon;
-    }
-    qsort(cuts, n, sizeof cuts[0], cmp_time);
-    for (unsigned i = 0; i < n; i++) {
-        if (cuts[i] >= sc->horizon || (i > 0 && cuts[i] == cuts[i - 1]))
-            continue;
-        pieces[out].start = cuts[i];
-        pieces[out].rate = rate_at(sc, cuts[i]);
-        out++;
-    }
-    pieces[out].start = sc->horizon; /* sentinel: no arrivals from here */
-    pieces[out].rate = 0;
-    return out;
-}
-
 int lsi_workload_init(lsi_model_t *m)
 {
     const lagsim_scenario_t *sc = m->sc;
-    m->n_pieces = lsi_rate_pieces(sc, m->pieces);
-    m->piece = 0;
+    if (lsi_arrivals_init(&m->arrivals, sc, m->rng[LSI_RNG_ARRIVALS], m->rng[LSI_RNG_MMPP]) !=
+        LAGSIM_OK)
+        return LAGSIM_ENOMEM;
+    if (sc->replay.file[0]) {
+        int rc;
+        m->replay = lsi_replay_open(sc, &rc);
+        if (!m->replay)
+            return rc;
+    }
 
     double shares[LAGSIM_MAX_EVENT_TYPES];
     for (unsigned i = 0; i < sc->n_event_types; i++)
@@ -93,34 +67,103 @@ void lsi_workload_free(lsi_model_t *m)
     if (m->type_table)
         gsl_ran_discrete_free(m->type_table);
     m->type_table = NULL;
+    lsi_arrivals_free(&m->arrivals);
+    lsi_replay_close(m->replay);
+    m->replay = NULL;
+}
+
+/* The chain leaves its state; the sojourn in the new one is exponential. */
+static void mmpp_switch(lsi_arrivals_t *a)
+{
+    a->mmpp_state = !a->mmpp_state;
+    a->mmpp_until += gsl_ran_exponential(a->mmpp_rng, a->mmpp_mean[a->mmpp_state]);
+    a->mmpp_switches++;
+}
+
+int lsi_arrivals_init(lsi_arrivals_t *a, const lagsim_scenario_t *sc, gsl_rng *arrivals,
+                      gsl_rng *mmpp)
+{
+    memset(a, 0, sizeof *a);
+    a->pieces = lsi_rate_pieces_create(sc, &a->n_pieces);
+    if (!a->pieces)
+        return LAGSIM_ENOMEM;
+    a->rng = arrivals;
+    a->mmpp_rng = mmpp;
+    a->mmpp_on = sc->mmpp_high_mean > 0 && sc->mmpp_low_mean > 0;
+    if (a->mmpp_on) {
+        a->mmpp_factor[0] = sc->mmpp_low;
+        a->mmpp_factor[1] = sc->mmpp_high;
+        a->mmpp_mean[0] = (double)sc->mmpp_low_mean;
+        a->mmpp_mean[1] = (double)sc->mmpp_high_mean;
+        /* Stationary start: high with probability high_mean / (high_mean +
+         * low_mean); by memorylessness the first sojourn is a full one. */
+        const double p_high = a->mmpp_mean[1] / (a->mmpp_mean[0] + a->mmpp_mean[1]);
+        a->mmpp_state = !(gsl_rng_uniform(mmpp) < p_high);
+        mmpp_switch(a);
+        a->mmpp_switches = 0;
+    }
+    return LAGSIM_OK;
+}
+
+void lsi_arrivals_free(lsi_arrivals_t *a)
+{
+    free(a->pieces);
+    a->pieces = NULL;
 }
 
 /*
  * Time of the next arrival, or LAGSIM_TIME_MAX when the horizon comes
  * first. The walk runs on an exact clock in (fractional) microseconds,
- * m->arrival_clock, so that rounding never feeds back into the process:
- * at 10^9 events/s many arrivals share one microsecond. The engine time
- * is that clock rounded down.
+ * a->clock, so that rounding never feeds back into the process: at 10^9
+ * events/s many arrivals share one microsecond. The engine time is that
+ * clock rounded down.
  */
-static lagsim_time_t next_arrival(lsi_model_t *m)
+lagsim_time_t lsi_arrivals_next(lsi_arrivals_t *a)
 {
-    double need = gsl_ran_exponential(m->rng[LSI_RNG_ARRIVALS], 1.0);
-    double t = m->arrival_clock;
-    while (m->piece < m->n_pieces) {
-        const lsi_rate_piece_t *p = &m->pieces[m->piece];
-        const double end = (double)m->pieces[m->piece + 1].start;
+    double need = gsl_ran_exponential(a->rng, 1.0);
+    double t = a->clock;
+    while (a->piece < a->n_pieces) {
+        const lsi_rate_piece_t *p = &a->pieces[a->piece];
+        const lagsim_time_t next_start = a->pieces[a->piece + 1].start;
+        const double end = (double)next_start;
         if (t < (double)p->start)
             t = (double)p->start;
-        const double have = p->rate * (end - t) / LAGSIM_SEC;
-        if (p->rate > 0 && have >= need) {
-            const double at = t + need / p->rate * LAGSIM_SEC;
-            m->arrival_clock = at < end ? at : end;
-            const lagsim_time_t us = (lagsim_time_t)floor(m->arrival_clock);
-            return us < m->pieces[m->piece + 1].start ? us : m->pieces[m->piece + 1].start - 1;
+        double seg_end = end, f = 1.0;
+        if (a->mmpp_on) {
+            while (a->mmpp_until <= t)
+                mmpp_switch(a);
+            if (a->mmpp_until < seg_end)
+                seg_end = a->mmpp_until;
+            f = a->mmpp_factor[a->mmpp_state];
+        }
+        double have, at = -1;
+        if (p->slope == 0) {
+            const double rate = p->rate * f;
+            have = rate * (seg_end - t) / LAGSIM_SEC;
+            if (rate > 0 && have >= need)
+                at = t + need / rate * LAGSIM_SEC;
+        } else {
+            double r0 = p->rate + p->slope * ((t - (double)p->start) / LAGSIM_SEC);
+            r0 = r0 > 0 ? r0 : 0;
+            const double len = (seg_end - t) / LAGSIM_SEC;
+            have = f * (r0 + 0.5 * p->slope * len) * len;
+            have = have > 0 ? have : 0;
+            if (f > 0 && have > 0 && have >= need) {
+                const double c = need / f;
+                const double disc = r0 * r0 + 2 * p->slope * c;
+                const double den = r0 + sqrt(disc > 0 ? disc : 0);
+                at = t + (c > 0 && den > 0 ? 2 * c / den : 0) * LAGSIM_SEC;
+            }
+        }
+        if (at >= 0) {
+            a->clock = at < seg_end ? at : seg_end;
+            const lagsim_time_t us = (lagsim_time_t)floor(a->clock);
+            return us < next_start ? us : next_start - 1;
         }
         need -= have;
-        m->piece++;
-        t = end;
+        t = seg_end;
+        if (seg_end >= end)
+            a->piece++;
     }
     return LAGSIM_TIME_MAX;
 }
@@ -164,22 +207,25 @@ static int sampled_out(lsi_model_t *m, lagsim_time_t now, size_t type)
 
 static void schedule_next(lsi_model_t *m)
 {
-    const lagsim_time_t at = next_arrival(m);
+    const lagsim_time_t at = lsi_arrivals_next(&m->arrivals);
     if (at >= m->sc->horizon)
         return;
     if (lagsim_sim_schedule(m->sim, at, on_arrival, m, 0) != LAGSIM_OK)
         lsi_fail(m);
 }
 
-static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+/* Fires one event now: type and user given (>= 0) or drawn, then its
+ * payload and identity, and hands it to the user's SDK. */
+static void fire(lsi_model_t *m, int given_type, int has_user, uint64_t given_user)
 {
-    (void)arg;
-    lsi_model_t *m = ctx;
     const lagsim_scenario_t *sc = m->sc;
-    const lagsim_time_t now = lagsim_sim_now(sim);
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
 
-    const size_t type = gsl_ran_discrete(m->rng[LSI_RNG_EVENT_TYPE], m->type_table);
-    const uint64_t user = (uint64_t)(gsl_rng_uniform(m->rng[LSI_RNG_USER]) * (double)sc->users);
+    const size_t type = given_type >= 0 ? (size_t)given_type
+                                        : gsl_ran_discrete(m->rng[LSI_RNG_EVENT_TYPE], m->type_table);
+    const uint64_t user =
+        has_user ? given_user
+                 : (uint64_t)(gsl_rng_uniform(m->rng[LSI_RNG_USER]) * (double)sc->users);
     double bytes = lagsim_dist_sample(&sc->event_types[type].payload_bytes, m->rng[LSI_RNG_PAYLOAD]);
     const double u_id = gsl_rng_uniform(m->rng[LSI_RNG_IDENTITY]);
     const unsigned id_kind = u_id < sc->new_user_share                     ? LSI_ID_NEW
@@ -213,12 +259,43 @@ static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
         lsi_drop(m, id, LAGSIM_DROP_SAMPLED);
     else
         lsi_client_accept(m, user < sc->users ? user : sc->users - 1, id);
-    schedule_next(m);
+}
+
+static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    lsi_model_t *m = ctx;
+    fire(m, -1, 0, 0);
+    if (!m->failed)
+        schedule_next(m);
+}
+
+static void on_replay(lagsim_sim_t *sim, void *ctx, uint64_t arg);
+
+/* Schedules the next replayed row, if any. */
+static void schedule_replay(lsi_model_t *m)
+{
+    if (!lsi_replay_next(m->replay, &m->replay_row))
+        return;
+    if (lagsim_sim_schedule(m->sim, m->replay_row.at, on_replay, m, 0) != LAGSIM_OK)
+        lsi_fail(m);
+}
+
+static void on_replay(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    lsi_model_t *m = ctx;
+    const lsi_replay_row_t row = m->replay_row;
+    fire(m, row.type, row.has_user, row.user);
+    if (!m->failed)
+        schedule_replay(m);
 }
 
 void lsi_workload_start(lsi_model_t *m)
 {
-    m->piece = 0;
-    m->arrival_clock = 0;
     schedule_next(m);
+    if (m->replay)
+        schedule_replay(m);
 }
