@@ -62,6 +62,9 @@ static void batch_appends_without_changing_earlier(void **state)
     lagsim_scenario_t sc;
     small(&sc);
     lagsim_replicated_t *once = lagsim_replicated_create(), *twice = lagsim_replicated_create();
+    /* Empty: nothing fired, nothing lost (a mode a signal kept from running
+     * must not read as a conservation failure). */
+    assert_true(twice->pooled->conserved && twice->pooled->drain_time == -1 && twice->reps == 0);
     assert_int_equal(lagsim_run_replications(&sc, LAGSIM_MODE_DEVICE, 6, 2, NULL, once), LAGSIM_OK);
     lagsim_batch_job_t job = {&sc, LAGSIM_MODE_DEVICE, 3, 0, twice};
     assert_int_equal(lagsim_run_batch(&job, 1, 2, NULL), LAGSIM_OK);

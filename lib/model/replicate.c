@@ -86,6 +86,8 @@ lagsim_replicated_t *lagsim_replicated_create(void)
         free(r);
         return NULL;
     }
+    r->pooled->drain_time = -1;
+    r->pooled->conserved = 1; /* nothing fired, nothing lost */
     return r;
 }
 
@@ -148,6 +150,7 @@ void lagsim_replicated_reset(lagsim_replicated_t *r)
     lagsim_hist_reset(hd);
     lagsim_hist_reset(hv);
     p->drain_time = -1;
+    p->conserved = 1; /* nothing fired, nothing lost */
     free(r->values);
     r->values = NULL;
     r->reps = 0;
