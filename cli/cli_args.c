@@ -128,7 +128,8 @@ static const char help_top[] =
     "  -V, --version    show the version\n"
     "\n"
     "Run 'lagsim help run' for the options of a command.\n"
-    "Exit status: 0 success, 1 internal failure, 2 usage or scenario error.\n";
+    "Exit status: 0 success, 1 internal failure, 2 usage or scenario error,\n"
+    "3 an --slo not met.\n";
 
 static const char help_run[] =
     "Simulates SCENARIO (an INI file) in each mode it selects (its 'mode' key)\n"

@@ -269,6 +269,20 @@ grep -q "^Manifest$" "$TMP/r.txt" && grep -q "^  command        lagsim run $CFG 
   && grep -q "^  replications   2 per mode$" "$TMP/r.txt" && grep -q "^  seed           11$" "$TMP/r.txt"
 check $? "text ends with the manifest; its command line leaves out --threads and --out"
 
+# ---- Interrupted sweep ---------------------------------------------------------------------
+
+"$LAGSIM" sweep "$CFG" --vary traffic.base_rate=1000/s..5000/s:1000/s --set scenario.horizon=20m \
+  --threads 1 >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 1
+kill -s INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ] && grep -q "^PARTIAL: some runs stopped early (interrupted)" "$TMP/out" \
+  && grep -q "^Manifest$" "$TMP/out" && grep -q "stopped by SIGINT" "$TMP/err" \
+  && ! grep -q "CONSERVATION" "$TMP/err"
+check $? "SIGINT stops a sweep: the points so far, marked partial, exit 130"
+
 # ---- Charts and progress -------------------------------------------------------------------
 
 run run "$CFG" --mode cloud,device

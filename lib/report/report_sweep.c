@@ -369,9 +369,25 @@ static int has_hw(const lagsim_sweep_t *sw)
     return sw->precision != NULL || sw->reps > 1;
 }
 
+/* A line when some run stopped early (an interrupt or a limit). */
+static void print_partial(FILE *f, const lagsim_sweep_t *sw)
+{
+    for (uint32_t i = 0; i < sw->n_points; i++)
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            const lagsim_replicated_t *r = sw->points[i].reps[m];
+            if (r && r->pooled->partial != LAGSIM_STOP_NONE) {
+                fprintf(f, "PARTIAL: some runs stopped early (%s); their figures count what had "
+                           "settled by then,\n  and '-' marks points that did not run\n",
+                        lagsim_stop_reason_name((enum lagsim_stop_reason)r->pooled->partial));
+                return;
+            }
+        }
+}
+
 static int text_sweep(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo, int ascii)
 {
     print_preamble(f, sw, slo, NULL, ascii);
+    print_partial(f, sw);
     const layout_t l = {sw, slo, ascii, 0, reps_vary(sw), has_hw(sw)};
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         if (!(sw->mode_mask & (1u << m)))
@@ -396,6 +412,7 @@ static int text_find(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
                      const lagsim_find_t *find, int ascii)
 {
     print_preamble(f, sw, slo, find, ascii);
+    print_partial(f, sw);
     const lagsim_axis_t *a = &sw->axis[0];
     char step[48];
     fmt_axis(step, sizeof step, a, a->step);
