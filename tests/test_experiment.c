@@ -133,6 +133,46 @@ static void batch_reports_progress(void **state)
     lagsim_replicated_destroy(r);
 }
 
+/*
+ * The 95% half-width shrinks as 1/sqrt(N). 64 replications are cut into
+ * 16 disjoint groups of 4 and 4 groups of 16, and the mean half-width of
+ * the mean visible latency over the groups compared. For independent,
+ * roughly normal replications E[hw_N] = t(N-1) * c4(N) * sigma / sqrt(N)
+ * (c4: the bias of the sample deviation; c4(4) = 0.921, c4(16) = 0.984),
+ * so the ratio is 2 * (3.182 / 2.131) * (0.921 / 0.984) = 2.80. Averaging
+ * over the groups makes it steady: the 4-replication deviation varies by
+ * about 42% alone, 11% averaged over 16 groups; the 16-replication one by
+ * about 18%, 9% over 4 groups; so the ratio varies by about 14%, and the
+ * band [1.8, 4.4] (2.80 * [0.64, 1.57]) lies about 3 standard deviations
+ * either side. A half-width that did not shrink would give about 1.4
+ * (only t changes), one shrinking as 1/N about 5.6: both fall outside.
+ */
+static void half_width_shrinks_as_one_over_sqrt_n(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    small(&sc);
+    sc.horizon = 60 * LAGSIM_SEC; /* 64 short runs */
+    lagsim_replicated_t *r = lagsim_replicated_create();
+    assert_int_equal(lagsim_run_replications(&sc, LAGSIM_MODE_CLOUD, 64, 2, NULL, r), LAGSIM_OK);
+    double hw[2] = {0, 0};
+    const uint32_t size[2] = {4, 16};
+    for (int k = 0; k < 2; k++) {
+        for (uint32_t g = 0; g < 64 / size[k]; g++) {
+            lagsim_summary_t s;
+            lagsim_summary_reset(&s);
+            for (uint32_t i = g * size[k]; i < (g + 1) * size[k]; i++)
+                lagsim_summary_add(&s, r->values[(size_t)i * LAGSIM_FIG_COUNT +
+                                                 LAGSIM_FIG_VISIBLE_MEAN]);
+            hw[k] += lagsim_summary_half_width(&s, 0.95) / (64 / size[k]);
+        }
+    }
+    print_message("mean half-width: %.4f s with 4 replications, %.4f s with 16; ratio %.2f "
+                  "(expected 2.80, band 1.8 to 4.4)\n", hw[0], hw[1], hw[0] / hw[1]);
+    assert_true(hw[0] / hw[1] > 1.8 && hw[0] / hw[1] < 4.4);
+    lagsim_replicated_destroy(r);
+}
+
 /* ---- Precision ---------------------------------------------------------------- */
 
 /* The rule: figures that are 0, or defined in fewer than two replications,
@@ -381,6 +421,7 @@ int main(void)
         cmocka_unit_test(batch_appends_without_changing_earlier),
         cmocka_unit_test(batch_same_for_any_thread_count),
         cmocka_unit_test(batch_reports_progress),
+        cmocka_unit_test(half_width_shrinks_as_one_over_sqrt_n),
         cmocka_unit_test(precision_rule),
         cmocka_unit_test(precision_meets_or_caps),
         cmocka_unit_test(precision_rejects_bad_parameters),
