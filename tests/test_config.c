@@ -628,7 +628,7 @@ static void mistakes(void **state)
     FAILS("[burst.a b]\n", "t.ini:1: bad section name [burst.a b] (NAME in [burst.NAME] may use "
                            "letters, digits, '_', '-' and '.')");
     FAILS("[traffic]\nusers = 5\nuser = 6\n",
-          "t.ini:3: key 'user' in [traffic]: unknown key (known: base_rate, users, new_user_share, scale)");
+          "t.ini:3: key 'user' in [traffic]: unknown key (known: base_rate, users, new_user_share, merge_share, scale)");
     FAILS("[scenario]\nhorizon = 10 parsecs\n",
           "t.ini:2: key 'horizon' in [scenario]: bad duration '10 parsecs' (expected a number "
           "with a unit: us, ms, s, m, h, d)");
@@ -732,8 +732,10 @@ static void mistakes(void **state)
           "with a unit: us, ms, s, m, h, d)");
     FAILS("[client.web]\nshare = 1\nplatform = web\ncloud_batch = 5\n",
           "t.ini:4: key 'cloud_batch' in [client.web]: unknown key (known: share, platform, "
-          "cloud_sdk, device_sdk; cloud_ or device_ followed by: batch_size, flush_at, "
-          "flush_interval, request_timeout, max_in_flight, queue_cap, retry_4xx, backoff_base, "
+          "cloud_sdk, device_sdk, adblock, proxy, proxy_latency, offline_share, offline_duration, "
+          "session_length; cloud_ or device_ followed by: batch_size, flush_at, "
+          "flush_interval, request_timeout, max_in_flight, queue_cap, retry_4xx, no_retry_5xx, persist, "
+          "flush_on_exit, exit_keeps_copy, max_age, backoff_base, "
           "backoff_factor, backoff_cap, backoff_floor, backoff_jitter, backoff_jitter_after_cap, "
           "backoff_immediate, backoff_at_next_flush, max_retries, max_retry_duration)");
     /* Cross-field checks come from lagsim_scenario_validate(). */
@@ -951,7 +953,7 @@ static void set_overrides(void **state)
     load_fails(base, b4, 1, "--set trafic.users=5: unknown section [trafic] " KNOWN_SECTIONS);
     const char *b5[] = {"traffic.user=5"};
     load_fails(base, b5, 1, "--set traffic.user=5: key 'user' in [traffic]: unknown key (known: "
-                            "base_rate, users, new_user_share, scale)");
+                            "base_rate, users, new_user_share, merge_share, scale)");
     const char *b6[] = {"burst.x.start=1m"};
     load_fails(base, b6, 1, "--set burst.x.start=1m: [burst.x]: missing required key 'duration'");
     /* A section made by a --set is located by that --set. */

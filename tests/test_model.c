@@ -255,6 +255,9 @@ static void hand_computed_latencies(void **state)
     sc.mixpanel.response_time = constant(0);
     sc.mixpanel.idres_known = constant(1.0);
     sc.mixpanel.idres_new = constant(1.0);
+    sc.mixpanel.ingest_delay = constant(0);
+    sc.mixpanel.ingest_per_kb = 0;
+    sc.mixpanel.ingest_per_depth = 0;
     sc.mixpanel.index_interval = 0;
     sc.mixpanel.index_delay = constant(2.0);
     lagsim_result_t *r = run(&sc, LAGSIM_MODE_DEVICE);

@@ -343,7 +343,8 @@ static void test_json_required_keys(void **state)
         "\"backlog_peak_at_s\": 61.5,",  "\"end_time_s\": 150,", "\"drain_time_s\": 30,",
         "\"drain_time_s\": null", "\"sim_events\": 123456",
         "\"dropped\": {\"invalid\": 0, \"retry_window\": 5, \"retry_limit\": 0, "
-        "\"queue_overflow\": 0}",
+        "\"queue_overflow\": 0, \"adblock\": 0, \"too_old\": 0, \"session_end\": 0, "
+        "\"sampled\": 0}",
         "\"responses\": {\"2xx\": 26, \"400\": 0, \"429\": 10, \"5xx\": 4, \"timeout\": 0}",
         "\"latency_delivered_s\": {", "\"latency_visible_s\": {",
         "\"p50\": 2.41,", "\"p90\": 2.41,", "\"p99\": 2.41,", "\"p999\": 2.41,",

@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define LAGSIM_ERROR_MAX 512
+#define LAGSIM_ERROR_MAX 1024
 
 typedef struct lagsim_error {
     char message[LAGSIM_ERROR_MAX];

@@ -44,10 +44,34 @@ enum lagsim_drop_reason {
     LAGSIM_DROP_RETRY_WINDOW,   /* Segment's retry window expired */
     LAGSIM_DROP_RETRY_LIMIT,    /* a client SDK used up its retries */
     LAGSIM_DROP_QUEUE_OVERFLOW, /* a client SDK's queue was full */
+    LAGSIM_DROP_ADBLOCK,        /* an ad blocker stopped the request */
+    LAGSIM_DROP_TOO_OLD,        /* older than /track accepts, or expired on the device */
+    LAGSIM_DROP_SESSION_END,    /* queued in an SDK that keeps nothing across sessions */
+    LAGSIM_DROP_SAMPLED,        /* sampled out by policy (not a loss) */
     LAGSIM_DROP_COUNT
 };
 
 const char *lagsim_drop_reason_name(enum lagsim_drop_reason reason);
+
+/*
+ * The parts of a visible event's latency, in pipeline order. They add up
+ * to its latency exactly: each is the time between two of the event's
+ * milestones.
+ */
+enum lagsim_hop {
+    LAGSIM_HOP_CLIENT_BATCHING, /* fired -> first left the device */
+    LAGSIM_HOP_CLIENT_RETRY,    /* first send -> the send that got through */
+    LAGSIM_HOP_NETWORK,         /* one-way trips (and a proxy) of the sends that got through */
+    LAGSIM_HOP_SEGMENT_INGEST,  /* received by Segment -> destination queue */
+    LAGSIM_HOP_SEGMENT_QUEUE,   /* destination queue -> first send to Mixpanel */
+    LAGSIM_HOP_SEGMENT_BACKOFF, /* first send -> the send Mixpanel accepted */
+    LAGSIM_HOP_MIXPANEL_INGEST, /* accepted -> ingested (payload-dependent) */
+    LAGSIM_HOP_IDENTITY,        /* identity resolution */
+    LAGSIM_HOP_INDEXING,        /* waiting for, and running, indexing */
+    LAGSIM_HOP_COUNT
+};
+
+const char *lagsim_hop_name(enum lagsim_hop hop);
 
 /* How Mixpanel (or a timeout) answered a request. */
 enum lagsim_response {
@@ -123,6 +147,11 @@ typedef struct lagsim_sdk {
     uint32_t max_in_flight;        /* requests one client may have open (0: unlimited) */
     uint32_t queue_cap;            /* most events queued on the device (0: unlimited) */
     uint32_t retry_4xx;            /* 1 if a 400 keeps the batch for retry */
+    uint32_t no_retry_5xx;         /* 1 if 501, 505 and 511 drop the batch (Segment's rule) */
+    uint32_t persist;              /* 1 if the queue survives the end of a session */
+    uint32_t flush_on_exit;        /* 1 if it sends its queue as the session ends */
+    uint32_t exit_keeps_copy;      /* 1 if what it sent at exit stays queued (re-sent) */
+    lagsim_time_t max_age;         /* queued events older than this are purged (0: never) */
     lagsim_backoff_t backoff;
 } lagsim_sdk_t;
 
@@ -150,6 +179,7 @@ typedef struct lagsim_event_type {
     double share;                 /* share of fired events */
     enum lagsim_priority priority;
     lagsim_dist_t payload_bytes;  /* JSON size of one event */
+    uint32_t nesting_depth;       /* deepest nesting of its properties */
     enum lagsim_mode route;       /* cloud or device, used by hybrid mode */
 } lagsim_event_type_t;
 
@@ -157,6 +187,13 @@ typedef struct lagsim_client {
     char name[LAGSIM_NAME_MAX];
     double share;                  /* share of users (and so of events) */
     enum lagsim_platform platform;
+    double adblock;                /* share of its users whose blocker stops the SDK's host */
+    uint32_t proxy;                /* 1: requests go through a first-party proxy */
+    lagsim_dist_t proxy_latency;   /* extra one-way time through the proxy, s */
+    double offline_share;          /* share of its users who go offline once */
+    lagsim_dist_t offline_duration;/* how long, s (start uniform over the horizon) */
+    lagsim_dist_t session_length;  /* a session ends this long after it starts
+                                      (const(0): sessions outlast the run) */
     lagsim_sdk_t sdk[2]; /* [LAGSIM_MODE_CLOUD] and [LAGSIM_MODE_DEVICE] */
 } lagsim_client_t;
 
@@ -182,6 +219,7 @@ typedef struct lagsim_scenario {
     double base_rate;      /* events/s */
     uint64_t users;        /* distinct devices sending events */
     double new_user_share; /* share of events whose distinct_id is new to Mixpanel */
+    double merge_share;    /* share of events that merge two identities */
     double scale;          /* multiplies every arrival rate (base and bursts) */
 
     unsigned n_bursts;
@@ -190,6 +228,14 @@ typedef struct lagsim_scenario {
     lagsim_event_type_t event_types[LAGSIM_MAX_EVENT_TYPES];
     unsigned n_clients;
     lagsim_client_t clients[LAGSIM_MAX_CLIENTS];
+
+    /* [sampling] a load-shedding policy (off unless threshold > 0) */
+    struct {
+        double threshold;         /* offered events/s above which sampling starts */
+        double keep;              /* share of the sampled events kept */
+        enum lagsim_priority max_priority; /* events at or below this priority are sampled */
+        lagsim_time_t window;     /* the offered rate is measured over this trailing window */
+    } sampling;
 
     /* [network] */
     struct {
@@ -201,6 +247,10 @@ typedef struct lagsim_scenario {
     struct {
         lagsim_dist_t processing;   /* tracking API to destination queue, s */
         uint64_t max_event_bytes;   /* larger events are rejected (400) */
+        uint64_t max_request_bytes; /* larger client requests are rejected (400) */
+        uint32_t max_request_events;/* events past this in one request are rejected */
+        double inbound_limit;       /* events/s per workspace, excess queued (0: none) */
+        uint32_t priority_tiers;    /* 1: the destination sends higher priorities first */
         uint32_t batch_size;        /* Mixpanel destination batch, events */
         uint64_t batch_bytes;       /* Mixpanel destination batch, bytes */
         lagsim_time_t batch_wait;   /* longest an event waits for its batch */
@@ -221,10 +271,16 @@ typedef struct lagsim_scenario {
         uint64_t max_event_bytes;     /* larger events get 400 */
         lagsim_dist_t response_time;  /* server time to answer, s */
         double failure_rate;          /* background share of requests answered 5xx */
+        double lost_response_rate;    /* share of accepted requests whose answer is lost */
+        lagsim_time_t track_max_age;  /* /track drops older events (device mode) */
         unsigned n_outages;
         lagsim_outage_t outages[LAGSIM_MAX_OUTAGES];
         lagsim_dist_t idres_known;    /* identity resolution, known distinct_id, s */
         lagsim_dist_t idres_new;      /* identity resolution, new distinct_id, s */
+        lagsim_dist_t idres_merge;    /* identity resolution of a merge, s */
+        lagsim_dist_t ingest_delay;   /* accepted -> ingested, fixed part, s */
+        lagsim_time_t ingest_per_kb;    /* plus this per KB of payload */
+        lagsim_time_t ingest_per_depth; /* plus this per level of nesting */
         lagsim_time_t index_interval; /* indexing runs every this often */
         lagsim_dist_t index_delay;    /* plus this random part, s */
     } mixpanel;
@@ -251,6 +307,8 @@ typedef struct lagsim_result {
     uint64_t delivered; /* accepted by Mixpanel (2xx) */
     uint64_t visible;
     uint64_t in_flight; /* counted from the pipeline's queues at the end */
+    uint64_t in_flight_next_session; /* of which stored on devices whose session
+                                        ended, waiting for the user's next one */
     uint64_t dropped[LAGSIM_DROP_COUNT];
     int conserved;      /* 1 if fired = visible + dropped + in_flight */
 
@@ -270,6 +328,11 @@ typedef struct lagsim_result {
 
     lagsim_hist_t *latency_delivered; /* fired -> 2xx at Mixpanel, us */
     lagsim_hist_t *latency_visible;   /* fired -> visible in reports, us */
+    lagsim_breakdown_t *hops;         /* visible latency by enum lagsim_hop */
+    lagsim_hist_t *latency_by_priority[3]; /* fired -> visible, by enum lagsim_priority */
+
+    uint64_t duplicates; /* copies Mixpanel received again, removed by $insert_id */
+    uint64_t offline_failures; /* sends that failed because the device was offline */
 } lagsim_result_t;
 
 /* Why a run stopped before it finished (result->partial). */

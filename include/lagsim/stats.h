@@ -63,6 +63,45 @@ size_t lagsim_hist_bucket_count(void);
 uint64_t lagsim_hist_bucket(const lagsim_hist_t *h, size_t i, int64_t *low,
                             int64_t *high);
 
+/* ---- Latency breakdown ---------------------------------------------------- */
+
+/*
+ * Where latency goes: each item recorded is a total split into parts that
+ * add up to it exactly. Streams: per-part sums overall and per band of
+ * totals (16 bands per octave), so the share of each part in the whole
+ * and in a tail (items at or above a threshold, such as p99) can be read
+ * at the end. A tail includes the whole band holding the threshold, so it
+ * may take in items down to about 6% below it.
+ */
+#define LAGSIM_BREAKDOWN_MAX_PARTS 16
+
+typedef struct lagsim_breakdown lagsim_breakdown_t;
+
+/* An empty breakdown of `parts` parts (1..16). NULL if out of memory. */
+lagsim_breakdown_t *lagsim_breakdown_create(unsigned parts);
+/* Frees it. Accepts NULL. */
+void lagsim_breakdown_destroy(lagsim_breakdown_t *b);
+void lagsim_breakdown_reset(lagsim_breakdown_t *b);
+/*
+ * Records one item. Returns 0, or -1 (and counts it as inconsistent,
+ * recording nothing else) if a part is negative or the parts do not add
+ * up to `total`.
+ */
+int lagsim_breakdown_record(lagsim_breakdown_t *b, int64_t total, const int64_t *part);
+/* Adds src into dst (same number of parts, else -1). */
+int lagsim_breakdown_merge(lagsim_breakdown_t *dst, const lagsim_breakdown_t *src);
+uint64_t lagsim_breakdown_count(const lagsim_breakdown_t *b);
+uint64_t lagsim_breakdown_inconsistent(const lagsim_breakdown_t *b);
+/* Mean of one part, and of the totals, per item (microseconds). */
+double lagsim_breakdown_mean(const lagsim_breakdown_t *b, unsigned part);
+double lagsim_breakdown_total_mean(const lagsim_breakdown_t *b);
+/* Share of one part in the sum of all totals (0 when empty). */
+double lagsim_breakdown_share(const lagsim_breakdown_t *b, unsigned part);
+/* Share of one part in the totals of the items at or above `threshold`
+ * (band resolution, see above); *items (if not NULL) gets their count. */
+double lagsim_breakdown_tail_share(const lagsim_breakdown_t *b, unsigned part,
+                                   int64_t threshold, uint64_t *items);
+
 /* ---- Summary of a figure across replications ---------------------------- */
 
 /*

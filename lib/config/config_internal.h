@@ -127,6 +127,7 @@ enum lsi_section_kind {
     LSI_SEC_NETWORK,  /* lagsim_scenario_t */
     LSI_SEC_SEGMENT,  /* lagsim_scenario_t */
     LSI_SEC_MIXPANEL, /* lagsim_scenario_t */
+    LSI_SEC_SAMPLING, /* lagsim_scenario_t */
     LSI_SEC_COUNT
 };
 

@@ -57,6 +57,11 @@
     {p "max_in_flight", LSI_T_U32, OFF(max_in_flight), 0, 0, 1e6, 0},                    \
     {p "queue_cap", LSI_T_U32, OFF(queue_cap), 0, 0, U32MAX, 0},                         \
     {p "retry_4xx", LSI_T_BOOL, OFF(retry_4xx), 0, 0, 1, 0},                             \
+    {p "no_retry_5xx", LSI_T_BOOL, OFF(no_retry_5xx), 0, 0, 1, 0},                       \
+    {p "persist", LSI_T_BOOL, OFF(persist), 0, 0, 1, 0},                                 \
+    {p "flush_on_exit", LSI_T_BOOL, OFF(flush_on_exit), 0, 0, 1, 0},                     \
+    {p "exit_keeps_copy", LSI_T_BOOL, OFF(exit_keeps_copy), 0, 0, 1, 0},                 \
+    {p "max_age", LSI_T_DURATION, OFF(max_age), 0, 0, D366, 0},                          \
     BACKOFF_KEYS(p, BOFF),                                                               \
     {p "backoff_at_next_flush", LSI_T_U32, BOFF(at_next_flush), 0, 0, U32MAX, LSI_K_ALWAYS}, \
     RETRY_LIMIT_KEYS(p, BOFF)
@@ -75,6 +80,7 @@ static const lsi_key_t traffic_keys[] = {
     {"base_rate", LSI_T_RATE, SC(base_rate), 0, 0, 1e9, 0},
     {"users", LSI_T_U64, SC(users), 0, 1, 1e12, 0},
     {"new_user_share", LSI_T_FRACTION, SC(new_user_share), 0, 0, 1, 0},
+    {"merge_share", LSI_T_FRACTION, SC(merge_share), 0, 0, 1, 0},
     {"scale", LSI_T_NUMBER, SC(scale), 0, 0, 1000, LSI_K_MIN_EXCL},
 };
 
@@ -90,6 +96,7 @@ static const lsi_key_t event_keys[] = {
     {"priority", LSI_T_PRIORITY, EV(priority), 0, 0, 0, 0},
     {"payload_bytes", LSI_T_DIST_SIZE, EV(payload_bytes), 0, 0, 0, 0},
     {"route", LSI_T_ROUTE, EV(route), 0, 0, 0, 0},
+    {"nesting_depth", LSI_T_U32, EV(nesting_depth), 0, 0, 100, 0},
 };
 
 static const lsi_key_t client_keys[] = {
@@ -97,6 +104,12 @@ static const lsi_key_t client_keys[] = {
     {"platform", LSI_T_PLATFORM, CL(platform), 0, 0, 0, LSI_K_REQUIRED},
     {"cloud_sdk", LSI_T_PRESET, CL(sdk[0]), 0, 0, 0, LSI_K_CLOUD},
     {"device_sdk", LSI_T_PRESET, CL(sdk[1]), 0, 0, 0, LSI_K_DEVICE},
+    {"adblock", LSI_T_FRACTION, CL(adblock), 0, 0, 1, 0},
+    {"proxy", LSI_T_BOOL, CL(proxy), 0, 0, 1, 0},
+    {"proxy_latency", LSI_T_DIST_TIME, CL(proxy_latency), 0, 0, 0, 0},
+    {"offline_share", LSI_T_FRACTION, CL(offline_share), 0, 0, 1, 0},
+    {"offline_duration", LSI_T_DIST_TIME, CL(offline_duration), 0, 0, 0, 0},
+    {"session_length", LSI_T_DIST_TIME, CL(session_length), 0, 0, 0, 0},
     SDK_KEYS("cloud_", SDK_OFF0, SDK_BOFF0),
     SDK_KEYS("device_", SDK_OFF1, SDK_BOFF1),
 };
@@ -109,6 +122,10 @@ static const lsi_key_t network_keys[] = {
 static const lsi_key_t segment_keys[] = {
     {"processing", LSI_T_DIST_TIME, SC(segment.processing), 0, 0, 0, 0},
     {"max_event_bytes", LSI_T_SIZE, SC(segment.max_event_bytes), 0, 1, U64MAX, 0},
+    {"max_request_bytes", LSI_T_SIZE, SC(segment.max_request_bytes), 0, 1, U64MAX, 0},
+    {"max_request_events", LSI_T_U32, SC(segment.max_request_events), 0, 1, U32MAX, 0},
+    {"inbound_limit", LSI_T_RATE, SC(segment.inbound_limit), 0, 0, 1e12, 0},
+    {"priority_tiers", LSI_T_BOOL, SC(segment.priority_tiers), 0, 0, 1, 0},
     {"batch_size", LSI_T_U32, SC(segment.batch_size), 0, 1, 2000, 0},
     {"batch_bytes", LSI_T_SIZE, SC(segment.batch_bytes), 0, 1, U64MAX, 0},
     {"batch_wait", LSI_T_DURATION, SC(segment.batch_wait), 0, 0, D366, 0},
@@ -129,11 +146,24 @@ static const lsi_key_t mixpanel_keys[] = {
     {"max_event_bytes", LSI_T_SIZE, SC(mixpanel.max_event_bytes), 0, 1, U64MAX, 0},
     {"response_time", LSI_T_DIST_TIME, SC(mixpanel.response_time), 0, 0, 0, 0},
     {"failure_rate", LSI_T_FRACTION, SC(mixpanel.failure_rate), 0, 0, 1, 0},
+    {"lost_response_rate", LSI_T_FRACTION, SC(mixpanel.lost_response_rate), 0, 0, 1, 0},
+    {"track_max_age", LSI_T_DURATION, SC(mixpanel.track_max_age), 0, 0, D366, 0},
     {"outage", LSI_T_OUTAGE, 0, 0, 0, 0, LSI_K_REPEAT}, /* base is the scenario */
     {"idres_known", LSI_T_DIST_TIME, SC(mixpanel.idres_known), 0, 0, 0, 0},
     {"idres_new", LSI_T_DIST_TIME, SC(mixpanel.idres_new), 0, 0, 0, 0},
+    {"idres_merge", LSI_T_DIST_TIME, SC(mixpanel.idres_merge), 0, 0, 0, 0},
+    {"ingest_delay", LSI_T_DIST_TIME, SC(mixpanel.ingest_delay), 0, 0, 0, 0},
+    {"ingest_per_kb", LSI_T_DURATION, SC(mixpanel.ingest_per_kb), 0, 0, D366, 0},
+    {"ingest_per_depth", LSI_T_DURATION, SC(mixpanel.ingest_per_depth), 0, 0, D366, 0},
     {"index_interval", LSI_T_DURATION, SC(mixpanel.index_interval), 0, 0, D366, 0},
     {"index_delay", LSI_T_DIST_TIME, SC(mixpanel.index_delay), 0, 0, 0, 0},
+};
+
+static const lsi_key_t sampling_keys[] = {
+    {"threshold", LSI_T_RATE, SC(sampling.threshold), 0, 0, 1e12, 0},
+    {"keep", LSI_T_FRACTION, SC(sampling.keep), 0, 0, 1, 0},
+    {"max_priority", LSI_T_PRIORITY, SC(sampling.max_priority), 0, 0, 0, 0},
+    {"window", LSI_T_DURATION, SC(sampling.window), 0, LAGSIM_SEC, 600.0 * LAGSIM_SEC, 0},
 };
 
 #define KEYS(a) a, sizeof a / sizeof a[0]
@@ -147,6 +177,7 @@ const lsi_section_def_t lsi_sections[LSI_SEC_COUNT] = {
     [LSI_SEC_NETWORK] = {"network", 0, 1, KEYS(network_keys)},
     [LSI_SEC_SEGMENT] = {"segment", 0, 1, KEYS(segment_keys)},
     [LSI_SEC_MIXPANEL] = {"mixpanel", 0, 1, KEYS(mixpanel_keys)},
+    [LSI_SEC_SAMPLING] = {"sampling", 0, 1, KEYS(sampling_keys)},
 };
 
 /* ---- Sections and keys ----------------------------------------------------- */
@@ -223,7 +254,7 @@ const lsi_key_t *lsi_key_find(enum lsi_section_kind kind, const char *name,
     for (size_t i = 0; i < def->n_keys; i++) {
         const char *k = def->keys[i].name;
         if (kind == LSI_SEC_CLIENT && def->keys[i].type != LSI_T_PRESET &&
-            def->keys[i].type != LSI_T_FRACTION && def->keys[i].type != LSI_T_PLATFORM) {
+            (strncmp(k, "cloud_", 6) == 0 || strncmp(k, "device_", 7) == 0)) {
             /* List the SDK fields once, after "cloud_ or device_". */
             if (strncmp(k, "cloud_", 6) != 0)
                 continue;

@@ -596,7 +596,8 @@ static void *instance(lagsim_scenario_t *sc, const cfg_section *sec, const lagsi
         if (sc->n_clients >= LAGSIM_MAX_CLIENTS)
             break;
         lagsim_client_t *c = &sc->clients[sc->n_clients++];
-        memset(c, 0, sizeof *c); /* platform (required) sets the SDKs */
+        *c = def->clients[0]; /* client conditions; platform (required) sets the SDKs */
+        c->share = 0;
         snprintf(c->name, sizeof c->name, "%s", name);
         *created = 1;
         return c;

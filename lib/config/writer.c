@@ -49,6 +49,7 @@ int lagsim_config_write(FILE *f, const lagsim_scenario_t *sc)
         case LSI_SEC_NETWORK:
         case LSI_SEC_SEGMENT:
         case LSI_SEC_MIXPANEL:
+        case LSI_SEC_SAMPLING:
             bad = write_section(f, (enum lsi_section_kind)k, NULL, sc);
             break;
         case LSI_SEC_COUNT:

@@ -150,6 +150,49 @@ static unsigned client_kind(const lsi_model_t *m, uint64_t h)
     return kind;
 }
 
+/* A uniform number in [0, 1) fixed for the user and the purpose `salt`. */
+static double user_unit(uint64_t h, uint64_t salt)
+{
+    return (double)(mix64(h ^ salt) >> 11) * 0x1.0p-53;
+}
+
+#define SALT_ADBLOCK 0xad0b10c4ull
+#define SALT_OFFLINE 0x0ff11e5eull
+#define SALT_OFFLINE_AT 0x0ff1a7edull
+
+/* Whether the user's ad blocker stops its SDK's requests. */
+static int user_blocked(const lagsim_client_t *cl, uint64_t h)
+{
+    return cl->adblock > 0 && !cl->proxy && user_unit(h, SALT_ADBLOCK) < cl->adblock;
+}
+
+/*
+ * The user's offline spell, if it has one: it starts at a uniform time in
+ * the horizon and lasts a draw from offline_duration, made on a stream
+ * seeded by the user alone, so it is the same in every mode and whenever
+ * the device's state is rebuilt.
+ */
+static void user_offline(lsi_model_t *m, const lagsim_client_t *cl, uint64_t h,
+                         lagsim_time_t *from, lagsim_time_t *until)
+{
+    *from = *until = 0;
+    if (cl->offline_share <= 0 || user_unit(h, SALT_OFFLINE) >= cl->offline_share)
+        return;
+    *from = (lagsim_time_t)(user_unit(h, SALT_OFFLINE_AT) * (double)m->sc->horizon);
+    gsl_rng_set(m->trait_rng, (unsigned long)mix64(h ^ SALT_OFFLINE));
+    *until = *from + lsi_sample_time(&cl->offline_duration, m->trait_rng);
+}
+
+static int offline_at(const lsi_client_t *c, lagsim_time_t now)
+{
+    return now >= c->offline_from && now < c->offline_until;
+}
+
+static int has_sessions(const lagsim_client_t *cl)
+{
+    return !(cl->session_length.kind == LAGSIM_DIST_CONST && cl->session_length.p[0] <= 0);
+}
+
 static const lagsim_sdk_t *sdk_of(const lsi_model_t *m, const lsi_client_t *c)
 {
     return &m->sc->clients[c->kind].sdk[c->path];
@@ -182,15 +225,32 @@ static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
     c->path = (uint8_t)path;
     c->timer_armed = 0;
     c->timer_at = 0;
-    const lagsim_time_t interval = m->sc->clients[kind].sdk[path].flush_interval;
+    const lagsim_client_t *cl = &m->sc->clients[kind];
+    const lagsim_time_t interval = cl->sdk[path].flush_interval;
     c->phase = interval > 0 ? (lagsim_time_t)(mix64(h) % (uint64_t)interval) : 0;
     c->blocked_until = 0;
     c->first_fail_at = 0;
+    user_offline(m, cl, h, &c->offline_from, &c->offline_until);
+    c->between_sessions = 0;
+    c->session_end_at = has_sessions(cl)
+        ? lagsim_sim_now(m->sim) + 1 + lsi_sample_time(&cl->session_length, m->rng[LSI_RNG_CLIENT_LIFE])
+        : 0;
     lsi_list_init(&c->queue);
     c->in_flight = 0;
     c->failures = 0;
     c->parked = 0;
     return s;
+}
+
+uint64_t lsi_clients_waiting(const lsi_model_t *m)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i <= m->clients.table_mask; i++) {
+        const uint32_t s = m->clients.table[i];
+        if (s != LSI_NIL && m->clients.slot[s].between_sessions)
+            n += m->clients.slot[s].queue.count;
+    }
+    return n;
 }
 
 /* Frees the device state once it holds nothing. */
@@ -241,7 +301,8 @@ static lagsim_time_t next_tick(const lsi_client_t *c, lagsim_time_t interval, la
 }
 
 static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b);
-static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b);
+static void end_session(lsi_model_t *m, uint32_t s);
+static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_client_t *cl);
 
 /* Sends what the SDK may send now: batches of up to batch_size while
  * in-flight room remains. */
@@ -256,8 +317,22 @@ static void flush_now(lsi_model_t *m, uint32_t s)
             return;
         }
         lsi_batch_t *batch = &m->pool.b[b];
-        for (uint32_t i = 0; i < sdk->batch_size && m->clients.slot[s].queue.count > 0; i++)
-            lsi_list_push(&m->pool, &batch->events, lsi_list_pop(&m->pool, &c->queue));
+        const lagsim_time_t now = lagsim_sim_now(m->sim);
+        while (batch->events.count < sdk->batch_size && c->queue.count > 0) {
+            const uint32_t id = lsi_list_pop(&m->pool, &c->queue);
+            lsi_event_t *e = &m->pool.ev[id];
+            if (sdk->max_age > 0 && now - e->fired_at > sdk->max_age) {
+                lsi_drop(m, id, LAGSIM_DROP_TOO_OLD); /* purged from the device's store */
+                continue;
+            }
+            if (e->sent_at == LSI_UNSENT)
+                e->sent_at = now;
+            lsi_list_push(&m->pool, &batch->events, id);
+        }
+        if (batch->events.count == 0) {
+            lsi_batch_release(&m->pool, b);
+            break;
+        }
         batch->owner = s;
         batch->owner_gen = c->gen;
         /* A serial sender's failed events went back to the head of the
@@ -268,23 +343,36 @@ static void flush_now(lsi_model_t *m, uint32_t s)
     }
 }
 
-/* Decides what to do after something changed: send, or wait for the
- * timer, the backoff or a response. */
-static void client_poll(lsi_model_t *m, uint32_t s, int tick)
+/* What made the SDK look at its queue. */
+enum poll_reason {
+    POLL_OTHER, /* a response, a backoff ending, a session starting */
+    POLL_TICK,  /* its flush timer */
+    POLL_EVENT  /* a new event was queued */
+};
+
+/*
+ * Decides what to do after something changed: send, or wait for the
+ * timer, the backoff or a response. A full queue (flush_at) triggers a
+ * flush only when an event is queued, as the SDKs check it in track():
+ * a failed batch put back in the queue waits for the next tick.
+ */
+static void client_poll(lsi_model_t *m, uint32_t s, enum poll_reason why)
 {
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     const lagsim_time_t now = lagsim_sim_now(m->sim);
-    if (c->queue.count > 0) {
+    if (c->queue.count > 0 && !c->between_sessions) {
         if (now < c->blocked_until) {
             arm_timer(m, s, c->blocked_until);
-        } else if (tick || sdk->flush_interval <= 0 ||
-                   (sdk->flush_at > 0 && c->queue.count >= sdk->flush_at)) {
+        } else if (why == POLL_TICK || sdk->flush_interval <= 0 ||
+                   (why == POLL_EVENT && sdk->flush_at > 0 && c->queue.count >= sdk->flush_at)) {
             flush_now(m, s);
         }
         c = &m->clients.slot[s];
         if (c->queue.count > 0 && now >= c->blocked_until)
             arm_timer(m, s, next_tick(c, sdk->flush_interval, now));
+        if (c->queue.count > 0 && c->session_end_at > now)
+            arm_timer(m, s, c->session_end_at);
     }
     client_release_if_idle(m, s);
 }
@@ -297,7 +385,12 @@ static void on_client_timer(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     if (c->gen != (uint32_t)(arg >> 32) || !c->timer_armed || c->timer_at != lagsim_sim_now(sim))
         return; /* stale: the slot was freed, or the timer re-armed earlier */
     c->timer_armed = 0;
-    client_poll(m, s, 1);
+    if (c->session_end_at > 0 && lagsim_sim_now(sim) >= c->session_end_at && !c->between_sessions) {
+        end_session(m, s);
+        client_poll(m, s, POLL_OTHER);
+        return;
+    }
+    client_poll(m, s, POLL_TICK);
 }
 
 /*
@@ -312,18 +405,75 @@ static int sends_at_once(const lagsim_sdk_t *sdk)
            sdk->max_in_flight == 0 && sdk->queue_cap == 0;
 }
 
+/*
+ * The session ends (page closed, app sent to the background and killed).
+ * An SDK that flushes at exit sends its whole queue now (sendBeacon, or
+ * the mobile SDKs' flush on backgrounding); then nothing more is sent
+ * until the user's next event starts a new session. What is still queued
+ * waits for that session if the SDK persists its queue, and is lost if
+ * not.
+ */
+static void end_session(lsi_model_t *m, uint32_t s)
+{
+    lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
+    if (sdk->flush_on_exit) {
+        const lagsim_time_t now = lagsim_sim_now(m->sim);
+        while (c->queue.count > 0) {
+            const uint32_t b = lsi_batch_alloc(&m->pool);
+            if (b == LSI_NIL) {
+                lsi_fail(m);
+                return;
+            }
+            lsi_batch_t *batch = &m->pool.b[b];
+            while (batch->events.count < sdk->batch_size && c->queue.count > 0) {
+                const uint32_t id = lsi_list_pop(&m->pool, &c->queue);
+                if (m->pool.ev[id].sent_at == LSI_UNSENT)
+                    m->pool.ev[id].sent_at = now;
+                lsi_list_push(&m->pool, &batch->events, id);
+            }
+            batch->owner = s;
+            batch->owner_gen = c->gen;
+            batch->at_exit = 1;
+            send_batch(m, s, b);
+            c = &m->clients.slot[s];
+        }
+    }
+    c->between_sessions = 1;
+    if (!sdk->persist)
+        lsi_drop_list(m, &c->queue, LAGSIM_DROP_SESSION_END);
+}
+
+/* The user fires an event on a device whose session had ended: a new
+ * session (a new page or app process) starts with a fresh SDK. */
+static void start_session(lsi_model_t *m, lsi_client_t *c)
+{
+    c->between_sessions = 0;
+    c->failures = 0;
+    c->blocked_until = 0;
+    c->session_end_at = lagsim_sim_now(m->sim) + 1 +
+                        lsi_sample_time(&m->sc->clients[c->kind].session_length,
+                                        m->rng[LSI_RNG_CLIENT_LIFE]);
+}
+
 void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
 {
     const unsigned path = m->pool.ev[ev].path;
-    const lagsim_sdk_t *direct = &m->sc->clients[client_kind(m, user_hash(m, user))].sdk[path];
-    if (sends_at_once(direct)) {
+    const uint64_t h = user_hash(m, user);
+    const lagsim_client_t *cl = &m->sc->clients[client_kind(m, h)];
+    if (user_blocked(cl, h)) {
+        lsi_drop(m, ev, LAGSIM_DROP_ADBLOCK);
+        return;
+    }
+    if (sends_at_once(&cl->sdk[path]) && cl->offline_share <= 0 && !has_sessions(cl)) {
         const uint32_t b = lsi_batch_alloc(&m->pool);
         if (b == LSI_NIL) {
             lsi_fail(m);
             return;
         }
+        m->pool.ev[ev].sent_at = lagsim_sim_now(m->sim);
         lsi_list_push(&m->pool, &m->pool.b[b].events, ev);
-        send_to_segment(m, b);
+        send_to_segment(m, b, cl);
         return;
     }
     const uint32_t s = client_get(m, user, path);
@@ -335,6 +485,8 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     }
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
+    if (c->between_sessions)
+        start_session(m, c);
     if (sdk->queue_cap > 0 && c->queue.count >= sdk->queue_cap) {
         lsi_drop(m, ev, LAGSIM_DROP_QUEUE_OVERFLOW);
         client_release_if_idle(m, s);
@@ -342,55 +494,90 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     }
     m->pool.ev[ev].stage_at = lagsim_sim_now(m->sim);
     lsi_list_push(&m->pool, &c->queue, ev);
-    client_poll(m, s, 0);
+    client_poll(m, s, POLL_EVENT);
 }
 
 static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 static void on_segment_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg);
+
+/* A client's one-way trip: half a round trip, plus the proxy if any. */
+static lagsim_time_t client_one_way(lsi_model_t *m, const lagsim_client_t *cl, lagsim_time_t rtt)
+{
+    lagsim_time_t t = rtt / 2;
+    if (cl->proxy)
+        t += lsi_sample_time(&cl->proxy_latency, m->rng[LSI_RNG_CLIENT_NET]);
+    return t;
+}
 
 /*
  * Cloud mode: Segment's tracking API answers 200 to every well-formed
  * request; the events reach the destination queue after Segment's
  * processing. Returns the request's round trip, or -1 if out of memory.
  */
-static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b)
+static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_client_t *cl)
 {
     lsi_batch_t *batch = &m->pool.b[b];
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.client_rtt, m->rng[LSI_RNG_CLIENT_NET]);
+    const lagsim_time_t one_way = client_one_way(m, cl, rtt);
     lsi_note_request(m);
     batch->attempts++;
+    batch->attempt_sent_at = now;
     batch->sender = LSI_SENDER_CLIENT;
-    const lagsim_time_t recv_at = now + rtt / 2;
+    batch->recv_at = now + one_way;
     const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
-    batch->first_sent_at = recv_at; /* from here on: when Segment received it */
-    if (lagsim_sim_schedule(m->sim, recv_at + proc, on_segment_arrival, m, b) != LAGSIM_OK) {
+    if (lagsim_sim_schedule(m->sim, batch->recv_at + proc, on_segment_arrival, m, b) != LAGSIM_OK) {
         lsi_fail(m);
         return -1;
     }
-    return rtt;
+    return one_way + (rtt - rtt / 2);
+}
+
+static void on_offline_failure(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    lsi_client_on_response(ctx, (uint32_t)arg);
 }
 
 static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
 {
     lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_client_t *cl = &m->sc->clients[c->kind];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     lsi_batch_t *batch = &m->pool.b[b];
     const lagsim_time_t now = lagsim_sim_now(m->sim);
 
-    if (sdk->endpoint == LAGSIM_ENDPOINT_MIXPANEL) {
-        const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.client_rtt,
-                                                  m->rng[LSI_RNG_CLIENT_NET]);
+    if (offline_at(c, now)) {
+        /* No network: the request fails at once, and the SDK treats it
+         * as any failed send. */
         if (batch->attempts == 0 || sdk->max_in_flight == 1)
             batch->first_sent_at = now;
         batch->attempts++;
+        batch->attempt_sent_at = now;
         batch->sender = LSI_SENDER_CLIENT;
+        batch->status = LAGSIM_RESP_TIMEOUT;
         c->in_flight++;
-        batch->back_delay = rtt - rtt / 2;
-        lsi_mixpanel_send(m, b, rtt / 2);
+        m->out->offline_failures++;
+        lsi_note_request(m);
+        if (lagsim_sim_schedule(m->sim, now, on_offline_failure, m, b) != LAGSIM_OK)
+            lsi_fail(m);
         return;
     }
-    const lagsim_time_t rtt = send_to_segment(m, b);
+    if (sdk->endpoint == LAGSIM_ENDPOINT_MIXPANEL) {
+        const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.client_rtt,
+                                                  m->rng[LSI_RNG_CLIENT_NET]);
+        const lagsim_time_t one_way = client_one_way(m, cl, rtt);
+        if (batch->attempts == 0 || sdk->max_in_flight == 1)
+            batch->first_sent_at = now;
+        batch->attempts++;
+        batch->attempt_sent_at = now;
+        batch->sender = LSI_SENDER_CLIENT;
+        c->in_flight++;
+        batch->back_delay = rtt - rtt / 2 + (one_way - rtt / 2);
+        lsi_mixpanel_send(m, b, one_way);
+        return;
+    }
+    const lagsim_time_t rtt = send_to_segment(m, b, cl);
     /* The device waits for the 200 only when its SDK limits the requests
      * in flight. */
     if (rtt >= 0 && sdk->max_in_flight > 0) {
@@ -403,8 +590,7 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
 static void on_segment_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
-    lsi_model_t *m = ctx;
-    lsi_segment_receive(m, (uint32_t)arg, m->pool.b[arg].first_sent_at);
+    lsi_segment_receive(ctx, (uint32_t)arg);
 }
 
 /*
@@ -418,7 +604,7 @@ static void after_success(lsi_model_t *m, uint32_t s)
 {
     lsi_client_t *c = &m->clients.slot[s];
     c->failures = 0;
-    client_poll(m, s, sdk_of(m, c)->max_in_flight == 1 && c->queue.count > 0);
+    client_poll(m, s, sdk_of(m, c)->max_in_flight == 1 && c->queue.count > 0 ? POLL_TICK : POLL_OTHER);
 }
 
 static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg)
@@ -431,6 +617,23 @@ static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     after_success(m, s);
 }
 
+/*
+ * Between sessions, a batch that comes back unsent (or sent at exit and
+ * kept) returns to the device's store for the next session, or is lost
+ * if the SDK keeps nothing across sessions.
+ */
+static void back_to_store(lsi_model_t *m, uint32_t s, uint32_t b)
+{
+    lsi_client_t *c = &m->clients.slot[s];
+    lsi_list_t *events = &m->pool.b[b].events;
+    if (sdk_of(m, c)->persist)
+        lsi_list_prepend(&m->pool, &c->queue, events);
+    else
+        lsi_drop_list(m, events, LAGSIM_DROP_SESSION_END);
+    lsi_batch_release(&m->pool, b);
+    client_poll(m, s, POLL_OTHER);
+}
+
 static void on_parked_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
@@ -440,6 +643,10 @@ static void on_parked_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     c->parked--;
+    if (c->between_sessions) {
+        back_to_store(m, s, b);
+        return;
+    }
     if (sdk->max_in_flight == 0 || c->in_flight < sdk->max_in_flight) {
         send_batch(m, s, b);
         return;
@@ -447,7 +654,7 @@ static void on_parked_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     /* No room: the events wait at the head of the queue. */
     lsi_list_prepend(&m->pool, &c->queue, &m->pool.b[b].events);
     lsi_batch_release(&m->pool, b);
-    client_poll(m, s, 0);
+    client_poll(m, s, POLL_OTHER);
 }
 
 /* Mixpanel answered one of this device's requests (device mode). */
@@ -463,7 +670,20 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
     const enum lagsim_response st = (enum lagsim_response)batch->status;
     c->in_flight--;
 
-    if (st == LAGSIM_RESP_2XX || (st == LAGSIM_RESP_400 && !sdk->retry_4xx)) {
+    if (batch->at_exit && batch->events.count > 0 &&
+        (sdk->exit_keeps_copy || c->between_sessions) && st != LAGSIM_RESP_400) {
+        /* Sent as the page closed: nobody read the answer, and the SDK's
+         * store still holds the events (copies of those Mixpanel took). */
+        back_to_store(m, s, b);
+        return;
+    }
+    if (c->between_sessions && st != LAGSIM_RESP_2XX && st != LAGSIM_RESP_400) {
+        back_to_store(m, s, b);
+        return;
+    }
+
+    if (st == LAGSIM_RESP_2XX || (st == LAGSIM_RESP_400 && !sdk->retry_4xx) ||
+        (st == LAGSIM_RESP_5XX && sdk->no_retry_5xx && lsi_code_not_retried(batch->code))) {
         /* Accepted events were delivered when Mixpanel took them; rejected
          * ones are dropped. */
         lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
@@ -489,7 +709,7 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
                 c->blocked_until = now + d;
         }
         lsi_batch_release(&m->pool, b);
-        client_poll(m, s, 0);
+        client_poll(m, s, POLL_OTHER);
         return;
     }
 
@@ -498,7 +718,7 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
     if (lsi_backoff_gives_up(&sdk->backoff, n, now - batch->first_sent_at)) {
         lsi_drop_list(m, &batch->events, LAGSIM_DROP_RETRY_LIMIT);
         lsi_batch_release(&m->pool, b);
-        client_poll(m, s, 0);
+        client_poll(m, s, POLL_OTHER);
         return;
     }
     lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, n, m->rng[LSI_RNG_CLIENT_BACKOFF]);

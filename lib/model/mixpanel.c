@@ -1,8 +1,9 @@
 /*
  * mixpanel.c - Mixpanel's side: the ingestion API (fault windows,
  * background failures, per-event limits, the project rate limit) and the
- * processing that follows a 2xx (identity resolution, then indexing)
- * until the event is visible in reports.
+ * processing that follows a 2xx (ingestion, identity resolution, then
+ * indexing) until the event is visible in reports, and $insert_id
+ * deduplication of events it receives twice.
  *
  * Processing is a pure delay with no shared capacity, so it is not
  * simulated step by step: when Mixpanel accepts an event its visible time
@@ -27,8 +28,33 @@ void lsi_mixpanel_send(lsi_model_t *m, uint32_t b, lagsim_time_t one_way)
         lsi_fail(m);
 }
 
-/* Delivered: record the latency, compute when it becomes visible. */
-static void deliver(lsi_model_t *m, uint32_t id, lagsim_time_t now)
+/* Mixpanel's ingestion time for one event: a fixed part plus a cost per
+ * KB of payload and per level of nesting. */
+static lagsim_time_t ingest_time(const lsi_model_t *m, const lsi_event_t *e, gsl_rng *r)
+{
+    const lagsim_scenario_t *sc = m->sc;
+    lagsim_time_t t = lsi_sample_time(&sc->mixpanel.ingest_delay, r);
+    t += sc->mixpanel.ingest_per_kb * (lagsim_time_t)e->bytes / 1000 +
+         sc->mixpanel.ingest_per_depth * (lagsim_time_t)sc->event_types[e->type].nesting_depth;
+    return t;
+}
+
+static const lagsim_dist_t *identity_cost(const lagsim_scenario_t *sc, unsigned kind)
+{
+    switch (kind) {
+    case LSI_ID_NEW: return &sc->mixpanel.idres_new;
+    case LSI_ID_MERGE: return &sc->mixpanel.idres_merge;
+    default: return &sc->mixpanel.idres_known;
+    }
+}
+
+/*
+ * Delivered (accepted by Mixpanel at `now`, in `batch`): records the
+ * latency, computes when it becomes visible, and splits that latency into
+ * hops. Every hop is the gap between two milestones, so they add up to
+ * the total exactly.
+ */
+static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsim_time_t now)
 {
     const lagsim_scenario_t *sc = m->sc;
     const lsi_event_t *e = &m->pool.ev[id];
@@ -38,35 +64,64 @@ static void deliver(lsi_model_t *m, uint32_t id, lagsim_time_t now)
     out->delivered++;
     lagsim_hist_record(out->latency_delivered, now - e->fired_at);
 
-    lagsim_time_t t = now + lsi_sample_time(e->is_new ? &sc->mixpanel.idres_new
-                                                       : &sc->mixpanel.idres_known, r);
+    const lagsim_time_t ingested = now + ingest_time(m, e, r);
+    const lagsim_time_t resolved =
+        ingested + lsi_sample_time(identity_cost(sc, e->flags & LSI_ID_MASK), r);
+    lagsim_time_t t = resolved;
     const lagsim_time_t every = sc->mixpanel.index_interval;
     if (every > 0)
         t = (t / every + (t % every != 0)) * every;
     t += lsi_sample_time(&sc->mixpanel.index_delay, r);
-    if (t <= m->end_limit) {
-        out->visible++;
-        lagsim_hist_record(out->latency_visible, t - e->fired_at);
-        if (t > m->last_settle)
-            m->last_settle = t;
-    } else {
+    if (t > m->end_limit) {
         m->processing++;
+        return;
     }
-    lsi_event_release(&m->pool, id);
+    out->visible++;
+    lagsim_hist_record(out->latency_visible, t - e->fired_at);
+    lagsim_hist_record(out->latency_by_priority[sc->event_types[e->type].priority], t - e->fired_at);
+    if (t > m->last_settle)
+        m->last_settle = t;
+
+    int64_t hop[LAGSIM_HOP_COUNT] = {0};
+    if (e->path == LAGSIM_MODE_CLOUD) {
+        /* Client -> Segment, then Segment's destination -> Mixpanel. */
+        hop[LAGSIM_HOP_CLIENT_BATCHING] = e->sent_at - e->fired_at;
+        hop[LAGSIM_HOP_CLIENT_RETRY] = e->resent_at - e->sent_at;
+        hop[LAGSIM_HOP_NETWORK] = (e->seg_at - e->resent_at) + (now - batch->attempt_sent_at);
+        hop[LAGSIM_HOP_SEGMENT_INGEST] = e->stage_at - e->seg_at;
+        hop[LAGSIM_HOP_SEGMENT_QUEUE] = e->dest_sent_at - e->stage_at;
+        hop[LAGSIM_HOP_SEGMENT_BACKOFF] = batch->attempt_sent_at - e->dest_sent_at;
+    } else {
+        hop[LAGSIM_HOP_CLIENT_BATCHING] = e->sent_at - e->fired_at;
+        hop[LAGSIM_HOP_CLIENT_RETRY] = batch->attempt_sent_at - e->sent_at;
+        hop[LAGSIM_HOP_NETWORK] = now - batch->attempt_sent_at;
+    }
+    hop[LAGSIM_HOP_MIXPANEL_INGEST] = ingested - now;
+    hop[LAGSIM_HOP_IDENTITY] = resolved - ingested;
+    hop[LAGSIM_HOP_INDEXING] = t - resolved;
+    lagsim_breakdown_record(out->hops, t - e->fired_at, hop);
 }
 
-/* Mixpanel's answer to a request arriving now; delivers what it accepts. */
+/*
+ * Mixpanel's answer to a request arriving now. Events it rejects one by
+ * one (too large, or too old for /track) are dropped here; on a 2xx the
+ * rest stay in the batch for accept_batch().
+ */
 static enum lagsim_response ingest(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now)
 {
     const lagsim_scenario_t *sc = m->sc;
     for (unsigned i = 0; i < sc->mixpanel.n_outages; i++) {
         const lagsim_outage_t *o = &sc->mixpanel.outages[i];
-        if (now >= o->start && now - o->start < o->duration)
+        if (now >= o->start && now - o->start < o->duration) {
+            batch->code = (uint16_t)(o->status == LAGSIM_RESP_TIMEOUT ? 0 : o->code);
             return o->status;
+        }
     }
     if (sc->mixpanel.failure_rate > 0 &&
-        gsl_rng_uniform(m->rng[LSI_RNG_MIXPANEL_FAULTS]) < sc->mixpanel.failure_rate)
+        gsl_rng_uniform(m->rng[LSI_RNG_MIXPANEL_FAULTS]) < sc->mixpanel.failure_rate) {
+        batch->code = 503;
         return LAGSIM_RESP_5XX;
+    }
     /* Too many events, or too many bytes (413): rejected whole. The
      * SDKs' reaction to 413 (mixpanel-js halves its batch) is not
      * modelled; the events are dropped as invalid. */
@@ -74,23 +129,33 @@ static enum lagsim_response ingest(lsi_model_t *m, lsi_batch_t *batch, lagsim_ti
         batch->events.bytes > sc->mixpanel.max_request_bytes)
         return LAGSIM_RESP_400;
 
-    /* Events over the per-event limit fail validation; the rest of the
-     * request is still ingested (as /import?strict=1 does). No event can
-     * be over it when the whole request is not, or when Segment's own
-     * per-event limit is the tighter one. */
-    uint32_t id;
-    uint64_t invalid = 0;
+    /* Events over the per-event limit fail validation and the rest of the
+     * request is still ingested (as /import?strict=1 does); /track (device
+     * mode) silently skips events older than its age limit. No event can
+     * be over the size limit when the whole request is not, or when
+     * Segment's own per-event limit is the tighter one. */
+    const int by_device = batch->sender == LSI_SENDER_CLIENT;
     const int may_have_oversize =
         batch->events.bytes > sc->mixpanel.max_event_bytes &&
-        !(batch->sender == LSI_SENDER_SEGMENT &&
-          sc->segment.max_event_bytes <= sc->mixpanel.max_event_bytes);
-    if (may_have_oversize) {
+        !(!by_device && sc->segment.max_event_bytes <= sc->mixpanel.max_event_bytes);
+    /* Browser and mobile SDKs send to /track; a server sends to /import,
+     * which has no age limit. */
+    const int to_track = by_device && sc->clients[m->clients.slot[batch->owner].kind].platform !=
+                                          LAGSIM_PLATFORM_SERVER;
+    const int may_be_old = to_track && sc->mixpanel.track_max_age > 0 &&
+                           now - sc->mixpanel.track_max_age > 0;
+    uint64_t invalid = 0;
+    if (may_have_oversize || may_be_old) {
         lsi_list_t ok;
         lsi_list_init(&ok);
+        uint32_t id;
         while ((id = lsi_list_pop(&m->pool, &batch->events)) != LSI_NIL) {
-            if (m->pool.ev[id].bytes > sc->mixpanel.max_event_bytes) {
+            const lsi_event_t *e = &m->pool.ev[id];
+            if (e->bytes > sc->mixpanel.max_event_bytes) {
                 lsi_drop(m, id, LAGSIM_DROP_INVALID);
                 invalid++;
+            } else if (may_be_old && now - e->fired_at > sc->mixpanel.track_max_age) {
+                lsi_drop(m, id, LAGSIM_DROP_TOO_OLD);
             } else {
                 lsi_list_push(&m->pool, &ok, id);
             }
@@ -102,9 +167,59 @@ static enum lagsim_response ingest(lsi_model_t *m, lsi_batch_t *batch, lagsim_ti
     if (!lsi_limiter_admit(&m->limiter, now, (double)batch->events.count,
                            (double)batch->events.bytes))
         return LAGSIM_RESP_429;
-    while ((id = lsi_list_pop(&m->pool, &batch->events)) != LSI_NIL)
-        deliver(m, id, now);
     return LAGSIM_RESP_2XX;
+}
+
+/*
+ * Mixpanel took the batch's events at `now`. Copies it had already taken
+ * are duplicates ($insert_id removes them). If the sender will not learn
+ * of the success (its answer is lost or late, or the SDK keeps what it
+ * sent at page unload), each event stays in the batch as a copy, to be
+ * sent again.
+ */
+static void accept_batch(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now, int keep_copies)
+{
+    lsi_list_t kept;
+    lsi_list_init(&kept);
+    uint32_t id;
+    while ((id = lsi_list_pop(&m->pool, &batch->events)) != LSI_NIL) {
+        lsi_event_t *e = &m->pool.ev[id];
+        if (e->flags & LSI_EV_COPY) {
+            m->out->duplicates++;
+        } else {
+            deliver(m, id, batch, now);
+            if (keep_copies) {
+                e->flags |= LSI_EV_COPY;
+                m->copies_live++;
+            }
+        }
+        if (keep_copies) {
+            lsi_list_push(&m->pool, &kept, id);
+        } else {
+            if (e->flags & LSI_EV_COPY)
+                m->copies_live--;
+            lsi_event_release(&m->pool, id);
+        }
+    }
+    batch->events = kept;
+}
+
+static lagsim_time_t sender_timeout(const lsi_model_t *m, const lsi_batch_t *batch)
+{
+    if (batch->sender == LSI_SENDER_SEGMENT)
+        return m->sc->segment.request_timeout;
+    const lsi_client_t *c = &m->clients.slot[batch->owner];
+    return m->sc->clients[c->kind].sdk[c->path].request_timeout;
+}
+
+/* A batch sent as a session ended by an SDK that keeps what it sent
+ * (mixpanel-js's sendBeacon at page unload: no answer is read). */
+static int keeps_exit_copies(const lsi_model_t *m, const lsi_batch_t *batch)
+{
+    if (!batch->at_exit || batch->sender != LSI_SENDER_CLIENT)
+        return 0;
+    const lsi_client_t *c = &m->clients.slot[batch->owner];
+    return m->sc->clients[c->kind].sdk[c->path].exit_keeps_copy != 0;
 }
 
 static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
@@ -113,23 +228,32 @@ static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     const uint32_t b = (uint32_t)arg;
     lsi_batch_t *batch = &m->pool.b[b];
     const lagsim_time_t now = lagsim_sim_now(sim);
-    const enum lagsim_response st = ingest(m, batch, now);
+    enum lagsim_response st = ingest(m, batch, now);
     batch = &m->pool.b[b];
+
+    const lagsim_time_t timeout = sender_timeout(m, batch);
+    const lagsim_time_t sent = now - (batch->back_delay > 0 ? batch->back_delay : 0);
+    lagsim_time_t at = sent + timeout;
+    if (st != LAGSIM_RESP_TIMEOUT) {
+        const lagsim_time_t answer =
+            now + lsi_sample_time(&m->sc->mixpanel.response_time, m->rng[LSI_RNG_MIXPANEL]) +
+            batch->back_delay;
+        const int late = answer - sent > timeout;
+        if (st == LAGSIM_RESP_2XX) {
+            const int lost = late || (m->sc->mixpanel.lost_response_rate > 0 &&
+                                      gsl_rng_uniform(m->rng[LSI_RNG_MIXPANEL_FAULTS]) <
+                                          m->sc->mixpanel.lost_response_rate);
+            accept_batch(m, batch, now, lost || keeps_exit_copies(m, batch));
+            if (lost)
+                st = LAGSIM_RESP_TIMEOUT;
+        } else if (late) {
+            st = LAGSIM_RESP_TIMEOUT;
+        }
+        if (st != LAGSIM_RESP_TIMEOUT)
+            at = answer;
+    }
     batch->status = (uint8_t)st;
     m->out->responses[st]++;
-
-    const lagsim_time_t timeout = batch->sender == LSI_SENDER_SEGMENT
-        ? m->sc->segment.request_timeout
-        : m->sc->clients[m->clients.slot[batch->owner].kind]
-              .sdk[m->clients.slot[batch->owner].path].request_timeout;
-    const lagsim_time_t sent = now - (batch->back_delay > 0 ? batch->back_delay : 0);
-    lagsim_time_t at;
-    if (st == LAGSIM_RESP_TIMEOUT) {
-        at = sent + timeout;
-    } else {
-        at = now + lsi_sample_time(&m->sc->mixpanel.response_time, m->rng[LSI_RNG_MIXPANEL]) +
-             batch->back_delay;
-    }
     if (lagsim_sim_schedule(sim, at, on_response_arrives, m, b) != LAGSIM_OK)
         lsi_fail(m);
 }

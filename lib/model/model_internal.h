@@ -25,16 +25,35 @@
 
 /* ---- Pools ----------------------------------------------------------------- */
 
+/*
+ * An event's milestones are kept as times, so that its latency splits
+ * into hops that add up exactly (see deliver() in mixpanel.c): the other
+ * milestones are the send times kept on the batch that carries it.
+ */
 typedef struct lsi_event {
     lagsim_time_t fired_at;
-    lagsim_time_t seg_at;   /* received by Segment (cloud path) */
-    lagsim_time_t stage_at; /* entered the queue it is in now */
-    uint32_t next;          /* list link */
-    uint32_t bytes;         /* JSON size */
-    uint16_t type;          /* index into scenario event_types */
-    uint8_t is_new;         /* distinct_id new to Mixpanel */
-    uint8_t path;           /* LAGSIM_MODE_CLOUD or LAGSIM_MODE_DEVICE */
+    lagsim_time_t sent_at;   /* first left the device (LSI_UNSENT before) */
+    lagsim_time_t resent_at; /* cloud: the client send that reached Segment */
+    lagsim_time_t seg_at;    /* received by Segment (cloud path) */
+    lagsim_time_t stage_at;  /* entered the queue it is in now */
+    lagsim_time_t dest_sent_at; /* cloud: first sent by Segment's destination */
+    uint32_t next;           /* list link */
+    uint32_t bytes;          /* JSON size */
+    uint16_t type;           /* index into scenario event_types */
+    uint8_t flags;           /* identity kind (LSI_ID_*) | LSI_EV_COPY */
+    uint8_t path;            /* LAGSIM_MODE_CLOUD or LAGSIM_MODE_DEVICE */
 } lsi_event_t;
+
+#define LSI_UNSENT ((lagsim_time_t)-1)
+/* Identity kinds (flags & LSI_ID_MASK). */
+#define LSI_ID_KNOWN 0u
+#define LSI_ID_NEW 1u
+#define LSI_ID_MERGE 2u
+#define LSI_ID_MASK 3u
+/* Mixpanel already accepted this event: the record is a copy that a
+ * retry (or a re-send after a page unload) carries again, and that
+ * $insert_id deduplication will remove. */
+#define LSI_EV_COPY 4u
 
 /* A FIFO of events, linked through lsi_event.next. */
 typedef struct lsi_list {
@@ -50,6 +69,8 @@ enum lsi_sender { LSI_SENDER_CLIENT, LSI_SENDER_SEGMENT };
 typedef struct lsi_batch {
     lsi_list_t events;
     lagsim_time_t first_sent_at;
+    lagsim_time_t attempt_sent_at; /* when the current attempt was sent */
+    lagsim_time_t recv_at;     /* cloud: when Segment received it */
     lagsim_time_t back_delay;  /* response's trip back to the sender */
     uint32_t attempts;         /* sends so far */
     uint32_t owner;            /* client slot (LSI_SENDER_CLIENT) */
@@ -57,6 +78,9 @@ typedef struct lsi_batch {
     uint32_t next;             /* free list / retry queue link */
     uint8_t sender;            /* enum lsi_sender */
     uint8_t status;            /* enum lagsim_response of the last try */
+    uint16_t code;             /* its HTTP status code (0: no answer) */
+    uint8_t at_exit;           /* sent as a session ended */
+    uint8_t throttled;         /* waited for Segment's inbound limit */
 } lsi_batch_t;
 
 typedef struct lsi_pool {
@@ -87,6 +111,8 @@ uint32_t lsi_list_pop(lsi_pool_t *p, lsi_list_t *l);
  * no per-event relinking. */
 void lsi_list_take(lsi_pool_t *p, lsi_list_t *src, lsi_list_t *dst, uint32_t max_count,
                    uint64_t max_bytes);
+/* Moves every event of `src` after `dst`'s; `src` ends empty. */
+void lsi_list_append(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src);
 /* Moves every event of `src` in front of `dst`'s; `src` ends empty. */
 void lsi_list_prepend(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src);
 
@@ -114,6 +140,15 @@ void lsi_limiter_init(lsi_limiter_t *l, const lagsim_scenario_t *sc);
 /* 1 and the request counted if `events`/`bytes` fit at `now`, else 0. */
 int lsi_limiter_admit(lsi_limiter_t *l, lagsim_time_t now, double events, double bytes);
 
+/* Seconds of arrival counts kept to measure the offered rate (sampling). */
+#define LSI_RATE_SLOTS 600
+
+/* 1 for the 5xx codes Segment's libraries do not retry (501, 505, 511). */
+static inline int lsi_code_not_retried(unsigned code)
+{
+    return code == 501 || code == 505 || code == 511;
+}
+
 /* ---- Backoff ------------------------------------------------------------- */
 
 /* Delay before retry n (1-based), or LSI_AT_NEXT_FLUSH. */
@@ -137,6 +172,8 @@ enum lsi_stream {
     LSI_RNG_MIXPANEL,
     LSI_RNG_MIXPANEL_FAULTS,
     LSI_RNG_PROCESSING,
+    LSI_RNG_CLIENT_LIFE,    /* sessions, offline spells */
+    LSI_RNG_SAMPLING,
     LSI_RNG_COUNT
 };
 
@@ -151,6 +188,10 @@ typedef struct lsi_client {
     lagsim_time_t phase;   /* offset of the periodic flush timer */
     lagsim_time_t blocked_until;
     lagsim_time_t first_fail_at;
+    lagsim_time_t session_end_at; /* 0: the session outlasts the run */
+    lagsim_time_t offline_from;   /* the user's offline spell, [from, until) */
+    lagsim_time_t offline_until;
+    uint8_t between_sessions;     /* the session ended: nothing is sent */
     lsi_list_t queue;
     uint32_t in_flight;
     uint32_t failures;     /* consecutive failed sends (serial senders) */
@@ -176,6 +217,7 @@ typedef struct lsi_model {
     enum lagsim_mode mode;
     lagsim_sim_t *sim;
     gsl_rng *rng[LSI_RNG_COUNT];
+    gsl_rng *trait_rng;         /* reseeded per user for per-user draws */
     lagsim_result_t *out;
     lagsim_time_t end_limit;
     int failed;                 /* out of memory somewhere: stop */
@@ -186,6 +228,10 @@ typedef struct lsi_model {
     unsigned piece;             /* current piece of the arrival walk */
     double arrival_clock;       /* exact time of the last arrival, us */
     gsl_ran_discrete_t *type_table;
+    /* sampling: events fired per second over the trailing window */
+    uint32_t rate_slot[LSI_RATE_SLOTS];
+    int64_t rate_second;        /* the second the newest slot counts */
+    uint64_t rate_sum;
     double client_cum[LAGSIM_MAX_CLIENTS];
 
     lsi_pool_t pool;
@@ -193,15 +239,19 @@ typedef struct lsi_model {
 
     /* Segment's Mixpanel destination */
     struct {
-        lsi_list_t queue;
+        lsi_list_t queue[3]; /* by enum lagsim_priority (one used without tiers) */
         uint32_t in_flight;
         uint32_t retry_head, retry_tail; /* batches ready to retry */
         uint8_t timer_armed;
         lagsim_time_t timer_at;
+        uint32_t retry_streak; /* tiers: attempts of the last failed batch */
+        lagsim_time_t blocked_until; /* tiers: the destination pauses until then */
     } dest;
 
     lsi_limiter_t limiter;
     uint64_t processing;        /* delivered, visible only after the end */
+    uint64_t copies_live;       /* LSI_EV_COPY records in the pool */
+    lagsim_time_t seg_inbound_free; /* Segment's inbound limit: when it is next free */
     lagsim_time_t burst_at;     /* time of the latest request sent */
     uint64_t burst_count;       /* requests sent at exactly that time */
     int stuck;                  /* a zero-delay loop was detected */
@@ -219,11 +269,14 @@ void lsi_workload_start(lsi_model_t *m);
 /* client.c */
 int lsi_clients_init(lsi_clients_t *cs);
 void lsi_clients_free(lsi_clients_t *cs);
+/* Events stored on devices between sessions (at the end of a run). */
+uint64_t lsi_clients_waiting(const lsi_model_t *m);
 /* An event fired on a user's device enters its SDK. */
 void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
 
-/* segment.c: a client request's events arrive at Segment. */
-void lsi_segment_receive(lsi_model_t *m, uint32_t batch, lagsim_time_t recv_at);
+/* segment.c: a client request's events, received by Segment at
+ * batch->recv_at, are through its processing. */
+void lsi_segment_receive(lsi_model_t *m, uint32_t batch);
 
 /* mixpanel.c */
 /* Sends a batch to Mixpanel; the sender's response handler runs later. */
@@ -232,6 +285,8 @@ void lsi_mixpanel_send(lsi_model_t *m, uint32_t batch, lagsim_time_t one_way);
 void lsi_client_on_response(lsi_model_t *m, uint32_t batch);
 void lsi_segment_on_response(lsi_model_t *m, uint32_t batch);
 
+/* run.c: empties a result (keeping its histograms) for a new run. */
+void lsi_result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replication);
 /* run.c: every event leaves the live pipeline through one of these. */
 void lsi_drop(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why);
 void lsi_drop_list(lsi_model_t *m, lsi_list_t *l, enum lagsim_drop_reason why);

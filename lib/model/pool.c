@@ -77,6 +77,8 @@ uint32_t lsi_batch_alloc(lsi_pool_t *p)
     p->b_free = b->next;
     lsi_list_init(&b->events);
     b->first_sent_at = 0;
+    b->attempt_sent_at = 0;
+    b->recv_at = 0;
     b->back_delay = 0;
     b->attempts = 0;
     b->owner = LSI_NIL;
@@ -84,6 +86,9 @@ uint32_t lsi_batch_alloc(lsi_pool_t *p)
     b->next = LSI_NIL;
     b->sender = LSI_SENDER_CLIENT;
     b->status = LAGSIM_RESP_2XX;
+    b->code = 0;
+    b->at_exit = 0;
+    b->throttled = 0;
     p->b_live++;
     return id;
 }
@@ -129,6 +134,20 @@ void lsi_list_prepend(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src)
     if (dst->tail == LSI_NIL)
         dst->tail = src->tail;
     dst->head = src->head;
+    dst->count += src->count;
+    dst->bytes += src->bytes;
+    lsi_list_init(src);
+}
+
+void lsi_list_append(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src)
+{
+    if (src->head == LSI_NIL)
+        return;
+    if (dst->tail == LSI_NIL)
+        dst->head = src->head;
+    else
+        p->ev[dst->tail].next = src->head;
+    dst->tail = src->tail;
     dst->count += src->count;
     dst->bytes += src->bytes;
     lsi_list_init(src);

@@ -64,7 +64,8 @@ double lagsim_figure_value(const lagsim_result_t *r, enum lagsim_figure f)
     case LAGSIM_FIG_DELIVERED_P99: return quantile_s(r->latency_delivered, 0.99);
     case LAGSIM_FIG_DROPPED:
         for (int i = 0; i < LAGSIM_DROP_COUNT; i++)
-            dropped += r->dropped[i];
+            if (i != LAGSIM_DROP_SAMPLED) /* a policy, not a loss */
+                dropped += r->dropped[i];
         return (double)dropped;
     case LAGSIM_FIG_429: return (double)r->responses[LAGSIM_RESP_429];
     case LAGSIM_FIG_RETRIES: return (double)r->retries;
@@ -107,6 +108,7 @@ static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
     p->delivered += r->delivered;
     p->visible += r->visible;
     p->in_flight += r->in_flight;
+    p->in_flight_next_session += r->in_flight_next_session;
     for (int i = 0; i < LAGSIM_DROP_COUNT; i++)
         p->dropped[i] += r->dropped[i];
     p->requests += r->requests;
@@ -117,6 +119,11 @@ static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
     p->wall_seconds += r->wall_seconds;
     lagsim_hist_merge(p->latency_delivered, r->latency_delivered);
     lagsim_hist_merge(p->latency_visible, r->latency_visible);
+    lagsim_breakdown_merge(p->hops, r->hops);
+    for (int k = 0; k < 3; k++)
+        lagsim_hist_merge(p->latency_by_priority[k], r->latency_by_priority[k]);
+    p->duplicates += r->duplicates;
+    p->offline_failures += r->offline_failures;
     if (first) {
         p->conserved = r->conserved;
         p->partial = r->partial;
@@ -143,13 +150,7 @@ static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
 void lagsim_replicated_reset(lagsim_replicated_t *r)
 {
     lagsim_result_t *p = r->pooled;
-    lagsim_hist_t *hd = p->latency_delivered, *hv = p->latency_visible;
-    memset(p, 0, sizeof *p);
-    p->latency_delivered = hd;
-    p->latency_visible = hv;
-    lagsim_hist_reset(hd);
-    lagsim_hist_reset(hv);
-    p->drain_time = -1;
+    lsi_result_reset(p, p->mode, 0);
     p->conserved = 1; /* nothing fired, nothing lost */
     free(r->values);
     r->values = NULL;

@@ -18,7 +18,11 @@ lagsim_result_t *lagsim_result_create(void)
         return NULL;
     r->latency_delivered = lagsim_hist_create();
     r->latency_visible = lagsim_hist_create();
-    if (!r->latency_delivered || !r->latency_visible) {
+    r->hops = lagsim_breakdown_create(LAGSIM_HOP_COUNT);
+    int ok = r->latency_delivered && r->latency_visible && r->hops;
+    for (int p = 0; p < 3; p++)
+        ok &= (r->latency_by_priority[p] = lagsim_hist_create()) != NULL;
+    if (!ok) {
         lagsim_result_destroy(r);
         return NULL;
     }
@@ -31,17 +35,28 @@ void lagsim_result_destroy(lagsim_result_t *r)
         return;
     lagsim_hist_destroy(r->latency_delivered);
     lagsim_hist_destroy(r->latency_visible);
+    lagsim_breakdown_destroy(r->hops);
+    for (int p = 0; p < 3; p++)
+        lagsim_hist_destroy(r->latency_by_priority[p]);
     free(r);
 }
 
-static void result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replication)
+void lsi_result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replication)
 {
     lagsim_hist_t *d = r->latency_delivered, *v = r->latency_visible;
+    lagsim_breakdown_t *h = r->hops;
+    lagsim_hist_t *by[3];
+    for (int p = 0; p < 3; p++)
+        lagsim_hist_reset(by[p] = r->latency_by_priority[p]);
     memset(r, 0, sizeof *r);
+    for (int p = 0; p < 3; p++)
+        r->latency_by_priority[p] = by[p];
     r->latency_delivered = d;
     r->latency_visible = v;
+    r->hops = h;
     lagsim_hist_reset(d);
     lagsim_hist_reset(v);
+    lagsim_breakdown_reset(h);
     r->mode = mode;
     r->replication = replication;
     r->drain_time = -1;
@@ -49,6 +64,12 @@ static void result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t rep
 
 void lsi_drop(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
 {
+    if (m->pool.ev[ev].flags & LSI_EV_COPY) {
+        /* A copy of an event already accepted: nothing is lost. */
+        m->copies_live--;
+        lsi_event_release(&m->pool, ev);
+        return;
+    }
     m->out->dropped[why]++;
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     if (now > m->last_settle)
@@ -102,6 +123,8 @@ static void model_free(lsi_model_t *m)
     for (int i = 0; i < LSI_RNG_COUNT; i++)
         if (m->rng[i])
             gsl_rng_free(m->rng[i]);
+    if (m->trait_rng)
+        gsl_rng_free(m->trait_rng);
     lagsim_sim_destroy(m->sim);
 }
 
@@ -114,7 +137,8 @@ static int model_init(lsi_model_t *m, const lagsim_scenario_t *sc, enum lagsim_m
     m->out = out;
     m->end_limit = sc->horizon + sc->drain_limit;
     m->dest.retry_head = m->dest.retry_tail = LSI_NIL;
-    lsi_list_init(&m->dest.queue);
+    for (int p = 0; p < 3; p++)
+        lsi_list_init(&m->dest.queue[p]);
     lsi_pool_init(&m->pool);
     lsi_limiter_init(&m->limiter, sc);
     m->sim = lagsim_sim_create();
@@ -125,6 +149,9 @@ static int model_init(lsi_model_t *m, const lagsim_scenario_t *sc, enum lagsim_m
         if (!m->rng[i])
             return LAGSIM_ENOMEM;
     }
+    m->trait_rng = gsl_rng_alloc(gsl_rng_taus2); /* cheap to reseed */
+    if (!m->trait_rng)
+        return LAGSIM_ENOMEM;
     if (lsi_clients_init(&m->clients) != LAGSIM_OK)
         return LAGSIM_ENOMEM;
     return lsi_workload_init(m);
@@ -193,7 +220,7 @@ int lagsim_run_limited(const lagsim_scenario_t *sc, enum lagsim_mode mode,
     static const lagsim_run_limits_t no_limits = {0};
     if (!limits)
         limits = &no_limits;
-    result_reset(out, mode, replication);
+    lsi_result_reset(out, mode, replication);
     lsi_model_t *m = malloc(sizeof *m);
     if (!m)
         return LAGSIM_ENOMEM;
@@ -214,7 +241,8 @@ int lagsim_run_limited(const lagsim_scenario_t *sc, enum lagsim_mode mode,
      * visible time computed when they were accepted (processing has no
      * shared capacity, so nothing after the stop could change it). */
     const lagsim_time_t now = lagsim_sim_now(m->sim);
-    out->in_flight = m->pool.ev_live + m->processing;
+    out->in_flight = m->pool.ev_live - m->copies_live + m->processing;
+    out->in_flight_next_session = lsi_clients_waiting(m);
     uint64_t dropped = 0;
     for (int i = 0; i < LAGSIM_DROP_COUNT; i++)
         dropped += out->dropped[i];

@@ -28,6 +28,15 @@ static void client_defaults(lagsim_client_t *c, const char *name, double share,
     snprintf(c->name, sizeof c->name, "%s", name);
     c->share = share;
     c->platform = platform;
+    /* Client conditions, ASSUMPTION where not cited: no ad blocker, no
+     * proxy (10 ms median extra one-way through one), nobody offline
+     * (spells of 10 min on average when set), sessions outlast the run. */
+    c->adblock = 0;
+    c->proxy = 0;
+    c->proxy_latency = dist2(LAGSIM_DIST_LOGNORMAL, 0.010, 0.5);
+    c->offline_share = 0;
+    c->offline_duration = dist2(LAGSIM_DIST_EXP, 600.0, 0);
+    c->session_length = dist2(LAGSIM_DIST_CONST, 0, 0);
     c->sdk[LAGSIM_MODE_CLOUD] = *lagsim_sdk_preset(lagsim_platform_cloud_sdk(platform));
     c->sdk[LAGSIM_MODE_DEVICE] = *lagsim_sdk_preset(lagsim_platform_device_sdk(platform));
 }
@@ -44,6 +53,7 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc)
     sc->base_rate = 100.0;      /* ASSUMPTION */
     sc->users = 100000;         /* ASSUMPTION */
     sc->new_user_share = 0.1;   /* ASSUMPTION */
+    sc->merge_share = 0.0;      /* ASSUMPTION: no identity merges unless set */
     sc->scale = 1.0;
 
     /* One event type of typical size: 2 GB/min at about 30,000 events/s
@@ -55,6 +65,7 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc)
     ev->priority = LAGSIM_PRIO_NORMAL;
     ev->payload_bytes = dist2(LAGSIM_DIST_LOGNORMAL, 1000.0, 0.5);
     ev->route = LAGSIM_MODE_CLOUD;
+    ev->nesting_depth = 1; /* ASSUMPTION: one level of nested properties */
 
     sc->n_clients = 1;
     client_defaults(&sc->clients[0], "web", 1.0, LAGSIM_PLATFORM_WEB);
@@ -66,6 +77,13 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc)
     /* Segment: processing 1-5 s is the facts' suggestion for a [gap]. */
     sc->segment.processing = dist2(LAGSIM_DIST_UNIFORM, 1.0, 5.0);
     sc->segment.max_event_bytes = 32 * 1000;        /* [doc] 32 KB per event */
+    sc->segment.max_request_bytes = 500 * 1000;     /* [doc] 500 KB per batch request */
+    sc->segment.max_request_events = 2500;          /* [doc] 2500 events per batch */
+    /* [doc] since 2024 Segment "may queue" above 1,000 events/s per
+     * workspace; whether it does is account-specific, so the limit is
+     * off by default (ASSUMPTION) and a what-if key. */
+    sc->segment.inbound_limit = 0;
+    sc->segment.priority_tiers = 0;                 /* a what-if policy, off */
     sc->segment.batch_size = 1000;                  /* [src] Mixpanel Actions batch_size */
     sc->segment.batch_bytes = 4 * 1000 * 1000;      /* [doc] Actions framework 4 MB */
     sc->segment.batch_wait = 60 * S;                /* [doc] "up to about 1 minute" */
@@ -90,12 +108,29 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc)
     sc->mixpanel.max_event_bytes = 1000 * 1000;            /* < 1 MB per event */
     sc->mixpanel.response_time = dist2(LAGSIM_DIST_LOGNORMAL, 0.150, 0.5); /* ASSUMPTION */
     sc->mixpanel.failure_rate = 0.0;                       /* ASSUMPTION */
+    sc->mixpanel.lost_response_rate = 0.0;                 /* ASSUMPTION */
+    sc->mixpanel.track_max_age = 5 * LAGSIM_DAY;           /* [doc] /track: last 5 days */
     /* Processing: the Activity Feed shows events in < 1 min [doc]; the split
      * into identity resolution and indexing is ASSUMPTION. */
     sc->mixpanel.idres_known = dist2(LAGSIM_DIST_EXP, 0.5, 0);
     sc->mixpanel.idres_new = dist2(LAGSIM_DIST_UNIFORM, 2.0, 10.0);
+    /* A merge reaches the Activity Feed in < 1 min [doc] (up to 24 h for the
+     * rest of the system, not modelled); its cost here is ASSUMPTION. */
+    sc->mixpanel.idres_merge = dist2(LAGSIM_DIST_UNIFORM, 10.0, 60.0);
+    /* Ingestion before identity resolution, and its cost per KB and per
+     * nesting level (the guide's step 3): ASSUMPTION. */
+    sc->mixpanel.ingest_delay = dist2(LAGSIM_DIST_LOGNORMAL, 1.0, 0.5);
+    sc->mixpanel.ingest_per_kb = 5 * MS;
+    sc->mixpanel.ingest_per_depth = 100 * MS;
     sc->mixpanel.index_interval = 15 * S;
     sc->mixpanel.index_delay = dist2(LAGSIM_DIST_UNIFORM, 5.0, 30.0);
+
+    /* Sampling: off; when on, keep 10% of low-priority events while the
+     * rate over the last 10 s is above the threshold (ASSUMPTION). */
+    sc->sampling.threshold = 0;
+    sc->sampling.keep = 0.1;
+    sc->sampling.max_priority = LAGSIM_PRIO_LOW;
+    sc->sampling.window = 10 * S;
 }
 
 static int shares_add_up(double sum)
@@ -149,6 +184,9 @@ int lagsim_scenario_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_
         if (b->start >= sc->horizon)
             FAIL("[burst.%s] starts at or after the horizon; it would never fire", b->name);
     }
+    if (sc->new_user_share + sc->merge_share > 1 + 1e-9)
+        FAIL("[traffic] new_user_share + merge_share is %.6g, more than 1",
+             sc->new_user_share + sc->merge_share);
     if (sc->segment.batch_size < 1)
         FAIL("[segment] batch_size must be at least 1");
     if (sc->segment.max_in_flight < 1)
@@ -193,7 +231,28 @@ const char *lagsim_drop_reason_name(enum lagsim_drop_reason reason)
     case LAGSIM_DROP_RETRY_WINDOW: return "retry_window";
     case LAGSIM_DROP_RETRY_LIMIT: return "retry_limit";
     case LAGSIM_DROP_QUEUE_OVERFLOW: return "queue_overflow";
+    case LAGSIM_DROP_ADBLOCK: return "adblock";
+    case LAGSIM_DROP_TOO_OLD: return "too_old";
+    case LAGSIM_DROP_SESSION_END: return "session_end";
+    case LAGSIM_DROP_SAMPLED: return "sampled";
     case LAGSIM_DROP_COUNT: break;
+    }
+    return "?";
+}
+
+const char *lagsim_hop_name(enum lagsim_hop hop)
+{
+    switch (hop) {
+    case LAGSIM_HOP_CLIENT_BATCHING: return "client_batching";
+    case LAGSIM_HOP_CLIENT_RETRY: return "client_retry";
+    case LAGSIM_HOP_NETWORK: return "network";
+    case LAGSIM_HOP_SEGMENT_INGEST: return "segment_ingest";
+    case LAGSIM_HOP_SEGMENT_QUEUE: return "segment_queue";
+    case LAGSIM_HOP_SEGMENT_BACKOFF: return "segment_backoff";
+    case LAGSIM_HOP_MIXPANEL_INGEST: return "mixpanel_ingest";
+    case LAGSIM_HOP_IDENTITY: return "identity";
+    case LAGSIM_HOP_INDEXING: return "indexing";
+    case LAGSIM_HOP_COUNT: break;
     }
     return "?";
 }

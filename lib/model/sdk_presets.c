@@ -23,6 +23,10 @@ static const lagsim_sdk_t presets[] = {
     {.preset = "mixpanel-js", .endpoint = LAGSIM_ENDPOINT_MIXPANEL,
      .batch_size = 50, .flush_at = 0, .flush_interval = 5 * S,
      .request_timeout = 90 * S, .max_in_flight = 1, .queue_cap = 0, .retry_4xx = 0,
+     /* localStorage queue survives the page; on pagehide it flushes with
+      * sendBeacon, whose answer it cannot read, so the items stay stored
+      * and are sent again on the next load (server dedup) [src]. */
+     .persist = 1, .flush_on_exit = 1, .exit_keeps_copy = 1,
      .backoff = {.base = 10 * S, .factor = 2, .cap = 600 * S, .jitter = LAGSIM_JITTER_NONE}},
 
     /* mixpanel-android, MPConfig.java + AnalyticsMessages.java [src]: flush
@@ -33,6 +37,9 @@ static const lagsim_sdk_t presets[] = {
     {.preset = "mixpanel-android", .endpoint = LAGSIM_ENDPOINT_MIXPANEL,
      .batch_size = 50, .flush_at = 40, .flush_interval = 60 * S,
      .request_timeout = 30 * S, .max_in_flight = 1, .queue_cap = 0, .retry_4xx = 1,
+     /* SQLite store, flush on backgrounding, rows older than 5 days purged
+      * (DataExpiration) [src]. */
+     .persist = 1, .flush_on_exit = 1, .max_age = 5 * LAGSIM_DAY,
      .backoff = {.base = 60 * S, .factor = 2, .cap = 600 * S, .jitter = LAGSIM_JITTER_NONE}},
 
     /* mixpanel-swift, Constants.swift + FlushRequest.swift [src]: flush
@@ -42,6 +49,9 @@ static const lagsim_sdk_t presets[] = {
     {.preset = "mixpanel-swift", .endpoint = LAGSIM_ENDPOINT_MIXPANEL,
      .batch_size = 50, .flush_at = 0, .flush_interval = 60 * S,
      .request_timeout = 120 * S, .max_in_flight = 1, .queue_cap = 5000, .retry_4xx = 0,
+     /* Flush on backgrounding [doc]; the queue is archived to disk
+      * (ASSUMPTION: kept for the next launch). */
+     .persist = 1, .flush_on_exit = 1,
      .backoff = {.base = 120 * S, .factor = 2, .cap = 600 * S, .floor = 60 * S,
                  .jitter = LAGSIM_JITTER_ADD, .jitter_a = 0, .jitter_b = 30,
                  .at_next_flush = 1}},
@@ -63,6 +73,8 @@ static const lagsim_sdk_t presets[] = {
     {.preset = "analytics.js", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
      .batch_size = 1, .flush_at = 1, .flush_interval = 0,
      .request_timeout = 10 * S, .max_in_flight = 0, .queue_cap = 0, .retry_4xx = 0,
+     /* Retries wait in a localStorage-backed queue [src]. */
+     .persist = 1,
      .backoff = {.base = 1 * S, .factor = 2, .cap = 0, .jitter = LAGSIM_JITTER_MULT,
                  .jitter_a = 1, .jitter_b = 2, .immediate = 1, .max_retries = 9}},
 
@@ -72,6 +84,9 @@ static const lagsim_sdk_t presets[] = {
     {.preset = "analytics.js-batching", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
      .batch_size = 10, .flush_at = 10, .flush_interval = 5 * S,
      .request_timeout = 10 * S, .max_in_flight = 0, .queue_cap = 0, .retry_4xx = 0,
+     /* Persisted queue; flushes with keepalive as the page unloads [src].
+      * 501, 505 and 511 are not retried [src]. */
+     .persist = 1, .flush_on_exit = 1, .no_retry_5xx = 1,
      .backoff = {.base = 500 * MS, .factor = 2, .cap = 60 * S, .jitter = LAGSIM_JITTER_PCT,
                  .jitter_a = 0.1, .max_retries = 10, .max_duration = 12 * LAGSIM_HOUR}},
 
@@ -81,6 +96,7 @@ static const lagsim_sdk_t presets[] = {
     {.preset = "analytics-node", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
      .batch_size = 15, .flush_at = 15, .flush_interval = 10 * S,
      .request_timeout = 10 * S, .max_in_flight = 0, .queue_cap = 0, .retry_4xx = 0,
+     .no_retry_5xx = 1, /* 501, 505 and 511 are dropped [src] */
      .backoff = {.base = 1 * S, .factor = 2, .cap = 60 * S, .jitter = LAGSIM_JITTER_MULT,
                  .jitter_a = 1, .jitter_b = 2, .max_retries = 10,
                  .max_duration = 12 * LAGSIM_HOUR}},
@@ -92,6 +108,8 @@ static const lagsim_sdk_t presets[] = {
     {.preset = "analytics-kotlin", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
      .batch_size = 20, .flush_at = 20, .flush_interval = 30 * S,
      .request_timeout = 15 * S, .max_in_flight = 1, .queue_cap = 0, .retry_4xx = 0,
+     /* Batch files on disk [src]; no flush on backgrounding (ASSUMPTION). */
+     .persist = 1,
      .backoff = {.base = 30 * S, .factor = 1, .cap = 0, .jitter = LAGSIM_JITTER_NONE,
                  .at_next_flush = UINT32_MAX}},
 
@@ -101,6 +119,7 @@ static const lagsim_sdk_t presets[] = {
     {.preset = "analytics-swift", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
      .batch_size = 20, .flush_at = 20, .flush_interval = 30 * S,
      .request_timeout = 15 * S, .max_in_flight = 1, .queue_cap = 1000, .retry_4xx = 0,
+     .persist = 1, /* files on disk [src]; no flush on backgrounding (ASSUMPTION) */
      .backoff = {.base = 30 * S, .factor = 1, .cap = 0, .jitter = LAGSIM_JITTER_NONE,
                  .at_next_flush = UINT32_MAX}},
 };

@@ -3,7 +3,8 @@
  * the Mixpanel destination's queue and batching, its limit on concurrent
  * requests, and its retries within the retry window.
  *
- * Events wait in one FIFO. A batch leaves when it is full (batch_size
+ * Events wait in one FIFO (or one per priority, highest first, with
+ * priority_tiers on), after the workspace's inbound limit if one is set. A batch leaves when it is full (batch_size
  * events or batch_bytes), or when its oldest event has waited batch_wait,
  * and only while fewer than max_in_flight requests are open. A failed
  * batch waits out a randomized exponential backoff, then queues (ahead of
@@ -35,20 +36,67 @@ static void arm_dest_timer(lsi_model_t *m, lagsim_time_t at)
         lsi_fail(m);
 }
 
-void lsi_segment_receive(lsi_model_t *m, uint32_t b, lagsim_time_t recv_at)
+static void on_inbound_release(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    lsi_segment_receive(ctx, (uint32_t)arg);
+}
+
+/*
+ * The workspace's inbound limit: events beyond `inbound_limit` per second
+ * wait in a FIFO and are processed at that rate. Returns 1 if the batch
+ * must wait (it was rescheduled), 0 if it goes on now.
+ */
+static int inbound_wait(lsi_model_t *m, uint32_t b, lagsim_time_t now)
+{
+    const double limit = m->sc->segment.inbound_limit;
+    if (limit <= 0)
+        return 0;
+    lsi_batch_t *batch = &m->pool.b[b];
+    if (batch->throttled) /* its turn has come */
+        return 0;
+    const lagsim_time_t start = m->seg_inbound_free > now ? m->seg_inbound_free : now;
+    const lagsim_time_t cost =
+        (lagsim_time_t)((double)batch->events.count / limit * (double)LAGSIM_SEC + 0.5);
+    m->seg_inbound_free = start + cost;
+    if (start + cost <= now)
+        return 0;
+    batch->throttled = 1;
+    if (lagsim_sim_schedule(m->sim, start + cost, on_inbound_release, m, b) != LAGSIM_OK)
+        lsi_fail(m);
+    return 1;
+}
+
+/* The destination queue of an event: one per priority when tiers are on. */
+static lsi_list_t *dest_queue(lsi_model_t *m, const lsi_event_t *e)
+{
+    if (!m->sc->segment.priority_tiers)
+        return &m->dest.queue[LAGSIM_PRIO_NORMAL];
+    return &m->dest.queue[m->sc->event_types[e->type].priority];
+}
+
+void lsi_segment_receive(lsi_model_t *m, uint32_t b)
 {
     const lagsim_time_t now = lagsim_sim_now(m->sim);
+    if (inbound_wait(m, b, now))
+        return;
     lsi_batch_t *batch = &m->pool.b[b];
-    uint32_t id;
+    const lagsim_scenario_t *sc = m->sc;
+    /* The tracking API answers 400 to a request over its size limit, and
+     * rejects the events past its count limit. */
+    const int too_big = batch->events.bytes > sc->segment.max_request_bytes;
+    uint32_t n = 0, id;
     while ((id = lsi_list_pop(&m->pool, &batch->events)) != LSI_NIL) {
         lsi_event_t *e = &m->pool.ev[id];
-        if (e->bytes > m->sc->segment.max_event_bytes) {
-            lsi_drop(m, id, LAGSIM_DROP_INVALID); /* 400 from the tracking API */
+        if (too_big || ++n > sc->segment.max_request_events ||
+            e->bytes > sc->segment.max_event_bytes) {
+            lsi_drop(m, id, LAGSIM_DROP_INVALID);
             continue;
         }
-        e->seg_at = recv_at;
+        e->resent_at = batch->attempt_sent_at;
+        e->seg_at = batch->recv_at;
         e->stage_at = now;
-        lsi_list_push(&m->pool, &m->dest.queue, id);
+        lsi_list_push(&m->pool, dest_queue(m, e), id);
     }
     lsi_batch_release(&m->pool, b);
     dispatch(m);
@@ -74,8 +122,13 @@ static void send(lsi_model_t *m, uint32_t b)
     lsi_batch_t *batch = &m->pool.b[b];
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.server_rtt, m->rng[LSI_RNG_SEGMENT]);
-    if (batch->attempts == 0)
+    if (batch->first_sent_at == 0) {
         batch->first_sent_at = now;
+        for (uint32_t id = batch->events.head; id != LSI_NIL; id = m->pool.ev[id].next)
+            if (m->pool.ev[id].dest_sent_at == LSI_UNSENT)
+                m->pool.ev[id].dest_sent_at = now;
+    }
+    batch->attempt_sent_at = now;
     batch->attempts++;
     batch->sender = LSI_SENDER_SEGMENT;
     batch->back_delay = rtt - rtt / 2;
@@ -83,11 +136,48 @@ static void send(lsi_model_t *m, uint32_t b)
     lsi_mixpanel_send(m, b, rtt / 2);
 }
 
+/* When the longest-waiting event entered the destination queues
+ * (LAGSIM_TIME_MAX when they are empty). */
+static lagsim_time_t oldest_waiting(const lsi_model_t *m)
+{
+    lagsim_time_t t = LAGSIM_TIME_MAX;
+    for (int p = 0; p < 3; p++) {
+        const lsi_list_t *q = &m->dest.queue[p];
+        if (q->count > 0 && m->pool.ev[q->head].stage_at < t)
+            t = m->pool.ev[q->head].stage_at;
+    }
+    return t;
+}
+
+/* Fills a batch from the queues, highest priority first, up to the
+ * destination's batch size and bytes. */
+static void take_batch(lsi_model_t *m, lsi_list_t *dst)
+{
+    const lagsim_scenario_t *sc = m->sc;
+    for (int p = LAGSIM_PRIO_HIGH; p >= LAGSIM_PRIO_LOW; p--) {
+        lsi_list_t *q = &m->dest.queue[p];
+        if (q->count == 0 || dst->count >= sc->segment.batch_size ||
+            dst->bytes >= sc->segment.batch_bytes)
+            continue;
+        lsi_list_t part;
+        lsi_list_init(&part);
+        if (dst->count > 0 && m->pool.ev[q->head].bytes + dst->bytes > sc->segment.batch_bytes)
+            break; /* the next event would overflow the byte cap */
+        lsi_list_take(&m->pool, q, &part, sc->segment.batch_size - dst->count,
+                      sc->segment.batch_bytes - dst->bytes);
+        lsi_list_append(&m->pool, dst, &part);
+    }
+}
+
 /* Sends what can be sent: retries first, then full or overdue batches. */
 static void dispatch(lsi_model_t *m)
 {
     const lagsim_scenario_t *sc = m->sc;
     const lagsim_time_t now = lagsim_sim_now(m->sim);
+    if (now < m->dest.blocked_until) {
+        arm_dest_timer(m, m->dest.blocked_until);
+        return;
+    }
     while (m->dest.in_flight < sc->segment.max_in_flight) {
         if (m->dest.retry_head != LSI_NIL) {
             const uint32_t b = m->dest.retry_head;
@@ -101,24 +191,54 @@ static void dispatch(lsi_model_t *m)
                 send(m, b);
             continue;
         }
-        lsi_list_t *q = &m->dest.queue;
-        if (q->count == 0)
+        uint32_t count = 0;
+        uint64_t bytes = 0;
+        for (int p = 0; p < 3; p++) {
+            count += m->dest.queue[p].count;
+            bytes += m->dest.queue[p].bytes;
+        }
+        if (count == 0)
             break;
-        const int full = q->count >= sc->segment.batch_size || q->bytes >= sc->segment.batch_bytes;
-        const int overdue = now - m->pool.ev[q->head].stage_at >= sc->segment.batch_wait;
-        if (!full && !overdue)
+        const int full = count >= sc->segment.batch_size || bytes >= sc->segment.batch_bytes;
+        if (!full && now - oldest_waiting(m) < sc->segment.batch_wait)
             break;
         const uint32_t b = lsi_batch_alloc(&m->pool);
         if (b == LSI_NIL) {
             lsi_fail(m);
             return;
         }
-        lsi_list_take(&m->pool, q, &m->pool.b[b].events, sc->segment.batch_size,
-                      sc->segment.batch_bytes);
+        take_batch(m, &m->pool.b[b].events);
+        m->pool.b[b].attempts = m->dest.retry_streak;
         send(m, b);
     }
-    if (m->dest.queue.count > 0 && m->dest.in_flight < sc->segment.max_in_flight)
-        arm_dest_timer(m, m->pool.ev[m->dest.queue.head].stage_at + sc->segment.batch_wait);
+    if (m->dest.in_flight < sc->segment.max_in_flight) {
+        const lagsim_time_t oldest = oldest_waiting(m);
+        if (oldest < LAGSIM_TIME_MAX)
+            arm_dest_timer(m, oldest + sc->segment.batch_wait);
+    }
+}
+
+/*
+ * Priority tiers (a what-if policy): a failed batch's events go back to
+ * the head of their tiers at once and the whole destination pauses for
+ * the backoff, so that when capacity returns the next batches are formed
+ * highest priority first from everything waiting (Segment's batches may
+ * hold different events on each retry [doc]). The backoff keeps growing:
+ * new batches carry the failed one's attempt count until a send succeeds.
+ */
+static void requeue_by_priority(lsi_model_t *m, uint32_t b)
+{
+    lsi_list_t tier[3];
+    for (int p = 0; p < 3; p++)
+        lsi_list_init(&tier[p]);
+    uint32_t id;
+    while ((id = lsi_list_pop(&m->pool, &m->pool.b[b].events)) != LSI_NIL)
+        lsi_list_push(&m->pool, &tier[m->sc->event_types[m->pool.ev[id].type].priority], id);
+    for (int p = 0; p < 3; p++)
+        lsi_list_prepend(&m->pool, &m->dest.queue[p], &tier[p]);
+    if (m->pool.b[b].attempts > m->dest.retry_streak)
+        m->dest.retry_streak = m->pool.b[b].attempts;
+    lsi_batch_release(&m->pool, b);
 }
 
 static void on_dest_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
@@ -142,12 +262,20 @@ void lsi_segment_on_response(lsi_model_t *m, uint32_t b)
     m->dest.in_flight--;
     switch ((enum lagsim_response)batch->status) {
     case LAGSIM_RESP_2XX:
+        m->dest.retry_streak = 0;
+        /* fall through */
     case LAGSIM_RESP_400: /* discarded: a terminal state for Segment */
         lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
         lsi_batch_release(&m->pool, b);
         break;
-    case LAGSIM_RESP_429:
     case LAGSIM_RESP_5XX:
+        if (batch->code == 501) { /* not retried by Actions destinations [src] */
+            lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
+            lsi_batch_release(&m->pool, b);
+            break;
+        }
+        /* fall through */
+    case LAGSIM_RESP_429:
     case LAGSIM_RESP_TIMEOUT:
     case LAGSIM_RESP_COUNT:
         expire(m, batch, now);
@@ -159,6 +287,13 @@ void lsi_segment_on_response(lsi_model_t *m, uint32_t b)
                                             m->rng[LSI_RNG_SEGMENT_BACKOFF]);
         if (d == LSI_AT_NEXT_FLUSH)
             d = 0;
+        if (m->sc->segment.priority_tiers) {
+            /* The whole destination pauses; the events wait in their tiers. */
+            requeue_by_priority(m, b);
+            if (now + d > m->dest.blocked_until)
+                m->dest.blocked_until = now + d;
+            break;
+        }
         if (lagsim_sim_schedule(m->sim, now + d, on_dest_retry, m, b) != LAGSIM_OK)
             lsi_fail(m);
         break;

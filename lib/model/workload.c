@@ -11,6 +11,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -126,6 +127,41 @@ static lagsim_time_t next_arrival(lsi_model_t *m)
 
 static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 
+/*
+ * Sampling policy: counts this arrival into per-second slots, and when the
+ * rate offered over the trailing window passes the threshold, keeps an
+ * event of a sampled priority with probability `keep`. The draw is made
+ * only then, on the policy's own stream.
+ */
+static int sampled_out(lsi_model_t *m, lagsim_time_t now, size_t type)
+{
+    const lagsim_scenario_t *sc = m->sc;
+    const int64_t second = now / LAGSIM_SEC;
+    int64_t slots = sc->sampling.window / LAGSIM_SEC;
+    if (slots < 1)
+        slots = 1;
+    if (slots > LSI_RATE_SLOTS)
+        slots = LSI_RATE_SLOTS;
+    if (second - m->rate_second >= slots) { /* the whole window is new */
+        memset(m->rate_slot, 0, sizeof m->rate_slot);
+        m->rate_sum = 0;
+        m->rate_second = second;
+    }
+    while (m->rate_second < second) { /* slot i held second rate_second - slots */
+        m->rate_second++;
+        const size_t i = (size_t)(m->rate_second % slots);
+        m->rate_sum -= m->rate_slot[i];
+        m->rate_slot[i] = 0;
+    }
+    m->rate_slot[second % slots]++;
+    m->rate_sum++;
+    const double offered = (double)m->rate_sum / (double)slots;
+    if (offered <= sc->sampling.threshold ||
+        sc->event_types[type].priority > sc->sampling.max_priority)
+        return 0;
+    return gsl_rng_uniform(m->rng[LSI_RNG_SAMPLING]) >= sc->sampling.keep;
+}
+
 static void schedule_next(lsi_model_t *m)
 {
     const lagsim_time_t at = next_arrival(m);
@@ -145,7 +181,10 @@ static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     const size_t type = gsl_ran_discrete(m->rng[LSI_RNG_EVENT_TYPE], m->type_table);
     const uint64_t user = (uint64_t)(gsl_rng_uniform(m->rng[LSI_RNG_USER]) * (double)sc->users);
     double bytes = lagsim_dist_sample(&sc->event_types[type].payload_bytes, m->rng[LSI_RNG_PAYLOAD]);
-    const int is_new = gsl_rng_uniform(m->rng[LSI_RNG_IDENTITY]) < sc->new_user_share;
+    const double u_id = gsl_rng_uniform(m->rng[LSI_RNG_IDENTITY]);
+    const unsigned id_kind = u_id < sc->new_user_share                     ? LSI_ID_NEW
+                             : u_id < sc->new_user_share + sc->merge_share ? LSI_ID_MERGE
+                                                                           : LSI_ID_KNOWN;
 
     const uint32_t id = lsi_event_alloc(&m->pool);
     if (id == LSI_NIL) {
@@ -154,11 +193,14 @@ static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     }
     lsi_event_t *e = &m->pool.ev[id];
     e->fired_at = now;
+    e->sent_at = LSI_UNSENT;
+    e->resent_at = 0;
     e->seg_at = 0;
     e->stage_at = now;
+    e->dest_sent_at = LSI_UNSENT;
     e->bytes = bytes < 1 ? 1u : bytes >= 4e9 ? 4000000000u : (uint32_t)bytes;
     e->type = (uint16_t)type;
-    e->is_new = (uint8_t)is_new;
+    e->flags = (uint8_t)id_kind;
     e->path = (uint8_t)(m->mode == LAGSIM_MODE_HYBRID ? sc->event_types[type].route : m->mode);
 
     lagsim_result_t *out = m->out;
@@ -167,7 +209,10 @@ static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
         out->backlog_peak = m->pool.ev_live;
         out->backlog_peak_at = now;
     }
-    lsi_client_accept(m, user < sc->users ? user : sc->users - 1, id);
+    if (sc->sampling.threshold > 0 && sampled_out(m, now, type))
+        lsi_drop(m, id, LAGSIM_DROP_SAMPLED);
+    else
+        lsi_client_accept(m, user < sc->users ? user : sc->users - 1, id);
     schedule_next(m);
 }
 

@@ -179,6 +179,25 @@ static void json_count(FILE *f, int indent, const char *key, uint64_t n, int las
     fprintf(f, "%" PRIu64 "%s\n", n, last ? "" : ",");
 }
 
+/* "hops": where the visible latency goes, part by part. */
+static void json_hops(FILE *f, int indent, const lagsim_result_t *r)
+{
+    const int64_t p99 = lagsim_hist_quantile(r->latency_visible, 0.99);
+    fputs("{", f);
+    for (int h = 0; h < LAGSIM_HOP_COUNT; h++) {
+        fprintf(f, "%s\n%*s", h ? "," : "", indent + 2, "");
+        lagsim_json_string(f, lagsim_hop_name((enum lagsim_hop)h));
+        fputs(": {\"mean_s\": ", f);
+        json_real(f, lagsim_breakdown_mean(r->hops, (unsigned)h) / (double)LAGSIM_SEC);
+        fputs(", \"share\": ", f);
+        json_real(f, lagsim_breakdown_share(r->hops, (unsigned)h));
+        fputs(", \"p99_share\": ", f);
+        json_real(f, lagsim_breakdown_tail_share(r->hops, (unsigned)h, p99, NULL));
+        fputs("}", f);
+    }
+    fprintf(f, "\n%*s}", indent, "");
+}
+
 /* The object M of one mode. */
 static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
                       const lagsim_replicated_t *rep)
@@ -186,13 +205,15 @@ static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
     const int in = indent + 2; /* indentation of the keys */
     uint64_t dropped_total = 0;
     for (int d = 0; d < LAGSIM_DROP_COUNT; d++)
-        dropped_total += r->dropped[d];
+        if (d != LAGSIM_DROP_SAMPLED) /* a policy, not a loss */
+            dropped_total += r->dropped[d];
 
     fputs("{\n", f);
     json_count(f, in, "fired", r->fired, 0);
     json_count(f, in, "delivered", r->delivered, 0);
     json_count(f, in, "visible", r->visible, 0);
     json_count(f, in, "in_flight", r->in_flight, 0);
+    json_count(f, in, "in_flight_next_session", r->in_flight_next_session, 0);
 
     json_key(f, in, "dropped");
     fputs("{", f);
@@ -203,6 +224,8 @@ static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
     }
     fputs("},\n", f);
     json_count(f, in, "dropped_total", dropped_total, 0);
+    json_count(f, in, "duplicates", r->duplicates, 0);
+    json_count(f, in, "offline_failures", r->offline_failures, 0);
     json_key(f, in, "conserved");
     fputs(r->conserved ? "true,\n" : "false,\n", f);
     json_key(f, in, "partial");
@@ -250,6 +273,18 @@ static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
     fputs(",\n", f);
     json_key(f, in, "latency_visible_s");
     json_latency(f, in, r->latency_visible);
+    fputs(",\n", f);
+    json_key(f, in, "latency_visible_by_priority_s");
+    fputs("{", f);
+    for (int p = 0; p < 3; p++) {
+        fprintf(f, "%s\n%*s", p ? "," : "", in + 2, "");
+        lagsim_json_string(f, lagsim_priority_name((enum lagsim_priority)p));
+        fputs(": ", f);
+        json_latency(f, in + 2, r->latency_by_priority[p]);
+    }
+    fprintf(f, "\n%*s},\n", in, "");
+    json_key(f, in, "hops");
+    json_hops(f, in, r);
     if (rep) {
         fputs(",\n", f);
         json_count(f, in, "replications", rep->reps, 0);

@@ -19,7 +19,7 @@
 
 #include "lagsim/report.h"
 
-#define ROWS_MAX 64  /* more than the rows any report has */
+#define ROWS_MAX 96  /* more than the rows any report has */
 #define LABEL_MAX 64 /* longest label or heading, NUL included */
 #define CELL_MAX 48  /* longest cell, NUL included */
 #define GAP 3        /* spaces between columns */
@@ -133,11 +133,13 @@ static void fmt_latency(char *buf, size_t size, const lagsim_hist_t *h, double q
     snprintf(buf, size, "%s", lagsim_format_duration(d, sizeof d, us));
 }
 
+/* Events lost: every drop reason except sampling, which is a policy. */
 static uint64_t dropped_total(const lagsim_result_t *r)
 {
     uint64_t n = 0;
     for (int d = 0; d < LAGSIM_DROP_COUNT; d++)
-        n += r->dropped[d];
+        if (d != LAGSIM_DROP_SAMPLED)
+            n += r->dropped[d];
     return n;
 }
 
@@ -165,6 +167,8 @@ static void add_events(table_t *t)
     } else {
         table_row(t, 0, "  dropped");
         for (int d = 0; d < LAGSIM_DROP_COUNT; d++) {
+            if (d == LAGSIM_DROP_SAMPLED)
+                continue;
             int nonzero = 0;
             for (size_t c = 0; c < t->n_cols; c++)
                 nonzero |= t->col[c]->dropped[d] != 0;
@@ -179,12 +183,99 @@ static void add_events(table_t *t)
             fmt_count_share(r->cell[c], CELL_MAX, dropped_total(t->col[c]), t->col[c]->fired);
     }
 
+    int sampled = 0, dups = 0;
+    for (size_t c = 0; c < t->n_cols; c++) {
+        sampled |= t->col[c]->dropped[LAGSIM_DROP_SAMPLED] != 0;
+        dups |= t->col[c]->duplicates != 0;
+    }
+    if (sampled) {
+        r = table_row(t, 1, "  sampled out (policy)");
+        for (size_t c = 0; c < t->n_cols; c++)
+            fmt_count_share(r->cell[c], CELL_MAX, t->col[c]->dropped[LAGSIM_DROP_SAMPLED],
+                            t->col[c]->fired);
+    }
     r = table_row(t, 1, "  in flight at end");
     for (size_t c = 0; c < t->n_cols; c++)
         fmt_count_share(r->cell[c], CELL_MAX, t->col[c]->in_flight, t->col[c]->fired);
+    int waiting = 0;
+    for (size_t c = 0; c < t->n_cols; c++)
+        waiting |= t->col[c]->in_flight_next_session != 0;
+    if (waiting) {
+        r = table_row(t, 1, "    on devices, for next session");
+        for (size_t c = 0; c < t->n_cols; c++)
+            fmt_count_share(r->cell[c], CELL_MAX, t->col[c]->in_flight_next_session,
+                            t->col[c]->fired);
+    }
     r = table_row(t, 1, "  conservation");
     for (size_t c = 0; c < t->n_cols; c++)
         snprintf(r->cell[c], CELL_MAX, "%s", t->col[c]->conserved ? "ok" : "FAILED");
+    if (dups) {
+        r = table_row(t, 1, "  duplicates removed");
+        for (size_t c = 0; c < t->n_cols; c++)
+            fmt_count(r->cell[c], CELL_MAX, t->col[c]->duplicates);
+    }
+}
+
+/* p99 to visible by priority, when events of more than one priority ran. */
+static void add_priorities(table_t *t)
+{
+    int used[3] = {0, 0, 0}, n = 0;
+    for (int p = 0; p < 3; p++) {
+        for (size_t c = 0; c < t->n_cols; c++)
+            used[p] |= lagsim_hist_count(t->col[c]->latency_by_priority[p]) > 0;
+        n += used[p];
+    }
+    if (n < 2)
+        return;
+    for (int p = 2; p >= 0; p--) {
+        if (!used[p])
+            continue;
+        row_t *r = table_row(t, 1, "  p99, %s priority", lagsim_priority_name((enum lagsim_priority)p));
+        for (size_t c = 0; c < t->n_cols; c++)
+            fmt_latency(r->cell[c], CELL_MAX, t->col[c]->latency_by_priority[p], 0.99);
+    }
+}
+
+/* Rounded percentage, "<1%" for a small non-zero share. */
+static void fmt_pct(char *buf, size_t size, double share)
+{
+    if (share > 0 && share < 0.005)
+        snprintf(buf, size, "<1%%");
+    else
+        snprintf(buf, size, "%d%%", (int)(100.0 * share + 0.5) % 1000);
+}
+
+/*
+ * Where the visible latency goes: per hop, its mean, its share of the
+ * total, and its share of the p99 tail (the events at or above p99).
+ */
+static void add_hops(table_t *t)
+{
+    int any = 0;
+    for (size_t c = 0; c < t->n_cols; c++)
+        any |= lagsim_breakdown_count(t->col[c]->hops) > 0;
+    if (!any)
+        return;
+    table_row(t, 0, "Where the time goes (mean, share, share of p99 tail)");
+    for (int h = 0; h < LAGSIM_HOP_COUNT; h++) {
+        int used = 0;
+        for (size_t c = 0; c < t->n_cols; c++)
+            used |= lagsim_breakdown_mean(t->col[c]->hops, (unsigned)h) > 0;
+        if (!used)
+            continue;
+        row_t *r = table_row(t, 1, "  %s", lagsim_hop_name((enum lagsim_hop)h));
+        for (size_t c = 0; c < t->n_cols; c++) {
+            const lagsim_result_t *res = t->col[c];
+            char mean[24], share[8], tail[8];
+            const int64_t p99 = lagsim_hist_quantile(res->latency_visible, 0.99);
+            lagsim_format_duration(mean, sizeof mean,
+                                   (lagsim_time_t)(lagsim_breakdown_mean(res->hops, (unsigned)h) + 0.5));
+            fmt_pct(share, sizeof share, lagsim_breakdown_share(res->hops, (unsigned)h));
+            fmt_pct(tail, sizeof tail,
+                    lagsim_breakdown_tail_share(res->hops, (unsigned)h, p99, NULL));
+            snprintf(r->cell[c], CELL_MAX, "%s %4s %4s", mean, share, tail);
+        }
+    }
 }
 
 /* The latency rows of one histogram: to visible if `visible`, else to delivered. */
@@ -225,6 +316,14 @@ static void add_mixpanel(table_t *t)
     r = table_row(t, 1, "  retries per event");
     for (size_t c = 0; c < t->n_cols; c++)
         fmt_ratio(r->cell[c], CELL_MAX, t->col[c]->retries, t->col[c]->fired);
+    int offline = 0;
+    for (size_t c = 0; c < t->n_cols; c++)
+        offline |= t->col[c]->offline_failures != 0;
+    if (offline) {
+        r = table_row(t, 1, "  sends failed offline");
+        for (size_t c = 0; c < t->n_cols; c++)
+            fmt_count(r->cell[c], CELL_MAX, t->col[c]->offline_failures);
+    }
 }
 
 static void add_backlog(table_t *t)
@@ -340,6 +439,8 @@ int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
     add_events(&t);
     add_latency(&t, "Latency to delivered (fired -> 2xx at Mixpanel)", 0);
     add_latency(&t, "Latency to visible (fired -> in reports)", 1);
+    add_priorities(&t);
+    add_hops(&t);
     add_mixpanel(&t);
     add_backlog(&t);
     print_table(f, &t);
