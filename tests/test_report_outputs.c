@@ -126,8 +126,8 @@ static void csv_summary(void **state)
     assert_contains(csv, "# command: lagsim run configs/default.ini --reps 3\n");
     assert_contains(csv, "\nmode,kind,replications,fired_total,");
     assert_contains(csv, ",p99_visible_s,p99_visible_s_hw95,");
-    assert_contains(csv, "\ncloud,result,3,1000,1000,1000,0,0,40,0,true,");
-    assert_contains(csv, "\nhybrid-cloud,difference,3,,,,,,,,,");
+    assert_contains(csv, "\ncloud,result,3,1000,1000,1000,0,0,0,40,0,true,");
+    assert_contains(csv, "\nhybrid-cloud,difference,3,,,,,,,,,,");
     free(csv);
 
     /* One replication: half-widths are empty cells; no difference rows for run. */

@@ -156,10 +156,12 @@ int lagsim_report_results(FILE *f, const lagsim_scenario_t *sc,
  * then one row per mode that ran:
  *
  *   mode,kind,replications,fired_total,visible_total,delivered_total,
- *   dropped_total,in_flight_total,requests_total,retries_total,conserved,
+ *   dropped_total,sampled_total,in_flight_total,requests_total,retries_total,
+ *   conserved,
  *   FIGURE,FIGURE_hw95,...   (every lagsim_figure_name(), in enum order)
  *
- * kind is "result"; totals are pooled over the replications; FIGURE is the
+ * kind is "result"; totals are pooled over the replications (dropped_total:
+ * every drop reason but sampling, which is a policy); FIGURE is the
  * mean over replications (the value itself for one) in the figure's unit
  * (seconds, a share, a count), FIGURE_hw95 its 95% half-width (empty when
  * undefined: one replication). With compare, one more row per mode after
