@@ -1,8 +1,8 @@
 /*
  * report_internal.h - what the files of lib/report share: the JSON
  * document writer and number printers of report_json.c, the manifest in
- * each format (report_manifest.c), and the CSV cell printers
- * (report_csv.c). Nothing here is public.
+ * each format (report_manifest.c), the CSV cell printers (report_csv.c)
+ * and what the sweep writers share. Nothing here is public.
  */
 #ifndef LAGSIM_REPORT_INTERNAL_H
 #define LAGSIM_REPORT_INTERNAL_H
@@ -46,5 +46,15 @@ void lsi_manifest_csv(FILE *f, const lagsim_manifest_t *m);
 void lsi_csv_number(FILE *f, double x);
 /* A CSV text cell, quoted when it holds a comma, quote or line break. */
 void lsi_csv_text(FILE *f, const char *s);
+
+/* ---- report_sweep.c, report_sweep_data.c ------------------------------------ */
+
+/* The SLO's terms joined with ", ". */
+void lsi_slo_text(char *buf, size_t size, const lagsim_slo_t *slo);
+/* A sweep (find NULL) or a bisection as JSON, or as CSV; see lagsim_report_sweep(). */
+int lsi_report_sweep_json(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
+                          const lagsim_find_t *find, const lagsim_manifest_t *manifest);
+int lsi_report_sweep_csv(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
+                         const lagsim_find_t *find, const lagsim_manifest_t *manifest);
 
 #endif /* LAGSIM_REPORT_INTERNAL_H */
