@@ -32,13 +32,17 @@ enum {
 #define LSI_CLI_OPT_LIMITS 0x20u /* --max-events N, --max-memory SIZE */
 #define LSI_CLI_OPT_REPS 0x40u   /* --reps N, --threads N */
 #define LSI_CLI_OPT_SLO 0x80u    /* --slo EXPR */
+#define LSI_CLI_OPT_PRECISION 0x100u /* --precision P, --max-reps N */
+#define LSI_CLI_OPT_HIST 0x200u  /* --hist FILE */
+#define LSI_CLI_OPT_ASCII 0x400u /* --ascii */
+#define LSI_CLI_OPT_VARY 0x800u  /* --vary S.K=FROM..TO[:STEP] (up to two), --find */
 
 /* Defaults of the limits: a run that would take longer or need more
  * memory than these is refused before it starts. */
 #define LSI_CLI_DEFAULT_MAX_EVENTS 1000000000ull          /* 10^9 fired events per mode */
 #define LSI_CLI_DEFAULT_MAX_MEMORY (4ull * 1000 * 1000 * 1000) /* 4 GB */
 
-enum lsi_cli_format { LSI_CLI_FORMAT_TEXT, LSI_CLI_FORMAT_JSON };
+enum lsi_cli_format { LSI_CLI_FORMAT_TEXT, LSI_CLI_FORMAT_JSON, LSI_CLI_FORMAT_CSV };
 
 /* The options of one subcommand, as given on the command line. */
 typedef struct lsi_cli_opts {
@@ -57,6 +61,14 @@ typedef struct lsi_cli_opts {
     int has_slo;                /* 1 if --slo was given */
     lagsim_slo_t slo;           /* its terms */
     unsigned threads;           /* --threads, the number of cores by default */
+    double precision;           /* --precision as a share (0.05), 0 if not given */
+    uint32_t max_reps;          /* --max-reps (default LAGSIM_PRECISION_MAX_REPS) */
+    int max_reps_given;         /* 1 if --max-reps was given */
+    const char *hist;           /* --hist FILE, NULL if not given */
+    int ascii;                  /* --ascii: plain ASCII charts and marks */
+    unsigned n_vary;            /* --vary axes given (0 to 2) */
+    lagsim_axis_t vary[2];      /* their axes */
+    int find;                   /* --find */
     int help;                   /* 1 if --help or -h was given */
 } lsi_cli_opts_t;
 
@@ -126,9 +138,70 @@ const volatile int *lsi_cli_signals_install(void);
 /* The signal caught (SIGINT, SIGTERM), or 0. */
 int lsi_cli_signal_caught(void);
 
+/*
+ * Fills *m for a report of subcommand `cmd` with arguments argv[0..argc)
+ * (after the subcommand's name): the command line, less the options that
+ * cannot change the results (--threads, --out, --hist), so that the
+ * report stays the same for any thread count and wherever it is written;
+ * the scenario file and the FNV-1a 64 hash of its bytes; the seed; the
+ * replications (set by the caller after the runs). *command receives the
+ * command line (free it). Returns LSI_CLI_EXIT_OK, or LSI_CLI_EXIT_FAILURE
+ * after printing why on stderr.
+ */
+int lsi_cli_manifest(const char *cmd, int argc, char **argv, const lsi_cli_opts_t *o,
+                     const lagsim_scenario_t *sc, lagsim_manifest_t *m, char **command);
+
+/* The report options of *o: format, ASCII, charts for text. */
+lagsim_report_opts_t lsi_cli_report_opts(const lsi_cli_opts_t *o, const lagsim_manifest_t *m);
+
+/*
+ * Progress on stderr while the library runs: a line redrawn in place, only
+ * when stderr is a terminal, only once a run has taken a second, at most
+ * five times a second. lsi_cli_progress is a lagsim_progress_fn with a
+ * lsi_cli_progress_t as its context.
+ */
+typedef struct lsi_cli_progress {
+    int enabled;       /* stderr is a terminal */
+    double start;      /* wall time of lsi_cli_progress_start() */
+    double last;       /* wall time of the last redraw */
+    int drawn;         /* a progress line is on the screen */
+    char label[96];    /* what is running */
+} lsi_cli_progress_t;
+
+/* Starts (or restarts, with a new label) the progress of a phase. */
+void lsi_cli_progress_start(lsi_cli_progress_t *p, const char *label);
+void lsi_cli_progress(void *ctx, double fraction);
+/* Erases the progress line, if any. */
+void lsi_cli_progress_clear(lsi_cli_progress_t *p);
+
+/* Monotonic wall time in seconds. */
+double lsi_cli_wall_now(void);
+
+/*
+ * The speed line on stderr: "lagsim: N simulated events in W s (X
+ * events/s, Y simulated s per wall s)", from the results of every mode
+ * (and point) that ran.
+ */
+void lsi_cli_print_speed(uint64_t events, double simulated_seconds, double wall);
+
+/*
+ * Refuses, before anything runs, a scenario that would fire more events
+ * than --max-events or build a backlog needing more than --max-memory,
+ * saying why on stderr. Returns LSI_CLI_EXIT_OK or LSI_CLI_EXIT_USAGE.
+ */
+int lsi_cli_check_limits(const lagsim_scenario_t *sc, const lsi_cli_opts_t *o);
+
+/*
+ * If mode's (pooled) result stopped at a limit (memory, or stuck), says so
+ * on stderr and returns 1; else returns 0.
+ */
+int lsi_cli_explain_partial(const lagsim_result_t *r, enum lagsim_mode mode,
+                            const lsi_cli_opts_t *o);
+
 /* The subcommands: argv holds the arguments after the subcommand's name. */
 int lsi_cli_cmd_run(int argc, char **argv);
 int lsi_cli_cmd_check(int argc, char **argv);
 int lsi_cli_cmd_compare(int argc, char **argv);
+int lsi_cli_cmd_sweep(int argc, char **argv);
 
 #endif /* LAGSIM_CLI_H */

@@ -22,29 +22,71 @@
 typedef struct opt_spec {
     const char *name; /* without the leading "--" */
     unsigned flag;    /* LSI_CLI_OPT_* */
+    int is_switch;    /* takes no value */
 } opt_spec_t;
 
 static const opt_spec_t opt_specs[] = {
-    {"mode", LSI_CLI_OPT_MODE},     {"seed", LSI_CLI_OPT_SEED},
-    {"set", LSI_CLI_OPT_SET},       {"format", LSI_CLI_OPT_FORMAT},
-    {"out", LSI_CLI_OPT_OUT},       {"max-events", LSI_CLI_OPT_LIMITS},
-    {"max-memory", LSI_CLI_OPT_LIMITS}, {"reps", LSI_CLI_OPT_REPS},
-    {"threads", LSI_CLI_OPT_REPS},   {"modes", LSI_CLI_OPT_MODE},
-    {"slo", LSI_CLI_OPT_SLO},
+    {"mode", LSI_CLI_OPT_MODE, 0},     {"seed", LSI_CLI_OPT_SEED, 0},
+    {"set", LSI_CLI_OPT_SET, 0},       {"format", LSI_CLI_OPT_FORMAT, 0},
+    {"out", LSI_CLI_OPT_OUT, 0},       {"max-events", LSI_CLI_OPT_LIMITS, 0},
+    {"max-memory", LSI_CLI_OPT_LIMITS, 0}, {"reps", LSI_CLI_OPT_REPS, 0},
+    {"threads", LSI_CLI_OPT_REPS, 0},   {"modes", LSI_CLI_OPT_MODE, 0},
+    {"slo", LSI_CLI_OPT_SLO, 0},       {"precision", LSI_CLI_OPT_PRECISION, 0},
+    {"max-reps", LSI_CLI_OPT_PRECISION, 0}, {"hist", LSI_CLI_OPT_HIST, 0},
+    {"ascii", LSI_CLI_OPT_ASCII, 1},   {"vary", LSI_CLI_OPT_VARY, 0},
+    {"find", LSI_CLI_OPT_VARY, 1},
 };
 
 /* ---- Usage and help ------------------------------------------------------ */
 
-static const char usage_top[] = "usage: lagsim <command> [options]   (commands: run, check, help)\n";
+static const char usage_top[] =
+    "usage: lagsim <command> [options]   (commands: run, compare, sweep, check, help)\n";
 static const char usage_run[] =
     "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
-    "                           [--format text|json] [--out FILE]\n"
-    "                           [--reps N] [--threads N] [--slo EXPR]\n"
-    "                           [--max-events N] [--max-memory SIZE]\n";
+    "                           [--format text|json|csv] [--out FILE] [--hist FILE] [--ascii]\n"
+    "                           [--reps N | --precision P [--max-reps N]] [--threads N]\n"
+    "                           [--slo EXPR] [--max-events N] [--max-memory SIZE]\n";
 static const char usage_compare[] =
-    "usage: lagsim compare SCENARIO [--modes cloud,device,hybrid] [--reps N] [--threads N]\n"
-    "                               [--seed N] [--set SECTION.KEY=VALUE]... [--format text|json]\n"
-    "                               [--out FILE] [--slo EXPR] [--max-events N] [--max-memory SIZE]\n";
+    "usage: lagsim compare SCENARIO [--modes cloud,device,hybrid] [--threads N]\n"
+    "                               [--reps N | --precision P [--max-reps N]]\n"
+    "                               [--seed N] [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
+    "                               [--out FILE] [--hist FILE] [--ascii] [--slo EXPR]\n"
+    "                               [--max-events N] [--max-memory SIZE]\n";
+static const char usage_sweep[] =
+    "usage: lagsim sweep SCENARIO --vary SECTION.KEY=FROM..TO[:STEP] [--vary ...]\n"
+    "                             [--slo EXPR [--find]] [--mode M] [--threads N]\n"
+    "                             [--reps N | --precision P [--max-reps N]] [--seed N]\n"
+    "                             [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
+    "                             [--out FILE] [--ascii] [--max-events N] [--max-memory SIZE]\n";
+static const char help_sweep[] =
+    "Runs SCENARIO at every point of a grid of one or two keys and shows the\n"
+    "headline figures per point (mean +- 95% half-width with replications). Every\n"
+    "point starts from the same scenario and seed, so points differ by the key's\n"
+    "effect, not by noise (common random numbers). Each value is applied as a --set\n"
+    "would be, so a bad key or value stops the sweep, exit status 2, before it runs.\n"
+    "\n"
+    "options:\n"
+    "  --vary S.K=FROM..TO[:STEP]\n"
+    "                  vary key K of section [S] from FROM to TO in steps of STEP,\n"
+    "                  all in the key's own units, e.g.\n"
+    "                  --vary burst.launch.rate=20000/s..60000/s:5000/s; without STEP,\n"
+    "                  five points; a second --vary makes a grid\n"
+    "  --slo EXPR      mark each point: the SLO holds or fails (as for 'lagsim run')\n"
+    "  --find          (one --vary, with --slo) bisect for the value at which the SLO\n"
+    "                  stops holding: probe both ends, then the middle of the interval\n"
+    "                  left, until the boundary is known within one STEP; shows the\n"
+    "                  probes and the figures on both sides of the boundary\n"
+    "  --reps N        replications per point and mode (default 1)\n"
+    "  --precision P   instead: replications per point until every headline figure's\n"
+    "                  95% half-width is within P (e.g. 5%) of its mean\n"
+    "  --threads N     threads for the points and replications (default: the cores);\n"
+    "                  the output is the same for any N\n"
+    "  --ascii         plain ASCII: ok/FAIL instead of the check marks\n"
+    "  other options as for 'lagsim run'\n"
+    "\n"
+    "Exit status: 0 success; 2 usage or scenario error (including a bad --vary or a\n"
+    "point that does not validate); 3 the SLO fails at some point of the sweep, or\n"
+    "(--find) fails over the whole range; 1 internal failure.\n";
 static const char help_compare[] =
     "Runs the modes on common random numbers - the same arrivals, users, event\n"
     "types and client behaviour in every mode - for N replications each, and\n"
@@ -57,6 +99,9 @@ static const char help_compare[] =
     "                  are against the first of cloud, device, hybrid that runs\n"
     "  --reps N        replications per mode (default 5)\n"
     "  --threads N     threads for the replications (default: the cores)\n"
+    "  --precision P   instead of --reps: replications until every headline figure's\n"
+    "                  95% half-width is within P of its mean in every mode\n"
+    "  --format csv    one row per mode, then one per paired difference\n"
     "  other options as for 'lagsim run'\n"
     "\n"
     "Exit status: as for 'lagsim run'.\n";
@@ -73,6 +118,8 @@ static const char help_top[] =
     "  run SCENARIO     simulate a scenario file and report the results\n"
     "  compare SCENARIO run the modes on common random numbers, with the\n"
     "                   differences and their confidence intervals\n"
+    "  sweep SCENARIO   run a grid of values of one or two keys; with --slo\n"
+    "                   --find, bisect for where an SLO stops holding\n"
     "  check SCENARIO   validate a scenario file and print it fully resolved\n"
     "  help [COMMAND]   show this help, or the help of COMMAND\n"
     "\n"
@@ -81,7 +128,8 @@ static const char help_top[] =
     "  -V, --version    show the version\n"
     "\n"
     "Run 'lagsim help run' for the options of a command.\n"
-    "Exit status: 0 success, 1 internal failure, 2 usage or scenario error.\n";
+    "Exit status: 0 success, 1 internal failure, 2 usage or scenario error,\n"
+    "3 an --slo not met.\n";
 
 static const char help_run[] =
     "Simulates SCENARIO (an INI file) in each mode it selects (its 'mode' key)\n"
@@ -94,13 +142,23 @@ static const char help_run[] =
     "  --seed N        use the random seed N instead of the scenario's\n"
     "  --set S.K=V     set key K of section [S] to V, as if written at the end of\n"
     "                  the file (repeatable), e.g. --set scenario.horizon=10m\n"
-    "  --format F      text (the default) or json\n"
+    "  --format F      text (the default: tables, then a histogram and a CDF of\n"
+    "                  the latency to visible per mode), json, or csv (one row per\n"
+    "                  mode, a column per figure)\n"
     "  --out FILE      write the report to FILE, atomically, instead of stdout\n"
+    "  --hist FILE     also write the latency histograms' buckets as CSV (per mode,\n"
+    "                  delivered and visible: bounds, count, cumulative share)\n"
+    "  --ascii         draw the charts in plain ASCII\n"
     "  --reps N        run N independent replications: counts and histograms are\n"
     "                  pooled, and each headline figure is shown as mean +- 95%\n"
     "                  confidence half-width (Student t)\n"
     "  --threads N     spread replications over N threads (default: the number\n"
     "                  of cores); the output is the same for any N\n"
+    "  --precision P   instead of --reps N: start with 5 replications and add more\n"
+    "                  until every headline figure's 95% half-width is within P\n"
+    "                  (e.g. 5% or 0.05) of its mean; figures that are 0, or\n"
+    "                  defined in fewer than two replications, are not judged\n"
+    "  --max-reps N    with --precision: stop at N replications (default 200)\n"
     "  --slo EXPR      a service-level objective, e.g. 'p99<=2m, visible>=99.5%'\n"
     "                  (metrics: p50 p90 p99 p999 max mean p99_delivered visible\n"
     "                  drain dropped backlog 429 retries); checked on each mode\n"
@@ -113,7 +171,10 @@ static const char help_run[] =
     "  -h, --help      show this help\n"
     "\n"
     "SIGINT or SIGTERM stops a run: the results so far are printed, marked\n"
-    "partial.\n"
+    "partial. Every report ends (text), starts (CSV) or opens (JSON) with a\n"
+    "manifest: version, command line, scenario file and its FNV-1a 64 hash,\n"
+    "seed and replications. While a long run goes on, a progress line is shown\n"
+    "on stderr if it is a terminal.\n"
     "\n"
     "Exit status: 0 success, 1 internal failure (including a failed\n"
     "conservation check), 2 usage or scenario error, 3 an --slo not met,\n"
@@ -139,6 +200,8 @@ static const char *short_usage(const char *cmd)
         return usage_check;
     if (cmd && strcmp(cmd, "compare") == 0)
         return usage_compare;
+    if (cmd && strcmp(cmd, "sweep") == 0)
+        return usage_sweep;
     return usage_top;
 }
 
@@ -150,6 +213,8 @@ void lsi_cli_help(FILE *f, const char *cmd)
         fprintf(f, "%s\n%s", usage_check, help_check);
     else if (cmd && strcmp(cmd, "compare") == 0)
         fprintf(f, "%s\n%s", usage_compare, help_compare);
+    else if (cmd && strcmp(cmd, "sweep") == 0)
+        fprintf(f, "%s\n%s", usage_sweep, help_sweep);
     else
         fputs(help_top, f);
 }
@@ -186,6 +251,24 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
+/* "5%" or "0.05" -> 0.05, in (0, 1); returns 0 on success. */
+static int parse_share(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno)
+        return -1;
+    if (*end == '%') {
+        v /= 100;
+        end++;
+    }
+    if (*end != '\0' || !(v > 0 && v < 1))
+        return -1;
+    *out = v;
+    return 0;
+}
+
 /* Applies option `spec` with value `val`. Returns an exit status. */
 static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd,
                         lsi_cli_opts_t *o)
@@ -210,8 +293,10 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
             o->format = LSI_CLI_FORMAT_TEXT;
         else if (strcmp(val, "json") == 0)
             o->format = LSI_CLI_FORMAT_JSON;
+        else if (strcmp(val, "csv") == 0)
+            o->format = LSI_CLI_FORMAT_CSV;
         else
-            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text or json)", val);
+            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json or csv)", val);
         break;
     case LSI_CLI_OPT_LIMITS:
         if (strcmp(spec->name, "max-events") == 0) {
@@ -255,6 +340,40 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
             return lsi_cli_usage_error(cmd, "--out needs a file name");
         o->out = val;
         break;
+    case LSI_CLI_OPT_PRECISION:
+        if (strcmp(spec->name, "max-reps") == 0) {
+            uint64_t v;
+            if (parse_u64(val, &v) != 0 || v < 2 || v > 100000u)
+                return lsi_cli_usage_error(cmd, "bad --max-reps value '%s' (a whole number "
+                                                "from 2 to 100000)", val);
+            o->max_reps = (uint32_t)v;
+            o->max_reps_given = 1;
+        } else if (parse_share(val, &o->precision) != 0) {
+            return lsi_cli_usage_error(cmd, "bad --precision value '%s' (a share of the mean "
+                                            "above 0 and below 1, such as 5%% or 0.05)", val);
+        }
+        break;
+    case LSI_CLI_OPT_HIST:
+        if (*val == '\0')
+            return lsi_cli_usage_error(cmd, "--hist needs a file name");
+        o->hist = val;
+        break;
+    case LSI_CLI_OPT_ASCII:
+        o->ascii = 1;
+        break;
+    case LSI_CLI_OPT_VARY: {
+        if (strcmp(spec->name, "find") == 0) {
+            o->find = 1;
+            break;
+        }
+        if (o->n_vary == 2)
+            return lsi_cli_usage_error(cmd, "at most two --vary options (a grid of two keys)");
+        lagsim_error_t err;
+        if (lagsim_parse_vary(val, &o->vary[o->n_vary], &err) != LAGSIM_OK)
+            return lsi_cli_usage_error(cmd, "bad --vary: %s", err.message);
+        o->n_vary++;
+        break;
+    }
     default:
         break;
     }
@@ -278,6 +397,7 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
     o->max_events = LSI_CLI_DEFAULT_MAX_EVENTS;
     o->max_memory = LSI_CLI_DEFAULT_MAX_MEMORY;
     o->reps = 1;
+    o->max_reps = LAGSIM_PRECISION_MAX_REPS;
     const long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o->threads = cores > 0 && cores <= 256 ? (unsigned)cores : 1;
     /* At most one --set per argument; +1 so that argc == 0 allocates. */
@@ -319,7 +439,9 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
         }
         if (!spec)
             return lsi_cli_usage_error(cmd, "unknown option '%s'", arg);
-        if (!val) {
+        if (spec->is_switch && val)
+            return lsi_cli_usage_error(cmd, "option '--%s' takes no value", spec->name);
+        if (!val && !spec->is_switch) {
             if (i + 1 >= argc)
                 return lsi_cli_usage_error(cmd, "option '--%s' needs a value", spec->name);
             val = argv[++i];
@@ -331,5 +453,18 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
     if (!o->help && !o->scenario)
         return lsi_cli_usage_error(cmd, "missing SCENARIO (a scenario file, e.g. "
                                         "configs/default.ini)");
+    if (o->help)
+        return LSI_CLI_EXIT_OK;
+    if (o->precision > 0 && o->reps_given)
+        return lsi_cli_usage_error(cmd, "give --reps N or --precision P, not both");
+    if (o->max_reps_given && !(o->precision > 0))
+        return lsi_cli_usage_error(cmd, "--max-reps goes with --precision");
+    if ((accepted & LSI_CLI_OPT_VARY) && o->n_vary == 0)
+        return lsi_cli_usage_error(cmd, "missing --vary SECTION.KEY=FROM..TO[:STEP]");
+    if (o->find && !o->has_slo)
+        return lsi_cli_usage_error(cmd, "--find needs an --slo: the objective whose boundary "
+                                        "it looks for");
+    if (o->find && o->n_vary != 1)
+        return lsi_cli_usage_error(cmd, "--find takes exactly one --vary");
     return LSI_CLI_EXIT_OK;
 }

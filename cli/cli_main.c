@@ -15,6 +15,7 @@ static const command_t commands[] = {
     {"run", lsi_cli_cmd_run},
     {"check", lsi_cli_cmd_check},
     {"compare", lsi_cli_cmd_compare},
+    {"sweep", lsi_cli_cmd_sweep},
 };
 
 static const command_t *find_command(const char *name)

@@ -1,92 +1,80 @@
 /*
  * cmd_run.c - "lagsim run SCENARIO ..." and "lagsim compare SCENARIO ...":
- * loads the scenario, runs each selected mode (its replications), writes
- * the report (text or JSON; compare adds the paired differences between
- * modes) to stdout or --out, then one line on stderr telling how fast it
- * ran.
+ * loads the scenario, runs each selected mode's replications (a fixed
+ * number, or as many as --precision needs, the modes kept paired), writes
+ * the report (text, JSON or CSV, with its manifest; compare adds the
+ * paired differences between modes) to stdout or --out, the histograms to
+ * --hist, then one line on stderr telling how fast it ran.
  *
  * Exit status: 0 success; 1 if a run failed, the output could not be
  * written, or a run lost track of an event (conservation failed: the
  * results are still written, then a loud error); 2 for usage and
- * scenario errors.
+ * scenario errors; 3 an --slo not met.
  */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
 #define ALL_RUN_OPTS \
     (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT | \
-     LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS | LSI_CLI_OPT_SLO)
-
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* A rate for the speed line: whole numbers when large, 3 digits when small. */
-static void print_rate(double x)
-{
-    if (x >= 100.0)
-        fprintf(stderr, "%.0f", x);
-    else
-        fprintf(stderr, "%.3g", x);
-}
-
-/* "lagsim: N simulated events in W s (X events/s, Y simulated s per wall s)". */
-static void print_speed(const lagsim_result_t *const results[LAGSIM_MODE_COUNT], double wall)
-{
-    uint64_t events = 0;
-    double simulated = 0; /* seconds of simulated time, all modes */
-    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-        if (!results[m])
-            continue;
-        events += results[m]->sim_events;
-        simulated += (double)results[m]->end_time / (double)LAGSIM_SEC;
-    }
-    const double w = wall > 1e-9 ? wall : 1e-9;
-    fprintf(stderr, "lagsim: %llu simulated events in %.3f s (", (unsigned long long)events, wall);
-    print_rate((double)events / w);
-    fputs(" events/s, ", stderr);
-    print_rate(simulated / w);
-    fputs(" simulated s per wall s)\n", stderr);
-}
+     LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS | LSI_CLI_OPT_SLO | \
+     LSI_CLI_OPT_PRECISION | LSI_CLI_OPT_HIST | LSI_CLI_OPT_ASCII)
 
 /*
- * Refuses, before anything runs, a scenario that would fire more events
- * than --max-events or build a backlog needing more than --max-memory.
- * Returns an exit status.
+ * Runs every mode to the precision asked, all modes in one group so they
+ * keep the same replications (compare pairs them). Says on stderr how
+ * many replications it took. Returns the library's status.
  */
-static int check_limits(const lagsim_scenario_t *sc, const lsi_cli_opts_t *o)
+static int run_to_precision(const lagsim_scenario_t *sc, const lsi_cli_opts_t *o,
+                            const lagsim_manifest_t *man, const lagsim_run_limits_t *limits,
+                            lagsim_replicated_t *reps[LAGSIM_MODE_COUNT])
 {
-    const double events = lagsim_scenario_expected_events(sc);
-    if (events > (double)o->max_events) {
-        fprintf(stderr,
-                "lagsim: the scenario would fire about %.3g events per mode (base_rate and "
-                "bursts over the horizon), more than --max-events=%.3g; shorten the horizon, "
-                "lower the rates, or raise --max-events\n",
-                events, (double)o->max_events);
-        return LSI_CLI_EXIT_USAGE;
+    lagsim_batch_job_t jobs[LAGSIM_MODE_COUNT];
+    size_t n = 0;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        if (reps[m])
+            jobs[n++] = (lagsim_batch_job_t){sc, (enum lagsim_mode)m, 0, 0, reps[m]};
+    const lagsim_precision_t p = {man->precision, man->pilot, man->max_reps};
+    const int rc = lagsim_run_to_precision(jobs, n, &p, o->threads, limits);
+    if (rc != LAGSIM_OK && rc != LAGSIM_ECONSERVE)
+        return rc;
+    double worst = 0;
+    enum lagsim_figure wf = LAGSIM_FIG_COUNT;
+    for (size_t i = 0; i < n; i++) {
+        enum lagsim_figure f;
+        const double x = lagsim_replicated_precision(reps[jobs[i].mode], &f);
+        if (x > worst || wf == LAGSIM_FIG_COUNT) {
+            worst = x;
+            wf = f;
+        }
     }
-    lagsim_time_t at;
-    const double backlog = lagsim_scenario_backlog_estimate(sc, &at);
-    const double bytes = backlog * (double)lagsim_state_bytes_per_event();
-    if (bytes > (double)o->max_memory) {
-        char when[LAGSIM_DURATION_MAX];
-        fprintf(stderr,
-                "lagsim: the scenario's bursts would build a backlog of about %.3g events "
-                "(about %.3g GB of state) by %s, offered faster than Mixpanel's ingest_limit "
-                "accepts them; more than --max-memory=%.3g GB; shorten or lower the bursts, "
-                "raise [mixpanel] ingest_limit, or raise --max-memory\n",
-                backlog, bytes / 1e9, lagsim_format_duration(when, sizeof when, at),
-                (double)o->max_memory / 1e9);
-        return LSI_CLI_EXIT_USAGE;
+    const uint32_t took = n ? reps[jobs[0].mode]->reps : 0;
+    if (worst <= p.relative)
+        fprintf(stderr, "lagsim: precision %.4g%% reached with %u replications per mode "
+                        "(widest half-width: %s, %.2g%% of its mean)\n",
+                100 * p.relative, took, wf == LAGSIM_FIG_COUNT ? "none" : lagsim_figure_name(wf),
+                100 * worst);
+    else
+        fprintf(stderr, "lagsim: precision %.4g%% NOT reached: stopped at the cap of %u "
+                        "replications (widest half-width: %s, %.2g%% of its mean)\n",
+                100 * p.relative, took, lagsim_figure_name(wf), 100 * worst);
+    return rc;
+}
+
+/* Writes the histograms' CSV to --hist, atomically. Returns an exit status. */
+static int write_hist(const lsi_cli_opts_t *o, lsi_cli_output_t *hist,
+                      const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
+                      const lagsim_manifest_t *man)
+{
+    const int rc = lagsim_report_hist_csv(hist->f, reps, man);
+    const int status = lsi_cli_output_close(hist, rc == LAGSIM_OK);
+    if (rc != LAGSIM_OK && status == LSI_CLI_EXIT_OK) {
+        fprintf(stderr, "lagsim: cannot write %s: %s\n", o->hist, lagsim_strerror(rc));
+        return LSI_CLI_EXIT_FAILURE;
     }
-    return LSI_CLI_EXIT_OK;
+    return status;
 }
 
 /* run and compare: load, check limits, run each mode's replications,
@@ -98,10 +86,13 @@ static int run_modes(int argc, char **argv, const char *cmd)
     lsi_cli_opts_t o;
     lagsim_scenario_t *sc = NULL;
     lagsim_replicated_t *reps[LAGSIM_MODE_COUNT] = {NULL};
-    const lagsim_result_t *results[LAGSIM_MODE_COUNT] = {NULL}; /* pooled, per mode */
-    lsi_cli_output_t out = {NULL, NULL, NULL};
+    lsi_cli_output_t out = {NULL, NULL, NULL}, hist = {NULL, NULL, NULL};
+    lsi_cli_progress_t progress;
+    memset(&progress, 0, sizeof progress);
+    lagsim_manifest_t man;
+    char *command = NULL;
     unsigned conserve_failed = 0; /* modes whose conservation check failed */
-    double wall = 0;              /* seconds spent in lagsim_run() */
+    double wall = 0;              /* seconds spent running */
     int limit_hit = 0;            /* a run stopped at --max-memory or stuck */
 
     int status = lsi_cli_parse(argc, argv, cmd, ALL_RUN_OPTS, &o);
@@ -123,79 +114,96 @@ static int run_modes(int argc, char **argv, const char *cmd)
     else if (compare)
         sc->mode_mask = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
 
-    status = check_limits(sc, &o);
+    status = lsi_cli_check_limits(sc, &o);
+    if (status == LSI_CLI_EXIT_OK)
+        status = lsi_cli_manifest(cmd, argc, argv, &o, sc, &man, &command);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
     const lagsim_run_limits_t limits = {.max_memory = o.max_memory,
-                                        .interrupt = lsi_cli_signals_install()};
+                                        .interrupt = lsi_cli_signals_install(),
+                                        .progress = lsi_cli_progress,
+                                        .progress_ctx = &progress};
 
-    /* Open the output first, so that a bad --out fails before the runs. */
+    /* Open the outputs first, so that a bad --out or --hist fails before the runs. */
     status = lsi_cli_output_open(&out, o.out);
+    if (status == LSI_CLI_EXIT_OK && o.hist)
+        status = lsi_cli_output_open(&hist, o.hist);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
 
+    /* Modes run one after the other (with --precision, together); a mode
+     * that a signal kept from starting is left out of the report. */
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         if (!(sc->mode_mask & (1u << m)))
             continue;
-        const enum lagsim_mode mode = (enum lagsim_mode)m;
-        reps[m] = lagsim_replicated_create();
-        if (!reps[m]) {
+        if (!(reps[m] = lagsim_replicated_create())) {
             fputs("lagsim: out of memory\n", stderr);
             status = LSI_CLI_EXIT_FAILURE;
             goto done;
         }
-        results[m] = reps[m]->pooled;
-        const double t0 = wall_now();
-        int rc = lagsim_run_replications(sc, mode, o.reps, o.threads, &limits, reps[m]);
-        wall += wall_now() - t0;
-        if (rc == LAGSIM_EINTR)
-            rc = LAGSIM_OK; /* replications never started: the signal is reported below */
-        if (results[m]->partial == LAGSIM_STOP_MEMORY) {
-            fprintf(stderr, "lagsim: the %s-mode run stopped when its state passed "
-                            "--max-memory=%.3g GB; its results are partial (raise "
-                            "--max-memory, or shorten the backlog: lower bursts, a higher "
-                            "ingest_limit)\n",
-                    lagsim_mode_name(mode), (double)o.max_memory / 1e9);
-            limit_hit = 1;
-        } else if (results[m]->partial == LAGSIM_STOP_STUCK) {
-            fprintf(stderr, "lagsim: the %s-mode run stopped: more than ten million requests "
-                            "at one simulated instant, a zero-delay retry loop; give the "
-                            "network, Mixpanel's response_time or the backoff a non-zero "
-                            "delay\n",
-                    lagsim_mode_name(mode));
-            limit_hit = 1;
+    }
+    int rc = LAGSIM_OK;
+    const double t0 = lsi_cli_wall_now();
+    if (o.precision > 0) {
+        lsi_cli_progress_start(&progress, "replications");
+        rc = run_to_precision(sc, &o, &man, &limits, reps);
+        if (rc == LAGSIM_ECONSERVE)
+            for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+                if (reps[m] && !reps[m]->pooled->conserved)
+                    conserve_failed |= 1u << m;
+    } else {
+        for (int m = 0; m < LAGSIM_MODE_COUNT && rc == LAGSIM_OK; m++) {
+            if (!reps[m])
+                continue;
+            if (lsi_cli_signal_caught()) { /* report what ran so far */
+                lagsim_replicated_destroy(reps[m]);
+                reps[m] = NULL;
+                continue;
+            }
+            char label[48];
+            snprintf(label, sizeof label, "%s mode", lagsim_mode_name((enum lagsim_mode)m));
+            lsi_cli_progress_start(&progress, label);
+            rc = lagsim_run_replications(sc, (enum lagsim_mode)m, o.reps, o.threads, &limits,
+                                         reps[m]);
+            if (rc == LAGSIM_ECONSERVE) {
+                conserve_failed |= 1u << m;
+                rc = LAGSIM_OK;
+            }
         }
-        if (rc == LAGSIM_ECONSERVE) {
-            conserve_failed |= 1u << m;
-        } else if (rc != LAGSIM_OK) {
-            fprintf(stderr, "lagsim: the %s-mode run failed: %s\n", lagsim_mode_name(mode),
-                    lagsim_strerror(rc));
-            status = LSI_CLI_EXIT_FAILURE;
-            goto done;
-        }
-        if (lsi_cli_signal_caught())
-            break; /* report what ran so far */
+    }
+    wall = lsi_cli_wall_now() - t0;
+    lsi_cli_progress_clear(&progress);
+    if (rc == LAGSIM_EINTR || rc == LAGSIM_ECONSERVE)
+        rc = LAGSIM_OK; /* a signal is reported below; conservation after the report */
+    if (rc != LAGSIM_OK) {
+        fprintf(stderr, "lagsim: the run failed: %s\n", lagsim_strerror(rc));
+        status = LSI_CLI_EXIT_FAILURE;
+        goto done;
+    }
+    uint64_t events = 0;
+    double simulated = 0;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        if (!reps[m])
+            continue;
+        limit_hit |= lsi_cli_explain_partial(reps[m]->pooled, (enum lagsim_mode)m, &o);
+        if (reps[m]->reps > man.replications)
+            man.replications = reps[m]->reps;
+        events += reps[m]->pooled->sim_events;
+        simulated += (double)reps[m]->pooled->end_time / (double)LAGSIM_SEC;
     }
 
-    const lagsim_result_t *const *shown = results;
     const lagsim_replicated_t *const *summaries = (const lagsim_replicated_t *const *)reps;
-    int rc;
-    if (compare)
-        rc = o.format == LSI_CLI_FORMAT_JSON ? lagsim_report_json_compare(out.f, sc, summaries)
-                                             : lagsim_report_text_compare(out.f, sc, summaries);
-    else if (o.reps > 1)
-        rc = o.format == LSI_CLI_FORMAT_JSON ? lagsim_report_json_replicated(out.f, sc, summaries)
-                                             : lagsim_report_text_replicated(out.f, sc, summaries);
-    else
-        rc = o.format == LSI_CLI_FORMAT_JSON ? lagsim_report_json(out.f, sc, shown)
-                                             : lagsim_report_text(out.f, sc, shown);
+    const lagsim_report_opts_t ropts = lsi_cli_report_opts(&o, &man);
+    rc = lagsim_report_results(out.f, sc, summaries, compare, &ropts);
     status = lsi_cli_output_close(&out, rc == LAGSIM_OK);
     if (rc != LAGSIM_OK && status == LSI_CLI_EXIT_OK) {
         fprintf(stderr, "lagsim: cannot write the report: %s\n", lagsim_strerror(rc));
         status = LSI_CLI_EXIT_FAILURE;
     }
+    if (status == LSI_CLI_EXIT_OK && o.hist)
+        status = write_hist(&o, &hist, summaries, &man);
     if (status == LSI_CLI_EXIT_OK)
-        print_speed(shown, wall);
+        lsi_cli_print_speed(events, simulated, wall);
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         if (conserve_failed & (1u << m))
             fprintf(stderr,
@@ -227,9 +235,11 @@ static int run_modes(int argc, char **argv, const char *cmd)
     }
 
 done:
-    lsi_cli_output_close(&out, 0); /* after a failure: removes the temporary file */
+    lsi_cli_output_close(&out, 0); /* after a failure: removes the temporary files */
+    lsi_cli_output_close(&hist, 0);
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         lagsim_replicated_destroy(reps[m]);
+    free(command);
     free(sc);
     lsi_cli_opts_free(&o);
     return status;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lagsim/experiment.h"
 #include "lagsim/model.h"
 
 #ifdef __cplusplus
@@ -68,6 +69,49 @@ int lagsim_config_set(lagsim_scenario_t *sc, const char *assignment,
  * LAGSIM_EIO.
  */
 int lagsim_config_write(FILE *f, const lagsim_scenario_t *sc);
+
+/* ---- Sweep axes ------------------------------------------------------------ */
+
+/*
+ * Parses a sweep axis as given to --vary: "SECTION.KEY=FROM..TO[:STEP]",
+ * e.g. "burst.launch.rate=20000/s..60000/s:5000/s" or
+ * "mixpanel.ingest_limit=10000/s..40000/s:10000/s". FROM, TO and STEP are
+ * written in the key's own units; FROM and TO must be in the key's range,
+ * STEP must be > 0 (default: a quarter of the range, five points). The
+ * values go down when FROM > TO. The key must exist and take a number,
+ * count, fraction, duration, rate or size; whether its section exists in
+ * a scenario is checked when a value is applied. Returns LAGSIM_OK with
+ * *out filled, or LAGSIM_EINVAL with a message in err (*out unchanged).
+ */
+int lagsim_parse_vary(const char *spec, lagsim_axis_t *out, lagsim_error_t *err);
+
+/*
+ * Writes `value` (in the axis key's stored unit) as the key's own text,
+ * exactly: "25000/s", "90s", "1.2KB", "0.25".
+ */
+void lagsim_config_axis_text(const lagsim_axis_t *axis, double value, char *buf, size_t size);
+
+/*
+ * A lagsim_apply_fn for axes from lagsim_parse_vary() (ctx unused): sets
+ * the key to `value` with lagsim_config_set(), so the scenario is
+ * validated as for --set. Returns its status, with its message in msg.
+ */
+int lagsim_config_axis_apply(void *ctx, lagsim_scenario_t *sc, const lagsim_axis_t *axis,
+                             double value, char *msg, size_t msg_size);
+
+/* ---- Manifest ---------------------------------------------------------------- */
+
+/*
+ * FNV-1a 64 of n bytes, continuing from h (start with
+ * 14695981039346656037, the FNV-1a 64 offset basis).
+ */
+uint64_t lagsim_fnv1a64(const void *data, size_t n, uint64_t h);
+
+/*
+ * The FNV-1a 64 hash of the file's bytes as stored, into *out. Returns
+ * LAGSIM_OK, or LAGSIM_EIO with the reason in err (*out unchanged).
+ */
+int lagsim_config_file_hash(const char *path, uint64_t *out, lagsim_error_t *err);
 
 /* ---- Value parsers (exposed for tests and fuzzing) ---------------------- */
 

@@ -417,10 +417,20 @@ void lagsim_result_destroy(lagsim_result_t *r);
 int lagsim_run(const lagsim_scenario_t *sc, enum lagsim_mode mode,
                uint32_t replication, lagsim_result_t *out);
 
+/*
+ * Progress of a run: `fraction` in [0, 1] is the simulated time reached
+ * over the horizon (capped at 1; the drain that follows the horizon shows
+ * as 1). Called between chunks of one simulated second, from the thread
+ * running the run; it must not call back into the run.
+ */
+typedef void (*lagsim_progress_fn)(void *ctx, double fraction);
+
 /* Bounds on one run. Zero-initialise for "no limits". */
 typedef struct lagsim_run_limits {
     uint64_t max_memory;           /* bytes of simulation state (0: no limit) */
     const volatile int *interrupt; /* the run stops soon after *interrupt != 0 */
+    lagsim_progress_fn progress;   /* called with the run's progress (NULL: none) */
+    void *progress_ctx;            /* its first argument */
 } lagsim_run_limits_t;
 
 /*

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lagsim/experiment.h"
 #include "lagsim/model.h"
 
 #ifdef __cplusplus
@@ -100,6 +101,116 @@ void lagsim_json_string(FILE *f, const char *s);
  * is cut short if `size` < LAGSIM_DURATION_MAX).
  */
 char *lagsim_format_duration(char *buf, size_t size, lagsim_time_t us);
+
+/* ---- Reports of experiments: formats, manifest, charts ------------------- */
+
+enum lagsim_report_format {
+    LAGSIM_REPORT_TEXT, /* aligned tables for people */
+    LAGSIM_REPORT_JSON, /* one object */
+    LAGSIM_REPORT_CSV   /* '#' comment lines, a header row, one row per mode (and point) */
+};
+
+/*
+ * Where a report came from, written into every report so that a result
+ * can be traced and reproduced: text ends with a "Manifest" block, JSON
+ * has a "manifest" object after "lagsim_version", CSV starts with '#'
+ * lines. Strings may be NULL (left out).
+ */
+typedef struct lagsim_manifest {
+    const char *command;       /* the command line, as a shell would read it */
+    const char *scenario_file; /* the scenario file's path as given */
+    uint64_t scenario_hash;    /* FNV-1a 64 of the file's bytes (lagsim_config_file_hash) */
+    uint64_t seed;             /* the seed the runs used */
+    uint32_t replications;     /* per mode (sweeps: the most at any point) */
+    int per_point;             /* a sweep: replications are per point and mode */
+    double precision;          /* > 0: replications were added until every headline
+                                  figure's 95% half-width was within this share of
+                                  its mean (lagsim_run_to_precision) */
+    uint32_t pilot;            /* with precision: replications to start with */
+    uint32_t max_reps;         /* with precision: the cap */
+} lagsim_manifest_t;
+
+typedef struct lagsim_report_opts {
+    enum lagsim_report_format format;
+    const lagsim_manifest_t *manifest; /* NULL: no manifest */
+    int ascii;  /* text: plain ASCII charts and "ok"/"FAIL" marks, no Unicode */
+    int charts; /* text: a histogram and a CDF of latency to visible per mode */
+} lagsim_report_opts_t;
+
+/*
+ * The report of run (compare = 0) or compare (compare = 1): reps[m] holds
+ * mode m's replications (NULL: did not run). Text: lagsim_report_text()
+ * for one replication, lagsim_report_text_replicated() for several,
+ * lagsim_report_text_compare() for compare; then, with a precision in the
+ * manifest, one line per mode on the precision reached; then the charts
+ * (opts->charts); then the manifest. JSON: the same objects as
+ * lagsim_report_json*() with "manifest" added. CSV: see
+ * lagsim_report_csv(). Returns LAGSIM_OK or LAGSIM_EIO.
+ */
+int lagsim_report_results(FILE *f, const lagsim_scenario_t *sc,
+                          const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT], int compare,
+                          const lagsim_report_opts_t *opts);
+
+/*
+ * CSV summary, for spreadsheets: the manifest as '#' lines, a header row,
+ * then one row per mode that ran:
+ *
+ *   mode,kind,replications,fired_total,visible_total,delivered_total,
+ *   dropped_total,sampled_total,in_flight_total,requests_total,retries_total,
+ *   conserved,
+ *   FIGURE,FIGURE_hw95,...   (every lagsim_figure_name(), in enum order)
+ *
+ * kind is "result"; totals are pooled over the replications (dropped_total:
+ * every drop reason but sampling, which is a policy); FIGURE is the
+ * mean over replications (the value itself for one) in the figure's unit
+ * (seconds, a share, a count), FIGURE_hw95 its 95% half-width (empty when
+ * undefined: one replication). With compare, one more row per mode after
+ * the first, mode "device-cloud" and kind "difference": the paired
+ * differences, totals empty. Numbers use '.' and up to 9 significant
+ * digits; an undefined figure is an empty cell. Returns LAGSIM_OK or
+ * LAGSIM_EIO.
+ */
+int lagsim_report_csv(FILE *f, const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
+                      int compare, const lagsim_manifest_t *manifest);
+
+/*
+ * The latency histograms as CSV (for --hist): the manifest as '#' lines,
+ * then "mode,latency,lower_s,upper_s,count,cumulative_share" and one row
+ * per non-empty bucket of each mode's pooled histograms, latency
+ * "delivered" then "visible"; a bucket holds values in [lower_s, upper_s)
+ * (seconds, exact to the microsecond); cumulative_share is the share of
+ * that histogram's values below upper_s, and is exactly 1 on its last row.
+ * Returns LAGSIM_OK or LAGSIM_EIO.
+ */
+int lagsim_report_hist_csv(FILE *f, const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
+                           const lagsim_manifest_t *manifest);
+
+/*
+ * A terminal chart of a latency histogram, within 80 columns: a title
+ * line (`title`, the count, p50, p99 and max), a histogram (share of
+ * values per column, 8 rows of block characters) and a CDF (6 rows), both
+ * over a log-spaced time axis labelled 1ms, 10ms, 100ms, 1s, 10s, 1m, 10m,
+ * 1h, 10h, 1d (and 2s, 5s, 30s, 2m, 5m, 30m, ... when the data span few of
+ * those). With `ascii`, only ASCII ('#' bars, '|', '+', '-'). Nothing is
+ * drawn for an empty histogram but the title. Returns LAGSIM_OK or
+ * LAGSIM_EIO.
+ */
+int lagsim_report_chart(FILE *f, const lagsim_hist_t *h, const char *title, int ascii);
+
+/*
+ * A sweep (find NULL: every point of sw, after lagsim_sweep_run()) or a
+ * bisection (find from lagsim_sweep_find(): its probes in order, then the
+ * boundary found in each mode with the figures on both sides). `slo` (may
+ * be NULL) marks each point: ✓/✗ (ascii: ok/FAIL). Text: one table per
+ * mode (text) of the headline figures per point, mean ± 95% half-width
+ * when there are replications. JSON: {"lagsim_version", "manifest",
+ * "scenario", "seed", "sweep": {"axes": [...], "slo", "points": [...]},
+ * "find": {...}} (see the README). CSV: one row per (point, mode), axis
+ * values first (durations in seconds, rates per second, sizes in bytes).
+ * Returns LAGSIM_OK or LAGSIM_EIO.
+ */
+int lagsim_report_sweep(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
+                        const lagsim_find_t *find, const lagsim_report_opts_t *opts);
 
 #ifdef __cplusplus
 }

@@ -1,14 +1,16 @@
 /*
- * replicate.c - independent replications of one mode, spread over
- * threads, pooled and summarised so that the answer does not depend on
- * the thread count.
+ * replicate.c - independent replications, spread over threads, pooled
+ * and summarised so that the answer does not depend on the thread count:
+ * lagsim_run_batch() extends the replications of several (scenario, mode)
+ * jobs at once, and lagsim_run_replications() is one job from zero.
  *
- * Threads take replication numbers from a shared counter, so which thread
- * runs which replication varies; what each produces does not. Counters
- * and histogram buckets are integers (the histogram's sum is exact too),
- * so pooling them is order-free; the headline figures of each replication
- * go into a table indexed by replication number and are summarised in
- * that order after the threads join.
+ * Threads take (job, replication) units from a shared counter, so which
+ * thread runs which replication varies; what each produces does not.
+ * Counters and histogram buckets are integers (the histogram's sum is
+ * exact too), so pooling them is order-free; the headline figures of each
+ * replication go into a table indexed by replication number and are
+ * summarised in that order after the threads join. Adding replications
+ * appends rows to that table, so earlier replications never change.
  */
 #include <math.h>
 #include <pthread.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lagsim/experiment.h"
 #include "model/model_internal.h"
 
 const char *lagsim_figure_name(enum lagsim_figure f)
@@ -84,6 +87,8 @@ lagsim_replicated_t *lagsim_replicated_create(void)
         free(r);
         return NULL;
     }
+    r->pooled->drain_time = -1;
+    r->pooled->conserved = 1; /* nothing fired, nothing lost */
     return r;
 }
 
@@ -142,84 +147,210 @@ static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
         p->drain_time = r->drain_time;
 }
 
-typedef struct job {
-    const lagsim_scenario_t *sc;
-    enum lagsim_mode mode;
-    uint32_t reps;
+void lagsim_replicated_reset(lagsim_replicated_t *r)
+{
+    lagsim_result_t *p = r->pooled;
+    lsi_result_reset(p, p->mode, 0);
+    p->conserved = 1; /* nothing fired, nothing lost */
+    free(r->values);
+    r->values = NULL;
+    r->reps = 0;
+    for (int f = 0; f < LAGSIM_FIG_COUNT; f++)
+        lagsim_summary_reset(&r->figure[f]);
+}
+
+/*
+ * A batch: the (job, replication) units of every job, numbered job by
+ * job, taken by the threads from a shared counter. Each unit writes its
+ * figures into its own row of its job's values table (no lock needed) and
+ * adds its result into the job's pool under `lock` (integer adds: any
+ * order gives the same). The same lock guards the progress sums.
+ */
+typedef struct batch {
+    lagsim_batch_job_t *jobs;
+    size_t n_jobs;
+    uint64_t *first_unit;       /* [n_jobs + 1]: number of the job's first unit */
+    uint32_t *base;             /* [n_jobs]: the job's replications before the call */
+    uint32_t *pooled;           /* [n_jobs]: results pooled so far */
+    int *status;                /* [total]: each unit's run status */
+    uint64_t total;             /* units */
     const lagsim_run_limits_t *limits;
-    atomic_uint next;       /* next replication to run */
-    double *figures;        /* [reps][LAGSIM_FIG_COUNT] */
-    int *status;            /* [reps] */
-} job_t;
+    atomic_uint_fast64_t next;  /* next unit to take */
+    pthread_mutex_t lock;
+    uint64_t done;              /* units finished (under lock) */
+    double running;             /* sum of the running units' progress (under lock) */
+} batch_t;
 
 typedef struct worker {
-    job_t *job;
-    lagsim_result_t *pool;  /* this thread's replications, pooled */
-    int pooled_any;
-    int rc;                 /* LAGSIM_ENOMEM if the thread could not start */
+    batch_t *b;
+    lagsim_run_limits_t limits; /* the caller's, with progress through this worker */
+    double fraction;            /* progress of its current run, as last reported */
+    int rc;                     /* LAGSIM_ENOMEM if the thread could not start */
 } worker_t;
+
+/* Calls the caller's progress callback with the batch's share done. Under lock. */
+static void report_progress(batch_t *b)
+{
+    const double share = ((double)b->done + b->running) / (double)b->total;
+    b->limits->progress(b->limits->progress_ctx, share < 1 ? share : 1);
+}
+
+/* Progress of one run: forwarded when it moved by 1% or more. */
+static void worker_progress(void *ctx, double fraction)
+{
+    worker_t *w = ctx;
+    if (fraction - w->fraction < 0.01)
+        return;
+    pthread_mutex_lock(&w->b->lock);
+    w->b->running += fraction - w->fraction;
+    w->fraction = fraction;
+    report_progress(w->b);
+    pthread_mutex_unlock(&w->b->lock);
+}
+
+/* The job of unit u: the last job whose first unit is <= u. */
+static size_t job_of(const batch_t *b, uint64_t u)
+{
+    size_t lo = 0, hi = b->n_jobs; /* first_unit[lo] <= u < first_unit[hi] */
+    while (hi - lo > 1) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (b->first_unit[mid] <= u)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    while (lo + 1 < b->n_jobs && b->first_unit[lo + 1] <= u)
+        lo++; /* skip jobs that add nothing */
+    return lo;
+}
 
 static void *work(void *arg)
 {
     worker_t *w = arg;
-    job_t *j = w->job;
+    batch_t *b = w->b;
     lagsim_result_t *r = lagsim_result_create();
     if (!r) {
         w->rc = LAGSIM_ENOMEM;
         return NULL;
     }
     for (;;) {
-        const unsigned rep = atomic_fetch_add(&j->next, 1u);
-        if (rep >= j->reps)
+        const uint64_t u = atomic_fetch_add(&b->next, 1u);
+        if (u >= b->total)
             break;
-        if (j->limits && j->limits->interrupt && *j->limits->interrupt) {
-            j->status[rep] = LAGSIM_EINTR;
+        const size_t j = job_of(b, u);
+        const lagsim_batch_job_t *job = &b->jobs[j];
+        const uint32_t rep = b->base[j] + (uint32_t)(u - b->first_unit[j]);
+        if (b->limits && b->limits->interrupt && *b->limits->interrupt) {
+            b->status[u] = LAGSIM_EINTR; /* its row stays NAN: nothing is counted */
             continue;
         }
-        j->status[rep] = lagsim_run_limited(j->sc, j->mode, rep, j->limits, r);
+        b->status[u] = lagsim_run_limited(job->sc, job->mode, rep, &w->limits, r);
+        double *row = job->out->values + (size_t)rep * LAGSIM_FIG_COUNT;
         for (int f = 0; f < LAGSIM_FIG_COUNT; f++)
-            j->figures[(size_t)rep * LAGSIM_FIG_COUNT + f] =
-                lagsim_figure_value(r, (enum lagsim_figure)f);
-        if (j->status[rep] == LAGSIM_OK || j->status[rep] == LAGSIM_ECONSERVE) {
-            pool_add(w->pool, r, !w->pooled_any);
-            w->pooled_any = 1;
-        }
+            row[f] = lagsim_figure_value(r, (enum lagsim_figure)f);
+        pthread_mutex_lock(&b->lock);
+        if (b->status[u] == LAGSIM_OK || b->status[u] == LAGSIM_ECONSERVE)
+            pool_add(job->out->pooled, r, b->pooled[j]++ == 0);
+        b->done++;
+        b->running -= w->fraction;
+        w->fraction = 0;
+        if (b->limits && b->limits->progress)
+            report_progress(b);
+        pthread_mutex_unlock(&b->lock);
     }
     lagsim_result_destroy(r);
     return NULL;
 }
 
-int lagsim_run_replications(const lagsim_scenario_t *sc, enum lagsim_mode mode,
-                            uint32_t reps, unsigned threads,
-                            const lagsim_run_limits_t *limits, lagsim_replicated_t *out)
+/* Grows each job's values table for its new rows, filled with NAN. */
+static int grow_values(batch_t *b)
 {
-    if (reps < 1)
-        return LAGSIM_EINVAL;
-    if (threads < 1)
-        threads = 1;
-    if (threads > reps)
-        threads = reps;
+    for (size_t j = 0; j < b->n_jobs; j++) {
+        lagsim_replicated_t *out = b->jobs[j].out;
+        const size_t rows = (size_t)out->reps + b->jobs[j].add;
+        if (b->jobs[j].add == 0)
+            continue;
+        double *v = realloc(out->values, rows * LAGSIM_FIG_COUNT * sizeof *v);
+        if (!v)
+            return LAGSIM_ENOMEM;
+        out->values = v;
+        for (size_t i = (size_t)out->reps * LAGSIM_FIG_COUNT; i < rows * LAGSIM_FIG_COUNT; i++)
+            v[i] = NAN;
+    }
+    return LAGSIM_OK;
+}
+
+/* Summaries of every figure over all replications, in replication order. */
+static void summarise(lagsim_replicated_t *out)
+{
+    for (int f = 0; f < LAGSIM_FIG_COUNT; f++) {
+        lagsim_summary_reset(&out->figure[f]);
+        for (uint32_t i = 0; i < out->reps; i++) {
+            const double x = out->values[(size_t)i * LAGSIM_FIG_COUNT + f];
+            if (!isnan(x))
+                lagsim_summary_add(&out->figure[f], x);
+        }
+    }
+}
+
+int lagsim_run_batch(lagsim_batch_job_t *jobs, size_t n, unsigned threads,
+                     const lagsim_run_limits_t *limits)
+{
+    static const lagsim_run_limits_t no_limits = {0};
+    batch_t b;
+    memset(&b, 0, sizeof b);
+    b.jobs = jobs;
+    b.n_jobs = n;
+    b.limits = limits ? limits : &no_limits;
+    atomic_init(&b.next, 0u);
+    if (n == 0)
+        return LAGSIM_OK;
     int rc = LAGSIM_OK;
-    job_t job = {.sc = sc, .mode = mode, .reps = reps, .limits = limits};
-    atomic_init(&job.next, 0u);
-    free(out->values);
-    out->values = NULL;
-    out->reps = 0;
-    job.figures = malloc((size_t)reps * LAGSIM_FIG_COUNT * sizeof *job.figures);
-    job.status = calloc(reps, sizeof *job.status);
-    worker_t *w = calloc(threads, sizeof *w);
-    pthread_t *tid = calloc(threads, sizeof *tid);
+    worker_t *w = NULL;
+    pthread_t *tid = NULL;
     unsigned started = 0;
-    if (!job.figures || !job.status || !w || !tid) {
+    b.first_unit = malloc((n + 1) * sizeof *b.first_unit);
+    b.base = malloc(n * sizeof *b.base);
+    b.pooled = malloc(n * sizeof *b.pooled);
+    if (!b.first_unit || !b.base || !b.pooled) {
         rc = LAGSIM_ENOMEM;
         goto done;
     }
-    for (unsigned t = 0; t < threads; t++) {
-        w[t].job = &job;
-        w[t].pool = lagsim_result_create();
-        if (!w[t].pool) {
-            rc = LAGSIM_ENOMEM;
+    for (size_t j = 0; j < n; j++) {
+        b.first_unit[j] = b.total;
+        b.base[j] = jobs[j].out->reps;
+        b.pooled[j] = jobs[j].out->reps;
+        if ((uint64_t)jobs[j].out->reps + jobs[j].add > UINT32_MAX) {
+            rc = LAGSIM_EINVAL;
             goto done;
+        }
+        b.total += jobs[j].add;
+    }
+    b.first_unit[n] = b.total;
+    if (b.total == 0)
+        goto done;
+    b.status = calloc(b.total, sizeof *b.status);
+    if (!b.status || (rc = grow_values(&b)) != LAGSIM_OK) {
+        rc = LAGSIM_ENOMEM;
+        goto done;
+    }
+    if (threads < 1)
+        threads = 1;
+    if (threads > b.total)
+        threads = (unsigned)b.total;
+    w = calloc(threads, sizeof *w);
+    tid = calloc(threads, sizeof *tid);
+    if (!w || !tid) {
+        rc = LAGSIM_ENOMEM;
+        goto done;
+    }
+    pthread_mutex_init(&b.lock, NULL);
+    for (unsigned t = 0; t < threads; t++) {
+        w[t].b = &b;
+        w[t].limits = *b.limits;
+        if (b.limits->progress) {
+            w[t].limits.progress = worker_progress;
+            w[t].limits.progress_ctx = &w[t];
         }
     }
     /* Thread 0's share runs here; the others on their own threads. */
@@ -231,43 +362,39 @@ int lagsim_run_replications(const lagsim_scenario_t *sc, enum lagsim_mode mode,
     work(&w[0]);
     for (unsigned t = 1; t <= started; t++)
         pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&b.lock);
 
-    /* Pool in thread order (integer adds: any order gives the same). */
-    lagsim_result_t *p = out->pooled;
-    lsi_result_reset(p, mode, 0);
-    int first = 1;
-    for (unsigned t = 0; t < threads; t++) {
+    for (unsigned t = 0; t < threads; t++)
         if (w[t].rc != LAGSIM_OK)
             rc = w[t].rc;
-        if (!w[t].pooled_any)
-            continue;
-        pool_add(p, w[t].pool, first);
-        first = 0;
+    for (size_t j = 0; j < n; j++) {
+        lagsim_replicated_t *out = jobs[j].out;
+        out->reps += jobs[j].add;
+        out->pooled->mode = jobs[j].mode;
+        out->pooled->replication = 0;
+        summarise(out);
     }
-    p->mode = mode;
-    p->replication = 0;
-    out->reps = reps;
-    for (int f = 0; f < LAGSIM_FIG_COUNT; f++) {
-        lagsim_summary_reset(&out->figure[f]);
-        for (uint32_t i = 0; i < reps; i++) {
-            const double x = job.figures[(size_t)i * LAGSIM_FIG_COUNT + f];
-            if (!isnan(x))
-                lagsim_summary_add(&out->figure[f], x);
-        }
-    }
-    for (uint32_t i = 0; i < reps && rc == LAGSIM_OK; i++)
-        rc = job.status[i];
-    out->values = job.figures; /* handed over */
-    job.figures = NULL;
+    for (uint64_t u = 0; u < b.total && rc == LAGSIM_OK; u++)
+        rc = b.status[u];
 done:
-    if (w)
-        for (unsigned t = 0; t < threads; t++)
-            lagsim_result_destroy(w[t].pool);
     free(w);
     free(tid);
-    free(job.figures);
-    free(job.status);
+    free(b.first_unit);
+    free(b.base);
+    free(b.pooled);
+    free(b.status);
     return rc;
+}
+
+int lagsim_run_replications(const lagsim_scenario_t *sc, enum lagsim_mode mode,
+                            uint32_t reps, unsigned threads,
+                            const lagsim_run_limits_t *limits, lagsim_replicated_t *out)
+{
+    if (reps < 1)
+        return LAGSIM_EINVAL;
+    lagsim_replicated_reset(out);
+    lagsim_batch_job_t job = {.sc = sc, .mode = mode, .add = reps, .out = out};
+    return lagsim_run_batch(&job, 1, threads, limits);
 }
 
 void lagsim_replicated_difference(const lagsim_replicated_t *a, const lagsim_replicated_t *b,

@@ -200,13 +200,16 @@ static enum lagsim_stop_reason run_engine(lsi_model_t *m, const lagsim_run_limit
             return LAGSIM_STOP_INTERRUPTED;
         if (lim->max_memory && state_bytes(m) > lim->max_memory)
             return LAGSIM_STOP_MEMORY;
+        if (lim->progress)
+            lim->progress(lim->progress_ctx, until >= m->sc->horizon ? 1.0
+                                             : (double)until / (double)m->sc->horizon);
     }
 }
 
 int lagsim_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replication,
                lagsim_result_t *out)
 {
-    const lagsim_run_limits_t none = {0, NULL};
+    const lagsim_run_limits_t none = {0};
     return lagsim_run_limited(sc, mode, replication, &none, out);
 }
 
@@ -214,7 +217,7 @@ int lagsim_run_limited(const lagsim_scenario_t *sc, enum lagsim_mode mode,
                        uint32_t replication, const lagsim_run_limits_t *limits,
                        lagsim_result_t *out)
 {
-    static const lagsim_run_limits_t no_limits = {0, NULL};
+    static const lagsim_run_limits_t no_limits = {0};
     if (!limits)
         limits = &no_limits;
     lsi_result_reset(out, mode, replication);

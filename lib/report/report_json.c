@@ -17,6 +17,7 @@
 
 #include "lagsim/report.h"
 #include "lagsim/version.h"
+#include "report/report_internal.h"
 
 /*
  * Length of the valid UTF-8 sequence starting at p (at most `left` bytes
@@ -343,12 +344,14 @@ static void json_differences(FILE *f, const lagsim_replicated_t *const reps[LAGS
 static int write_json(FILE *f, const lagsim_scenario_t *sc,
                       const lagsim_result_t *const results[LAGSIM_MODE_COUNT],
                       const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
-                      int differences)
+                      int differences, const lagsim_manifest_t *manifest)
 {
     fputs("{\n", f);
     json_key(f, 2, "lagsim_version");
     lagsim_json_string(f, LAGSIM_VERSION_STRING);
     fputs(",\n", f);
+    if (manifest)
+        lsi_manifest_json(f, 2, manifest, reps);
     char name[sizeof sc->name]; /* NUL-terminated even if sc->name is full */
     memcpy(name, sc->name, sizeof name);
     name[sizeof name - 1] = '\0';
@@ -385,7 +388,7 @@ static int write_json(FILE *f, const lagsim_scenario_t *sc,
 int lagsim_report_json(FILE *f, const lagsim_scenario_t *sc,
                        const lagsim_result_t *const results[LAGSIM_MODE_COUNT])
 {
-    return write_json(f, sc, results, NULL, 0);
+    return write_json(f, sc, results, NULL, 0, NULL);
 }
 
 int lagsim_report_json_replicated(FILE *f, const lagsim_scenario_t *sc,
@@ -394,7 +397,7 @@ int lagsim_report_json_replicated(FILE *f, const lagsim_scenario_t *sc,
     const lagsim_result_t *pooled[LAGSIM_MODE_COUNT];
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         pooled[m] = reps[m] ? reps[m]->pooled : NULL;
-    return write_json(f, sc, pooled, reps, 0);
+    return write_json(f, sc, pooled, reps, 0, NULL);
 }
 
 int lagsim_report_json_compare(FILE *f, const lagsim_scenario_t *sc,
@@ -403,5 +406,30 @@ int lagsim_report_json_compare(FILE *f, const lagsim_scenario_t *sc,
     const lagsim_result_t *pooled[LAGSIM_MODE_COUNT];
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         pooled[m] = reps[m] ? reps[m]->pooled : NULL;
-    return write_json(f, sc, pooled, reps, 1);
+    return write_json(f, sc, pooled, reps, 1, NULL);
+}
+
+/* For the other report files (report_internal.h). */
+int lsi_report_json(FILE *f, const lagsim_scenario_t *sc,
+                    const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT], int compare,
+                    const lagsim_manifest_t *manifest)
+{
+    const lagsim_result_t *pooled[LAGSIM_MODE_COUNT];
+    uint32_t n = 0;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        pooled[m] = reps[m] ? reps[m]->pooled : NULL;
+        if (reps[m] && reps[m]->reps > n)
+            n = reps[m]->reps;
+    }
+    return write_json(f, sc, pooled, compare || n > 1 ? reps : NULL, compare, manifest);
+}
+
+void lsi_json_real(FILE *f, double x)
+{
+    json_real(f, x);
+}
+
+void lsi_json_seconds(FILE *f, int64_t us)
+{
+    json_seconds(f, us);
 }

@@ -1,0 +1,56 @@
+/*
+ * cli_limits.c - the limits a run is held to, as the command explains
+ * them: a scenario refused before it runs (--max-events, --max-memory),
+ * and a run stopped by a limit (its results marked partial).
+ */
+#include "cli.h"
+
+int lsi_cli_check_limits(const lagsim_scenario_t *sc, const lsi_cli_opts_t *o)
+{
+    const double events = lagsim_scenario_expected_events(sc);
+    if (events > (double)o->max_events) {
+        fprintf(stderr,
+                "lagsim: the scenario would fire about %.3g events per mode (base_rate and "
+                "bursts over the horizon), more than --max-events=%.3g; shorten the horizon, "
+                "lower the rates, or raise --max-events\n",
+                events, (double)o->max_events);
+        return LSI_CLI_EXIT_USAGE;
+    }
+    lagsim_time_t at;
+    const double backlog = lagsim_scenario_backlog_estimate(sc, &at);
+    const double bytes = backlog * (double)lagsim_state_bytes_per_event();
+    if (bytes > (double)o->max_memory) {
+        char when[LAGSIM_DURATION_MAX];
+        fprintf(stderr,
+                "lagsim: the scenario's bursts would build a backlog of about %.3g events "
+                "(about %.3g GB of state) by %s, offered faster than Mixpanel's ingest_limit "
+                "accepts them; more than --max-memory=%.3g GB; shorten or lower the bursts, "
+                "raise [mixpanel] ingest_limit, or raise --max-memory\n",
+                backlog, bytes / 1e9, lagsim_format_duration(when, sizeof when, at),
+                (double)o->max_memory / 1e9);
+        return LSI_CLI_EXIT_USAGE;
+    }
+    return LSI_CLI_EXIT_OK;
+}
+
+int lsi_cli_explain_partial(const lagsim_result_t *r, enum lagsim_mode mode,
+                            const lsi_cli_opts_t *o)
+{
+    if (r->partial == LAGSIM_STOP_MEMORY) {
+        fprintf(stderr, "lagsim: the %s-mode run stopped when its state passed "
+                        "--max-memory=%.3g GB; its results are partial (raise "
+                        "--max-memory, or shorten the backlog: lower bursts, a higher "
+                        "ingest_limit)\n",
+                lagsim_mode_name(mode), (double)o->max_memory / 1e9);
+        return 1;
+    }
+    if (r->partial == LAGSIM_STOP_STUCK) {
+        fprintf(stderr, "lagsim: the %s-mode run stopped: more than ten million requests "
+                        "at one simulated instant, a zero-delay retry loop; give the "
+                        "network, Mixpanel's response_time or the backoff a non-zero "
+                        "delay\n",
+                lagsim_mode_name(mode));
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,239 @@
+/*
+ * cmd_sweep.c - "lagsim sweep SCENARIO --vary S.K=FROM..TO[:STEP] ...":
+ * builds a scenario for every grid point (each value applied as a --set,
+ * so every point is validated before anything runs), runs them all (or,
+ * with --find, bisects for where the --slo stops holding), and writes the
+ * table of headline figures per point with its manifest. The grid, the
+ * runs and the bisection are the library's (experiment.h); this file only
+ * wires options to them and turns outcomes into messages and exit
+ * statuses.
+ *
+ * Exit status: 0 success; 2 usage or scenario errors (a bad --vary, a
+ * point that does not validate, a limit); 3 the --slo fails at some point
+ * of a sweep, or with --find over the whole range in some mode; 1 an
+ * internal failure; 130/143 interrupted (the points that ran are shown).
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define SWEEP_OPTS                                                                          \
+    (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT |           \
+     LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS | LSI_CLI_OPT_SLO |            \
+     LSI_CLI_OPT_PRECISION | LSI_CLI_OPT_ASCII | LSI_CLI_OPT_VARY)
+
+/* "burst.launch.rate=25000/s" (and ", mixpanel.ingest_limit=..."), for messages. */
+static void point_text(char *buf, size_t size, const lagsim_sweep_t *sw,
+                       const lagsim_sweep_point_t *p)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (unsigned k = 0; k < sw->n_axes && len + 1 < size; k++) {
+        char v[64];
+        lagsim_config_axis_text(&sw->axis[k], p->value[k], v, sizeof v);
+        const int w = snprintf(buf + len, size - len, "%s%s=%s", k ? ", " : "",
+                               sw->axis[k].key, v);
+        if (w < 0)
+            break;
+        len += (size_t)w < size - len ? (size_t)w : size - len - 1;
+    }
+}
+
+/* Refuses the sweep if any point is over --max-events or --max-memory. */
+static int check_points(const lagsim_sweep_t *sw, const lsi_cli_opts_t *o)
+{
+    for (uint32_t i = 0; i < sw->n_points; i++) {
+        if (lsi_cli_check_limits(sw->points[i].sc, o) != LSI_CLI_EXIT_OK) {
+            char at[256];
+            point_text(at, sizeof at, sw, &sw->points[i]);
+            fprintf(stderr, "lagsim: (at the sweep point %s)\n", at);
+            return LSI_CLI_EXIT_USAGE;
+        }
+    }
+    return LSI_CLI_EXIT_OK;
+}
+
+/* With --find: the answer of each mode on stderr; 1 if it fails everywhere in some mode. */
+static int say_find(const lagsim_sweep_t *sw, const lagsim_find_t *fd)
+{
+    int fails = 0;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        if (!(sw->mode_mask & (1u << m)))
+            continue;
+        const char *mode = lagsim_mode_name((enum lagsim_mode)m);
+        char a[256], b[256];
+        switch (fd->outcome[m]) {
+        case LAGSIM_FIND_HOLDS_ALL:
+            fprintf(stderr, "lagsim: %s mode: the SLO holds over the whole range\n", mode);
+            break;
+        case LAGSIM_FIND_FAILS_ALL:
+            fprintf(stderr, "lagsim: %s mode: the SLO fails over the whole range\n", mode);
+            fails = 1;
+            break;
+        case LAGSIM_FIND_BOUNDARY:
+            point_text(a, sizeof a, sw, &sw->points[fd->holds_at[m]]);
+            point_text(b, sizeof b, sw, &sw->points[fd->fails_at[m]]);
+            fprintf(stderr, "lagsim: %s mode: the SLO holds at %s and fails at %s\n", mode, a,
+                    b);
+            break;
+        }
+    }
+    return fails;
+}
+
+int lsi_cli_cmd_sweep(int argc, char **argv)
+{
+    lsi_cli_opts_t o;
+    lagsim_scenario_t *sc = NULL;
+    lagsim_sweep_t sw;
+    memset(&sw, 0, sizeof sw);
+    lagsim_find_t *fd = NULL;
+    lsi_cli_output_t out = {NULL, NULL, NULL};
+    lsi_cli_progress_t progress;
+    memset(&progress, 0, sizeof progress);
+    lagsim_manifest_t man;
+    char *command = NULL;
+    lagsim_precision_t prec;
+
+    int status = lsi_cli_parse(argc, argv, "sweep", SWEEP_OPTS, &o);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+    if (o.help) {
+        lsi_cli_help(stdout, "sweep");
+        goto done;
+    }
+    status = lsi_cli_scenario_load(&o, &sc);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+    if (o.has_seed)
+        sc->seed = o.seed;
+    if (o.mode_mask)
+        sc->mode_mask = o.mode_mask;
+    status = lsi_cli_manifest("sweep", argc, argv, &o, sc, &man, &command);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+
+    sw.base = sc;
+    sw.n_axes = o.n_vary;
+    memcpy(sw.axis, o.vary, sizeof sw.axis);
+    sw.apply = lagsim_config_axis_apply;
+    sw.mode_mask = sc->mode_mask;
+    sw.reps = o.reps;
+    if (o.precision > 0) {
+        prec = (lagsim_precision_t){man.precision, man.pilot, man.max_reps};
+        sw.precision = &prec;
+    }
+    char msg[LAGSIM_ERROR_MAX];
+    msg[0] = '\0';
+    int rc = lagsim_sweep_prepare(&sw, msg, sizeof msg);
+    if (rc != LAGSIM_OK) {
+        if (rc == LAGSIM_ENOMEM) {
+            fputs("lagsim: out of memory\n", stderr);
+            status = LSI_CLI_EXIT_FAILURE;
+        } else {
+            fprintf(stderr, "lagsim: --vary: %s\n", msg);
+            status = LSI_CLI_EXIT_USAGE;
+        }
+        goto done;
+    }
+    status = check_points(&sw, &o);
+    if (status == LSI_CLI_EXIT_OK)
+        status = lsi_cli_output_open(&out, o.out);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+    if (o.find && !(fd = malloc(sizeof *fd))) {
+        fputs("lagsim: out of memory\n", stderr);
+        status = LSI_CLI_EXIT_FAILURE;
+        goto done;
+    }
+
+    const lagsim_run_limits_t limits = {.max_memory = o.max_memory,
+                                        .interrupt = lsi_cli_signals_install(),
+                                        .progress = lsi_cli_progress,
+                                        .progress_ctx = &progress};
+    const double t0 = lsi_cli_wall_now();
+    lsi_cli_progress_start(&progress, o.find ? "find" : "sweep");
+    rc = fd ? lagsim_sweep_find(&sw, &o.slo, o.threads, &limits, fd)
+            : lagsim_sweep_run(&sw, o.threads, &limits);
+    const double wall = lsi_cli_wall_now() - t0;
+    lsi_cli_progress_clear(&progress);
+    const int interrupted = rc == LAGSIM_EINTR || lsi_cli_signal_caught();
+    if (rc != LAGSIM_OK && rc != LAGSIM_EINTR && rc != LAGSIM_ECONSERVE) {
+        fprintf(stderr, "lagsim: the sweep failed: %s\n", lagsim_strerror(rc));
+        status = LSI_CLI_EXIT_FAILURE;
+        goto done;
+    }
+
+    /* What ran: limits hit, conservation, replications, speed, SLO. */
+    uint64_t events = 0;
+    double simulated = 0;
+    int limit_hit = 0, conserve_failed = 0;
+    uint32_t points_run = 0, points_failing = 0;
+    man.replications = 0;
+    man.per_point = 1;
+    for (uint32_t i = 0; i < sw.n_points; i++) {
+        int ran = 0, failing = 0;
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            const lagsim_replicated_t *r = sw.points[i].reps[m];
+            if (!r || r->reps == 0)
+                continue;
+            ran = 1;
+            limit_hit |= lsi_cli_explain_partial(r->pooled, (enum lagsim_mode)m, &o);
+            conserve_failed |= !r->pooled->conserved && r->pooled->partial != LAGSIM_STOP_INTERRUPTED;
+            if (r->reps > man.replications)
+                man.replications = r->reps;
+            events += r->pooled->sim_events;
+            simulated += (double)r->pooled->end_time / (double)LAGSIM_SEC;
+            failing |= o.has_slo && !lagsim_slo_holds(&o.slo, r, NULL, 0);
+        }
+        points_run += ran;
+        points_failing += failing;
+    }
+
+    const lagsim_report_opts_t ropts = lsi_cli_report_opts(&o, &man);
+    rc = lagsim_report_sweep(out.f, &sw, o.has_slo ? &o.slo : NULL, interrupted ? NULL : fd,
+                             &ropts);
+    status = lsi_cli_output_close(&out, rc == LAGSIM_OK);
+    if (rc != LAGSIM_OK && status == LSI_CLI_EXIT_OK) {
+        fprintf(stderr, "lagsim: cannot write the report: %s\n", lagsim_strerror(rc));
+        status = LSI_CLI_EXIT_FAILURE;
+    }
+    if (status == LSI_CLI_EXIT_OK)
+        lsi_cli_print_speed(events, simulated, wall);
+    if (conserve_failed) {
+        fputs("lagsim: ERROR: CONSERVATION FAILED at some point of the sweep: fired != visible "
+              "+ dropped + in flight. This is a bug in lagsim; the results above cannot be "
+              "trusted.\n", stderr);
+        status = LSI_CLI_EXIT_FAILURE;
+    }
+    if (status == LSI_CLI_EXIT_OK && limit_hit)
+        status = LSI_CLI_EXIT_USAGE;
+    if (status == LSI_CLI_EXIT_OK && o.has_slo && !interrupted) {
+        if (fd) {
+            if (say_find(&sw, fd))
+                status = LSI_CLI_EXIT_SLO;
+        } else if (points_failing) {
+            fprintf(stderr, "lagsim: SLO NOT met at %u of %u points\n", points_failing,
+                    points_run);
+            status = LSI_CLI_EXIT_SLO;
+        } else {
+            fprintf(stderr, "lagsim: SLO met at all %u points\n", points_run);
+        }
+    }
+    if (status == LSI_CLI_EXIT_OK && interrupted) {
+        fprintf(stderr, "lagsim: stopped by %s; the results above are partial\n",
+                lsi_cli_signal_caught() == SIGTERM ? "SIGTERM" : "SIGINT");
+        status = lsi_cli_signal_caught() == SIGTERM ? LSI_CLI_EXIT_SIGTERM : LSI_CLI_EXIT_SIGINT;
+    }
+
+done:
+    lsi_cli_output_close(&out, 0);
+    lagsim_sweep_terminate(&sw);
+    free(fd);
+    free(command);
+    free(sc);
+    lsi_cli_opts_free(&o);
+    return status;
+}

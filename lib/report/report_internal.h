@@ -1,0 +1,60 @@
+/*
+ * report_internal.h - what the files of lib/report share: the JSON
+ * document writer and number printers of report_json.c, the manifest in
+ * each format (report_manifest.c), the CSV cell printers (report_csv.c)
+ * and what the sweep writers share. Nothing here is public.
+ */
+#ifndef LAGSIM_REPORT_INTERNAL_H
+#define LAGSIM_REPORT_INTERNAL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lagsim/report.h"
+
+/* ---- report_json.c ------------------------------------------------------- */
+
+/*
+ * The JSON report of run (compare 0) or compare (1), with "manifest" if
+ * not NULL; replicated ("ci95") when compare or any mode has more than
+ * one replication. Returns LAGSIM_OK or LAGSIM_EIO.
+ */
+int lsi_report_json(FILE *f, const lagsim_scenario_t *sc,
+                    const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT], int compare,
+                    const lagsim_manifest_t *manifest);
+/* A real rounded to 6 decimals, trailing zeros dropped; null if not finite. */
+void lsi_json_real(FILE *f, double x);
+/* Microseconds as exact decimal seconds. */
+void lsi_json_seconds(FILE *f, int64_t us);
+
+/* ---- report_manifest.c ----------------------------------------------------- */
+
+/* Text: a "Manifest" block, after a blank line. */
+void lsi_manifest_text(FILE *f, const lagsim_manifest_t *m);
+/*
+ * JSON: `"manifest": {...},` and a newline, at `indent`. With a precision,
+ * reps (may be NULL) adds what each mode reached.
+ */
+void lsi_manifest_json(FILE *f, int indent, const lagsim_manifest_t *m,
+                       const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT]);
+/* CSV: "# key: value" lines. */
+void lsi_manifest_csv(FILE *f, const lagsim_manifest_t *m);
+
+/* ---- report_csv.c ------------------------------------------------------------ */
+
+/* A CSV number: up to 9 significant digits; nothing (an empty cell) if not finite. */
+void lsi_csv_number(FILE *f, double x);
+/* A CSV text cell, quoted when it holds a comma, quote or line break. */
+void lsi_csv_text(FILE *f, const char *s);
+
+/* ---- report_sweep.c, report_sweep_data.c ------------------------------------ */
+
+/* The SLO's terms joined with ", ". */
+void lsi_slo_text(char *buf, size_t size, const lagsim_slo_t *slo);
+/* A sweep (find NULL) or a bisection as JSON, or as CSV; see lagsim_report_sweep(). */
+int lsi_report_sweep_json(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
+                          const lagsim_find_t *find, const lagsim_manifest_t *manifest);
+int lsi_report_sweep_csv(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
+                         const lagsim_find_t *find, const lagsim_manifest_t *manifest);
+
+#endif /* LAGSIM_REPORT_INTERNAL_H */

@@ -1,0 +1,381 @@
+/*
+ * test_report_outputs.c - the outputs added for experiments (lib/report):
+ * the CSV summary (one header, the same number of cells on every row,
+ * differences for compare), the histogram CSV (cumulative share ending at
+ * exactly 1, counts adding up), the terminal chart (within 80 columns,
+ * plain ASCII when asked, readable time labels), the manifest in each
+ * format, and the sweep and find tables.
+ *
+ * Results are built by hand: values recorded into histograms, summaries
+ * filled directly. Nothing is simulated.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lagsim/lagsim.h"
+
+#define assert_contains(hay, needle)                                                   \
+    do {                                                                               \
+        if (!strstr((hay), (needle)))                                                  \
+            fail_msg("expected to find <%s> in:\n%s", (needle), (hay));                \
+    } while (0)
+
+/* A replicated result of `reps` replications with latencies spread from
+ * about 1 s to 5 min and every figure filled. */
+static lagsim_replicated_t *made_up(enum lagsim_mode mode, uint32_t reps, double shift)
+{
+    lagsim_replicated_t *r = lagsim_replicated_create();
+    assert_non_null(r);
+    lagsim_result_t *p = r->pooled;
+    p->mode = mode;
+    p->fired = p->visible = p->delivered = 1000;
+    p->conserved = 1;
+    p->requests = 40;
+    p->drain_time = 90 * LAGSIM_SEC;
+    for (int i = 0; i < 1000; i++) {
+        const int64_t us = (int64_t)(LAGSIM_SEC * exp(log(300.0) * (i % 100) / 100.0) * shift);
+        lagsim_hist_record(p->latency_visible, us);
+        lagsim_hist_record(p->latency_delivered, us / 2);
+    }
+    r->reps = reps;
+    r->values = calloc((size_t)reps * LAGSIM_FIG_COUNT, sizeof *r->values);
+    for (uint32_t i = 0; i < reps; i++)
+        for (int f = 0; f < LAGSIM_FIG_COUNT; f++) {
+            const double x = (f + 1) * shift * (1 + 0.01 * i);
+            r->values[(size_t)i * LAGSIM_FIG_COUNT + f] = x;
+            lagsim_summary_add(&r->figure[f], x);
+        }
+    return r;
+}
+
+typedef struct capture {
+    char *buf;
+    size_t len;
+    FILE *f;
+} capture_t;
+
+static void cap_open(capture_t *c)
+{
+    c->buf = NULL;
+    c->len = 0;
+    c->f = open_memstream(&c->buf, &c->len);
+    assert_non_null(c->f);
+}
+
+static char *cap_close(capture_t *c)
+{
+    assert_int_equal(fclose(c->f), 0);
+    return c->buf;
+}
+
+/* Cells in a CSV line without quoted commas. */
+static int cells(const char *line, size_t len)
+{
+    int n = 1;
+    for (size_t i = 0; i < len; i++)
+        n += line[i] == ',';
+    return n;
+}
+
+/* Every non-comment line has as many cells as the header; returns the data rows. */
+static int check_csv_shape(const char *csv)
+{
+    int header = -1, rows = 0;
+    for (const char *line = csv; *line;) {
+        const char *end = strchr(line, '\n');
+        assert_non_null(end);
+        if (*line != '#') {
+            const int n = cells(line, (size_t)(end - line));
+            if (header < 0)
+                header = n;
+            else if (n != header)
+                fail_msg("row of %d cells under a header of %d: %.*s", n, header,
+                         (int)(end - line), line);
+            else
+                rows++;
+        }
+        line = end + 1;
+    }
+    return rows;
+}
+
+static const lagsim_manifest_t manifest = {
+    "lagsim run configs/default.ini --reps 3", "configs/default.ini", 0x0123456789abcdefull, 42,
+    3, 0, 0, 0, 0};
+
+static void csv_summary(void **state)
+{
+    (void)state;
+    lagsim_replicated_t *reps[LAGSIM_MODE_COUNT] = {made_up(LAGSIM_MODE_CLOUD, 3, 1), NULL,
+                                                     made_up(LAGSIM_MODE_HYBRID, 3, 2)};
+    capture_t c;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_csv(c.f, (const lagsim_replicated_t *const *)reps, 1, &manifest),
+                     LAGSIM_OK);
+    char *csv = cap_close(&c);
+    assert_int_equal(check_csv_shape(csv), 3); /* cloud, hybrid, hybrid-cloud */
+    assert_contains(csv, "# scenario_fnv1a64: 0123456789abcdef\n");
+    assert_contains(csv, "# command: lagsim run configs/default.ini --reps 3\n");
+    assert_contains(csv, "\nmode,kind,replications,fired_total,");
+    assert_contains(csv, ",p99_visible_s,p99_visible_s_hw95,");
+    assert_contains(csv, "\ncloud,result,3,1000,1000,1000,0,0,0,40,0,true,");
+    assert_contains(csv, "\nhybrid-cloud,difference,3,,,,,,,,,,");
+    free(csv);
+
+    /* One replication: half-widths are empty cells; no difference rows for run. */
+    lagsim_replicated_t *one[LAGSIM_MODE_COUNT] = {made_up(LAGSIM_MODE_CLOUD, 1, 1), NULL, NULL};
+    cap_open(&c);
+    assert_int_equal(lagsim_report_csv(c.f, (const lagsim_replicated_t *const *)one, 0, NULL),
+                     LAGSIM_OK);
+    csv = cap_close(&c);
+    assert_int_equal(check_csv_shape(csv), 1);
+    assert_contains(csv, ",1,,2,,3,,");
+    free(csv);
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        lagsim_replicated_destroy(reps[m]);
+        lagsim_replicated_destroy(one[m]);
+    }
+}
+
+static void hist_csv(void **state)
+{
+    (void)state;
+    lagsim_replicated_t *reps[LAGSIM_MODE_COUNT] = {made_up(LAGSIM_MODE_CLOUD, 1, 1),
+                                                     made_up(LAGSIM_MODE_DEVICE, 1, 3), NULL};
+    capture_t c;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_hist_csv(c.f, (const lagsim_replicated_t *const *)reps,
+                                            &manifest), LAGSIM_OK);
+    char *csv = cap_close(&c);
+    check_csv_shape(csv);
+    assert_contains(csv, "\nmode,latency,lower_s,upper_s,count,cumulative_share\n");
+    /* Per (mode, latency): counts add up to the histogram's, the share
+     * rises and ends at exactly "1", bounds increase. */
+    char group[64] = "";
+    uint64_t sum = 0;
+    double last_share = 0, last_upper = 0;
+    int groups = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(csv, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#' || strncmp(line, "mode,", 5) == 0)
+            continue;
+        char mode[16], lat[16], share[32];
+        double lower, upper;
+        unsigned long long n;
+        assert_int_equal(sscanf(line, "%15[^,],%15[^,],%lf,%lf,%llu,%31s", mode, lat, &lower,
+                                &upper, &n, share), 6);
+        char g[64];
+        snprintf(g, sizeof g, "%s/%s", mode, lat);
+        if (strcmp(g, group) != 0) {
+            if (groups)
+                assert_true(last_share == 1.0 && sum == 1000);
+            snprintf(group, sizeof group, "%s", g);
+            groups++;
+            sum = 0;
+            last_upper = 0;
+        }
+        assert_true(lower < upper && lower >= last_upper);
+        last_upper = upper;
+        sum += n;
+        last_share = strtod(share, NULL);
+        if (sum == 1000)
+            assert_string_equal(share, "1");
+    }
+    assert_int_equal(groups, 4);
+    assert_true(last_share == 1.0 && sum == 1000);
+    free(csv);
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        lagsim_replicated_destroy(reps[m]);
+}
+
+/* Columns (code points) of the widest line. */
+static size_t widest_line(const char *s)
+{
+    size_t widest = 0, w = 0;
+    for (; *s; s++) {
+        if (*s == '\n') {
+            widest = w > widest ? w : widest;
+            w = 0;
+        } else if (((unsigned char)*s & 0xc0) != 0x80) {
+            w++;
+        }
+    }
+    return w > widest ? w : widest;
+}
+
+static void chart(void **state)
+{
+    (void)state;
+    lagsim_hist_t *h = lagsim_hist_create();
+    for (int i = 0; i < 5000; i++)
+        lagsim_hist_record(h, (int64_t)(LAGSIM_SEC * exp(log(600.0) * (i % 500) / 500.0)));
+    for (int ascii = 0; ascii < 2; ascii++) {
+        capture_t c;
+        cap_open(&c);
+        assert_int_equal(lagsim_report_chart(c.f, h, "Latency to visible, cloud mode", ascii),
+                         LAGSIM_OK);
+        char *out = cap_close(&c);
+        assert_true(widest_line(out) <= 80);
+        assert_contains(out, "Latency to visible, cloud mode: 5,000 events, p50");
+        assert_contains(out, "(CDF)");
+        /* Spans 1 s to 10 min: labelled at the decades of 1s, 10s, 1m, 10m. */
+        assert_contains(out, " 1s ");
+        assert_contains(out, " 10s ");
+        assert_contains(out, " 1m ");
+        assert_contains(out, " 10m\n");
+        assert_contains(out, "100%");
+        int only_ascii = 1;
+        for (const char *p = out; *p; p++)
+            only_ascii &= (unsigned char)*p < 0x80;
+        assert_int_equal(only_ascii, ascii);
+        if (ascii)
+            assert_contains(out, "#");
+        else
+            assert_contains(out, "\u2588"); /* a full block */
+        free(out);
+    }
+    lagsim_hist_reset(h);
+    capture_t c;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_chart(c.f, h, "empty", 0), LAGSIM_OK);
+    char *out = cap_close(&c);
+    assert_string_equal(out, "empty: no events\n");
+    free(out);
+    lagsim_hist_destroy(h);
+}
+
+static void manifest_everywhere(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    lagsim_scenario_defaults(&sc);
+    lagsim_replicated_t *reps[LAGSIM_MODE_COUNT] = {made_up(LAGSIM_MODE_CLOUD, 3, 1), NULL, NULL};
+    lagsim_manifest_t m = manifest;
+    m.precision = 0.05;
+    m.pilot = 5;
+    m.max_reps = 200;
+    lagsim_report_opts_t opts = {LAGSIM_REPORT_TEXT, &m, 0, 1};
+    capture_t c;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_results(c.f, &sc, (const lagsim_replicated_t *const *)reps, 0,
+                                           &opts), LAGSIM_OK);
+    char *out = cap_close(&c);
+    assert_contains(out, "\nManifest\n  lagsim         " LAGSIM_VERSION_STRING "\n");
+    assert_contains(out, "scenario hash  0123456789abcdef (FNV-1a 64 of the file's bytes)");
+    assert_contains(out, "replications   3 per mode, added until every headline figure's");
+    assert_contains(out, "Precision, cloud: 3 replications; widest 95% half-width");
+    assert_contains(out, "Latency to visible, cloud mode: 1,000 events");
+    free(out);
+
+    opts.format = LAGSIM_REPORT_JSON;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_results(c.f, &sc, (const lagsim_replicated_t *const *)reps, 0,
+                                           &opts), LAGSIM_OK);
+    out = cap_close(&c);
+    assert_contains(out, "{\n  \"lagsim_version\": \"" LAGSIM_VERSION_STRING "\",\n  \"manifest\": {\n");
+    assert_contains(out, "\"scenario_fnv1a64\": \"0123456789abcdef\"");
+    assert_contains(out, "\"command\": \"lagsim run configs/default.ini --reps 3\"");
+    assert_contains(out, "\"precision\": {\"target\": 0.05, \"pilot\": 5, \"max_reps\": 200, "
+                         "\"reached\": {\"cloud\": {\"replications\": 3");
+    assert_contains(out, "\"ci95\"");
+    free(out);
+    lagsim_replicated_destroy(reps[0]);
+}
+
+/* The test's apply: sets nothing (the figures are made up). */
+static int apply_nothing(void *ctx, lagsim_scenario_t *sc, const lagsim_axis_t *axis,
+                         double value, char *msg, size_t msg_size)
+{
+    (void)ctx, (void)sc, (void)axis, (void)value, (void)msg, (void)msg_size;
+    return LAGSIM_OK;
+}
+
+static void sweep_and_find_tables(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    lagsim_scenario_defaults(&sc);
+    snprintf(sc.name, sizeof sc.name, "t");
+    lagsim_sweep_t sw;
+    memset(&sw, 0, sizeof sw);
+    sw.base = &sc;
+    sw.n_axes = 1;
+    sw.axis[0] = (lagsim_axis_t){"burst.launch.rate", LAGSIM_UNIT_RATE, 1000, 3000, 1000};
+    sw.apply = apply_nothing;
+    sw.mode_mask = 1u << LAGSIM_MODE_CLOUD;
+    sw.reps = 3;
+    char msg[64];
+    assert_int_equal(lagsim_sweep_prepare(&sw, msg, sizeof msg), LAGSIM_OK);
+    assert_int_equal(sw.n_points, 3);
+    for (uint32_t i = 0; i < 3; i++)
+        sw.points[i].reps[LAGSIM_MODE_CLOUD] = made_up(LAGSIM_MODE_CLOUD, 3, 1 + i);
+    /* p99 is figure 4 (index 3): made_up gives 4 * shift, so it holds for
+     * points 0 and 1 (4 s, 8 s) and fails at point 2 (12 s). */
+    lagsim_slo_t slo = {1, {{LAGSIM_FIG_VISIBLE_P99, LAGSIM_SLO_LE, 10.0, "p99<=10s"}}};
+    for (int ascii = 0; ascii < 2; ascii++) {
+        lagsim_report_opts_t opts = {LAGSIM_REPORT_TEXT, &manifest, ascii, 1};
+        capture_t c;
+        cap_open(&c);
+        assert_int_equal(lagsim_report_sweep(c.f, &sw, &slo, NULL, &opts), LAGSIM_OK);
+        char *out = cap_close(&c);
+        assert_contains(out, "sweep t (seed 42): burst.launch.rate from 1000/s to 3000/s by "
+                             "1000/s (3 points)");
+        assert_contains(out, ascii ? "ok" : "\u2713");
+        assert_contains(out, ascii ? "FAIL" : "\u2717");
+        assert_contains(out, "\nManifest\n");
+        free(out);
+    }
+    lagsim_find_t fd;
+    memset(&fd, 0, sizeof fd);
+    fd.outcome[LAGSIM_MODE_CLOUD] = LAGSIM_FIND_BOUNDARY;
+    fd.holds_at[LAGSIM_MODE_CLOUD] = 1;
+    fd.fails_at[LAGSIM_MODE_CLOUD] = 2;
+    fd.n_probes = 3;
+    fd.probe[0] = (lagsim_find_probe_t){0, LAGSIM_MODE_CLOUD, 0, 1};
+    fd.probe[1] = (lagsim_find_probe_t){2, LAGSIM_MODE_CLOUD, 0, 0};
+    fd.probe[2] = (lagsim_find_probe_t){1, LAGSIM_MODE_CLOUD, 1, 1};
+    lagsim_report_opts_t opts = {LAGSIM_REPORT_TEXT, NULL, 0, 1};
+    capture_t c;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_sweep(c.f, &sw, &slo, &fd, &opts), LAGSIM_OK);
+    char *out = cap_close(&c);
+    assert_contains(out, "the SLO holds at burst.launch.rate = 2000/s and fails at 3000/s;\n"
+                         "the boundary lies between them (within one step, 1000/s)");
+    free(out);
+    opts.format = LAGSIM_REPORT_CSV;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_sweep(c.f, &sw, &slo, &fd, &opts), LAGSIM_OK);
+    out = cap_close(&c);
+    assert_int_equal(check_csv_shape(out), 3);
+    assert_contains(out, "# find cloud: boundary, holds at 2000, fails at 3000\n");
+    assert_contains(out, "\nround,burst.launch.rate,mode,replications,slo_met,");
+    free(out);
+    opts.format = LAGSIM_REPORT_JSON;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_sweep(c.f, &sw, &slo, &fd, &opts), LAGSIM_OK);
+    out = cap_close(&c);
+    assert_contains(out, "\"cloud\": {\"outcome\": \"boundary\", \"holds_at\": 2000, "
+                         "\"fails_at\": 3000}");
+    free(out);
+    lagsim_sweep_terminate(&sw);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(csv_summary),
+        cmocka_unit_test(hist_csv),
+        cmocka_unit_test(chart),
+        cmocka_unit_test(manifest_everywhere),
+        cmocka_unit_test(sweep_and_find_tables),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
