@@ -42,6 +42,9 @@ static int unit_of(enum lsi_type t)
     case LSI_T_LIMITER:
     case LSI_T_JITTER:
     case LSI_T_OUTAGE:
+    case LSI_T_PATH:
+    case LSI_T_PROFILE:
+    case LSI_T_ORIGIN:
     case LSI_T_PRESET: break;
     }
     return -1;
