@@ -137,6 +137,12 @@ static void test_levels(void **state)
     for (size_t w = 0; w < 7; w++)
         assert_int_equal(lagsim_series_level_max(s, w), want[w]);
     assert_int_equal(lagsim_series_level_max(s, 50), 3); /* holds its last value */
+    /* A value set at a window's very start replaces the carried one (it
+     * held for no time), even when the window opened at that instant. */
+    assert_int_equal(lagsim_series_add(s, 70, 0, 1), 0);       /* opens w7 with 3 */
+    assert_int_equal(lagsim_series_set_level(s, 70, 1), 0);    /* from 70 on: 1 */
+    assert_int_equal(lagsim_series_set_level(s, 70, 2), 0);    /* and 2 at once */
+    assert_int_equal(lagsim_series_level_max(s, 7), 2);
     lagsim_series_destroy(s);
 }
 
@@ -286,6 +292,43 @@ static void test_merge(void **state)
     lagsim_series_destroy(three);
 }
 
+/* The sliding quantile equals the quantile of each span, empty windows
+ * and spans included. */
+static void test_rolling_quantile(void **state)
+{
+    (void)state;
+    lagsim_series_t *s = lagsim_series_create(1, 10);
+    assert_non_null(s);
+    gsl_rng *r = rng_new(5);
+    for (int64_t t = 0; t < 400; t++) {
+        if ((t / 10) % 7 == 3)
+            continue; /* some windows stay empty */
+        for (int i = 0; i < 20; i++)
+            assert_int_equal(lagsim_series_record(s, t, (int64_t)exp(gsl_rng_uniform(r) * log(1e7))), 0);
+    }
+    assert_int_equal(lagsim_series_extend(s, 450), 0); /* empty windows at the end */
+    const size_t n = lagsim_series_length(s);
+    int64_t *out = malloc(n * sizeof *out);
+    assert_non_null(out);
+    static const size_t spans[] = {1, 2, 3, 7, 100};
+    static const double qs[] = {0.0, 0.5, 0.95, 1.0};
+    for (size_t a = 0; a < sizeof spans / sizeof spans[0]; a++)
+        for (size_t b = 0; b < sizeof qs / sizeof qs[0]; b++) {
+            lagsim_series_rolling_quantile(s, spans[a], qs[b], out);
+            for (size_t i = 0; i < n; i++) {
+                const size_t first = i + 1 > spans[a] ? i + 1 - spans[a] : 0;
+                assert_int_equal(out[i], lagsim_series_quantile(s, first, i + 1 - first, qs[b]));
+            }
+        }
+    assert_int_equal(out[n - 1] >= 0, 1); /* the span of 100 reaches back to data */
+    lagsim_series_rolling_quantile(s, 1, 0.95, out);
+    assert_int_equal(out[3], -1);
+    assert_int_equal(out[n - 1], -1);
+    free(out);
+    gsl_rng_free(r);
+    lagsim_series_destroy(s);
+}
+
 /* Memory follows the windows, not the number of records. */
 static void test_memory_follows_windows(void **state)
 {
@@ -318,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_sketch_bound),
         cmocka_unit_test(test_out_of_order),
         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_rolling_quantile),
         cmocka_unit_test(test_memory_follows_windows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

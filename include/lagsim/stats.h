@@ -125,8 +125,9 @@ double lagsim_breakdown_tail_share(const lagsim_breakdown_t *b, unsigned part,
  *
  * Levels: lagsim_series_set_level(s, t, v) says the level is v from t
  * on. A window's level is the largest value the level takes in it (the
- * value it had when the window opened, or any set within it); past the
- * last window the level keeps its last value. Set levels in time order.
+ * value it had as the window opened, unless replaced at its very start,
+ * or any set within it); past the last window the level keeps its last
+ * value. Set levels in time order.
  *
  * Two series of the same width and counters merge by adding counters,
  * sketches and levels: a merged level is the sum of the runs' maxima, so
@@ -188,6 +189,14 @@ uint64_t lagsim_series_latency_count(const lagsim_series_t *s, size_t first, siz
  * their exact min and max; -1 when none were recorded there.
  */
 int64_t lagsim_series_quantile(const lagsim_series_t *s, size_t first, size_t count, double q);
+/*
+ * The same over a sliding span: out[i] (for each window i < length) is
+ * the q-quantile of windows [i - span + 1, i] (those that exist), or -1.
+ * One pass with a running sum of the sketches, so O(length * 488) however
+ * long the span. `out` holds lagsim_series_length(s) values.
+ */
+void lagsim_series_rolling_quantile(const lagsim_series_t *s, size_t span, double q,
+                                    int64_t *out);
 /* Bytes of memory it holds. */
 size_t lagsim_series_bytes(const lagsim_series_t *s);
 

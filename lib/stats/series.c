@@ -29,8 +29,9 @@
  *
  * Levels are a step function: lagsim_series_set_level(t, v) says the
  * level is v from t on. A window's level is the largest value the step
- * function takes in it: the value carried in when it opened, or any
- * value set within it. Merging adds counters, buckets and levels (so a
+ * function takes in it: the value carried in when it opened (unless a
+ * new value was set at the window's very start), or any value set within
+ * it. Merging adds counters, buckets and levels (so a
  * merged level is the sum of the runs' maxima).
  */
 #include <stdlib.h>
@@ -65,6 +66,7 @@ struct lagsim_series {
     size_t n_bucket;      /* arena buckets in use */
     size_t cap_bucket;    /* arena buckets allocated */
     uint64_t level_now;   /* the level's current value (carried into new windows) */
+    int64_t level_t;      /* when it was set (-1: never) */
     uint32_t runs;        /* recorded series merged into this one */
     size_t last_w;        /* cache: the window of the last time looked up */
     int64_t last_start;   /* and its start (-1: no cache) */
@@ -116,6 +118,7 @@ void lagsim_series_reset(lagsim_series_t *s, int64_t width)
     s->n = 0;
     s->n_bucket = 0;
     s->level_now = 0;
+    s->level_t = -1;
     s->runs = 0;
     s->last_start = -1;
     s->last_w = 0;
@@ -193,11 +196,17 @@ int lagsim_series_add(lagsim_series_t *s, int64_t t, unsigned counter, uint64_t 
 int lagsim_series_set_level(lagsim_series_t *s, int64_t t, uint64_t value)
 {
     size_t w;
+    if (t < 0)
+        t = 0;
     if (window_at(s, t, &w) != 0)
         return -1;
-    if (value > s->win[w].level)
+    const int64_t start = (int64_t)w * s->width;
+    if (t == start && s->level_t < start)
+        s->win[w].level = value; /* the value carried in held for no time */
+    else if (value > s->win[w].level)
         s->win[w].level = value;
     s->level_now = value;
+    s->level_t = t;
     return 0;
 }
 
@@ -403,6 +412,40 @@ uint64_t lagsim_series_latency_count(const lagsim_series_t *s, size_t first, siz
     return n;
 }
 
+/* Adds (sign 1) or subtracts (sign -1) window x's sketch into sum[]. */
+static void sum_band(const lagsim_series_t *s, const window_t *x, uint64_t *sum, int sign)
+{
+    for (size_t j = 0; j < x->band_n; j++) {
+        if (sign > 0)
+            sum[x->band_lo + j] += s->bucket[x->band_off + j];
+        else
+            sum[x->band_lo + j] -= s->bucket[x->band_off + j];
+    }
+}
+
+/* The bucket of rank ceil(q * n) in sum[] (n > 0, 0 < q < 1), as a value
+ * clamped to [min, max]. */
+static int64_t walk_rank(const uint64_t *sum, uint64_t n, double q, int64_t min, int64_t max)
+{
+    const double r = q * (double)n;
+    uint64_t rank = r >= (double)n ? n : (uint64_t)r;
+    if ((double)rank < r)
+        rank++;
+    if (rank == 0)
+        rank = 1;
+    uint64_t seen = 0;
+    size_t i = 0;
+    for (; i + 1 < BUCKETS; i++) {
+        seen += sum[i];
+        if (seen >= rank)
+            break;
+    }
+    uint64_t low, width;
+    bucket_bounds(i, &low, &width);
+    int64_t mid = (int64_t)(low + width / 2);
+    return mid < min ? min : mid > max ? max : mid;
+}
+
 /*
  * Adds the sketches of windows [first, first + count) into one array of
  * BUCKETS counts (on the stack: 3.9 KB) and walks it to the bucket of
@@ -413,7 +456,6 @@ int64_t lagsim_series_quantile(const lagsim_series_t *s, size_t first, size_t co
     uint64_t sum[BUCKETS];
     uint64_t n = 0;
     int64_t min = INT64_MAX, max = 0;
-    size_t lo = BUCKETS, hi = 0;
     memset(sum, 0, sizeof sum);
     for (size_t w = first; w < s->n && w - first < count; w++) {
         const window_t *x = &s->win[w];
@@ -426,10 +468,6 @@ int64_t lagsim_series_quantile(const lagsim_series_t *s, size_t first, size_t co
             max = x->lat_max;
         for (size_t j = 0; j < x->band_n; j++)
             sum[x->band_lo + j] += s->bucket[x->band_off + j];
-        if (x->band_lo < lo)
-            lo = x->band_lo;
-        if ((size_t)x->band_lo + x->band_n > hi)
-            hi = (size_t)x->band_lo + x->band_n;
     }
     if (n == 0)
         return -1;
@@ -437,27 +475,39 @@ int64_t lagsim_series_quantile(const lagsim_series_t *s, size_t first, size_t co
         return min;
     if (q >= 1.0)
         return max;
-    const double r = q * (double)n;
-    uint64_t rank = r >= (double)n ? n : (uint64_t)r;
-    if ((double)rank < r)
-        rank++; /* ceil without libm */
-    if (rank == 0)
-        rank = 1;
-    uint64_t seen = 0;
-    size_t i = lo;
-    for (; i + 1 < hi; i++) {
-        seen += sum[i];
-        if (seen >= rank)
-            break;
+    return walk_rank(sum, n, q, min, max);
+}
+
+void lagsim_series_rolling_quantile(const lagsim_series_t *s, size_t span, double q,
+                                    int64_t *out)
+{
+    uint64_t sum[BUCKETS];
+    uint64_t n = 0;
+    memset(sum, 0, sizeof sum);
+    if (span < 1)
+        span = 1;
+    for (size_t i = 0; i < s->n; i++) {
+        sum_band(s, &s->win[i], sum, 1);
+        n += s->win[i].lat_count;
+        if (i >= span) {
+            sum_band(s, &s->win[i - span], sum, -1);
+            n -= s->win[i - span].lat_count;
+        }
+        if (n == 0) {
+            out[i] = -1;
+            continue;
+        }
+        int64_t min = INT64_MAX, max = 0;
+        for (size_t w = i + 1 > span ? i + 1 - span : 0; w <= i; w++) {
+            if (s->win[w].lat_count == 0)
+                continue;
+            if (s->win[w].lat_min < min)
+                min = s->win[w].lat_min;
+            if (s->win[w].lat_max > max)
+                max = s->win[w].lat_max;
+        }
+        out[i] = !(q > 0.0) ? min : q >= 1.0 ? max : walk_rank(sum, n, q, min, max);
     }
-    uint64_t low, width;
-    bucket_bounds(i, &low, &width);
-    int64_t mid = (int64_t)(low + width / 2);
-    if (mid < min)
-        mid = min;
-    if (mid > max)
-        mid = max;
-    return mid;
 }
 
 size_t lagsim_series_bytes(const lagsim_series_t *s)
