@@ -95,9 +95,11 @@ void lagsim_replicated_destroy(lagsim_replicated_t *r)
     free(r);
 }
 
-/* Adds one replication's result into a pool (integers only: exact). */
-static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
+/* Adds one replication's result into a pool (integers only: exact).
+ * Returns LAGSIM_OK, or LAGSIM_ENOMEM if the series could not grow. */
+static int pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
 {
+    const int rc = lagsim_series_merge(p->series, r->series) == 0 ? LAGSIM_OK : LAGSIM_ENOMEM;
     p->fired += r->fired;
     p->delivered += r->delivered;
     p->visible += r->visible;
@@ -122,7 +124,7 @@ static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
         p->backlog_peak_at = r->backlog_peak_at;
         p->end_time = r->end_time;
         p->drain_time = r->drain_time;
-        return;
+        return rc;
     }
     p->conserved &= r->conserved;
     if (!p->partial)
@@ -136,6 +138,7 @@ static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
         p->end_time = r->end_time;
     if (p->drain_time >= 0 && (r->drain_time < 0 || r->drain_time > p->drain_time))
         p->drain_time = r->drain_time;
+    return rc;
 }
 
 typedef struct job {
@@ -177,7 +180,8 @@ static void *work(void *arg)
             j->figures[(size_t)rep * LAGSIM_FIG_COUNT + f] =
                 lagsim_figure_value(r, (enum lagsim_figure)f);
         if (j->status[rep] == LAGSIM_OK || j->status[rep] == LAGSIM_ECONSERVE) {
-            pool_add(w->pool, r, !w->pooled_any);
+            if (pool_add(w->pool, r, !w->pooled_any) != LAGSIM_OK)
+                w->rc = LAGSIM_ENOMEM;
             w->pooled_any = 1;
         }
     }
@@ -237,7 +241,8 @@ int lagsim_run_replications(const lagsim_scenario_t *sc, enum lagsim_mode mode,
             rc = w[t].rc;
         if (!w[t].pooled_any)
             continue;
-        pool_add(p, w[t].pool, first);
+        if (pool_add(p, w[t].pool, first) != LAGSIM_OK)
+            rc = LAGSIM_ENOMEM;
         first = 0;
     }
     p->mode = mode;

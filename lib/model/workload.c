@@ -208,6 +208,7 @@ static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
         out->backlog_peak = m->pool.ev_live;
         out->backlog_peak_at = now;
     }
+    lsi_dv_fired(m);
     if (sc->sampling.threshold > 0 && sampled_out(m, now, type))
         lsi_drop(m, id, LAGSIM_DROP_SAMPLED);
     else
