@@ -97,7 +97,10 @@ enum lsi_type {
     LSI_T_LIMITER,   /* enum lagsim_limiter */
     LSI_T_JITTER,    /* lagsim_backoff_t's jitter, jitter_a, jitter_b */
     LSI_T_OUTAGE,    /* mixpanel.outages[] and n_outages */
-    LSI_T_PRESET     /* lagsim_sdk_t, from a preset name */
+    LSI_T_PRESET,    /* lagsim_sdk_t, from a preset name */
+    LSI_T_METRIC,    /* enum lagsim_alert_metric */
+    LSI_T_THRESHOLD  /* lagsim_alert_t's threshold and threshold_is_time: a
+                        plain number, or a duration (stored in us) */
 };
 
 /* Key flags. */
@@ -128,6 +131,7 @@ enum lsi_section_kind {
     LSI_SEC_SEGMENT,  /* lagsim_scenario_t */
     LSI_SEC_MIXPANEL, /* lagsim_scenario_t */
     LSI_SEC_SAMPLING, /* lagsim_scenario_t */
+    LSI_SEC_ALERT,    /* lagsim_alert_t */
     LSI_SEC_COUNT
 };
 
@@ -155,6 +159,10 @@ typedef struct lsi_value {
             enum lagsim_jitter kind;
             double a, b;
         } jitter;
+        struct {
+            double value; /* a count, or microseconds */
+            int is_time;  /* 1 if written as a duration */
+        } threshold;
     } as;
     const char *str;    /* LSI_T_STRING: the text itself */
     unsigned n_outages; /* LSI_T_OUTAGE */
