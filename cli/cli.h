@@ -32,6 +32,7 @@ enum {
 #define LSI_CLI_OPT_LIMITS 0x20u /* --max-events N, --max-memory SIZE */
 #define LSI_CLI_OPT_REPS 0x40u   /* --reps N, --threads N */
 #define LSI_CLI_OPT_SLO 0x80u    /* --slo EXPR */
+#define LSI_CLI_OPT_SERIES 0x1000u /* --series FILE.csv (the Event Delivery series) */
 
 /* Defaults of the limits: a run that would take longer or need more
  * memory than these is refused before it starts. */
@@ -50,6 +51,7 @@ typedef struct lsi_cli_opts {
     uint64_t seed;              /* its value */
     enum lsi_cli_format format; /* --format, text by default */
     const char *out;            /* --out, NULL for stdout */
+    const char *series;         /* --series, NULL if not given */
     uint64_t max_events;        /* --max-events (default LSI_CLI_DEFAULT_MAX_EVENTS) */
     uint64_t max_memory;        /* --max-memory in bytes (default LSI_CLI_DEFAULT_MAX_MEMORY) */
     uint32_t reps;              /* --reps, 1 by default */

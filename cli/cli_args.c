@@ -31,6 +31,7 @@ static const opt_spec_t opt_specs[] = {
     {"max-memory", LSI_CLI_OPT_LIMITS}, {"reps", LSI_CLI_OPT_REPS},
     {"threads", LSI_CLI_OPT_REPS},   {"modes", LSI_CLI_OPT_MODE},
     {"slo", LSI_CLI_OPT_SLO},
+    {"series", LSI_CLI_OPT_SERIES},
 };
 
 /* ---- Usage and help ------------------------------------------------------ */
@@ -40,11 +41,12 @@ static const char usage_run[] =
     "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
     "                           [--format text|json] [--out FILE]\n"
     "                           [--reps N] [--threads N] [--slo EXPR]\n"
-    "                           [--max-events N] [--max-memory SIZE]\n";
+    "                           [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_compare[] =
     "usage: lagsim compare SCENARIO [--modes cloud,device,hybrid] [--reps N] [--threads N]\n"
     "                               [--seed N] [--set SECTION.KEY=VALUE]... [--format text|json]\n"
-    "                               [--out FILE] [--slo EXPR] [--max-events N] [--max-memory SIZE]\n";
+    "                               [--out FILE] [--slo EXPR] [--max-events N] [--max-memory SIZE]\n"
+    "                               [--series FILE.csv]\n";
 static const char help_compare[] =
     "Runs the modes on common random numbers - the same arrivals, users, event\n"
     "types and client behaviour in every mode - for N replications each, and\n"
@@ -110,6 +112,10 @@ static const char help_run[] =
     "  --max-memory S  refuse a scenario whose backlog would need more than S\n"
     "                  (e.g. 512MB, 8GB; default 4GB), and stop a run whose\n"
     "                  state grows past it (results marked partial)\n"
+    "  --series FILE   write the Event Delivery series (per [scenario]\n"
+    "                  series_window: delivered, not delivered, responses,\n"
+    "                  retries, p95 latency, backlog) of every mode as CSV,\n"
+    "                  atomically, one row per mode and window\n"
     "  -h, --help      show this help\n"
     "\n"
     "SIGINT or SIGTERM stops a run: the results so far are printed, marked\n"
@@ -254,6 +260,11 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
         if (*val == '\0')
             return lsi_cli_usage_error(cmd, "--out needs a file name");
         o->out = val;
+        break;
+    case LSI_CLI_OPT_SERIES:
+        if (*val == '\0')
+            return lsi_cli_usage_error(cmd, "--series needs a file name");
+        o->series = val;
         break;
     default:
         break;

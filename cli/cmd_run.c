@@ -19,7 +19,8 @@
 
 #define ALL_RUN_OPTS \
     (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT | \
-     LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS | LSI_CLI_OPT_SLO)
+     LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS | LSI_CLI_OPT_SLO | \
+     LSI_CLI_OPT_SERIES)
 
 static double wall_now(void)
 {
@@ -86,7 +87,34 @@ static int check_limits(const lagsim_scenario_t *sc, const lsi_cli_opts_t *o)
                 (double)o->max_memory / 1e9);
         return LSI_CLI_EXIT_USAGE;
     }
+    const double series = lagsim_scenario_series_bytes(sc);
+    if (series > (double)o->max_memory) {
+        fprintf(stderr,
+                "lagsim: the Event Delivery series would need up to %.3g GB (one window per "
+                "[scenario] series_window over the horizon and the drain limit), more than "
+                "--max-memory=%.3g GB; raise series_window, shorten the run, or raise "
+                "--max-memory\n",
+                series / 1e9, (double)o->max_memory / 1e9);
+        return LSI_CLI_EXIT_USAGE;
+    }
     return LSI_CLI_EXIT_OK;
+}
+
+/* --series FILE: the Event Delivery series of every mode that ran, as
+ * CSV, finished atomically like --out (opened before the runs, so a bad
+ * path fails early). Returns an exit status. */
+static int write_series(lsi_cli_output_t *series,
+                        const lagsim_result_t *const results[LAGSIM_MODE_COUNT])
+{
+    if (!series->f)
+        return LSI_CLI_EXIT_OK;
+    const int rc = lagsim_report_series_csv(series->f, results);
+    int status = lsi_cli_output_close(series, rc == LAGSIM_OK);
+    if (rc != LAGSIM_OK && status == LSI_CLI_EXIT_OK) {
+        fprintf(stderr, "lagsim: cannot write the series: %s\n", lagsim_strerror(rc));
+        status = LSI_CLI_EXIT_FAILURE;
+    }
+    return status;
 }
 
 /* run and compare: load, check limits, run each mode's replications,
@@ -100,6 +128,7 @@ static int run_modes(int argc, char **argv, const char *cmd)
     lagsim_replicated_t *reps[LAGSIM_MODE_COUNT] = {NULL};
     const lagsim_result_t *results[LAGSIM_MODE_COUNT] = {NULL}; /* pooled, per mode */
     lsi_cli_output_t out = {NULL, NULL, NULL};
+    lsi_cli_output_t series = {NULL, NULL, NULL}; /* --series */
     unsigned conserve_failed = 0; /* modes whose conservation check failed */
     double wall = 0;              /* seconds spent in lagsim_run() */
     int limit_hit = 0;            /* a run stopped at --max-memory or stuck */
@@ -131,6 +160,8 @@ static int run_modes(int argc, char **argv, const char *cmd)
 
     /* Open the output first, so that a bad --out fails before the runs. */
     status = lsi_cli_output_open(&out, o.out);
+    if (status == LSI_CLI_EXIT_OK && o.series)
+        status = lsi_cli_output_open(&series, o.series);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
 
@@ -195,6 +226,8 @@ static int run_modes(int argc, char **argv, const char *cmd)
         status = LSI_CLI_EXIT_FAILURE;
     }
     if (status == LSI_CLI_EXIT_OK)
+        status = write_series(&series, shown);
+    if (status == LSI_CLI_EXIT_OK)
         print_speed(shown, wall);
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         if (conserve_failed & (1u << m))
@@ -228,6 +261,7 @@ static int run_modes(int argc, char **argv, const char *cmd)
 
 done:
     lsi_cli_output_close(&out, 0); /* after a failure: removes the temporary file */
+    lsi_cli_output_close(&series, 0);
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         lagsim_replicated_destroy(reps[m]);
     free(sc);

@@ -279,6 +279,10 @@ static void test_alert_validation(void **state)
     assert_non_null(strstr(msg, "must be a duration"));
     a->threshold = 0; /* 0 is a duration too */
     assert_int_equal(lagsim_scenario_validate(&sc, msg, sizeof msg), LAGSIM_OK);
+    sc.series_window = LAGSIM_SEC; /* 366 days + 8 h of 1 s windows: too many */
+    sc.horizon = 366 * LAGSIM_DAY;
+    assert_int_equal(lagsim_scenario_validate(&sc, msg, sizeof msg), LAGSIM_EINVAL);
+    assert_non_null(strstr(msg, "make it at least 16 s"));
     sc.series_window = 500 * LAGSIM_MSEC;
     assert_int_equal(lagsim_scenario_validate(&sc, msg, sizeof msg), LAGSIM_EINVAL);
     assert_non_null(strstr(msg, "series_window"));

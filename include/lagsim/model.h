@@ -207,6 +207,9 @@ typedef struct lagsim_outage {
 enum lagsim_limiter { LAGSIM_LIMITER_ROLLING, LAGSIM_LIMITER_TOKEN_BUCKET };
 
 #define LAGSIM_MAX_ALERTS 16
+/* Most windows in one run's series, (horizon + drain_limit) / series_window:
+ * about 200 MB of series. */
+#define LAGSIM_SERIES_MAX_WINDOWS 2000000
 
 /* What an [alert.NAME] watches, per series window (see lagsim_delivery_value()). */
 enum lagsim_alert_metric {
@@ -524,6 +527,10 @@ double lagsim_scenario_backlog_estimate(const lagsim_scenario_t *sc, lagsim_time
 
 /* Bytes of simulation state per event in the backlog (for memory estimates). */
 size_t lagsim_state_bytes_per_event(void);
+
+/* Bytes the Event Delivery series of one run can reach: one window per
+ * series_window over the horizon and the drain limit (sketches aside). */
+double lagsim_scenario_series_bytes(const lagsim_scenario_t *sc);
 
 /* ---- Event Delivery view: alerts, incidents, recovery ----------------------- */
 

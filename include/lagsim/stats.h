@@ -199,6 +199,9 @@ void lagsim_series_rolling_quantile(const lagsim_series_t *s, size_t span, doubl
                                     int64_t *out);
 /* Bytes of memory it holds. */
 size_t lagsim_series_bytes(const lagsim_series_t *s);
+/* Bytes a series of `windows` windows of `counters` counters holds, its
+ * sketches left out (they hold a few buckets per window with latencies). */
+double lagsim_series_bytes_for(double windows, unsigned counters);
 
 /* ---- Summary of a figure across replications ---------------------------- */
 

@@ -37,6 +37,13 @@ static uint64_t backlog(const lsi_model_t *m)
     return (uint64_t)m->pool.ev_live - m->copies_live;
 }
 
+double lagsim_scenario_series_bytes(const lagsim_scenario_t *sc)
+{
+    const double windows = ((double)sc->horizon + (double)sc->drain_limit) /
+                               (double)(sc->series_window > 0 ? sc->series_window : 1) + 1;
+    return lagsim_series_bytes_for(windows, LAGSIM_DV_COUNT);
+}
+
 void lsi_dv_start(lsi_model_t *m)
 {
     lagsim_series_reset(m->out->series, m->sc->series_window);

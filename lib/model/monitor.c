@@ -54,11 +54,18 @@ const char *lagsim_recovery_name(enum lagsim_recovery r)
     return "?";
 }
 
-int lsi_alerts_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size)
+int lsi_delivery_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size)
 {
 #define FAIL(...) do { snprintf(msg, msg_size, __VA_ARGS__); return LAGSIM_EINVAL; } while (0)
     if (sc->series_window < LAGSIM_SEC)
         FAIL("[scenario] series_window must be at least 1s");
+    const double windows = ((double)sc->horizon + (double)sc->drain_limit) / (double)sc->series_window;
+    if (windows > LAGSIM_SERIES_MAX_WINDOWS)
+        FAIL("[scenario] series_window %.6g s makes %.3g windows over the horizon and the "
+             "drain limit, more than %d: make it at least %.0f s",
+             (double)sc->series_window / LAGSIM_SEC, windows, LAGSIM_SERIES_MAX_WINDOWS,
+             ceil(((double)sc->horizon + (double)sc->drain_limit) / LAGSIM_SERIES_MAX_WINDOWS /
+                  LAGSIM_SEC));
     if (sc->n_alerts > LAGSIM_MAX_ALERTS)
         FAIL("too many [alert.*] sections (at most %d)", LAGSIM_MAX_ALERTS);
     for (unsigned i = 0; i < sc->n_alerts; i++) {

@@ -510,6 +510,11 @@ void lagsim_series_rolling_quantile(const lagsim_series_t *s, size_t span, doubl
     }
 }
 
+double lagsim_series_bytes_for(double windows, unsigned counters)
+{
+    return windows * (double)(sizeof(window_t) + counters * sizeof(uint64_t));
+}
+
 size_t lagsim_series_bytes(const lagsim_series_t *s)
 {
     return sizeof *s + s->cap * (sizeof(window_t) + s->n_counters * sizeof(uint64_t)) +
