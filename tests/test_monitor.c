@@ -231,27 +231,34 @@ static void test_recovery(void **state)
     assert_int_equal(lagsim_monitor_evaluate(&sc, s, &mon), LAGSIM_OK);
     assert_int_equal(mon.incident[0].recovery, LAGSIM_RECOVERY_AFTER_RUN);
     lagsim_series_destroy(s);
-    s = burst_series(7);
-
     /* A burst in the second window has no baseline; a burst running past
-     * the horizon ends at it. An outage and a burst are sorted by start. */
+     * the horizon ends at it. Incidents are sorted by start. An outage
+     * from 10m30s to 11m takes its level from windows 1-4: the launch's
+     * windows (5 to 9, where it recovered) are left out, so its backlog
+     * level is 120, not 20,000; window 11 is back at it: recovery 0s. */
+    s = burst_series(12);
     sc.n_bursts = 2;
-    sc.bursts[1] = (lagsim_burst_t){"early", 90 * S, 10 * MIN, 5000, -1};
-    sc.horizon = 6 * MIN;
-    sc.bursts[0].duration = 5 * MIN;
+    sc.bursts[1] = (lagsim_burst_t){"early", 90 * S, 30 * MIN, 5000, -1};
     sc.mixpanel.n_outages = 1;
-    sc.mixpanel.outages[0] = (lagsim_outage_t){2 * MIN, 30 * S, LAGSIM_RESP_TIMEOUT, 0};
+    sc.mixpanel.outages[0] = (lagsim_outage_t){10 * MIN + 30 * S, 30 * S, LAGSIM_RESP_TIMEOUT, 0};
     assert_int_equal(lagsim_monitor_evaluate(&sc, s, &mon), LAGSIM_OK);
     assert_int_equal(mon.n_incidents, 3);
     assert_string_equal(sc.bursts[mon.incident[0].index].name, "early");
     assert_int_equal(mon.incident[0].recovery, LAGSIM_RECOVERY_NO_BASELINE);
-    assert_int_equal(mon.incident[0].end, 6 * MIN);
-    assert_int_equal(mon.incident[1].kind, LAGSIM_INCIDENT_OUTAGE);
-    /* The outage (2m-2m30s): level from window 1: 429 <= 0 * 1.1 + 1 and
-     * backlog <= 120 * 1.1 + 1; window 3 (starts 3m) has 1 429 and 110. */
-    assert_int_equal(mon.incident[1].recovery, LAGSIM_RECOVERED);
-    assert_int_equal(mon.incident[1].recovery_time, 30 * S);
-    assert_int_equal(mon.incident[2].end, 6 * MIN);
+    assert_int_equal(mon.incident[0].end, 20 * MIN); /* the horizon */
+    assert_string_equal(sc.bursts[mon.incident[1].index].name, "launch");
+    /* The early burst left no quiet window before the launch either. */
+    assert_int_equal(mon.incident[1].recovery, LAGSIM_RECOVERY_NO_BASELINE);
+    sc.n_bursts = 1; /* without it, the launch recovers at 10m as above */
+    assert_int_equal(lagsim_monitor_evaluate(&sc, s, &mon), LAGSIM_OK);
+    assert_int_equal(mon.n_incidents, 2);
+    assert_int_equal(mon.incident[0].recovery_time, 3 * MIN);
+    const lagsim_incident_t *out = &mon.incident[1];
+    assert_int_equal(out->kind, LAGSIM_INCIDENT_OUTAGE);
+    assert_true(out->pre_429 == 2.0);
+    assert_true(out->pre_backlog == 120.0);
+    assert_int_equal(out->recovery, LAGSIM_RECOVERED);
+    assert_int_equal(out->recovery_time, 0);
     lagsim_series_destroy(s);
 }
 

@@ -551,7 +551,7 @@ enum lagsim_incident_kind { LAGSIM_INCIDENT_BURST, LAGSIM_INCIDENT_OUTAGE };
 enum lagsim_recovery {
     LAGSIM_RECOVERED,           /* back at the pre-incident level (recovery_time) */
     LAGSIM_NOT_RECOVERED,       /* not by the end of the run (the drain limit) */
-    LAGSIM_RECOVERY_NO_BASELINE,/* no full window before it but the first: no level */
+    LAGSIM_RECOVERY_NO_BASELINE,/* no quiet window before it to take a level from */
     LAGSIM_RECOVERY_AFTER_RUN   /* it ends after the run's last window */
 };
 
@@ -602,7 +602,10 @@ typedef struct lagsim_monitor {
  *    per such window.
  *  - An incident's pre-incident level is the most 429s in one window and
  *    the largest backlog over the windows before the one holding its
- *    start, the first window excluded (start-up); it is back at that
+ *    start, leaving out the first window (start-up) and the windows of
+ *    earlier incidents (from the window holding an earlier incident's
+ *    start to the one it recovered in; to its end without a recovery
+ *    time; to the end of the run if it did not recover); it is back at that
  *    level in a window with at most pre_429 * 1.1 + 1 429s and a backlog
  *    of at most pre_backlog * 1.1 + 1. Recovery time: from the incident's
  *    end to the start of the first window that starts at or after the end

@@ -172,24 +172,51 @@ static int by_start(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* The pre-incident level and the recovery of one incident. */
-static void recovery(const lagsim_series_t *s, lagsim_incident_t *in)
+/*
+ * Whether window w is disturbed by incident `in` (already evaluated):
+ * from the window holding its start to the one where it recovered, or,
+ * without a recovery time, to the last window it overlaps.
+ */
+static int disturbed(const lagsim_incident_t *in, int64_t width, size_t w)
 {
+    const size_t first = (size_t)(in->start / width);
+    const lagsim_time_t until =
+        in->recovery == LAGSIM_RECOVERED ? in->end + in->recovery_time : in->end;
+    const size_t last = until > in->start ? (size_t)((until - 1) / width) : first;
+    return w >= first && (in->recovery == LAGSIM_NOT_RECOVERED || w <= last);
+}
+
+/*
+ * The pre-incident level and the recovery of incident k (the incidents
+ * before it in start order already evaluated): the level is taken over
+ * the windows before the one holding its start, less the first window
+ * and the windows disturbed by earlier incidents.
+ */
+static void recovery(const lagsim_series_t *s, lagsim_monitor_t *mon, unsigned k)
+{
+    lagsim_incident_t *in = &mon->incident[k];
     const size_t n = lagsim_series_length(s);
     const int64_t width = lagsim_series_width(s);
     const size_t holding_start = (size_t)(in->start / width);
     in->recovery_time = -1;
-    if (holding_start <= 1) {
-        in->recovery = LAGSIM_RECOVERY_NO_BASELINE;
-        return;
-    }
+    size_t quiet = 0; /* windows the level is taken over */
     for (size_t w = 1; w < holding_start; w++) {
+        int skip = 0;
+        for (unsigned j = 0; j < k && !skip; j++)
+            skip = disturbed(&mon->incident[j], width, w);
+        if (skip)
+            continue;
+        quiet++;
         const double r429 = lagsim_delivery_value(s, LAGSIM_METRIC_429, w, 1);
         const double backlog = lagsim_delivery_value(s, LAGSIM_METRIC_BACKLOG, w, 1);
         if (r429 > in->pre_429)
             in->pre_429 = r429;
         if (backlog > in->pre_backlog)
             in->pre_backlog = backlog;
+    }
+    if (quiet == 0) {
+        in->recovery = LAGSIM_RECOVERY_NO_BASELINE;
+        return;
     }
     const double max_429 = in->pre_429 * RECOVERY_FACTOR + RECOVERY_SLACK;
     const double max_backlog = in->pre_backlog * RECOVERY_FACTOR + RECOVERY_SLACK;
@@ -266,7 +293,7 @@ int lagsim_monitor_evaluate(const lagsim_scenario_t *sc, const lagsim_series_t *
     }
     qsort(out->incident, out->n_incidents, sizeof out->incident[0], by_start);
     for (unsigned k = 0; k < out->n_incidents; k++)
-        recovery(series, &out->incident[k]);
+        recovery(series, out, k);
 
     out->n_alerts = sc->n_alerts;
     if (sc->n_alerts == 0)
