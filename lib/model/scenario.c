@@ -50,7 +50,7 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc)
     sc->drain_limit = 8 * LAGSIM_HOUR;  /* ASSUMPTION: > Segment's 4 h retry window */
     sc->seed = 42;
     sc->mode_mask = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
-    sc->series_window = LAGSIM_MIN; /* per minute, as Segment's Event Delivery trends */
+    sc->series_window = LAGSIM_MIN; /* ASSUMPTION: Segment publishes no trend bucket */
 
     sc->base_rate = 100.0;      /* ASSUMPTION */
     sc->users = 100000;         /* ASSUMPTION */
