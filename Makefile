@@ -104,7 +104,8 @@ sanitize: deps
 # Memcheck on the unit tests that run in seconds under valgrind (test_model
 # and test_queueing run millions of events: ASan/UBSan cover them) and on a
 # run of every scenario in configs/, shrunk with traffic.scale.
-VALGRIND_TESTS := test_des test_stats test_config test_report test_backoff test_rate_limiter
+VALGRIND_TESTS := test_des test_stats test_config test_report test_backoff test_rate_limiter \
+                  test_series test_monitor test_report_delivery
 VALGRIND       := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
 valgrind: deps
 	@$(MAKE) --no-print-directory tests-build

@@ -36,6 +36,7 @@ enum {
 #define LSI_CLI_OPT_HIST 0x200u  /* --hist FILE */
 #define LSI_CLI_OPT_ASCII 0x400u /* --ascii */
 #define LSI_CLI_OPT_VARY 0x800u  /* --vary S.K=FROM..TO[:STEP] (up to two), --find */
+#define LSI_CLI_OPT_SERIES 0x1000u /* --series FILE.csv (the Event Delivery series) */
 
 /* Defaults of the limits: a run that would take longer or need more
  * memory than these is refused before it starts. */
@@ -54,6 +55,7 @@ typedef struct lsi_cli_opts {
     uint64_t seed;              /* its value */
     enum lsi_cli_format format; /* --format, text by default */
     const char *out;            /* --out, NULL for stdout */
+    const char *series;         /* --series, NULL if not given */
     uint64_t max_events;        /* --max-events (default LSI_CLI_DEFAULT_MAX_EVENTS) */
     uint64_t max_memory;        /* --max-memory in bytes (default LSI_CLI_DEFAULT_MAX_MEMORY) */
     uint32_t reps;              /* --reps, 1 by default */

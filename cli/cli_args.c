@@ -35,6 +35,7 @@ static const opt_spec_t opt_specs[] = {
     {"max-reps", LSI_CLI_OPT_PRECISION, 0}, {"hist", LSI_CLI_OPT_HIST, 0},
     {"ascii", LSI_CLI_OPT_ASCII, 1},   {"vary", LSI_CLI_OPT_VARY, 0},
     {"find", LSI_CLI_OPT_VARY, 1},
+    {"series", LSI_CLI_OPT_SERIES, 0},
 };
 
 /* ---- Usage and help ------------------------------------------------------ */
@@ -45,13 +46,14 @@ static const char usage_run[] =
     "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
     "                           [--format text|json|csv] [--out FILE] [--hist FILE] [--ascii]\n"
     "                           [--reps N | --precision P [--max-reps N]] [--threads N]\n"
-    "                           [--slo EXPR] [--max-events N] [--max-memory SIZE]\n";
+    "                           [--slo EXPR] [--max-events N] [--max-memory SIZE]\n"
+    "                           [--series FILE.csv]\n";
 static const char usage_compare[] =
     "usage: lagsim compare SCENARIO [--modes cloud,device,hybrid] [--threads N]\n"
     "                               [--reps N | --precision P [--max-reps N]]\n"
     "                               [--seed N] [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
     "                               [--out FILE] [--hist FILE] [--ascii] [--slo EXPR]\n"
-    "                               [--max-events N] [--max-memory SIZE]\n";
+    "                               [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_sweep[] =
     "usage: lagsim sweep SCENARIO --vary SECTION.KEY=FROM..TO[:STEP] [--vary ...]\n"
     "                             [--slo EXPR [--find]] [--mode M] [--threads N]\n"
@@ -168,6 +170,10 @@ static const char help_run[] =
     "  --max-memory S  refuse a scenario whose backlog would need more than S\n"
     "                  (e.g. 512MB, 8GB; default 4GB), and stop a run whose\n"
     "                  state grows past it (results marked partial)\n"
+    "  --series FILE   write the Event Delivery series (per [scenario]\n"
+    "                  series_window: delivered, not delivered, responses,\n"
+    "                  retries, p95 latency, backlog) of every mode as CSV,\n"
+    "                  atomically, one row per mode and window\n"
     "  -h, --help      show this help\n"
     "\n"
     "SIGINT or SIGTERM stops a run: the results so far are printed, marked\n"
@@ -374,6 +380,11 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
         o->n_vary++;
         break;
     }
+    case LSI_CLI_OPT_SERIES:
+        if (*val == '\0')
+            return lsi_cli_usage_error(cmd, "--series needs a file name");
+        o->series = val;
+        break;
     default:
         break;
     }

@@ -30,6 +30,16 @@ int lsi_cli_check_limits(const lagsim_scenario_t *sc, const lsi_cli_opts_t *o)
                 (double)o->max_memory / 1e9);
         return LSI_CLI_EXIT_USAGE;
     }
+    const double series = lagsim_scenario_series_bytes(sc);
+    if (series > (double)o->max_memory) {
+        fprintf(stderr,
+                "lagsim: the Event Delivery series would need up to %.3g GB (one window per "
+                "[scenario] series_window over the horizon and the drain limit), more than "
+                "--max-memory=%.3g GB; raise series_window, shorten the run, or raise "
+                "--max-memory\n",
+                series / 1e9, (double)o->max_memory / 1e9);
+        return LSI_CLI_EXIT_USAGE;
+    }
     return LSI_CLI_EXIT_OK;
 }
 

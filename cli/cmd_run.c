@@ -20,7 +20,8 @@
 #define ALL_RUN_OPTS \
     (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT | \
      LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS | LSI_CLI_OPT_SLO | \
-     LSI_CLI_OPT_PRECISION | LSI_CLI_OPT_HIST | LSI_CLI_OPT_ASCII)
+     LSI_CLI_OPT_PRECISION | LSI_CLI_OPT_HIST | LSI_CLI_OPT_ASCII | \
+     LSI_CLI_OPT_SERIES)
 
 /*
  * Runs every mode to the precision asked, all modes in one group so they
@@ -77,6 +78,23 @@ static int write_hist(const lsi_cli_opts_t *o, lsi_cli_output_t *hist,
     return status;
 }
 
+/* --series FILE: the Event Delivery series of every mode that ran, as
+ * CSV, finished atomically like --out (opened before the runs, so a bad
+ * path fails early). Returns an exit status. */
+static int write_series(lsi_cli_output_t *series,
+                        const lagsim_result_t *const results[LAGSIM_MODE_COUNT])
+{
+    if (!series->f)
+        return LSI_CLI_EXIT_OK;
+    const int rc = lagsim_report_series_csv(series->f, results);
+    int status = lsi_cli_output_close(series, rc == LAGSIM_OK);
+    if (rc != LAGSIM_OK && status == LSI_CLI_EXIT_OK) {
+        fprintf(stderr, "lagsim: cannot write the series: %s\n", lagsim_strerror(rc));
+        status = LSI_CLI_EXIT_FAILURE;
+    }
+    return status;
+}
+
 /* run and compare: load, check limits, run each mode's replications,
  * report. `compare` defaults to cloud,device with 5 replications and adds
  * the paired differences. */
@@ -87,6 +105,7 @@ static int run_modes(int argc, char **argv, const char *cmd)
     lagsim_scenario_t *sc = NULL;
     lagsim_replicated_t *reps[LAGSIM_MODE_COUNT] = {NULL};
     lsi_cli_output_t out = {NULL, NULL, NULL}, hist = {NULL, NULL, NULL};
+    lsi_cli_output_t series = {NULL, NULL, NULL}; /* --series */
     lsi_cli_progress_t progress;
     memset(&progress, 0, sizeof progress);
     lagsim_manifest_t man;
@@ -128,6 +147,8 @@ static int run_modes(int argc, char **argv, const char *cmd)
     status = lsi_cli_output_open(&out, o.out);
     if (status == LSI_CLI_EXIT_OK && o.hist)
         status = lsi_cli_output_open(&hist, o.hist);
+    if (status == LSI_CLI_EXIT_OK && o.series)
+        status = lsi_cli_output_open(&series, o.series);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
 
@@ -193,6 +214,9 @@ static int run_modes(int argc, char **argv, const char *cmd)
     }
 
     const lagsim_replicated_t *const *summaries = (const lagsim_replicated_t *const *)reps;
+    const lagsim_result_t *pooled[LAGSIM_MODE_COUNT] = {NULL};
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        pooled[m] = reps[m] ? reps[m]->pooled : NULL;
     const lagsim_report_opts_t ropts = lsi_cli_report_opts(&o, &man);
     rc = lagsim_report_results(out.f, sc, summaries, compare, &ropts);
     status = lsi_cli_output_close(&out, rc == LAGSIM_OK);
@@ -202,6 +226,8 @@ static int run_modes(int argc, char **argv, const char *cmd)
     }
     if (status == LSI_CLI_EXIT_OK && o.hist)
         status = write_hist(&o, &hist, summaries, &man);
+    if (status == LSI_CLI_EXIT_OK)
+        status = write_series(&series, pooled);
     if (status == LSI_CLI_EXIT_OK)
         lsi_cli_print_speed(events, simulated, wall);
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
@@ -237,6 +263,8 @@ static int run_modes(int argc, char **argv, const char *cmd)
 done:
     lsi_cli_output_close(&out, 0); /* after a failure: removes the temporary files */
     lsi_cli_output_close(&hist, 0);
+    lsi_cli_output_close(&out, 0); /* after a failure: removes the temporary file */
+    lsi_cli_output_close(&series, 0);
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         lagsim_replicated_destroy(reps[m]);
     free(command);

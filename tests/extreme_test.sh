@@ -141,6 +141,12 @@ drain_limit = 0
 [traffic]
 base_rate = 0.01/s
 E
+t "a year of one-second series windows is refused (too many windows)" 2 "s.ini:1: \[scenario\] series_window 1 s makes 3.15e\+07 windows.*at least 16 s" <<'E'
+[scenario]
+horizon = 365d
+drain_limit = 0
+series_window = 1s
+E
 t "a horizon past 366 days is refused" 2 "s.ini:2: key 'horizon' in \[scenario\]: value 367d out of range" <<'E'
 [scenario]
 horizon = 367d

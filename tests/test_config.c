@@ -620,7 +620,7 @@ static void defaults_stay_when_not_given(void **state)
 
 #define KNOWN_SECTIONS                                                                     \
     "(known: scenario, traffic, burst.NAME, ramp.NAME, replay, event.NAME, client.NAME, "  \
-    "network, segment, mixpanel)"
+    "network, segment, mixpanel, sampling, alert.NAME)"
 
 static void mistakes(void **state)
 {
@@ -1187,6 +1187,92 @@ static void shipped_configs_load(void **state)
     globfree(&g);
 }
 
+/* ---- Alerts and the series window (the Event Delivery view) -------------------------------- */
+
+static void alerts_load_and_round_trip(void **state)
+{
+    (void)state;
+    lagsim_scenario_t *sc = new_scenario();
+    load_ok("[scenario]\nseries_window = 30s\n"
+            "[alert.errors]\nmetric = 5xx\nthreshold = 10\n"
+            "[alert.slow]\nmetric = p95_latency\nthreshold = 2m\nwindow = 90s\nbelow = no\n"
+            "[alert.dry]\nmetric = delivered\nthreshold = 1.5e3\nbelow = yes\n"
+            "[alert.none]\nmetric = p95_latency\nthreshold = 0s\n",
+            NULL, 0, sc);
+    assert_int_equal(sc->series_window, 30 * S);
+    assert_int_equal(sc->n_alerts, 4);
+    assert_string_equal(sc->alerts[0].name, "errors");
+    assert_int_equal(sc->alerts[0].metric, LAGSIM_METRIC_5XX);
+    assert_true(sc->alerts[0].threshold == 10 && !sc->alerts[0].threshold_is_time);
+    assert_int_equal(sc->alerts[0].window, 0);
+    assert_int_equal(sc->alerts[1].metric, LAGSIM_METRIC_P95_LATENCY);
+    assert_true(sc->alerts[1].threshold == 120.0 * S && sc->alerts[1].threshold_is_time);
+    assert_int_equal(sc->alerts[1].window, 90 * S);
+    assert_true(sc->alerts[2].threshold == 1500 && sc->alerts[2].below == 1);
+    assert_true(sc->alerts[3].threshold == 0 && sc->alerts[3].threshold_is_time);
+    /* check's output loads back to the same text, alerts included. */
+    round_trip(sc);
+    char *text = write_text(sc);
+    assert_non_null(strstr(text, "\n[alert.slow]\nmetric = p95_latency\nthreshold = 2m\n"
+                                 "window = 90s\nbelow = false\n"));
+    assert_non_null(strstr(text, "\n[alert.none]\nmetric = p95_latency\nthreshold = 0s\n"));
+    assert_non_null(strstr(text, "series_window = 30s\n"));
+    free(text);
+    /* --set adds an alert or changes one. */
+    const char *sets[] = {"alert.new.metric=backlog", "alert.new.threshold=1e6",
+                          "alert.errors.below=yes"};
+    load_ok("[alert.errors]\nmetric = 5xx\nthreshold = 10\n", sets, 3, sc);
+    assert_int_equal(sc->n_alerts, 2);
+    assert_int_equal(sc->alerts[0].below, 1);
+    assert_int_equal(sc->alerts[1].metric, LAGSIM_METRIC_BACKLOG);
+    assert_true(sc->alerts[1].threshold == 1e6);
+    lagsim_scenario_defaults(sc);
+    assert_int_equal(sc->series_window, LAGSIM_MIN);
+    assert_int_equal(sc->n_alerts, 0);
+    free(sc);
+}
+
+static void alert_mistakes(void **state)
+{
+    (void)state;
+    FAILS("[alert.x]\nmetric = 5xx\n", "t.ini:1: [alert.x]: missing required key 'threshold'");
+    FAILS("[alert.x]\nthreshold = 5\n", "t.ini:1: [alert.x]: missing required key 'metric'");
+    FAILS("[alert.x]\nmetric = 500s\nthreshold = 1\n",
+          "t.ini:2: key 'metric' in [alert.x]: bad metric '500s' (expected not_delivered, "
+          "delivered, 429, 5xx, timeout, retries, p95_latency, backlog)");
+    FAILS("[alert.x]\nmetric = 429\nthreshold = many\n",
+          "t.ini:3: key 'threshold' in [alert.x]: bad threshold 'many' (a count such as 100, "
+          "or a duration such as 2m for p95_latency)");
+    FAILS("[alert.x]\nmetric = 429\nthreshold = -2\n",
+          "t.ini:3: key 'threshold' in [alert.x]: threshold -2 must not be negative");
+    FAILS("[alert.x]\nmetric = 429\nthreshold = 1\nbelow = sometimes\n",
+          "t.ini:4: key 'below' in [alert.x]: bad boolean 'sometimes' (expected true or false)");
+    FAILS("[alert.x]\nmetric = 429\nthreshold = 1\nwindow = -1m\n",
+          "t.ini:4: key 'window' in [alert.x]: duration '-1m' is negative");
+    FAILS("[scenario]\nseries_window = 0.5s\n",
+          "t.ini:2: key 'series_window' in [scenario]: value 0.5s out of range [1s, 366d]");
+    FAILS("[alert]\nmetric = 429\n", "t.ini:1: section [alert] needs a name: [alert.NAME]");
+    /* Relations checked by the model, located at the section. */
+    load_fails_prefix("; alerts\n[alert.x]\nmetric = 429\nthreshold = 2m\n", NULL, 0,
+                      "t.ini:2: [alert.x] threshold must be a count");
+    load_fails_prefix("[alert.y]\nmetric = p95_latency\nthreshold = 30\n", NULL, 0,
+                      "t.ini:1: [alert.y] threshold must be a duration");
+    load_fails_prefix("[scenario]\nseries_window = 1m\n[alert.z]\nmetric = retries\n"
+                      "threshold = 5\nwindow = 90s\n", NULL, 0,
+                      "t.ini:3: [alert.z] window (90 s) must be a multiple of [scenario] "
+                      "series_window");
+    const char *bad_set[] = {"alert.x.threshold=1m"};
+    load_fails_prefix("[alert.x]\nmetric = 429\nthreshold = 1\n", bad_set, 1,
+                      "t.ini:1: [alert.x] threshold must be a count");
+    /* At most 16. */
+    char text[2048];
+    size_t len = 0;
+    for (int i = 0; i <= LAGSIM_MAX_ALERTS; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len,
+                                "[alert.a%d]\nmetric = 429\nthreshold = 1\n", i);
+    FAILS(text, "t.ini:49: too many [alert.*] sections (at most 16)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1207,6 +1293,8 @@ int main(void)
         cmocka_unit_test(config_set_on_loaded),
         cmocka_unit_test(write_load_round_trip),
         cmocka_unit_test(shipped_configs_load),
+        cmocka_unit_test(alerts_load_and_round_trip),
+        cmocka_unit_test(alert_mistakes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

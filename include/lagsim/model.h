@@ -255,6 +255,39 @@ typedef struct lagsim_outage {
 
 enum lagsim_limiter { LAGSIM_LIMITER_ROLLING, LAGSIM_LIMITER_TOKEN_BUCKET };
 
+#define LAGSIM_MAX_ALERTS 16
+/* Most windows in one run's series, (horizon + drain_limit) / series_window:
+ * about 200 MB of series. */
+#define LAGSIM_SERIES_MAX_WINDOWS 2000000
+
+/* What an [alert.NAME] watches, per series window (see lagsim_delivery_value()). */
+enum lagsim_alert_metric {
+    LAGSIM_METRIC_NOT_DELIVERED, /* events dropped (any reason but sampled) */
+    LAGSIM_METRIC_DELIVERED,     /* events accepted by Mixpanel (2xx) */
+    LAGSIM_METRIC_429,           /* 429 responses */
+    LAGSIM_METRIC_5XX,           /* 5xx responses */
+    LAGSIM_METRIC_TIMEOUT,       /* timeouts */
+    LAGSIM_METRIC_RETRIES,       /* requests that were retries */
+    LAGSIM_METRIC_P95_LATENCY,   /* p95 of Segment receipt (or fired) -> 2xx, us */
+    LAGSIM_METRIC_BACKLOG,       /* most events fired and not yet settled */
+    LAGSIM_METRIC_COUNT
+};
+
+/* "not_delivered", "delivered", "429", "5xx", "timeout", "retries",
+ * "p95_latency", "backlog". */
+const char *lagsim_alert_metric_name(enum lagsim_alert_metric m);
+
+/* An alert on the Event Delivery series, evaluated after the run. */
+typedef struct lagsim_alert {
+    char name[LAGSIM_NAME_MAX];
+    enum lagsim_alert_metric metric;
+    double threshold;           /* a count, or microseconds for p95_latency */
+    uint32_t threshold_is_time; /* 1 if written as a duration (required for p95_latency) */
+    lagsim_time_t window;       /* span evaluated, a multiple of series_window (0: one window) */
+    uint32_t below;             /* 1: fires while the metric is below the threshold;
+                                   0: while it is at or above it */
+} lagsim_alert_t;
+
 typedef struct lagsim_scenario {
     /* [scenario] */
     char name[LAGSIM_NAME_MAX * 2];
@@ -341,6 +374,11 @@ typedef struct lagsim_scenario {
         lagsim_time_t index_interval; /* indexing runs every this often */
         lagsim_dist_t index_delay;    /* plus this random part, s */
     } mixpanel;
+
+    /* The Event Delivery view: [scenario] series_window and [alert.NAME] */
+    lagsim_time_t series_window; /* width of a window of result->series */
+    unsigned n_alerts;
+    lagsim_alert_t alerts[LAGSIM_MAX_ALERTS];
 } lagsim_scenario_t;
 
 /* Sets every field to its documented default (see the README). */
@@ -354,6 +392,15 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc);
 int lagsim_scenario_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size);
 
 /* ---- Results -------------------------------------------------------------- */
+
+/* The counters of result->series, per window. */
+enum lagsim_delivery_counter {
+    LAGSIM_DV_DELIVERED,     /* events accepted by Mixpanel (2xx), when accepted */
+    LAGSIM_DV_NOT_DELIVERED, /* events dropped for any reason but sampled, when dropped */
+    LAGSIM_DV_RESPONSES,     /* + enum lagsim_response: answers, when the request reached Mixpanel */
+    LAGSIM_DV_RETRIES = LAGSIM_DV_RESPONSES + LAGSIM_RESP_COUNT, /* retries, when sent */
+    LAGSIM_DV_COUNT
+};
 
 /* What one run of one mode produced. Fields are read-only for callers. */
 typedef struct lagsim_result {
@@ -390,6 +437,11 @@ typedef struct lagsim_result {
 
     uint64_t duplicates; /* copies Mixpanel received again, removed by $insert_id */
     uint64_t offline_failures; /* sends that failed because the device was offline */
+
+    lagsim_series_t *series; /* the Event Delivery view: per sc->series_window,
+                                counters by enum lagsim_delivery_counter, the
+                                backlog as the level, and the latency sketch of
+                                Segment receipt (device path: fired) -> 2xx */
 } lagsim_result_t;
 
 /* Why a run stopped before it finished (result->partial). */
@@ -580,6 +632,98 @@ double lagsim_scenario_backlog_estimate(const lagsim_scenario_t *sc, lagsim_time
 
 /* Bytes of simulation state per event in the backlog (for memory estimates). */
 size_t lagsim_state_bytes_per_event(void);
+
+/* Bytes the Event Delivery series of one run can reach: one window per
+ * series_window over the horizon and the drain limit (sketches aside). */
+double lagsim_scenario_series_bytes(const lagsim_scenario_t *sc);
+
+/* ---- Event Delivery view: alerts, incidents, recovery ----------------------- */
+
+/*
+ * A metric of the series over windows [first, first + count), per run (the
+ * series may pool several replications: counts are sums / runs, the
+ * backlog the largest of the windows' summed maxima / runs): a count, the
+ * backlog in events, or p95_latency in microseconds (NAN when nothing was
+ * delivered there).
+ */
+double lagsim_delivery_value(const lagsim_series_t *s, enum lagsim_alert_metric metric,
+                             size_t first, size_t count);
+
+/* An incident: a [burst.NAME], or a Mixpanel outage window. */
+enum lagsim_incident_kind { LAGSIM_INCIDENT_BURST, LAGSIM_INCIDENT_OUTAGE };
+
+/* How an incident's recovery came out. */
+enum lagsim_recovery {
+    LAGSIM_RECOVERED,           /* back at the pre-incident level (recovery_time) */
+    LAGSIM_NOT_RECOVERED,       /* not by the end of the run (the drain limit) */
+    LAGSIM_RECOVERY_NO_BASELINE,/* no quiet window before it to take a level from */
+    LAGSIM_RECOVERY_AFTER_RUN   /* it ends after the run's last window */
+};
+
+/* "recovered", "not_recovered", "no_baseline", "after_run". */
+const char *lagsim_recovery_name(enum lagsim_recovery r);
+
+typedef struct lagsim_incident {
+    enum lagsim_incident_kind kind;
+    unsigned index;             /* into sc->bursts or sc->mixpanel.outages */
+    lagsim_time_t start;
+    lagsim_time_t end;          /* bursts end at the horizon at the latest */
+    double pre_429;             /* pre-incident level: most 429s in a window, per run */
+    double pre_backlog;         /* and the largest backlog (both 0 without a baseline) */
+    enum lagsim_recovery recovery;
+    lagsim_time_t recovery_time;/* end -> start of the first window back at the level; -1 */
+} lagsim_incident_t;
+
+typedef struct lagsim_alert_outcome {
+    lagsim_time_t first_fired;  /* end of the first window where it held; -1: never */
+    uint32_t episodes;          /* separate runs of windows where it held */
+    lagsim_time_t firing;       /* total time it held */
+    int incident;               /* the latest incident started before first_fired
+                                   (index into lagsim_monitor_t.incident), or -1 */
+    lagsim_time_t detection_delay; /* first_fired - that incident's start, or -1 */
+} lagsim_alert_outcome_t;
+
+#define LAGSIM_MAX_INCIDENTS (LAGSIM_MAX_BURSTS + LAGSIM_MAX_OUTAGES)
+
+/* The alerts and incidents of one mode's run (or pooled replications). */
+typedef struct lagsim_monitor {
+    unsigned n_incidents;
+    lagsim_incident_t incident[LAGSIM_MAX_INCIDENTS]; /* by start time */
+    unsigned n_alerts;
+    lagsim_alert_outcome_t alert[LAGSIM_MAX_ALERTS];  /* as sc->alerts */
+} lagsim_monitor_t;
+
+/*
+ * Evaluates the scenario's alerts and the recovery from each incident on
+ * a run's series (result->series; pooled replications count per run).
+ * The rules (README, "Event Delivery view, alerts and recovery"):
+ *
+ *  - An alert is evaluated at the end of every series window i from its
+ *    own span on, over the last `window` of time (k windows, i-k+1 .. i):
+ *    it holds when the metric is at or above the threshold (below it,
+ *    with `below`); a p95 with nothing delivered never holds. first_fired
+ *    is the end of the first window where it held; an episode is a run of
+ *    consecutive windows where it held; firing counts one series window
+ *    per such window.
+ *  - An incident's pre-incident level is the most 429s in one window and
+ *    the largest backlog over the windows before the one holding its
+ *    start, leaving out the first window (start-up) and the windows of
+ *    earlier incidents (from the window holding an earlier incident's
+ *    start to the one it recovered in; to its end without a recovery
+ *    time; to the end of the run if it did not recover); it is back at that
+ *    level in a window with at most pre_429 * 1.1 + 1 429s and a backlog
+ *    of at most pre_backlog * 1.1 + 1. Recovery time: from the incident's
+ *    end to the start of the first window that starts at or after the end
+ *    and is back at the level. The window after the run's last counts too
+ *    (no 429s, the backlog the run ended with): a run that drained in its
+ *    last window recovers as that window ends; one cut off by the drain
+ *    limit with a backlog has not recovered.
+ *
+ * Returns LAGSIM_OK, LAGSIM_EINVAL for an empty series (or one that is not
+ * an Event Delivery series), or LAGSIM_ENOMEM.
+ */
+int lagsim_monitor_evaluate(const lagsim_scenario_t *sc, const lagsim_series_t *series,
+                            lagsim_monitor_t *out);
 
 #ifdef __cplusplus
 }

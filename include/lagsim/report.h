@@ -81,6 +81,38 @@ int lagsim_report_json_compare(FILE *f, const lagsim_scenario_t *sc,
                                const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT]);
 
 /*
+ * The Event Delivery view. The text reports end each mode with an "Event
+ * Delivery" section (a table of the series around the incidents, the
+ * incidents' recovery, the alerts' firing); the JSON reports add to each
+ * mode M:
+ *
+ *   "series_window_s": X,
+ *   "series": [{"t_s": X, "delivered": X, "not_delivered": X,
+ *               "responses": {"2xx", "400", "429", "5xx", "timeout": X},
+ *               "retries": X, "p95_latency_s": X|null, "backlog": X}, ...],
+ *   "alerts": [{"name": S, "metric": S, "threshold": X (seconds for
+ *               p95_latency), "window_s": X, "below": B,
+ *               "first_fired_s": X|null, "episodes": N, "firing_s": X,
+ *               "incident": {"kind": "burst"|"outage", "name": S}|null,
+ *               "detection_delay_s": X|null}, ...],
+ *   "incidents": [{"name": S (a burst's name, an outage's number),
+ *               "kind": "burst"|"outage", "start_s": X, "end_s": X,
+ *               "pre_429": X, "pre_backlog": X, "recovery": "recovered"|
+ *               "not_recovered"|"no_baseline"|"after_run",
+ *               "recovery_s": X|null}, ...]
+ *
+ * Counts are per run: with replications, sums / replications.
+ *
+ * lagsim_report_series_csv() writes the whole series of each mode that
+ * ran as CSV: the header
+ *   mode,t_s,delivered,not_delivered,2xx,400,429,5xx,timeout,retries,p95_latency_s,backlog
+ * then one row per mode and window (p95_latency_s empty when nothing was
+ * delivered), with the same figures as the JSON. Returns LAGSIM_OK or
+ * LAGSIM_EIO.
+ */
+int lagsim_report_series_csv(FILE *f, const lagsim_result_t *const results[LAGSIM_MODE_COUNT]);
+
+/*
  * Writes `s` (UTF-8, NUL-terminated) as a JSON string literal, quotes
  * included: '"' and '\\' are escaped, control characters become \n, \t, ...
  * or \u00XX, valid UTF-8 is copied as it is and any other byte becomes

@@ -1,6 +1,6 @@
 /*
- * lagsim/stats.h - streaming statistics: latency histograms and
- * replication summaries.
+ * lagsim/stats.h - streaming statistics: latency histograms, latency
+ * breakdowns, time series of windows and replication summaries.
  *
  * Nothing here keeps samples. A histogram is a fixed array of log-linear
  * buckets (128 linear sub-buckets per power of two), so recording is O(1),
@@ -101,6 +101,107 @@ double lagsim_breakdown_share(const lagsim_breakdown_t *b, unsigned part);
  * (band resolution, see above); *items (if not NULL) gets their count. */
 double lagsim_breakdown_tail_share(const lagsim_breakdown_t *b, unsigned part,
                                    int64_t threshold, uint64_t *items);
+
+/* ---- Time series of windows ---------------------------------------------- */
+
+/*
+ * A time series cut into windows of equal width from time 0, for views
+ * such as an "Event Delivery" dashboard. Per window it keeps up to
+ * LAGSIM_SERIES_MAX_COUNTERS counters (what they count is the caller's
+ * business), the largest value of one level (a gauge such as a backlog),
+ * and a small latency sketch for quantiles.
+ *
+ * Memory grows with the number of windows (the length of the run), never
+ * with the number of things recorded: the window arrays double when a
+ * window past their end opens, and each window keeps only the band of
+ * sketch buckets it has used. Recording is O(1) and allocates only when
+ * a new window or a wider band needs room.
+ *
+ * Latency sketch: log-linear buckets, 8 per power of two; values below
+ * 16 have a bucket each. A quantile is the midpoint of the bucket that
+ * holds it, clamped to the exact min and max of the windows asked about,
+ * so it is within 1/16 (6.25%) relative error of the exact quantile
+ * (exact below 16 us).
+ *
+ * Levels: lagsim_series_set_level(s, t, v) says the level is v from t
+ * on. A window's level is the largest value the level takes in it (the
+ * value it had as the window opened, unless replaced at its very start,
+ * or any set within it); past the last window the level keeps its last
+ * value. Set levels in time order.
+ *
+ * Two series of the same width and counters merge by adding counters,
+ * sketches and levels: a merged level is the sum of the runs' maxima, so
+ * dividing by lagsim_series_runs() gives the mean of the maxima.
+ */
+#define LAGSIM_SERIES_MAX_COUNTERS 16
+
+typedef struct lagsim_series lagsim_series_t;
+
+/*
+ * An empty series of `counters` counters per window (1..16) and windows
+ * `width` wide (> 0, in the caller's time unit, e.g. microseconds).
+ * NULL if out of memory or an argument is out of range.
+ */
+lagsim_series_t *lagsim_series_create(unsigned counters, int64_t width);
+/* Frees it. Accepts NULL. */
+void lagsim_series_destroy(lagsim_series_t *s);
+/* Empties it (keeping its memory) and sets the window width (> 0). */
+void lagsim_series_reset(lagsim_series_t *s, int64_t width);
+
+/*
+ * Recording. Times t are in the caller's unit from 0 (negative counts as
+ * 0); the window holding t opens (with every window before it) if it is
+ * not open yet. Each returns 0, or -1 if out of memory (or, for add, a
+ * counter out of range), recording nothing.
+ */
+int lagsim_series_add(lagsim_series_t *s, int64_t t, unsigned counter, uint64_t n);
+int lagsim_series_set_level(lagsim_series_t *s, int64_t t, uint64_t value);
+/* A latency (negative counts as 0) into the sketch of t's window. */
+int lagsim_series_record(lagsim_series_t *s, int64_t t, int64_t latency);
+/* Opens the windows up to the one holding t (e.g. the end of a run). */
+int lagsim_series_extend(lagsim_series_t *s, int64_t t);
+
+/*
+ * Adds src into dst: counters, sketches and levels window by window
+ * (dst grows to src's length; past its end a series counts as holding
+ * its last level). An empty dst takes src's width. Returns 0, -1 if out
+ * of memory (dst is then unchanged or only lengthened), -2 if the widths
+ * or the numbers of counters differ.
+ */
+int lagsim_series_merge(lagsim_series_t *dst, const lagsim_series_t *src);
+
+/* Windows open: [0, length). */
+size_t lagsim_series_length(const lagsim_series_t *s);
+int64_t lagsim_series_width(const lagsim_series_t *s);
+unsigned lagsim_series_counters(const lagsim_series_t *s);
+/* How many recorded series were merged into this one: 1 for a series
+ * recorded directly, 0 when nothing was ever recorded. */
+uint32_t lagsim_series_runs(const lagsim_series_t *s);
+/* Counter `counter` of window w (0 past the end). */
+uint64_t lagsim_series_count(const lagsim_series_t *s, size_t w, unsigned counter);
+/* Largest level in window w (past the end: the last level). */
+uint64_t lagsim_series_level_max(const lagsim_series_t *s, size_t w);
+/* Latencies recorded in windows [first, first + count). */
+uint64_t lagsim_series_latency_count(const lagsim_series_t *s, size_t first, size_t count);
+/*
+ * The q-quantile (0 <= q <= 1) of the latencies recorded in windows
+ * [first, first + count), within 6.25% relative error and clamped to
+ * their exact min and max; -1 when none were recorded there.
+ */
+int64_t lagsim_series_quantile(const lagsim_series_t *s, size_t first, size_t count, double q);
+/*
+ * The same over a sliding span: out[i] (for each window i < length) is
+ * the q-quantile of windows [i - span + 1, i] (those that exist), or -1.
+ * One pass with a running sum of the sketches, so O(length * 488) however
+ * long the span. `out` holds lagsim_series_length(s) values.
+ */
+void lagsim_series_rolling_quantile(const lagsim_series_t *s, size_t span, double q,
+                                    int64_t *out);
+/* Bytes of memory it holds. */
+size_t lagsim_series_bytes(const lagsim_series_t *s);
+/* Bytes a series of `windows` windows of `counters` counters holds, its
+ * sketches left out (they hold a few buckets per window with latencies). */
+double lagsim_series_bytes_for(double windows, unsigned counters);
 
 /* ---- Summary of a figure across replications ---------------------------- */
 

@@ -100,7 +100,10 @@ enum lsi_type {
     LSI_T_PRESET,    /* lagsim_sdk_t, from a preset name */
     LSI_T_PATH,      /* char[size]; "none" is "" */
     LSI_T_PROFILE,   /* double[24]; "flat" is all 1 */
-    LSI_T_ORIGIN     /* lagsim_replay_t's origin_kind and origin */
+    LSI_T_ORIGIN,    /* lagsim_replay_t's origin_kind and origin */
+    LSI_T_METRIC,    /* enum lagsim_alert_metric */
+    LSI_T_THRESHOLD  /* lagsim_alert_t's threshold and threshold_is_time: a
+                        plain number, or a duration (stored in us) */
 };
 
 /* Key flags. */
@@ -133,6 +136,7 @@ enum lsi_section_kind {
     LSI_SEC_SEGMENT,  /* lagsim_scenario_t */
     LSI_SEC_MIXPANEL, /* lagsim_scenario_t */
     LSI_SEC_SAMPLING, /* lagsim_scenario_t */
+    LSI_SEC_ALERT,    /* lagsim_alert_t */
     LSI_SEC_COUNT
 };
 
@@ -165,6 +169,10 @@ typedef struct lsi_value {
             int64_t us;
         } origin;
         double profile[24];
+        struct {
+            double value; /* a count, or microseconds */
+            int is_time;  /* 1 if written as a duration */
+        } threshold;
     } as;
     const char *str;    /* LSI_T_STRING: the text itself */
     unsigned n_outages; /* LSI_T_OUTAGE */

@@ -30,6 +30,7 @@
 #define RA(f) offsetof(lagsim_ramp_t, f)
 #define EV(f) offsetof(lagsim_event_type_t, f)
 #define CL(f) offsetof(lagsim_client_t, f)
+#define AL(f) offsetof(lagsim_alert_t, f)
 
 /* The lagsim_backoff_t fields of a sender, as keys prefixed with p. */
 #define BACKOFF_KEYS(p, OFF)                                                             \
@@ -75,6 +76,7 @@ static const lsi_key_t scenario_keys[] = {
     {"drain_limit", LSI_T_DURATION, SC(drain_limit), 0, 0, D30, 0},
     {"seed", LSI_T_U64, SC(seed), 0, 0, U64MAX, 0},
     {"mode", LSI_T_MODE_MASK, SC(mode_mask), 0, 0, 0, 0},
+    {"series_window", LSI_T_DURATION, SC(series_window), 0, LAGSIM_SEC, D366, 0},
 };
 
 static const lsi_key_t traffic_keys[] = {
@@ -189,6 +191,15 @@ static const lsi_key_t sampling_keys[] = {
     {"window", LSI_T_DURATION, SC(sampling.window), 0, LAGSIM_SEC, 600.0 * LAGSIM_SEC, 0},
 };
 
+/* [alert.NAME]: the metric comes first, so a threshold can be checked
+ * against it; window 0 means one series window. */
+static const lsi_key_t alert_keys[] = {
+    {"metric", LSI_T_METRIC, AL(metric), 0, 0, 0, LSI_K_REQUIRED},
+    {"threshold", LSI_T_THRESHOLD, AL(threshold), 0, 0, 0, LSI_K_REQUIRED},
+    {"window", LSI_T_DURATION, AL(window), 0, 0, D366, 0},
+    {"below", LSI_T_BOOL, AL(below), 0, 0, 1, 0},
+};
+
 #define KEYS(a) a, sizeof a / sizeof a[0]
 
 const lsi_section_def_t lsi_sections[LSI_SEC_COUNT] = {
@@ -203,6 +214,7 @@ const lsi_section_def_t lsi_sections[LSI_SEC_COUNT] = {
     [LSI_SEC_SEGMENT] = {"segment", 0, 1, KEYS(segment_keys)},
     [LSI_SEC_MIXPANEL] = {"mixpanel", 0, 1, KEYS(mixpanel_keys)},
     [LSI_SEC_SAMPLING] = {"sampling", 0, 1, KEYS(sampling_keys)},
+    [LSI_SEC_ALERT] = {"alert", 1, LAGSIM_MAX_ALERTS, KEYS(alert_keys)},
 };
 
 /* ---- Sections and keys ----------------------------------------------------- */
@@ -253,7 +265,8 @@ int lsi_section_classify(const char *name, enum lsi_section_kind *kind,
         return LAGSIM_OK;
     }
     lsi_err(err, "unknown section [%s] (known: scenario, traffic, burst.NAME, ramp.NAME, "
-            "replay, event.NAME, client.NAME, network, segment, mixpanel)", name);
+            "replay, event.NAME, client.NAME, network, segment, mixpanel, sampling, alert.NAME)",
+            name);
     return LAGSIM_EINVAL;
 }
 
@@ -601,6 +614,33 @@ static int parse_profile(const lsi_key_t *k, const char *s, lsi_value_t *v,
     return LAGSIM_OK;
 }
 
+/* ---- Alerts (the Event Delivery view) ------------------------------------------ */
+
+/* A threshold: a plain number (a count), or a duration (for p95_latency;
+ * which one the metric needs is checked by lagsim_scenario_validate()). */
+static int parse_threshold(const char *s, lsi_value_t *v, lagsim_error_t *err)
+{
+    double d;
+    lagsim_time_t t;
+    lagsim_error_t inner;
+    if (lsi_parse_number(s, &d, &inner) == LAGSIM_OK) {
+        v->as.threshold.value = d;
+        v->as.threshold.is_time = 0;
+    } else if (lagsim_parse_duration(s, &t, &inner) == LAGSIM_OK) {
+        v->as.threshold.value = (double)t;
+        v->as.threshold.is_time = 1;
+    } else {
+        lsi_err(err, "bad threshold '%s' (a count such as 100, or a duration such as 2m for "
+                "p95_latency)", s);
+        return LAGSIM_EINVAL;
+    }
+    if (!(v->as.threshold.value >= 0)) {
+        lsi_err(err, "threshold %s must not be negative", s);
+        return LAGSIM_EINVAL;
+    }
+    return LAGSIM_OK;
+}
+
 static int write_profile(FILE *f, const lsi_key_t *k, const double *m)
 {
     int flat = 1;
@@ -615,6 +655,24 @@ static int write_profile(FILE *f, const lsi_key_t *k, const double *m)
             return -1;
     }
     return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+static void fmt_threshold(const lagsim_alert_t *a, char *buf, size_t n)
+{
+    if (!a->threshold_is_time)
+        lsi_fmt_double(a->threshold, buf, n);
+    else if (a->threshold == 0)
+        snprintf(buf, n, "0s"); /* "0" would read back as a count */
+    else
+        lsi_fmt_duration((lagsim_time_t)a->threshold, buf, n);
+}
+
+static int parse_metric(const char *s, lsi_value_t *v, lagsim_error_t *err)
+{
+    const char *names[LAGSIM_METRIC_COUNT];
+    for (int i = 0; i < LAGSIM_METRIC_COUNT; i++)
+        names[i] = lagsim_alert_metric_name((enum lagsim_alert_metric)i);
+    return match_name(s, names, LAGSIM_METRIC_COUNT, "metric", &v->as.e, err);
 }
 
 /* ---- SDK presets ------------------------------------------------------------ */
@@ -782,6 +840,8 @@ int lsi_key_parse(const lsi_key_t *k, const char *text, lsi_value_t *v, lagsim_e
         }
         v->as.origin.kind = e ? LAGSIM_ORIGIN_ISO : LAGSIM_ORIGIN_SECONDS;
         return LAGSIM_OK;
+    case LSI_T_METRIC: return parse_metric(text, v, err);
+    case LSI_T_THRESHOLD: return parse_threshold(text, v, err);
     }
     if (rc != LAGSIM_OK)
         return rc;
@@ -852,6 +912,15 @@ int lsi_key_store(const lsi_key_t *k, void *base, const lsi_value_t *v, lagsim_e
         break;
     }
     case LSI_T_PRESET: *(lagsim_sdk_t *)field = *v->as.preset; break;
+    case LSI_T_METRIC:
+        *(enum lagsim_alert_metric *)field = (enum lagsim_alert_metric)v->as.e;
+        break;
+    case LSI_T_THRESHOLD: {
+        lagsim_alert_t *a = base;
+        a->threshold = v->as.threshold.value;
+        a->threshold_is_time = (uint32_t)v->as.threshold.is_time;
+        break;
+    }
     }
     return LAGSIM_OK;
 }
@@ -948,6 +1017,11 @@ int lsi_key_write(FILE *f, const lsi_key_t *k, const void *base)
         return 0;
     }
     case LSI_T_PRESET: snprintf(buf, sizeof buf, "%s", ((const lagsim_sdk_t *)field)->preset); break;
+    case LSI_T_METRIC:
+        snprintf(buf, sizeof buf, "%s",
+                 lagsim_alert_metric_name(*(const enum lagsim_alert_metric *)field));
+        break;
+    case LSI_T_THRESHOLD: fmt_threshold(base, buf, sizeof buf); break;
     }
     return fprintf(f, "%s = %s\n", k->name, buf) < 0 ? -1 : 0;
 }

@@ -603,6 +603,17 @@ static void *instance(lagsim_scenario_t *sc, const cfg_section *sec, const lagsi
         snprintf(e->name, sizeof e->name, "%s", name);
         *created = 1;
         return e;
+    case LSI_SEC_ALERT:
+        for (unsigned i = 0; i < sc->n_alerts; i++)
+            if (strcmp(sc->alerts[i].name, name) == 0)
+                return &sc->alerts[i];
+        if (sc->n_alerts >= LAGSIM_MAX_ALERTS)
+            break;
+        lagsim_alert_t *a = &sc->alerts[sc->n_alerts++];
+        memset(a, 0, sizeof *a); /* metric and threshold are required; window 0, not below */
+        snprintf(a->name, sizeof a->name, "%s", name);
+        *created = 1;
+        return a;
     case LSI_SEC_CLIENT:
         for (unsigned i = 0; i < sc->n_clients; i++)
             if (strcmp(sc->clients[i].name, name) == 0)

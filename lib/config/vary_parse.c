@@ -45,6 +45,8 @@ static int unit_of(enum lsi_type t)
     case LSI_T_PATH:
     case LSI_T_PROFILE:
     case LSI_T_ORIGIN:
+    case LSI_T_METRIC:
+    case LSI_T_THRESHOLD:
     case LSI_T_PRESET: break;
     }
     return -1;

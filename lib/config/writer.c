@@ -64,6 +64,10 @@ int lagsim_config_write(FILE *f, const lagsim_scenario_t *sc)
             for (unsigned i = 0; i < sc->n_clients && !bad; i++)
                 bad = write_section(f, LSI_SEC_CLIENT, sc->clients[i].name, &sc->clients[i]);
             break;
+        case LSI_SEC_ALERT:
+            for (unsigned i = 0; i < sc->n_alerts && !bad; i++)
+                bad = write_section(f, LSI_SEC_ALERT, sc->alerts[i].name, &sc->alerts[i]);
+            break;
         case LSI_SEC_SCENARIO:
         case LSI_SEC_TRAFFIC:
         case LSI_SEC_NETWORK:

@@ -23,6 +23,7 @@ void lsi_mixpanel_send(lsi_model_t *m, uint32_t b, lagsim_time_t one_way)
     out->requests++;
     if (m->pool.b[b].attempts > 1)
         out->retries++;
+    lsi_dv_request(m, &m->pool.b[b]);
     if (lagsim_sim_schedule(m->sim, lagsim_sim_now(m->sim) + one_way, on_request_arrives, m, b) !=
         LAGSIM_OK)
         lsi_fail(m);
@@ -63,6 +64,7 @@ static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsi
 
     out->delivered++;
     lagsim_hist_record(out->latency_delivered, now - e->fired_at);
+    lsi_dv_delivered(m, e, now);
 
     const lagsim_time_t ingested = now + ingest_time(m, e, r);
     const lagsim_time_t resolved =
@@ -254,6 +256,7 @@ static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     }
     batch->status = (uint8_t)st;
     m->out->responses[st]++;
+    lsi_dv_response(m, st, now);
     if (lagsim_sim_schedule(sim, at, on_response_arrives, m, b) != LAGSIM_OK)
         lsi_fail(m);
 }

@@ -348,6 +348,21 @@ void lsi_fail(lsi_model_t *m);
  * many requests at one instant that only a zero-delay loop explains). */
 void lsi_note_request(lsi_model_t *m);
 
+/* delivery_view.c: the Event Delivery series (result->series). Each hook
+ * is one call from the place where the pipeline does the thing counted. */
+void lsi_dv_start(lsi_model_t *m);       /* a run starts: empty, sc's window */
+void lsi_dv_fired(lsi_model_t *m);       /* an event was fired (backlog up) */
+/* Mixpanel accepted event e at now (before it leaves the backlog). */
+void lsi_dv_delivered(lsi_model_t *m, const lsi_event_t *e, lagsim_time_t now);
+/* An event (not a copy) is dropped now (before it leaves the backlog). */
+void lsi_dv_dropped(lsi_model_t *m, enum lagsim_drop_reason why);
+void lsi_dv_request(lsi_model_t *m, const lsi_batch_t *batch); /* counts retries */
+void lsi_dv_response(lsi_model_t *m, enum lagsim_response st, lagsim_time_t now);
+/* The run ended at `end`: windows up to it. LAGSIM_OK or LAGSIM_ENOMEM. */
+int lsi_dv_finish(lsi_model_t *m, lagsim_time_t end);
+/* monitor.c: the series_window and [alert.*] checks of lagsim_scenario_validate(). */
+int lsi_delivery_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size);
+
 /* A duration drawn from `d` (seconds) in microseconds, at most a year so
  * that heavy tails cannot overflow the clock. */
 static inline lagsim_time_t lsi_sample_time(const lagsim_dist_t *d, gsl_rng *r)

@@ -101,9 +101,11 @@ void lagsim_replicated_destroy(lagsim_replicated_t *r)
     free(r);
 }
 
-/* Adds one replication's result into a pool (integers only: exact). */
-static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
+/* Adds one replication's result into a pool (integers only: exact).
+ * Returns LAGSIM_OK, or LAGSIM_ENOMEM if the series could not grow. */
+static int pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
 {
+    const int rc = lagsim_series_merge(p->series, r->series) == 0 ? LAGSIM_OK : LAGSIM_ENOMEM;
     p->fired += r->fired;
     p->delivered += r->delivered;
     p->visible += r->visible;
@@ -131,7 +133,7 @@ static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
         p->backlog_peak_at = r->backlog_peak_at;
         p->end_time = r->end_time;
         p->drain_time = r->drain_time;
-        return;
+        return rc;
     }
     p->conserved &= r->conserved;
     if (!p->partial)
@@ -145,6 +147,7 @@ static void pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
         p->end_time = r->end_time;
     if (p->drain_time >= 0 && (r->drain_time < 0 || r->drain_time > p->drain_time))
         p->drain_time = r->drain_time;
+    return rc;
 }
 
 void lagsim_replicated_reset(lagsim_replicated_t *r)
@@ -249,8 +252,9 @@ static void *work(void *arg)
         for (int f = 0; f < LAGSIM_FIG_COUNT; f++)
             row[f] = lagsim_figure_value(r, (enum lagsim_figure)f);
         pthread_mutex_lock(&b->lock);
-        if (b->status[u] == LAGSIM_OK || b->status[u] == LAGSIM_ECONSERVE)
-            pool_add(job->out->pooled, r, b->pooled[j]++ == 0);
+        if ((b->status[u] == LAGSIM_OK || b->status[u] == LAGSIM_ECONSERVE) &&
+            pool_add(job->out->pooled, r, b->pooled[j]++ == 0) != LAGSIM_OK)
+            w->rc = LAGSIM_ENOMEM;
         b->done++;
         b->running -= w->fraction;
         w->fraction = 0;

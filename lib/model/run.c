@@ -19,7 +19,8 @@ lagsim_result_t *lagsim_result_create(void)
     r->latency_delivered = lagsim_hist_create();
     r->latency_visible = lagsim_hist_create();
     r->hops = lagsim_breakdown_create(LAGSIM_HOP_COUNT);
-    int ok = r->latency_delivered && r->latency_visible && r->hops;
+    r->series = lagsim_series_create(LAGSIM_DV_COUNT, LAGSIM_MIN);
+    int ok = r->latency_delivered && r->latency_visible && r->hops && r->series;
     for (int p = 0; p < 3; p++)
         ok &= (r->latency_by_priority[p] = lagsim_hist_create()) != NULL;
     if (!ok) {
@@ -38,6 +39,7 @@ void lagsim_result_destroy(lagsim_result_t *r)
     lagsim_breakdown_destroy(r->hops);
     for (int p = 0; p < 3; p++)
         lagsim_hist_destroy(r->latency_by_priority[p]);
+    lagsim_series_destroy(r->series);
     free(r);
 }
 
@@ -48,12 +50,15 @@ void lsi_result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replic
     lagsim_hist_t *by[3];
     for (int p = 0; p < 3; p++)
         lagsim_hist_reset(by[p] = r->latency_by_priority[p]);
+    lagsim_series_t *s = r->series;
     memset(r, 0, sizeof *r);
     for (int p = 0; p < 3; p++)
         r->latency_by_priority[p] = by[p];
     r->latency_delivered = d;
     r->latency_visible = v;
     r->hops = h;
+    r->series = s;
+    lagsim_series_reset(s, lagsim_series_width(s));
     lagsim_hist_reset(d);
     lagsim_hist_reset(v);
     lagsim_breakdown_reset(h);
@@ -71,6 +76,7 @@ void lsi_drop(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
         return;
     }
     m->out->dropped[why]++;
+    lsi_dv_dropped(m, why);
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     if (now > m->last_settle)
         m->last_settle = now;
@@ -136,6 +142,7 @@ static int model_init(lsi_model_t *m, const lagsim_scenario_t *sc, enum lagsim_m
     m->mode = mode;
     m->out = out;
     m->end_limit = sc->horizon + sc->drain_limit;
+    lsi_dv_start(m);
     m->dest.retry_head = m->dest.retry_tail = LSI_NIL;
     for (int p = 0; p < 3; p++)
         lsi_list_init(&m->dest.queue[p]);
@@ -175,7 +182,7 @@ static uint64_t state_bytes(const lsi_model_t *m)
            (uint64_t)m->pool.b_cap * sizeof(lsi_batch_t) +
            (uint64_t)m->clients.cap * sizeof(lsi_client_t) +
            ((uint64_t)m->clients.table_mask + 1) * sizeof(uint32_t) +
-           (uint64_t)lagsim_sim_pending(m->sim) * 40;
+           (uint64_t)lagsim_sim_pending(m->sim) * 40 + lagsim_series_bytes(m->out->series);
 }
 
 /* Simulated time run between checks of the limits. */
@@ -256,6 +263,8 @@ int lagsim_run_limited(const lagsim_scenario_t *sc, enum lagsim_mode mode,
         out->drain_time = (m->last_settle > sc->horizon ? m->last_settle : sc->horizon) - sc->horizon;
     if (!out->conserved)
         rc = LAGSIM_ECONSERVE;
+    if (lsi_dv_finish(m, end) != LAGSIM_OK && rc == LAGSIM_OK)
+        rc = LAGSIM_ENOMEM;
 done:
     model_free(m);
     free(m);

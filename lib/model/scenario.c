@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lagsim/model.h"
+#include "model/model_internal.h"
 
 #define S LAGSIM_SEC
 #define MS LAGSIM_MSEC
@@ -49,6 +50,7 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc)
     sc->drain_limit = 8 * LAGSIM_HOUR;  /* ASSUMPTION: > Segment's 4 h retry window */
     sc->seed = 42;
     sc->mode_mask = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
+    sc->series_window = LAGSIM_MIN; /* ASSUMPTION: Segment publishes no trend bucket */
 
     sc->base_rate = 100.0;      /* ASSUMPTION */
     sc->users = 100000;         /* ASSUMPTION */
@@ -239,7 +241,7 @@ int lagsim_scenario_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_
                 FAIL("[client.%s] device batch_size %u exceeds [mixpanel] max_batch_events %u",
                      sc->clients[i].name, sc->clients[i].sdk[m].batch_size,
                      sc->mixpanel.max_batch_events);
-    return LAGSIM_OK;
+    return lsi_delivery_validate(sc, msg, msg_size);
 #undef FAIL
 }
 

@@ -18,6 +18,7 @@
 #include "lagsim/report.h"
 #include "lagsim/version.h"
 #include "report/report_internal.h"
+#include "report/report_delivery.h"
 
 /*
  * Length of the valid UTF-8 sequence starting at p (at most `left` bytes
@@ -199,8 +200,8 @@ static void json_hops(FILE *f, int indent, const lagsim_result_t *r)
 }
 
 /* The object M of one mode. */
-static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
-                      const lagsim_replicated_t *rep)
+static void json_mode(FILE *f, int indent, const lagsim_scenario_t *sc,
+                      const lagsim_result_t *r, const lagsim_replicated_t *rep)
 {
     const int in = indent + 2; /* indentation of the keys */
     uint64_t dropped_total = 0;
@@ -302,6 +303,7 @@ static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
         }
         fprintf(f, "\n%*s}", in, "");
     }
+    lsi_report_delivery_json(f, in, sc, r);
     fprintf(f, "\n%*s}", indent, "");
 }
 
@@ -378,7 +380,7 @@ static int write_json(FILE *f, const lagsim_scenario_t *sc,
         fputs(first ? "\n" : ",\n", f);
         first = 0;
         json_key(f, 4, lagsim_mode_name((enum lagsim_mode)m));
-        json_mode(f, 4, results[m], reps ? reps[m] : NULL);
+        json_mode(f, 4, sc, results[m], reps ? reps[m] : NULL);
     }
     fputs(first ? "}\n" : "\n  }\n", f);
     fputs("}\n", f);
