@@ -19,6 +19,7 @@
 #include "lagsim/des.h"
 #include "lagsim/stats.h"
 #include "lagsim/model.h"
+#include "lagsim/trace.h"
 #include "lagsim/config.h"
 #include "lagsim/report.h"
 

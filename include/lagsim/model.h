@@ -329,6 +329,16 @@ typedef struct lagsim_result {
 
     uint64_t duplicates; /* copies Mixpanel received again, removed by $insert_id */
     uint64_t offline_failures; /* sends that failed because the device was offline */
+
+    /* The backlog over time, sampled between chunks of about one simulated
+     * second (for the theory checks, see lagsim_theory_compare()): its
+     * integral over the span sampled, in event-seconds rounded to a whole
+     * number (so that replications pool exactly; area / span is its time
+     * average), and the first sample after the peak at which it was back
+     * under a tenth of the peak (not after backlog_peak_at if never). */
+    double backlog_area;
+    lagsim_time_t backlog_span;
+    lagsim_time_t backlog_drained_at;
 } lagsim_result_t;
 
 /* Why a run stopped before it finished (result->partial). */
@@ -336,7 +346,8 @@ enum lagsim_stop_reason {
     LAGSIM_STOP_NONE,        /* it finished: settled, or reached the drain limit */
     LAGSIM_STOP_INTERRUPTED, /* *limits->interrupt became non-zero */
     LAGSIM_STOP_MEMORY,      /* its state grew past limits->max_memory */
-    LAGSIM_STOP_STUCK        /* the clock stopped moving (a zero-delay loop) */
+    LAGSIM_STOP_STUCK,       /* the clock stopped moving (a zero-delay loop) */
+    LAGSIM_STOP_TRACED       /* every followed event settled (lagsim_trace_t.stop_when_settled) */
 };
 
 const char *lagsim_stop_reason_name(enum lagsim_stop_reason r);

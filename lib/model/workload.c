@@ -208,6 +208,8 @@ static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
         out->backlog_peak = m->pool.ev_live;
         out->backlog_peak_at = now;
     }
+    if (m->trace)
+        lsi_trace_fired(m, id, user < sc->users ? user : sc->users - 1);
     if (sc->sampling.threshold > 0 && sampled_out(m, now, type))
         lsi_drop(m, id, LAGSIM_DROP_SAMPLED);
     else
