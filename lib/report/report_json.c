@@ -17,6 +17,7 @@
 
 #include "lagsim/report.h"
 #include "lagsim/version.h"
+#include "report/report_theory.h"
 
 /*
  * Length of the valid UTF-8 sequence starting at p (at most `left` bytes
@@ -179,7 +180,7 @@ static void json_count(FILE *f, int indent, const char *key, uint64_t n, int las
 }
 
 /* The object M of one mode. */
-static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
+static void json_mode(FILE *f, int indent, const lagsim_scenario_t *sc, const lagsim_result_t *r,
                       const lagsim_replicated_t *rep)
 {
     const int in = indent + 2; /* indentation of the keys */
@@ -249,6 +250,9 @@ static void json_mode(FILE *f, int indent, const lagsim_result_t *r,
     fputs(",\n", f);
     json_key(f, in, "latency_visible_s");
     json_latency(f, in, r->latency_visible);
+    fputs(",\n", f);
+    json_key(f, in, "theory");
+    lsi_report_theory_json(f, in, sc, r);
     if (rep) {
         fputs(",\n", f);
         json_count(f, in, "replications", rep->reps, 0);
@@ -340,7 +344,7 @@ static int write_json(FILE *f, const lagsim_scenario_t *sc,
         fputs(first ? "\n" : ",\n", f);
         first = 0;
         json_key(f, 4, lagsim_mode_name((enum lagsim_mode)m));
-        json_mode(f, 4, results[m], reps ? reps[m] : NULL);
+        json_mode(f, 4, sc, results[m], reps ? reps[m] : NULL);
     }
     fputs(first ? "}\n" : "\n  }\n", f);
     fputs("}\n", f);

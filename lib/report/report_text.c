@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "lagsim/report.h"
+#include "report/report_theory.h"
 
 #define ROWS_MAX 64  /* more than the rows any report has */
 #define LABEL_MAX 64 /* longest label or heading, NUL included */
@@ -343,6 +344,7 @@ int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
     add_mixpanel(&t);
     add_backlog(&t);
     print_table(f, &t);
+    lsi_report_theory_text(f, sc, results);
     return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
 }
 
