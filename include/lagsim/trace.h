@@ -51,7 +51,8 @@ enum lagsim_trace_kind {
     LAGSIM_TRACE_SEGMENT_ACCEPTED, /* Segment's tracking API took it (200 to the device) */
     LAGSIM_TRACE_SEGMENT_QUEUED,   /* in Segment's queue for Mixpanel (queued: events waiting) */
     LAGSIM_TRACE_REFUSED,          /* Mixpanel answered its request with `status`, not 2xx */
-    LAGSIM_TRACE_BACKOFF,          /* its sender (`by`) waits `delay` before retry `attempt` */
+    LAGSIM_TRACE_BACKOFF,          /* its sender (`by`) waits `delay` before send `attempt`
+                                      (or, `behind`, before sending anything more) */
     LAGSIM_TRACE_DELIVERED,        /* Mixpanel accepted it (2xx): by, batch, attempt */
     LAGSIM_TRACE_ANSWER_LOST,      /* accepted, but the sender never hears so: it keeps a copy */
     LAGSIM_TRACE_INGESTED,         /* Mixpanel ingested it */
@@ -97,8 +98,9 @@ typedef struct lagsim_trace_point {
     enum lagsim_trace_by by;      /* SENT, BACKOFF, DELIVERED, REFUSED: the sender */
     enum lagsim_endpoint to;      /* SENT: Segment or Mixpanel */
     uint32_t batch;               /* SENT, REFUSED, DELIVERED: events in the request */
-    uint32_t attempt;             /* SENT, REFUSED, DELIVERED: 1 first try, 2 first retry, ...;
-                                     BACKOFF: the attempt it waits for */
+    uint32_t attempt;             /* SENT, OFFLINE, REFUSED, DELIVERED: this event's sends on
+                                     this leg (device to Segment, or to Mixpanel) so far,
+                                     1 for its first try; BACKOFF: the send it waits for */
     enum lagsim_response status;  /* REFUSED: Mixpanel's answer */
     lagsim_time_t delay;          /* BACKOFF: the wait chosen, or LAGSIM_TRACE_NEXT_FLUSH */
     uint64_t queued;              /* QUEUED, SEGMENT_QUEUED: events in that queue, this one included */
@@ -106,6 +108,9 @@ typedef struct lagsim_trace_point {
     uint32_t copy;                /* DROPPED, DUPLICATE: 1 if about a copy of a delivered event */
     uint32_t flushed;             /* SESSION_END: 1 if the SDK sends its queue as the session ends */
     uint32_t kept;                /* SESSION_END: 1 if the SDK keeps its queue for the next session */
+    uint32_t behind;              /* BACKOFF: 1 if the event was not in the failed request but
+                                     waits behind it, queued in an SDK that sends one request
+                                     at a time */
 } lagsim_trace_point_t;
 
 /* Called at each milestone, from the thread running the run. It must not

@@ -36,6 +36,7 @@ typedef struct slot {
     uint8_t keep_copy;       /* lsi_trace_accept() -> lsi_trace_delivered() */
     uint8_t last_by;         /* the last request that carried it: sender */
     uint32_t last_batch;     /* and its events */
+    uint32_t sends;          /* sends on the current leg (to Segment, or to Mixpanel) */
 } slot_t;
 
 struct lsi_tracer {
@@ -212,10 +213,16 @@ static void each_in_batch(lsi_model_t *m, const lsi_batch_t *batch, lagsim_trace
         p.status = tmpl.status;
         p.delay = tmpl.delay;
         p.copy = (m->pool.ev[id].flags & LSI_EV_COPY) != 0;
+        p.behind = tmpl.behind;
+        if (tmpl.kind == LAGSIM_TRACE_SENT || tmpl.kind == LAGSIM_TRACE_OFFLINE)
+            s->sends++;
         if (tmpl.kind == LAGSIM_TRACE_SENT) {
             s->last_batch = tmpl.batch;
             s->last_by = (uint8_t)tmpl.by;
         }
+        /* Attempts count this event's own sends: a serial SDK's retry may
+         * carry events that never went out before. */
+        p.attempt = s->sends + (tmpl.kind == LAGSIM_TRACE_BACKOFF && !tmpl.behind);
         emit(m->trace, &p);
     }
 }
@@ -262,6 +269,17 @@ void lsi_trace_backoff(lsi_model_t *m, uint32_t b, lagsim_time_t delay, uint32_t
     p.delay = delay == LSI_AT_NEXT_FLUSH ? LAGSIM_TRACE_NEXT_FLUSH : delay;
     p.attempt = retry + 1;
     each_in_batch(m, batch, p);
+    if (batch->sender != LSI_SENDER_CLIENT)
+        return;
+    /* A serial SDK sends nothing else meanwhile: what it holds waits too. */
+    const lsi_client_t *c = &m->clients.slot[batch->owner];
+    if (m->sc->clients[c->kind].sdk[c->path].max_in_flight != 1)
+        return;
+    p.behind = 1;
+    lsi_batch_t queued;
+    memset(&queued, 0, sizeof queued);
+    queued.events = c->queue;
+    each_in_batch(m, &queued, p);
 }
 
 void lsi_trace_segment(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch)
@@ -273,6 +291,7 @@ void lsi_trace_segment(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch)
         return;
     lagsim_trace_point_t p = point(m->trace, s, LAGSIM_TRACE_SEGMENT_ACCEPTED, batch->recv_at);
     emit(m->trace, &p);
+    s->sends = 0; /* the next leg: Segment to Mixpanel */
     p = point(m->trace, s, LAGSIM_TRACE_SEGMENT_QUEUED, lagsim_sim_now(m->sim));
     for (int q = 0; q < 3; q++)
         p.queued += m->dest.queue[q].count;
@@ -311,7 +330,7 @@ void lsi_trace_delivered(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch, 
     lagsim_trace_point_t p = point(t, s, LAGSIM_TRACE_DELIVERED, now);
     p.by = batch->sender == LSI_SENDER_SEGMENT ? LAGSIM_TRACE_BY_SEGMENT : LAGSIM_TRACE_BY_SDK;
     p.batch = s->last_batch;
-    p.attempt = batch->attempts;
+    p.attempt = s->sends;
     emit(t, &p);
     if (s->keep_copy) {
         p = point(t, s, LAGSIM_TRACE_ANSWER_LOST, now);
