@@ -59,9 +59,7 @@ static void fmt_verdict(char *buf, size_t size, const lagsim_theory_item_t *it)
         snprintf(buf, size, "DIFFERS");
 }
 
-/* Writes `text` wrapped to WRAP columns, the first line after `first`,
- * the others indented by `indent` spaces. */
-static void wrap(FILE *f, const char *first, int indent, const char *text)
+void lsi_report_wrap(FILE *f, const char *first, int indent, int width, const char *text)
 {
     fputs(first, f);
     int col = (int)strlen(first);
@@ -72,7 +70,7 @@ static void wrap(FILE *f, const char *first, int indent, const char *text)
         const size_t len = strcspn(p, " ");
         if (len == 0)
             break;
-        if (col > indent && col + 1 + (int)len > WRAP) {
+        if (col > indent && col + 1 + (int)len > width) {
             fprintf(f, "\n%*s", indent, "");
             col = indent;
         } else {
@@ -108,7 +106,7 @@ void lsi_report_theory_text(FILE *f, const lagsim_scenario_t *sc,
         for (unsigned i = 0; i < th.n; i++) {
             char first[64];
             snprintf(first, sizeof first, "  - %s:", th.item[i].label);
-            wrap(f, first, 4, th.item[i].note);
+            lsi_report_wrap(f, first, 4, WRAP, th.item[i].note);
         }
     }
 }

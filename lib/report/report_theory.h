@@ -18,4 +18,11 @@ void lsi_report_theory_text(FILE *f, const lagsim_scenario_t *sc,
 void lsi_report_theory_json(FILE *f, int indent, const lagsim_scenario_t *sc,
                             const lagsim_result_t *r);
 
+/*
+ * Writes `text` as words wrapped to `width` columns: the first line after
+ * `first` (and a space), the others indented by `indent` spaces; ends with
+ * a newline. Also used by report_trace.c.
+ */
+void lsi_report_wrap(FILE *f, const char *first, int indent, int width, const char *text);
+
 #endif /* LAGSIM_REPORT_THEORY_H */
