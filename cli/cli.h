@@ -32,6 +32,7 @@ enum {
 #define LSI_CLI_OPT_LIMITS 0x20u /* --max-events N, --max-memory SIZE */
 #define LSI_CLI_OPT_REPS 0x40u   /* --reps N, --threads N */
 #define LSI_CLI_OPT_SLO 0x80u    /* --slo EXPR */
+#define LSI_CLI_OPT_TRACE 0x100u /* --follow N, --filter TYPE */
 
 /* Defaults of the limits: a run that would take longer or need more
  * memory than these is refused before it starts. */
@@ -57,6 +58,8 @@ typedef struct lsi_cli_opts {
     int has_slo;                /* 1 if --slo was given */
     lagsim_slo_t slo;           /* its terms */
     unsigned threads;           /* --threads, the number of cores by default */
+    uint32_t follow;            /* --follow, 5 by default */
+    const char *filter;         /* --filter, NULL for every event type */
     int help;                   /* 1 if --help or -h was given */
 } lsi_cli_opts_t;
 
@@ -130,5 +133,6 @@ int lsi_cli_signal_caught(void);
 int lsi_cli_cmd_run(int argc, char **argv);
 int lsi_cli_cmd_check(int argc, char **argv);
 int lsi_cli_cmd_compare(int argc, char **argv);
+int lsi_cli_cmd_trace(int argc, char **argv);
 
 #endif /* LAGSIM_CLI_H */

@@ -15,6 +15,7 @@ static const command_t commands[] = {
     {"run", lsi_cli_cmd_run},
     {"check", lsi_cli_cmd_check},
     {"compare", lsi_cli_cmd_compare},
+    {"trace", lsi_cli_cmd_trace},
 };
 
 static const command_t *find_command(const char *name)
