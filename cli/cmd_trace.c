@@ -69,13 +69,14 @@ static void print_intro(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace
     for (size_t i = 0; i < sizeof sc->name && sc->name[i]; i++)
         fputc((unsigned char)sc->name[i] < 0x20 ? '?' : sc->name[i], f);
     fprintf(f, " (seed %llu)\n", (unsigned long long)sc->seed);
-    fprintf(f, "Following %u %s%s: the first fired at or after %s, then one every %s %s.\n",
+    fprintf(f, "Following %u %s%s, %s:\n"
+               "the first fired at or after %s, then the first after each further %s.\n",
             (unsigned)tr->follow, filter ? filter : "event", tr->follow == 1 ? "" : "s",
+            sc->n_bursts ? "spread over the largest burst" : "after a warm-up",
             lagsim_format_duration(from, sizeof from, tr->from),
-            lagsim_format_duration(gap, sizeof gap, tr->gap),
-            sc->n_bursts ? "(spread over the largest burst)" : "(after a warm-up)");
-    fputs("Each line: time since the event was fired, (time since its previous step), "
-          "what happened.\n", f);
+            lagsim_format_duration(gap, sizeof gap, tr->gap));
+    fputs("Each line: time since the event was fired, (since its previous step), what\n"
+          "happened.\n", f);
 }
 
 int lsi_cli_cmd_trace(int argc, char **argv)
@@ -135,14 +136,14 @@ int lsi_cli_cmd_trace(int argc, char **argv)
         char at[LAGSIM_DURATION_MAX];
         printf("\n=== %s mode ", lagsim_mode_name((enum lagsim_mode)m));
         if (result->partial == LAGSIM_STOP_TRACED)
-            printf("(the run stopped at %s, once the followed events had settled)\n",
+            printf("(stopped at %s: the followed events have settled)\n",
                    lagsim_format_duration(at, sizeof at, result->end_time));
         else if (result->partial == LAGSIM_STOP_NONE)
-            printf("(the run went on to its end at %s: a followed event, or a copy of one, "
-                   "was still in the pipeline)\n",
+            printf("(ran to its end, %s: a followed event or a copy\nof one was still in "
+                   "the pipeline)\n",
                    lagsim_format_duration(at, sizeof at, result->end_time));
         else
-            printf("(the run stopped early at %s: %s)\n",
+            printf("(stopped early at %s: %s)\n",
                    lagsim_format_duration(at, sizeof at, result->end_time),
                    lagsim_stop_reason_name((enum lagsim_stop_reason)result->partial));
         if (pts.n == 0)

@@ -62,7 +62,8 @@ static void fmt_verdict(char *buf, size_t size, const lagsim_theory_item_t *it)
 void lsi_report_wrap(FILE *f, const char *first, int indent, int width, const char *text)
 {
     fputs(first, f);
-    int col = (int)strlen(first);
+    const char *last_line = strrchr(first, '\n');
+    int col = (int)strlen(last_line ? last_line + 1 : first);
     const char *p = text;
     for (;;) {
         while (*p == ' ')

@@ -446,14 +446,18 @@ int lagsim_report_trace(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace
     }
     free(order);
 
-    char mean[LAGSIM_DURATION_MAX], most[LAGSIM_DURATION_MAX];
-    fprintf(f, "\n%" PRIu32 " event%s followed: %" PRIu32 " visible", total, total == 1 ? "" : "s",
-            visible);
+    char mean[LAGSIM_DURATION_MAX], most[LAGSIM_DURATION_MAX], summary[256], first[48];
+    size_t len = (size_t)snprintf(summary, sizeof summary, "%" PRIu32 " visible", visible);
     if (visible)
-        fprintf(f, " (fired to visible: mean %s, longest %s)",
-                lagsim_format_duration(mean, sizeof mean,
-                                       (lagsim_time_t)llround(visible_sum / visible)),
-                lagsim_format_duration(most, sizeof most, longest));
-    fprintf(f, ", %" PRIu32 " dropped, %" PRIu32 " not settled.\n", dropped, unsettled);
+        len += (size_t)snprintf(summary + len, sizeof summary - len,
+                                " (fired to visible: mean %s, longest %s)",
+                                lagsim_format_duration(mean, sizeof mean,
+                                                       (lagsim_time_t)llround(visible_sum / visible)),
+                                lagsim_format_duration(most, sizeof most, longest));
+    if (len < sizeof summary)
+        snprintf(summary + len, sizeof summary - len, ", %" PRIu32 " dropped, %" PRIu32
+                 " not settled.", dropped, unsettled);
+    snprintf(first, sizeof first, "\n%" PRIu32 " event%s followed:", total, total == 1 ? "" : "s");
+    lsi_report_wrap(f, first, 2, WIDTH, summary);
     return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
 }
