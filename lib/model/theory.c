@@ -356,8 +356,8 @@ static void note_segment(const lagsim_scenario_t *sc, const lagsim_result_t *r,
 
 static void note_backlog(const lagsim_scenario_t *sc, lagsim_theory_item_t *it)
 {
-    say(it, "fluid model: while the offered rate is above Mixpanel's capacity (%.0f/s, the "
-            "tighter of its event and byte limits) the excess piles up.",
+    say(it, "fluid model: while the offered rate is above Mixpanel's capacity (%.0f events/s, "
+            "the tighter of its event and byte limits) the excess piles up.",
         lagsim_theory_capacity(sc));
     if (it->agrees != 0)
         return;

@@ -76,7 +76,7 @@ static void fmt_plus(char *buf, size_t size, lagsim_time_t us)
 /* One milestone: time since fired, since the previous milestone, words. */
 static void line(narrator_t *n, lagsim_time_t since_fired, lagsim_time_t step, const char *text)
 {
-    char a[LAGSIM_DURATION_MAX + 2], b[LAGSIM_DURATION_MAX + 4], first[64];
+    char a[LAGSIM_DURATION_MAX + 2], b[LAGSIM_DURATION_MAX + 4], first[96];
     fmt_plus(a, sizeof a, since_fired);
     if (step >= 0) {
         char s[LAGSIM_DURATION_MAX + 2];
@@ -233,17 +233,18 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
             snprintf(text, sizeof text, "Mixpanel answers 429 Too Many Requests: the project "
                                         "is over its ingestion limit");
             const double cap = lagsim_theory_capacity(n->sc);
+            fmt_count(count, sizeof count, cap > 0 ? (uint64_t)llround(cap) : 0);
             if (p->by == LAGSIM_TRACE_BY_SEGMENT) {
                 snprintf(why_buf, sizeof why_buf,
-                         "A 429 loses nothing: Mixpanel takes at most about %.0f events/s per "
+                         "A 429 loses nothing: Mixpanel takes at most about %s events/s per "
                          "project, and Segment keeps the batch and tries again after a backoff.",
-                         cap > 0 ? cap : 0.0);
+                         count);
                 x = X_429_SEG;
             } else {
                 snprintf(why_buf, sizeof why_buf,
-                         "A 429 loses nothing: Mixpanel takes at most about %.0f events/s per "
+                         "A 429 loses nothing: Mixpanel takes at most about %s events/s per "
                          "project, and the SDK keeps the batch on the device and sends it again "
-                         "after a backoff.", cap > 0 ? cap : 0.0);
+                         "after a backoff.", count);
                 x = X_429_SDK;
             }
             why = why_buf;
