@@ -564,7 +564,7 @@ typedef struct lagsim_theory_item {
     double simulated;  /* the run's figure (NAN: the run has none) */
     double tolerance;  /* relative difference still counted as agreeing */
     int agrees;        /* 1 within tolerance, 0 not, -1 cannot tell (a NAN) */
-    char note[400];    /* what the formula assumes; when the two differ, why they may */
+    char note[640];    /* what the formula assumes; when the two differ, why they may */
 } lagsim_theory_item_t;
 
 #define LAGSIM_THEORY_MAX 12

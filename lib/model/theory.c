@@ -235,6 +235,22 @@ double lagsim_theory_drain(const lagsim_scenario_t *sc, double fraction)
 
 /* ---- Theory against a run ---------------------------------------------- */
 
+/* x rounded, with thousands separators: 29350.4 -> "29,350". */
+static const char *thousands(char *buf, size_t size, double x)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%.0f", x > 0 && x < 1e18 ? x : 0.0);
+    const size_t len = strlen(digits);
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 /* Appends to a note, never past its end. */
 static void say(lagsim_theory_item_t *it, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -337,9 +353,10 @@ static void note_client(const lagsim_scenario_t *sc, const lagsim_result_t *r,
 static void note_segment(const lagsim_scenario_t *sc, const lagsim_result_t *r,
                          lagsim_theory_item_t *it)
 {
-    say(it, "a batch leaves when it holds %u events or its oldest has waited %.3gs: "
-            "min(batch_wait, batch_size / rate) / 2, about.",
-        sc->segment.batch_size, seconds(sc->segment.batch_wait));
+    char n[32];
+    say(it, "a batch leaves when it holds %s events or its oldest has waited %.3gs: "
+            "about min(batch_wait, batch_size / rate) / 2.",
+        thousands(n, sizeof n, sc->segment.batch_size), seconds(sc->segment.batch_wait));
     if (it->agrees != 0)
         return;
     say(it, " Why they may differ:");
@@ -356,9 +373,10 @@ static void note_segment(const lagsim_scenario_t *sc, const lagsim_result_t *r,
 
 static void note_backlog(const lagsim_scenario_t *sc, lagsim_theory_item_t *it)
 {
-    say(it, "fluid model: while the offered rate is above Mixpanel's capacity (%.0f events/s, "
+    char n[32];
+    say(it, "fluid model: while the offered rate is above Mixpanel's capacity (%s events/s, "
             "the tighter of its event and byte limits) the excess piles up.",
-        lagsim_theory_capacity(sc));
+        thousands(n, sizeof n, lagsim_theory_capacity(sc)));
     if (it->agrees != 0)
         return;
     say(it, " Why they may differ: the simulated backlog also counts events in ordinary "
@@ -445,9 +463,14 @@ void lagsim_theory_compare(const lagsim_scenario_t *sc, const lagsim_result_t *r
         it = add(out, "little_in_flight", "in flight (Little's law)", "events", rate * wait,
                  r->backlog_area / span);
         if (it) {
-            say(it, "L = lambda x W: events pass through at %.4g/s and each spends %.3gs "
+            char per_s[32];
+            if (rate >= 100)
+                thousands(per_s, sizeof per_s, rate);
+            else
+                snprintf(per_s, sizeof per_s, "%.3g", rate);
+            say(it, "L = lambda x W: events pass through at %s/s and each spends %.3gs "
                     "before Mixpanel accepts it, so on average about that many are on their "
-                    "way.", rate, wait);
+                    "way.", per_s, wait);
             if (it->agrees == 0) {
                 uint64_t dropped = 0;
                 for (int d = 0; d < LAGSIM_DROP_COUNT; d++)
