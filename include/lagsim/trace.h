@@ -44,7 +44,8 @@ extern "C" {
 /* The milestones, in the order they usually come. */
 enum lagsim_trace_kind {
     LAGSIM_TRACE_FIRED,            /* the product fired it (type, user, client, bytes, identity) */
-    LAGSIM_TRACE_QUEUED,           /* queued in the SDK on the device (queued: events queued) */
+    LAGSIM_TRACE_QUEUED,           /* queued in the SDK on the device (queued: events queued;
+                                      delay: how much longer the SDK backs off, 0 if it does not) */
     LAGSIM_TRACE_SESSION_END,      /* the session ended while it was queued on the device */
     LAGSIM_TRACE_OFFLINE,          /* a send failed at once: the device was offline */
     LAGSIM_TRACE_SENT,             /* a request carrying it left (by, to, batch, attempt) */
@@ -102,7 +103,8 @@ typedef struct lagsim_trace_point {
                                      this leg (device to Segment, or to Mixpanel) so far,
                                      1 for its first try; BACKOFF: the send it waits for */
     enum lagsim_response status;  /* REFUSED: Mixpanel's answer */
-    lagsim_time_t delay;          /* BACKOFF: the wait chosen, or LAGSIM_TRACE_NEXT_FLUSH */
+    lagsim_time_t delay;          /* BACKOFF: the wait chosen, or LAGSIM_TRACE_NEXT_FLUSH;
+                                     QUEUED: the SDK's backoff still to run (0: none) */
     uint64_t queued;              /* QUEUED, SEGMENT_QUEUED: events in that queue, this one included */
     enum lagsim_drop_reason reason; /* DROPPED */
     uint32_t copy;                /* DROPPED, DUPLICATE: 1 if about a copy of a delivered event */

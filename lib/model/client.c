@@ -480,7 +480,7 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     m->pool.ev[ev].stage_at = lagsim_sim_now(m->sim);
     lsi_list_push(&m->pool, &c->queue, ev);
     if (m->trace)
-        lsi_trace_queued(m, ev, c->queue.count);
+        lsi_trace_queued(m, s, ev);
     client_poll(m, s, 0);
 }
 

@@ -307,7 +307,7 @@ struct lsi_tracer *lsi_trace_create(const lagsim_trace_t *t, enum lagsim_mode mo
 void lsi_trace_destroy(struct lsi_tracer *t);
 /* An event was fired (before sampling): decides whether to follow it. */
 void lsi_trace_fired(lsi_model_t *m, uint32_t ev, uint64_t user);
-void lsi_trace_queued(lsi_model_t *m, uint32_t ev, uint64_t queued);
+void lsi_trace_queued(lsi_model_t *m, uint32_t client_slot, uint32_t ev);
 void lsi_trace_session_end(lsi_model_t *m, uint32_t client_slot);
 void lsi_trace_offline(lsi_model_t *m, uint32_t batch);
 void lsi_trace_sent(lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to);

@@ -167,15 +167,18 @@ void lsi_trace_fired(lsi_model_t *m, uint32_t ev, uint64_t user)
     emit(t, &p);
 }
 
-void lsi_trace_queued(lsi_model_t *m, uint32_t ev, uint64_t queued)
+void lsi_trace_queued(lsi_model_t *m, uint32_t client_slot, uint32_t ev)
 {
     if (!(m->pool.ev[ev].flags & LSI_EV_TRACED))
         return;
     slot_t *s = find(m, ev);
     if (!s)
         return;
-    lagsim_trace_point_t p = point(m->trace, s, LAGSIM_TRACE_QUEUED, lagsim_sim_now(m->sim));
-    p.queued = queued;
+    const lsi_client_t *c = &m->clients.slot[client_slot];
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    lagsim_trace_point_t p = point(m->trace, s, LAGSIM_TRACE_QUEUED, now);
+    p.queued = c->queue.count;
+    p.delay = c->blocked_until > now ? c->blocked_until - now : 0;
     emit(m->trace, &p);
 }
 

@@ -177,6 +177,18 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
         break;
     case LAGSIM_TRACE_QUEUED:
         fmt_flush(flush, sizeof flush, sdk);
+        if (p->delay > 0) {
+            snprintf(text, sizeof text, "queued in %s on the device (%s queued); the SDK is "
+                                        "backing off after a failed request and sends nothing "
+                                        "for another %s",
+                     sdk->preset, fmt_count(count, sizeof count, p->queued),
+                     lagsim_format_duration(d, sizeof d, p->delay));
+            x = X_BACKOFF_SDK;
+            why = "Each device backs off on its SDK's own schedule, often doubling the wait "
+                  "after every failure; an SDK that sends one request at a time sends nothing "
+                  "else meanwhile.";
+            break;
+        }
         snprintf(text, sizeof text, "queued in %s on the device (%s queued; it sends %s)",
                  sdk->preset, fmt_count(count, sizeof count, p->queued), flush);
         x = X_QUEUED;
