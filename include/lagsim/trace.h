@@ -126,7 +126,7 @@ typedef struct lagsim_trace {
     uint32_t follow;       /* events to follow, 1 .. LAGSIM_TRACE_MAX */
     lagsim_time_t from;    /* the first followed event is the first fired at or after this */
     lagsim_time_t gap;     /* the next ones, at or after from + gap, from + 2 gap, ... */
-    int type;              /* follow only this event type (index), or -1 for any */
+    int type;              /* follow only this event type (index), or -1 (any negative) for any */
     int stop_when_settled; /* 1: end the run (partial, LAGSIM_STOP_TRACED) once every followed
                               event has settled and no copy of one is left */
 } lagsim_trace_t;

@@ -695,7 +695,7 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
             const lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, c->failures,
                                                       m->rng[LSI_RNG_CLIENT_BACKOFF]);
             if (m->trace)
-                lsi_trace_backoff(m, b, d, c->failures);
+                lsi_trace_backoff(m, b, d);
             lsi_list_prepend(&m->pool, &c->queue, &batch->events);
             if (d != LSI_AT_NEXT_FLUSH)
                 c->blocked_until = now + d;
@@ -717,7 +717,7 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
     if (d == LSI_AT_NEXT_FLUSH)
         d = next_tick(c, sdk->flush_interval, now) - now;
     if (m->trace)
-        lsi_trace_backoff(m, b, d, n);
+        lsi_trace_backoff(m, b, d);
     c->parked++;
     if (lagsim_sim_schedule(m->sim, now + d, on_parked_retry, m, b) != LAGSIM_OK)
         lsi_fail(m);

@@ -314,8 +314,8 @@ void lsi_trace_sent(lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to);
 /* Segment received `ev` in `batch` (at batch->recv_at) and queued it now. */
 void lsi_trace_segment(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch);
 void lsi_trace_refused(lsi_model_t *m, uint32_t batch, enum lagsim_response status);
-/* The batch's sender waits `delay` (or LSI_AT_NEXT_FLUSH) before retry `retry`. */
-void lsi_trace_backoff(lsi_model_t *m, uint32_t batch, lagsim_time_t delay, uint32_t retry);
+/* The batch's sender waits `delay` (or LSI_AT_NEXT_FLUSH) before trying again. */
+void lsi_trace_backoff(lsi_model_t *m, uint32_t batch, lagsim_time_t delay);
 /* Mixpanel takes `ev` (before deliver() for an original); the sender keeps a
  * copy if keep_copy. */
 void lsi_trace_accept(lsi_model_t *m, uint32_t ev, int keep_copy);

@@ -250,7 +250,7 @@ void lsi_segment_on_response(lsi_model_t *m, uint32_t b)
         if (d == LSI_AT_NEXT_FLUSH)
             d = 0;
         if (m->trace)
-            lsi_trace_backoff(m, b, d, batch->attempts);
+            lsi_trace_backoff(m, b, d);
         if (lagsim_sim_schedule(m->sim, now + d, on_dest_retry, m, b) != LAGSIM_OK)
             lsi_fail(m);
         break;

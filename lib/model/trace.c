@@ -239,7 +239,6 @@ static lagsim_trace_point_t batch_template(const lsi_model_t *m, const lsi_batch
     p.at = lagsim_sim_now(m->sim);
     p.by = batch->sender == LSI_SENDER_SEGMENT ? LAGSIM_TRACE_BY_SEGMENT : LAGSIM_TRACE_BY_SDK;
     p.batch = batch->events.count;
-    p.attempt = batch->attempts;
     return p;
 }
 
@@ -265,13 +264,12 @@ void lsi_trace_refused(lsi_model_t *m, uint32_t b, enum lagsim_response status)
     each_in_batch(m, batch, p);
 }
 
-void lsi_trace_backoff(lsi_model_t *m, uint32_t b, lagsim_time_t delay, uint32_t retry)
+void lsi_trace_backoff(lsi_model_t *m, uint32_t b, lagsim_time_t delay)
 {
     const lsi_batch_t *batch = &m->pool.b[b];
     lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_BACKOFF);
     p.delay = delay == LSI_AT_NEXT_FLUSH ? LAGSIM_TRACE_NEXT_FLUSH : delay;
-    p.attempt = retry + 1;
-    each_in_batch(m, batch, p);
+    each_in_batch(m, batch, p); /* which counts the attempt from each event's sends */
     if (batch->sender != LSI_SENDER_CLIENT)
         return;
     /* A serial SDK sends nothing else meanwhile: what it holds waits too. */
