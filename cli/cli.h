@@ -37,6 +37,7 @@ enum {
 #define LSI_CLI_OPT_ASCII 0x400u /* --ascii */
 #define LSI_CLI_OPT_VARY 0x800u  /* --vary S.K=FROM..TO[:STEP] (up to two), --find */
 #define LSI_CLI_OPT_SERIES 0x1000u /* --series FILE.csv (the Event Delivery series) */
+#define LSI_CLI_OPT_TRACE 0x2000u /* --follow N, --filter TYPE */
 
 /* Defaults of the limits: a run that would take longer or need more
  * memory than these is refused before it starts. */
@@ -71,6 +72,8 @@ typedef struct lsi_cli_opts {
     unsigned n_vary;            /* --vary axes given (0 to 2) */
     lagsim_axis_t vary[2];      /* their axes */
     int find;                   /* --find */
+    uint32_t follow;            /* --follow, 5 by default */
+    const char *filter;         /* --filter, NULL for every event type */
     int help;                   /* 1 if --help or -h was given */
 } lsi_cli_opts_t;
 
@@ -205,5 +208,6 @@ int lsi_cli_cmd_run(int argc, char **argv);
 int lsi_cli_cmd_check(int argc, char **argv);
 int lsi_cli_cmd_compare(int argc, char **argv);
 int lsi_cli_cmd_sweep(int argc, char **argv);
+int lsi_cli_cmd_trace(int argc, char **argv);
 
 #endif /* LAGSIM_CLI_H */

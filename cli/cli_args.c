@@ -36,12 +36,13 @@ static const opt_spec_t opt_specs[] = {
     {"ascii", LSI_CLI_OPT_ASCII, 1},   {"vary", LSI_CLI_OPT_VARY, 0},
     {"find", LSI_CLI_OPT_VARY, 1},
     {"series", LSI_CLI_OPT_SERIES, 0},
+    {"follow", LSI_CLI_OPT_TRACE, 0}, {"filter", LSI_CLI_OPT_TRACE, 0},
 };
 
 /* ---- Usage and help ------------------------------------------------------ */
 
 static const char usage_top[] =
-    "usage: lagsim <command> [options]   (commands: run, compare, sweep, check, help)\n";
+    "usage: lagsim <command> [options]   (commands: run, compare, sweep, trace, check, help)\n";
 static const char usage_run[] =
     "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
     "                           [--format text|json|csv] [--out FILE] [--hist FILE] [--ascii]\n"
@@ -108,6 +109,33 @@ static const char help_compare[] =
     "\n"
     "Exit status: as for 'lagsim run'.\n";
 static const char usage_check[] = "usage: lagsim check SCENARIO [--set SECTION.KEY=VALUE]...\n";
+static const char usage_trace[] =
+    "usage: lagsim trace SCENARIO [--follow N] [--filter TYPE] [--mode M] [--seed N]\n"
+    "                             [--set SECTION.KEY=VALUE]...\n";
+static const char help_trace[] =
+    "Follows a few events through the pipeline and tells their journeys hop by hop:\n"
+    "fired, queued on the device, sent, accepted by Segment, in Segment's queue,\n"
+    "refused by Mixpanel (429) and the backoff chosen, delivered, identity\n"
+    "resolved, visible in reports - or dropped, and why. Each line shows the time\n"
+    "since the event was fired and since its previous step; lines starting with\n"
+    "'>' explain what a step means. Each mode the scenario selects follows the\n"
+    "same events (the same arrivals in every mode).\n"
+    "\n"
+    "Which events: spread over the scenario's largest burst (the first event fired\n"
+    "at or after the middle of each of N equal slices of it), or, without bursts,\n"
+    "one every 10 s from a tenth of the way into the horizon. The run stops once\n"
+    "every followed event has settled.\n"
+    "\n"
+    "options:\n"
+    "  --follow N      follow N events (default 5, at most 256)\n"
+    "  --filter TYPE   follow only events of this type (an [event.TYPE] section)\n"
+    "  --mode M        the modes to trace (as for 'lagsim run')\n"
+    "  --seed N        use the random seed N instead of the scenario's\n"
+    "  --set S.K=V     set key K of section [S] to V (repeatable)\n"
+    "  -h, --help      show this help\n"
+    "\n"
+    "Exit status: 0 success, 1 internal failure, 2 usage or scenario error\n"
+    "(including an unknown --filter type), 130/143 interrupted.\n";
 
 static const char help_top[] =
     "lagsim " LAGSIM_VERSION_STRING " - simulates analytics events on their way to Mixpanel,\n"
@@ -122,6 +150,7 @@ static const char help_top[] =
     "                   differences and their confidence intervals\n"
     "  sweep SCENARIO   run a grid of values of one or two keys; with --slo\n"
     "                   --find, bisect for where an SLO stops holding\n"
+    "  trace SCENARIO   follow a few events hop by hop, explained for newcomers\n"
     "  check SCENARIO   validate a scenario file and print it fully resolved\n"
     "  help [COMMAND]   show this help, or the help of COMMAND\n"
     "\n"
@@ -208,6 +237,8 @@ static const char *short_usage(const char *cmd)
         return usage_compare;
     if (cmd && strcmp(cmd, "sweep") == 0)
         return usage_sweep;
+    if (cmd && strcmp(cmd, "trace") == 0)
+        return usage_trace;
     return usage_top;
 }
 
@@ -221,6 +252,8 @@ void lsi_cli_help(FILE *f, const char *cmd)
         fprintf(f, "%s\n%s", usage_compare, help_compare);
     else if (cmd && strcmp(cmd, "sweep") == 0)
         fprintf(f, "%s\n%s", usage_sweep, help_sweep);
+    else if (cmd && strcmp(cmd, "trace") == 0)
+        fprintf(f, "%s\n%s", usage_trace, help_trace);
     else
         fputs(help_top, f);
 }
@@ -341,6 +374,19 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
         o->has_slo = 1;
         break;
     }
+    case LSI_CLI_OPT_TRACE:
+        if (strcmp(spec->name, "follow") == 0) {
+            uint64_t v;
+            if (parse_u64(val, &v) != 0 || v < 1 || v > LAGSIM_TRACE_MAX)
+                return lsi_cli_usage_error(cmd, "bad --follow value '%s' (a whole number from "
+                                                "1 to %d)", val, LAGSIM_TRACE_MAX);
+            o->follow = (uint32_t)v;
+        } else {
+            if (*val == '\0')
+                return lsi_cli_usage_error(cmd, "--filter needs an event type");
+            o->filter = val;
+        }
+        break;
     case LSI_CLI_OPT_OUT:
         if (*val == '\0')
             return lsi_cli_usage_error(cmd, "--out needs a file name");
@@ -409,6 +455,7 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
     o->max_memory = LSI_CLI_DEFAULT_MAX_MEMORY;
     o->reps = 1;
     o->max_reps = LAGSIM_PRECISION_MAX_REPS;
+    o->follow = 5;
     const long cores = sysconf(_SC_NPROCESSORS_ONLN);
     o->threads = cores > 0 && cores <= 256 ? (unsigned)cores : 1;
     /* At most one --set per argument; +1 so that argc == 0 allocates. */

@@ -16,6 +16,7 @@ static const command_t commands[] = {
     {"check", lsi_cli_cmd_check},
     {"compare", lsi_cli_cmd_compare},
     {"sweep", lsi_cli_cmd_sweep},
+    {"trace", lsi_cli_cmd_trace},
 };
 
 static const command_t *find_command(const char *name)

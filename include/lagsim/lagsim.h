@@ -20,6 +20,7 @@
 #include "lagsim/stats.h"
 #include "lagsim/model.h"
 #include "lagsim/experiment.h"
+#include "lagsim/trace.h"
 #include "lagsim/config.h"
 #include "lagsim/report.h"
 

@@ -442,6 +442,15 @@ typedef struct lagsim_result {
                                 counters by enum lagsim_delivery_counter, the
                                 backlog as the level, and the latency sketch of
                                 Segment receipt (device path: fired) -> 2xx */
+    /* The backlog over time, sampled between chunks of about one simulated
+     * second (for the theory checks, see lagsim_theory_compare()): its
+     * integral over the span sampled, in event-seconds rounded to a whole
+     * number (so that replications pool exactly; area / span is its time
+     * average), and the first sample after the peak at which it was back
+     * under a tenth of the peak (not after backlog_peak_at if never). */
+    double backlog_area;
+    lagsim_time_t backlog_span;
+    lagsim_time_t backlog_drained_at;
 } lagsim_result_t;
 
 /* Why a run stopped before it finished (result->partial). */
@@ -449,7 +458,8 @@ enum lagsim_stop_reason {
     LAGSIM_STOP_NONE,        /* it finished: settled, or reached the drain limit */
     LAGSIM_STOP_INTERRUPTED, /* *limits->interrupt became non-zero */
     LAGSIM_STOP_MEMORY,      /* its state grew past limits->max_memory */
-    LAGSIM_STOP_STUCK        /* the clock stopped moving (a zero-delay loop) */
+    LAGSIM_STOP_STUCK,       /* the clock stopped moving (a zero-delay loop) */
+    LAGSIM_STOP_TRACED       /* every followed event settled (lagsim_trace_t.stop_when_settled) */
 };
 
 const char *lagsim_stop_reason_name(enum lagsim_stop_reason r);
@@ -724,6 +734,104 @@ typedef struct lagsim_monitor {
  */
 int lagsim_monitor_evaluate(const lagsim_scenario_t *sc, const lagsim_series_t *series,
                             lagsim_monitor_t *out);
+/* ---- Theory beside simulation ---------------------------------------------- */
+
+/*
+ * Back-of-envelope answers for the stages where a closed form exists, to
+ * print beside the simulated figures: when the two disagree, either the
+ * formula's assumptions do not hold (and the note says which may not), or
+ * the model has a bug. Every function reads only the scenario; a figure
+ * with no closed form in the scenario's conditions is NAN.
+ */
+
+/* Events per second Mixpanel accepts: the tighter of ingest_limit and
+ * ingest_limit_bytes at the mean payload; -1 when neither is set. */
+double lagsim_theory_capacity(const lagsim_scenario_t *sc);
+
+/*
+ * Mean wait for a batch, seconds, of Poisson arrivals at `rate`/s into a
+ * batcher that sends when it holds `batch` events or when its oldest has
+ * waited `wait` seconds: a window of L = min(wait, (batch - 1) / rate)
+ * opens at the first arrival, which waits L; the lambda*L others wait L/2
+ * on average, so the mean is (L + lambda*L * L/2) / (1 + lambda*L). About
+ * batch / (2 rate) when batches fill, `wait` when arrivals are rare; 0 for
+ * batches of one.
+ */
+double lagsim_theory_batch_wait(double rate, double batch, double wait);
+
+/*
+ * Mean wait on a device, seconds, from fired to first sent, of an SDK
+ * whose device fires `device_rate` events/s (Poisson): 0 when it sends
+ * each event at once (flush_interval 0, or flush_at 1); otherwise its
+ * flush timer ticks at a random phase, so an event waits half the
+ * interval, unless flush_at events gather sooner: about (flush_at - 1) /
+ * (2 device_rate) when they do so every interval. Exact for Poisson
+ * arrivals (a finite sum over the events in one interval, see theory.c),
+ * ignoring requests in flight and backoff.
+ */
+double lagsim_theory_flush_wait(const lagsim_sdk_t *sdk, double device_rate);
+
+/*
+ * Mean of each hop over the events a run in `mode` makes visible (the
+ * clients' SDKs weighted by their shares of users, less those an ad
+ * blocker stops; the arrival rate piece by piece, weighted by the events
+ * each piece fires), seconds:
+ *  - client batching: lagsim_theory_flush_wait() at each piece's rate per user;
+ *  - Segment batching (NAN in device mode): lagsim_theory_batch_wait() of
+ *    the events reaching Segment, with batch = min(batch_size, batch_bytes /
+ *    mean payload) and wait = batch_wait;
+ *  - Mixpanel ingestion: mean ingest_delay + ingest_per_kb * mean KB +
+ *    ingest_per_depth * mean nesting depth;
+ *  - identity resolution: the mean of idres_known, idres_new and
+ *    idres_merge weighted by their shares;
+ *  - indexing: index_interval / 2 (the next run comes at a uniform point
+ *    of the interval) + mean index_delay.
+ */
+double lagsim_theory_client_batching(const lagsim_scenario_t *sc, enum lagsim_mode mode);
+double lagsim_theory_segment_batching(const lagsim_scenario_t *sc, enum lagsim_mode mode);
+double lagsim_theory_ingest(const lagsim_scenario_t *sc);
+double lagsim_theory_identity(const lagsim_scenario_t *sc);
+double lagsim_theory_indexing(const lagsim_scenario_t *sc);
+
+/*
+ * Fluid model of the backlog against Mixpanel's capacity (as
+ * lagsim_scenario_backlog_estimate()): the seconds from its peak until it
+ * has drained to `fraction` of the peak, draining at the spare capacity
+ * (capacity minus the arrival rate, piece by piece; after the horizon,
+ * the whole capacity). NAN when there is no backlog.
+ */
+double lagsim_theory_drain(const lagsim_scenario_t *sc, double fraction);
+
+/* One figure in theory and in simulation. */
+typedef struct lagsim_theory_item {
+    const char *name;  /* key, e.g. "client_batching_wait" (a static string) */
+    const char *label; /* for text reports, e.g. "client batching wait" */
+    const char *unit;  /* "s" or "events" */
+    double theory;     /* the closed form (NAN: none here) */
+    double simulated;  /* the run's figure (NAN: the run has none) */
+    double tolerance;  /* relative difference still counted as agreeing */
+    int agrees;        /* 1 within tolerance, 0 not, -1 cannot tell (a NAN) */
+    char note[640];    /* what the formula assumes; when the two differ, why they may */
+} lagsim_theory_item_t;
+
+#define LAGSIM_THEORY_MAX 12
+
+typedef struct lagsim_theory {
+    unsigned n;
+    lagsim_theory_item_t item[LAGSIM_THEORY_MAX];
+} lagsim_theory_t;
+
+/*
+ * Fills *out with every figure that has a closed form for the scenario and
+ * the result's mode, beside the result's: the hop means above against
+ * lagsim_breakdown_mean(r->hops, ...); for a burst above Mixpanel's
+ * capacity, the fluid backlog peak and its drain to a tenth of the peak;
+ * and Little's law, the time-average backlog against the delivery rate
+ * times the mean latency to delivered. `r` may be pooled over
+ * replications. Never fails.
+ */
+void lagsim_theory_compare(const lagsim_scenario_t *sc, const lagsim_result_t *r,
+                           lagsim_theory_t *out);
 
 #ifdef __cplusplus
 }

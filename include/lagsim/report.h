@@ -13,6 +13,7 @@
 
 #include "lagsim/experiment.h"
 #include "lagsim/model.h"
+#include "lagsim/trace.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -120,6 +121,23 @@ int lagsim_report_series_csv(FILE *f, const lagsim_result_t *const results[LAGSI
  * as "".
  */
 void lagsim_json_string(FILE *f, const char *s);
+
+/*
+ * Narrates the journeys of the events one traced run followed: `points`
+ * are its milestones as lagsim_run_traced() reported them, in that order.
+ * For each event, a heading (type, size, user, client and SDK, mode,
+ * identity, when it was fired), one line per milestone in time order with
+ * the time since it was fired, since its previous milestone, and what
+ * happened in plain words, then how it ended (visible, dropped, or not
+ * settled); after the last event, one summary line. At the moments a
+ * newcomer stumbles on (Segment's 200, a 429, a backoff, "Delivered" that
+ * is not yet visible, a copy and $insert_id, an ad blocker, ...) a line
+ * starting with '>' explains what it means: once per report for the bits
+ * not yet set in *explained (which it sets), or every time if `explained`
+ * is NULL. Returns LAGSIM_OK, LAGSIM_ENOMEM or LAGSIM_EIO.
+ */
+int lagsim_report_trace(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace_point_t *points,
+                        size_t n_points, uint32_t *explained);
 
 /* Enough room for any lagsim_format_duration() text. */
 #define LAGSIM_DURATION_MAX 32

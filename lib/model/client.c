@@ -150,6 +150,11 @@ static unsigned client_kind(const lsi_model_t *m, uint64_t h)
     return kind;
 }
 
+unsigned lsi_user_client(const lsi_model_t *m, uint64_t user)
+{
+    return client_kind(m, user_hash(m, user));
+}
+
 /* A uniform number in [0, 1) fixed for the user and the purpose `salt`. */
 static double user_unit(uint64_t h, uint64_t salt)
 {
@@ -415,6 +420,8 @@ static int sends_at_once(const lagsim_sdk_t *sdk)
  */
 static void end_session(lsi_model_t *m, uint32_t s)
 {
+    if (m->trace)
+        lsi_trace_session_end(m, s);
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     if (sdk->flush_on_exit) {
@@ -494,6 +501,8 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     }
     m->pool.ev[ev].stage_at = lagsim_sim_now(m->sim);
     lsi_list_push(&m->pool, &c->queue, ev);
+    if (m->trace)
+        lsi_trace_queued(m, s, ev);
     client_poll(m, s, POLL_EVENT);
 }
 
@@ -525,6 +534,8 @@ static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_cl
     batch->attempt_sent_at = now;
     batch->sender = LSI_SENDER_CLIENT;
     batch->recv_at = now + one_way;
+    if (m->trace)
+        lsi_trace_sent(m, b, LAGSIM_ENDPOINT_SEGMENT);
     const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
     if (lagsim_sim_schedule(m->sim, batch->recv_at + proc, on_segment_arrival, m, b) != LAGSIM_OK) {
         lsi_fail(m);
@@ -558,6 +569,8 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
         batch->status = LAGSIM_RESP_TIMEOUT;
         c->in_flight++;
         m->out->offline_failures++;
+        if (m->trace)
+            lsi_trace_offline(m, b);
         lsi_note_request(m);
         if (lagsim_sim_schedule(m->sim, now, on_offline_failure, m, b) != LAGSIM_OK)
             lsi_fail(m);
@@ -702,9 +715,11 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
             lsi_drop_list(m, &batch->events, LAGSIM_DROP_RETRY_LIMIT);
             c->failures = 0;
         } else {
-            lsi_list_prepend(&m->pool, &c->queue, &batch->events);
             const lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, c->failures,
                                                       m->rng[LSI_RNG_CLIENT_BACKOFF]);
+            if (m->trace)
+                lsi_trace_backoff(m, b, d);
+            lsi_list_prepend(&m->pool, &c->queue, &batch->events);
             if (d != LSI_AT_NEXT_FLUSH)
                 c->blocked_until = now + d;
         }
@@ -724,6 +739,8 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
     lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, n, m->rng[LSI_RNG_CLIENT_BACKOFF]);
     if (d == LSI_AT_NEXT_FLUSH)
         d = next_tick(c, sdk->flush_interval, now) - now;
+    if (m->trace)
+        lsi_trace_backoff(m, b, d);
     c->parked++;
     if (lagsim_sim_schedule(m->sim, now + d, on_parked_retry, m, b) != LAGSIM_OK)
         lsi_fail(m);

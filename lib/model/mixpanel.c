@@ -24,6 +24,8 @@ void lsi_mixpanel_send(lsi_model_t *m, uint32_t b, lagsim_time_t one_way)
     if (m->pool.b[b].attempts > 1)
         out->retries++;
     lsi_dv_request(m, &m->pool.b[b]);
+    if (m->trace)
+        lsi_trace_sent(m, b, LAGSIM_ENDPOINT_MIXPANEL);
     if (lagsim_sim_schedule(m->sim, lagsim_sim_now(m->sim) + one_way, on_request_arrives, m, b) !=
         LAGSIM_OK)
         lsi_fail(m);
@@ -74,6 +76,8 @@ static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsi
     if (every > 0)
         t = (t / every + (t % every != 0)) * every;
     t += lsi_sample_time(&sc->mixpanel.index_delay, r);
+    if (m->trace)
+        lsi_trace_delivered(m, id, batch, now, ingested, resolved, t);
     if (t > m->end_limit) {
         m->processing++;
         return;
@@ -186,6 +190,8 @@ static void accept_batch(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now, 
     uint32_t id;
     while ((id = lsi_list_pop(&m->pool, &batch->events)) != LSI_NIL) {
         lsi_event_t *e = &m->pool.ev[id];
+        if (m->trace)
+            lsi_trace_accept(m, id, keep_copies);
         if (e->flags & LSI_EV_COPY) {
             m->out->duplicates++;
         } else {
@@ -232,6 +238,8 @@ static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     const lagsim_time_t now = lagsim_sim_now(sim);
     enum lagsim_response st = ingest(m, batch, now);
     batch = &m->pool.b[b];
+    if (m->trace && st != LAGSIM_RESP_2XX)
+        lsi_trace_refused(m, b, st);
 
     const lagsim_time_t timeout = sender_timeout(m, batch);
     const lagsim_time_t sent = now - (batch->back_delay > 0 ? batch->back_delay : 0);

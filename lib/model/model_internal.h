@@ -18,6 +18,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "lagsim/model.h"
+#include "lagsim/trace.h"
 
 #define LSI_NIL UINT32_MAX
 /* lsi_backoff_delay(): "retry at the sender's next flush tick". */
@@ -54,6 +55,8 @@ typedef struct lsi_event {
  * retry (or a re-send after a page unload) carries again, and that
  * $insert_id deduplication will remove. */
 #define LSI_EV_COPY 4u
+/* A followed event (lagsim_run_traced()): its milestones are reported. */
+#define LSI_EV_TRACED 8u
 
 /* A FIFO of events, linked through lsi_event.next. */
 typedef struct lsi_list {
@@ -285,6 +288,10 @@ typedef struct lsi_model {
     uint64_t burst_count;       /* requests sent at exactly that time */
     int stuck;                  /* a zero-delay loop was detected */
     lagsim_time_t last_settle;  /* last visible or dropped time */
+    struct lsi_tracer *trace;   /* the followed events (trace.c); NULL: not tracing */
+    lagsim_time_t watch_at;     /* backlog_watch.c: time of the last sample, */
+    uint64_t watch_backlog;     /* the backlog then, */
+    double watch_area;          /* and its integral so far, event-seconds */
 } lsi_model_t;
 
 /* traffic.c */
@@ -362,6 +369,41 @@ void lsi_dv_response(lsi_model_t *m, enum lagsim_response st, lagsim_time_t now)
 int lsi_dv_finish(lsi_model_t *m, lagsim_time_t end);
 /* monitor.c: the series_window and [alert.*] checks of lagsim_scenario_validate(). */
 int lsi_delivery_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size);
+/* client.c: index of the scenario client that `user` is on. */
+unsigned lsi_user_client(const lsi_model_t *m, uint64_t user);
+
+/* backlog_watch.c: samples the backlog at `t` (between chunks of the run)
+ * into the result's backlog_area, backlog_span and backlog_drained_at. */
+void lsi_backlog_watch(lsi_model_t *m, lagsim_time_t t);
+
+/*
+ * trace.c: the trace hook. The model calls these only when m->trace is
+ * set (one predictable branch when it is not); each reports milestones of
+ * the events given that carry LSI_EV_TRACED and changes nothing else.
+ */
+struct lsi_tracer *lsi_trace_create(const lagsim_trace_t *t, enum lagsim_mode mode);
+void lsi_trace_destroy(struct lsi_tracer *t);
+/* An event was fired (before sampling): decides whether to follow it. */
+void lsi_trace_fired(lsi_model_t *m, uint32_t ev, uint64_t user);
+void lsi_trace_queued(lsi_model_t *m, uint32_t client_slot, uint32_t ev);
+void lsi_trace_session_end(lsi_model_t *m, uint32_t client_slot);
+void lsi_trace_offline(lsi_model_t *m, uint32_t batch);
+void lsi_trace_sent(lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to);
+/* Segment received `ev` in `batch` (at batch->recv_at) and queued it now. */
+void lsi_trace_segment(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch);
+void lsi_trace_refused(lsi_model_t *m, uint32_t batch, enum lagsim_response status);
+/* The batch's sender waits `delay` (or LSI_AT_NEXT_FLUSH) before trying again. */
+void lsi_trace_backoff(lsi_model_t *m, uint32_t batch, lagsim_time_t delay);
+/* Mixpanel takes `ev` (before deliver() for an original); the sender keeps a
+ * copy if keep_copy. */
+void lsi_trace_accept(lsi_model_t *m, uint32_t ev, int keep_copy);
+void lsi_trace_delivered(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch, lagsim_time_t now,
+                         lagsim_time_t ingested, lagsim_time_t resolved, lagsim_time_t visible);
+void lsi_trace_dropped(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why);
+/* 1 if the run may stop: every followed event settled, stop_when_settled. */
+int lsi_trace_done(const lsi_model_t *m);
+/* The run ended: followed events not settled are in flight. */
+void lsi_trace_finish(lsi_model_t *m);
 
 /* A duration drawn from `d` (seconds) in microseconds, at most a year so
  * that heavy tails cannot overflow the clock. */

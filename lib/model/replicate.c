@@ -126,11 +126,14 @@ static int pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
         lagsim_hist_merge(p->latency_by_priority[k], r->latency_by_priority[k]);
     p->duplicates += r->duplicates;
     p->offline_failures += r->offline_failures;
+    p->backlog_area += r->backlog_area;
+    p->backlog_span += r->backlog_span;
     if (first) {
         p->conserved = r->conserved;
         p->partial = r->partial;
         p->backlog_peak = r->backlog_peak;
         p->backlog_peak_at = r->backlog_peak_at;
+        p->backlog_drained_at = r->backlog_drained_at;
         p->end_time = r->end_time;
         p->drain_time = r->drain_time;
         return rc;
@@ -142,6 +145,7 @@ static int pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
         (r->backlog_peak == p->backlog_peak && r->backlog_peak_at < p->backlog_peak_at)) {
         p->backlog_peak = r->backlog_peak;
         p->backlog_peak_at = r->backlog_peak_at;
+        p->backlog_drained_at = r->backlog_drained_at;
     }
     if (r->end_time > p->end_time)
         p->end_time = r->end_time;

@@ -69,6 +69,8 @@ void lsi_result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replic
 
 void lsi_drop(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
 {
+    if (m->trace)
+        lsi_trace_dropped(m, ev, why);
     if (m->pool.ev[ev].flags & LSI_EV_COPY) {
         /* A copy of an event already accepted: nothing is lost. */
         m->copies_live--;
@@ -131,6 +133,7 @@ static void model_free(lsi_model_t *m)
             gsl_rng_free(m->rng[i]);
     if (m->trait_rng)
         gsl_rng_free(m->trait_rng);
+    lsi_trace_destroy(m->trace);
     lagsim_sim_destroy(m->sim);
 }
 
@@ -171,6 +174,7 @@ const char *lagsim_stop_reason_name(enum lagsim_stop_reason r)
     case LAGSIM_STOP_INTERRUPTED: return "interrupted";
     case LAGSIM_STOP_MEMORY: return "memory";
     case LAGSIM_STOP_STUCK: return "stuck";
+    case LAGSIM_STOP_TRACED: return "traced";
     }
     return "?";
 }
@@ -201,8 +205,11 @@ static enum lagsim_stop_reason run_engine(lsi_model_t *m, const lagsim_run_limit
             return LAGSIM_STOP_NONE;
         const lagsim_time_t until = next < m->end_limit - CHUNK ? next + CHUNK : m->end_limit;
         lagsim_sim_run(m->sim, until);
+        lsi_backlog_watch(m, until);
         if (m->stuck)
             return LAGSIM_STOP_STUCK;
+        if (m->trace && lsi_trace_done(m))
+            return LAGSIM_STOP_TRACED;
         if (lim->interrupt && *lim->interrupt)
             return LAGSIM_STOP_INTERRUPTED;
         if (lim->max_memory && state_bytes(m) > lim->max_memory)
@@ -224,14 +231,26 @@ int lagsim_run_limited(const lagsim_scenario_t *sc, enum lagsim_mode mode,
                        uint32_t replication, const lagsim_run_limits_t *limits,
                        lagsim_result_t *out)
 {
+    return lagsim_run_traced(sc, mode, replication, limits, NULL, out);
+}
+
+int lagsim_run_traced(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replication,
+                      const lagsim_run_limits_t *limits, const lagsim_trace_t *trace,
+                      lagsim_result_t *out)
+{
     static const lagsim_run_limits_t no_limits = {0};
     if (!limits)
         limits = &no_limits;
+    if (trace && (!trace->fn || trace->follow == 0 || trace->follow > LAGSIM_TRACE_MAX ||
+                  trace->type >= (int)sc->n_event_types))
+        return LAGSIM_EINVAL;
     lsi_result_reset(out, mode, replication);
     lsi_model_t *m = malloc(sizeof *m);
     if (!m)
         return LAGSIM_ENOMEM;
     int rc = model_init(m, sc, mode, replication, out);
+    if (rc == LAGSIM_OK && trace && !(m->trace = lsi_trace_create(trace, mode)))
+        rc = LAGSIM_ENOMEM;
     if (rc != LAGSIM_OK)
         goto done;
 
@@ -240,6 +259,8 @@ int lagsim_run_limited(const lagsim_scenario_t *sc, enum lagsim_mode mode,
     out->partial = (int)run_engine(m, limits);
     out->wall_seconds = wall_now() - t0;
     out->sim_events = lagsim_sim_executed(m->sim);
+    if (m->trace)
+        lsi_trace_finish(m);
     if (m->failed) {
         rc = LAGSIM_ENOMEM;
         goto done;

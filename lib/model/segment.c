@@ -97,6 +97,8 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
         e->seg_at = batch->recv_at;
         e->stage_at = now;
         lsi_list_push(&m->pool, dest_queue(m, e), id);
+        if (m->trace)
+            lsi_trace_segment(m, id, batch);
     }
     lsi_batch_release(&m->pool, b);
     dispatch(m);
@@ -287,6 +289,8 @@ void lsi_segment_on_response(lsi_model_t *m, uint32_t b)
                                             m->rng[LSI_RNG_SEGMENT_BACKOFF]);
         if (d == LSI_AT_NEXT_FLUSH)
             d = 0;
+        if (m->trace)
+            lsi_trace_backoff(m, b, d);
         if (m->sc->segment.priority_tiers) {
             /* The whole destination pauses; the events wait in their tiers. */
             requeue_by_priority(m, b);

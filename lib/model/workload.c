@@ -256,6 +256,8 @@ static void fire(lsi_model_t *m, int given_type, int has_user, uint64_t given_us
         out->backlog_peak_at = now;
     }
     lsi_dv_fired(m);
+    if (m->trace)
+        lsi_trace_fired(m, id, user < sc->users ? user : sc->users - 1);
     if (sc->sampling.threshold > 0 && sampled_out(m, now, type))
         lsi_drop(m, id, LAGSIM_DROP_SAMPLED);
     else

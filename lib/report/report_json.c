@@ -19,6 +19,7 @@
 #include "lagsim/version.h"
 #include "report/report_internal.h"
 #include "report/report_delivery.h"
+#include "report/report_theory.h"
 
 /*
  * Length of the valid UTF-8 sequence starting at p (at most `left` bytes
@@ -286,6 +287,9 @@ static void json_mode(FILE *f, int indent, const lagsim_scenario_t *sc,
     fprintf(f, "\n%*s},\n", in, "");
     json_key(f, in, "hops");
     json_hops(f, in, r);
+    fputs(",\n", f);
+    json_key(f, in, "theory");
+    lsi_report_theory_json(f, in, sc, r);
     if (rep) {
         fputs(",\n", f);
         json_count(f, in, "replications", rep->reps, 0);

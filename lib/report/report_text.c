@@ -19,6 +19,7 @@
 
 #include "lagsim/report.h"
 #include "report/report_delivery.h"
+#include "report/report_theory.h"
 
 #define ROWS_MAX 96  /* more than the rows any report has */
 #define LABEL_MAX 64 /* longest label or heading, NUL included */
@@ -446,6 +447,7 @@ int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
     add_backlog(&t);
     print_table(f, &t);
     lsi_report_delivery_text(f, sc, results);
+    lsi_report_theory_text(f, sc, results);
     return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
 }
 

@@ -1,0 +1,169 @@
+/*
+ * cmd_trace.c - "lagsim trace SCENARIO [--follow N] [--filter TYPE] ...":
+ * follows a few events through each selected mode and prints their
+ * journeys, milestone by milestone (lagsim_report_trace()).
+ *
+ * Central idea: the library reports milestones through a callback while
+ * the run goes on; this file only collects them (a growable array owned
+ * here, a few dozen points per followed event) and, when the run is over,
+ * hands them to the report layer to be told in order. The run stops as
+ * soon as every followed event has settled (stop_when_settled), so a
+ * trace of a long scenario takes a fraction of a full run. The same
+ * scenario and seed give the same text.
+ *
+ * Exit status: 0 success; 1 if a run failed or the output could not be
+ * written; 2 for usage and scenario errors, an unknown --filter type
+ * among them; 130/143 when interrupted (what was collected is told).
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* The milestones of one run, as the callback collected them. */
+typedef struct points {
+    lagsim_trace_point_t *p;
+    size_t n, cap;
+    int failed; /* out of memory: later points were lost */
+} points_t;
+
+static void collect(void *ctx, const lagsim_trace_point_t *p)
+{
+    points_t *pts = ctx;
+    if (pts->n == pts->cap) {
+        const size_t cap = pts->cap ? 2 * pts->cap : 256;
+        lagsim_trace_point_t *grown = realloc(pts->p, cap * sizeof *grown);
+        if (!grown) {
+            pts->failed = 1;
+            return;
+        }
+        pts->p = grown;
+        pts->cap = cap;
+    }
+    pts->p[pts->n++] = *p;
+}
+
+/* The index of event type `name`, or -1 after a usage error. */
+static int find_type(const lagsim_scenario_t *sc, const char *name)
+{
+    for (unsigned i = 0; i < sc->n_event_types; i++)
+        if (strcmp(sc->event_types[i].name, name) == 0)
+            return (int)i;
+    char list[LAGSIM_MAX_EVENT_TYPES * 8] = "";
+    for (unsigned i = 0; i < sc->n_event_types && strlen(list) + 40 < sizeof list; i++) {
+        strcat(list, i ? ", " : "");
+        strncat(list, sc->event_types[i].name, 32);
+    }
+    lsi_cli_usage_error("trace", "bad --filter value '%s': the scenario has no event type of "
+                                 "that name (its types: %s)", name, list);
+    return -1;
+}
+
+/* The opening lines: what is traced, and which events. */
+static void print_intro(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace_t *tr,
+                        const char *filter)
+{
+    char from[LAGSIM_DURATION_MAX], gap[LAGSIM_DURATION_MAX];
+    fputs("lagsim trace: scenario ", f);
+    for (size_t i = 0; i < sizeof sc->name && sc->name[i]; i++)
+        fputc((unsigned char)sc->name[i] < 0x20 ? '?' : sc->name[i], f);
+    fprintf(f, " (seed %llu)\n", (unsigned long long)sc->seed);
+    fprintf(f, "Following %u %s%s, %s:\n"
+               "the first fired at or after %s, then the first after each further %s.\n",
+            (unsigned)tr->follow, filter ? filter : "event", tr->follow == 1 ? "" : "s",
+            sc->n_bursts ? "spread over the largest burst" : "after a warm-up",
+            lagsim_format_duration(from, sizeof from, tr->from),
+            lagsim_format_duration(gap, sizeof gap, tr->gap));
+    fputs("Each line: time since the event was fired, (since its previous step), what\n"
+          "happened.\n", f);
+}
+
+int lsi_cli_cmd_trace(int argc, char **argv)
+{
+    lsi_cli_opts_t o;
+    lagsim_scenario_t *sc = NULL;
+    lagsim_result_t *result = NULL;
+    points_t pts = {NULL, 0, 0, 0};
+    uint32_t explained = 0; /* explanations already printed */
+
+    int status = lsi_cli_parse(argc, argv, "trace",
+                               LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET |
+                                   LSI_CLI_OPT_TRACE, &o);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+    if (o.help) {
+        lsi_cli_help(stdout, "trace");
+        goto done;
+    }
+    status = lsi_cli_scenario_load(&o, &sc);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+    if (o.has_seed)
+        sc->seed = o.seed;
+    if (o.mode_mask)
+        sc->mode_mask = o.mode_mask;
+
+    lagsim_trace_t tr = {.fn = collect, .ctx = &pts, .follow = o.follow, .type = -1,
+                         .stop_when_settled = 1};
+    if (o.filter && (tr.type = find_type(sc, o.filter)) < 0) {
+        status = LSI_CLI_EXIT_USAGE;
+        goto done;
+    }
+    lagsim_trace_plan(sc, tr.follow, &tr.from, &tr.gap);
+    result = lagsim_result_create();
+    if (!result) {
+        fputs("lagsim: out of memory\n", stderr);
+        status = LSI_CLI_EXIT_FAILURE;
+        goto done;
+    }
+    const lagsim_run_limits_t limits = {.max_memory = o.max_memory,
+                                        .interrupt = lsi_cli_signals_install()};
+    print_intro(stdout, sc, &tr, o.filter);
+
+    for (int m = 0; m < LAGSIM_MODE_COUNT && !lsi_cli_signal_caught(); m++) {
+        if (!(sc->mode_mask & (1u << m)))
+            continue;
+        pts.n = 0;
+        const int rc = lagsim_run_traced(sc, (enum lagsim_mode)m, 0, &limits, &tr, result);
+        if (rc != LAGSIM_OK || pts.failed) {
+            fprintf(stderr, "lagsim: the %s-mode trace failed: %s\n",
+                    lagsim_mode_name((enum lagsim_mode)m),
+                    lagsim_strerror(rc != LAGSIM_OK ? rc : LAGSIM_ENOMEM));
+            status = LSI_CLI_EXIT_FAILURE;
+            goto done;
+        }
+        char at[LAGSIM_DURATION_MAX];
+        printf("\n=== %s mode ", lagsim_mode_name((enum lagsim_mode)m));
+        if (result->partial == LAGSIM_STOP_TRACED)
+            printf("(stopped at %s: the followed events have settled)\n",
+                   lagsim_format_duration(at, sizeof at, result->end_time));
+        else if (result->partial == LAGSIM_STOP_NONE)
+            printf("(ran to its end, %s: a followed event or a copy\nof one was still in "
+                   "the pipeline)\n",
+                   lagsim_format_duration(at, sizeof at, result->end_time));
+        else
+            printf("(stopped early at %s: %s)\n",
+                   lagsim_format_duration(at, sizeof at, result->end_time),
+                   lagsim_stop_reason_name((enum lagsim_stop_reason)result->partial));
+        if (pts.n == 0)
+            printf("No event matched: none was fired at or after the first instant.\n");
+        else if (lagsim_report_trace(stdout, sc, pts.p, pts.n, &explained) != LAGSIM_OK) {
+            fputs("lagsim: cannot write the trace\n", stderr);
+            status = LSI_CLI_EXIT_FAILURE;
+            goto done;
+        }
+    }
+    if (lsi_cli_signal_caught()) {
+        fprintf(stderr, "lagsim: stopped by %s; the trace above is partial\n",
+                lsi_cli_signal_caught() == SIGTERM ? "SIGTERM" : "SIGINT");
+        status = lsi_cli_signal_caught() == SIGTERM ? LSI_CLI_EXIT_SIGTERM : LSI_CLI_EXIT_SIGINT;
+    }
+
+done:
+    free(pts.p);
+    lagsim_result_destroy(result);
+    free(sc);
+    lsi_cli_opts_free(&o);
+    return status;
+}

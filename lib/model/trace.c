@@ -1,0 +1,424 @@
+/*
+ * trace.c - the trace hook: which events a traced run follows, and the
+ * milestones it reports for them (lagsim/trace.h).
+ *
+ * Central idea: a followed event carries the flag LSI_EV_TRACED in its
+ * pool record, so the model's hooks cost one test of m->trace when
+ * tracing is off and touch only flagged records when it is on. Pool
+ * records are reused, so a followed event is found again by its slot
+ * here: the record's index plus its fired_at (the record's generation),
+ * among the slots whose record is still live. A slot is live from the
+ * event's firing until its record leaves the pool (delivered without a
+ * copy kept, dropped, or its last copy removed); it is settled once the
+ * event is visible within the run or dropped. Nothing here draws random
+ * numbers or changes the model's state other than that flag, so a traced
+ * run gives the same results as an untraced one.
+ *
+ * The tracer is allocated once per run (no allocation per event) and
+ * freed with the model.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model_internal.h"
+
+typedef struct slot {
+    uint32_t ev;             /* pool index while the record lives */
+    lagsim_time_t fired_at;  /* with ev, identifies the record */
+    uint64_t user;
+    uint32_t bytes;
+    uint16_t type;
+    uint16_t client;
+    uint8_t path;
+    uint8_t identity;
+    uint8_t live;            /* the record (or a copy) is in the pool */
+    uint8_t settled;         /* visible within the run, or dropped */
+    uint8_t keep_copy;       /* lsi_trace_accept() -> lsi_trace_delivered() */
+    uint8_t last_by;         /* the last request that carried it: sender */
+    uint32_t last_batch;     /* and its events */
+    uint32_t sends;          /* sends on the current leg (to Segment, or to Mixpanel) */
+} slot_t;
+
+struct lsi_tracer {
+    lagsim_trace_t cfg;
+    enum lagsim_mode mode;
+    lagsim_time_t next_at;   /* follow the next event fired at or after this */
+    uint32_t n;              /* events followed so far */
+    uint32_t live;           /* slots live */
+    uint32_t unsettled;      /* slots not settled */
+    slot_t slot[LAGSIM_TRACE_MAX];
+};
+
+const char *lagsim_trace_kind_name(enum lagsim_trace_kind k)
+{
+    switch (k) {
+    case LAGSIM_TRACE_FIRED: return "fired";
+    case LAGSIM_TRACE_QUEUED: return "queued";
+    case LAGSIM_TRACE_SESSION_END: return "session_end";
+    case LAGSIM_TRACE_OFFLINE: return "offline";
+    case LAGSIM_TRACE_SENT: return "sent";
+    case LAGSIM_TRACE_SEGMENT_ACCEPTED: return "segment_accepted";
+    case LAGSIM_TRACE_SEGMENT_QUEUED: return "segment_queued";
+    case LAGSIM_TRACE_REFUSED: return "refused";
+    case LAGSIM_TRACE_BACKOFF: return "backoff";
+    case LAGSIM_TRACE_DELIVERED: return "delivered";
+    case LAGSIM_TRACE_ANSWER_LOST: return "answer_lost";
+    case LAGSIM_TRACE_INGESTED: return "ingested";
+    case LAGSIM_TRACE_IDENTITY: return "identity";
+    case LAGSIM_TRACE_VISIBLE: return "visible";
+    case LAGSIM_TRACE_DUPLICATE: return "duplicate";
+    case LAGSIM_TRACE_DROPPED: return "dropped";
+    case LAGSIM_TRACE_IN_FLIGHT: return "in_flight";
+    case LAGSIM_TRACE_KIND_COUNT: break;
+    }
+    return "?";
+}
+
+struct lsi_tracer *lsi_trace_create(const lagsim_trace_t *t, enum lagsim_mode mode)
+{
+    struct lsi_tracer *tr = calloc(1, sizeof *tr);
+    if (!tr)
+        return NULL;
+    tr->cfg = *t;
+    tr->mode = mode;
+    tr->next_at = t->from;
+    return tr;
+}
+
+void lsi_trace_destroy(struct lsi_tracer *t)
+{
+    free(t);
+}
+
+/* The slot of the live followed record `ev`, or NULL. */
+static slot_t *find(lsi_model_t *m, uint32_t ev)
+{
+    struct lsi_tracer *t = m->trace;
+    const lagsim_time_t fired_at = m->pool.ev[ev].fired_at;
+    for (uint32_t i = 0; i < t->n; i++)
+        if (t->slot[i].live && t->slot[i].ev == ev && t->slot[i].fired_at == fired_at)
+            return &t->slot[i];
+    return NULL;
+}
+
+/* A point about slot `s`, its common fields filled in. */
+static lagsim_trace_point_t point(const struct lsi_tracer *t, const slot_t *s,
+                                  enum lagsim_trace_kind kind, lagsim_time_t at)
+{
+    lagsim_trace_point_t p;
+    memset(&p, 0, sizeof p);
+    p.event = (uint32_t)(s - t->slot);
+    p.kind = kind;
+    p.mode = t->mode;
+    p.at = at;
+    p.fired_at = s->fired_at;
+    p.type = s->type;
+    p.client = s->client;
+    p.path = (enum lagsim_mode)s->path;
+    p.user = s->user;
+    p.bytes = s->bytes;
+    p.identity = (enum lagsim_identity)s->identity;
+    return p;
+}
+
+static void emit(const struct lsi_tracer *t, const lagsim_trace_point_t *p)
+{
+    t->cfg.fn(t->cfg.ctx, p);
+}
+
+static void release(struct lsi_tracer *t, slot_t *s)
+{
+    s->live = 0;
+    t->live--;
+}
+
+static void settle(struct lsi_tracer *t, slot_t *s)
+{
+    if (!s->settled) {
+        s->settled = 1;
+        t->unsettled--;
+    }
+}
+
+void lsi_trace_fired(lsi_model_t *m, uint32_t ev, uint64_t user)
+{
+    struct lsi_tracer *t = m->trace;
+    lsi_event_t *e = &m->pool.ev[ev];
+    if (t->n >= t->cfg.follow || e->fired_at < t->next_at ||
+        (t->cfg.type >= 0 && e->type != (uint32_t)t->cfg.type))
+        return;
+    t->next_at += t->cfg.gap;
+    if (t->next_at <= e->fired_at)
+        t->next_at = e->fired_at + 1;
+    e->flags |= LSI_EV_TRACED;
+    slot_t *s = &t->slot[t->n++];
+    s->ev = ev;
+    s->fired_at = e->fired_at;
+    s->user = user;
+    s->bytes = e->bytes;
+    s->type = e->type;
+    s->client = (uint16_t)lsi_user_client(m, user);
+    s->path = e->path;
+    s->identity = (uint8_t)(e->flags & LSI_ID_MASK);
+    s->live = 1;
+    t->live++;
+    t->unsettled++;
+    const lagsim_trace_point_t p = point(t, s, LAGSIM_TRACE_FIRED, e->fired_at);
+    emit(t, &p);
+}
+
+void lsi_trace_queued(lsi_model_t *m, uint32_t client_slot, uint32_t ev)
+{
+    if (!(m->pool.ev[ev].flags & LSI_EV_TRACED))
+        return;
+    slot_t *s = find(m, ev);
+    if (!s)
+        return;
+    const lsi_client_t *c = &m->clients.slot[client_slot];
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    lagsim_trace_point_t p = point(m->trace, s, LAGSIM_TRACE_QUEUED, now);
+    p.queued = c->queue.count;
+    p.delay = c->blocked_until > now ? c->blocked_until - now : 0;
+    emit(m->trace, &p);
+}
+
+void lsi_trace_session_end(lsi_model_t *m, uint32_t client_slot)
+{
+    const lsi_client_t *c = &m->clients.slot[client_slot];
+    const lagsim_sdk_t *sdk = &m->sc->clients[c->kind].sdk[c->path];
+    for (uint32_t id = c->queue.head; id != LSI_NIL; id = m->pool.ev[id].next) {
+        if (!(m->pool.ev[id].flags & LSI_EV_TRACED))
+            continue;
+        slot_t *s = find(m, id);
+        if (!s)
+            continue;
+        lagsim_trace_point_t p = point(m->trace, s, LAGSIM_TRACE_SESSION_END, lagsim_sim_now(m->sim));
+        p.flushed = sdk->flush_on_exit != 0;
+        p.kept = sdk->persist != 0;
+        emit(m->trace, &p);
+    }
+}
+
+/* Reports `kind` for every followed event of a batch, details from `tmpl`. */
+static void each_in_batch(lsi_model_t *m, const lsi_batch_t *batch, lagsim_trace_point_t tmpl)
+{
+    for (uint32_t id = batch->events.head; id != LSI_NIL; id = m->pool.ev[id].next) {
+        if (!(m->pool.ev[id].flags & LSI_EV_TRACED))
+            continue;
+        slot_t *s = find(m, id);
+        if (!s)
+            continue;
+        lagsim_trace_point_t p = point(m->trace, s, tmpl.kind, tmpl.at);
+        p.by = tmpl.by;
+        p.to = tmpl.to;
+        p.batch = tmpl.batch;
+        p.attempt = tmpl.attempt;
+        p.status = tmpl.status;
+        p.delay = tmpl.delay;
+        p.copy = (m->pool.ev[id].flags & LSI_EV_COPY) != 0;
+        p.behind = tmpl.behind;
+        if (tmpl.kind == LAGSIM_TRACE_SENT || tmpl.kind == LAGSIM_TRACE_OFFLINE)
+            s->sends++;
+        if (tmpl.kind == LAGSIM_TRACE_SENT) {
+            s->last_batch = tmpl.batch;
+            s->last_by = (uint8_t)tmpl.by;
+        }
+        /* Attempts count this event's own sends: a serial SDK's retry may
+         * carry events that never went out before. */
+        p.attempt = s->sends + (tmpl.kind == LAGSIM_TRACE_BACKOFF && !tmpl.behind);
+        emit(m->trace, &p);
+    }
+}
+
+static lagsim_trace_point_t batch_template(const lsi_model_t *m, const lsi_batch_t *batch,
+                                           enum lagsim_trace_kind kind)
+{
+    lagsim_trace_point_t p;
+    memset(&p, 0, sizeof p);
+    p.kind = kind;
+    p.at = lagsim_sim_now(m->sim);
+    p.by = batch->sender == LSI_SENDER_SEGMENT ? LAGSIM_TRACE_BY_SEGMENT : LAGSIM_TRACE_BY_SDK;
+    p.batch = batch->events.count;
+    return p;
+}
+
+void lsi_trace_offline(lsi_model_t *m, uint32_t b)
+{
+    const lsi_batch_t *batch = &m->pool.b[b];
+    each_in_batch(m, batch, batch_template(m, batch, LAGSIM_TRACE_OFFLINE));
+}
+
+void lsi_trace_sent(lsi_model_t *m, uint32_t b, enum lagsim_endpoint to)
+{
+    const lsi_batch_t *batch = &m->pool.b[b];
+    lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_SENT);
+    p.to = to;
+    each_in_batch(m, batch, p);
+}
+
+void lsi_trace_refused(lsi_model_t *m, uint32_t b, enum lagsim_response status)
+{
+    const lsi_batch_t *batch = &m->pool.b[b];
+    lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_REFUSED);
+    p.status = status;
+    each_in_batch(m, batch, p);
+}
+
+void lsi_trace_backoff(lsi_model_t *m, uint32_t b, lagsim_time_t delay)
+{
+    const lsi_batch_t *batch = &m->pool.b[b];
+    lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_BACKOFF);
+    p.delay = delay == LSI_AT_NEXT_FLUSH ? LAGSIM_TRACE_NEXT_FLUSH : delay;
+    each_in_batch(m, batch, p); /* which counts the attempt from each event's sends */
+    if (batch->sender != LSI_SENDER_CLIENT)
+        return;
+    /* A serial SDK sends nothing else meanwhile: what it holds waits too. */
+    const lsi_client_t *c = &m->clients.slot[batch->owner];
+    if (m->sc->clients[c->kind].sdk[c->path].max_in_flight != 1)
+        return;
+    p.behind = 1;
+    lsi_batch_t queued;
+    memset(&queued, 0, sizeof queued);
+    queued.events = c->queue;
+    each_in_batch(m, &queued, p);
+}
+
+void lsi_trace_segment(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch)
+{
+    if (!(m->pool.ev[ev].flags & LSI_EV_TRACED))
+        return;
+    slot_t *s = find(m, ev);
+    if (!s)
+        return;
+    lagsim_trace_point_t p = point(m->trace, s, LAGSIM_TRACE_SEGMENT_ACCEPTED, batch->recv_at);
+    emit(m->trace, &p);
+    s->sends = 0; /* the next leg: Segment to Mixpanel */
+    p = point(m->trace, s, LAGSIM_TRACE_SEGMENT_QUEUED, lagsim_sim_now(m->sim));
+    for (int q = 0; q < 3; q++)
+        p.queued += m->dest.queue[q].count;
+    emit(m->trace, &p);
+}
+
+void lsi_trace_accept(lsi_model_t *m, uint32_t ev, int keep_copy)
+{
+    const lsi_event_t *e = &m->pool.ev[ev];
+    if (!(e->flags & LSI_EV_TRACED))
+        return;
+    slot_t *s = find(m, ev);
+    if (!s)
+        return;
+    if (!(e->flags & LSI_EV_COPY)) {
+        s->keep_copy = (uint8_t)(keep_copy != 0); /* lsi_trace_delivered() comes next */
+        return;
+    }
+    lagsim_trace_point_t p = point(m->trace, s, LAGSIM_TRACE_DUPLICATE, lagsim_sim_now(m->sim));
+    p.copy = 1;
+    p.by = (enum lagsim_trace_by)s->last_by;
+    emit(m->trace, &p);
+    if (!keep_copy)
+        release(m->trace, s);
+}
+
+void lsi_trace_delivered(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch, lagsim_time_t now,
+                         lagsim_time_t ingested, lagsim_time_t resolved, lagsim_time_t visible)
+{
+    if (!(m->pool.ev[ev].flags & LSI_EV_TRACED))
+        return;
+    struct lsi_tracer *t = m->trace;
+    slot_t *s = find(m, ev);
+    if (!s)
+        return;
+    lagsim_trace_point_t p = point(t, s, LAGSIM_TRACE_DELIVERED, now);
+    p.by = batch->sender == LSI_SENDER_SEGMENT ? LAGSIM_TRACE_BY_SEGMENT : LAGSIM_TRACE_BY_SDK;
+    p.batch = s->last_batch;
+    p.attempt = s->sends;
+    emit(t, &p);
+    if (s->keep_copy) {
+        p = point(t, s, LAGSIM_TRACE_ANSWER_LOST, now);
+        p.by = batch->sender == LSI_SENDER_SEGMENT ? LAGSIM_TRACE_BY_SEGMENT : LAGSIM_TRACE_BY_SDK;
+        emit(t, &p);
+    }
+    /* Processing is computed at once; report what falls within the run. */
+    const lagsim_time_t steps[3] = {ingested, resolved, visible};
+    const enum lagsim_trace_kind kinds[3] = {LAGSIM_TRACE_INGESTED, LAGSIM_TRACE_IDENTITY,
+                                             LAGSIM_TRACE_VISIBLE};
+    for (int i = 0; i < 3 && steps[i] <= m->end_limit; i++) {
+        p = point(t, s, kinds[i], steps[i]);
+        emit(t, &p);
+    }
+    if (visible <= m->end_limit)
+        settle(t, s);
+    if (!s->keep_copy)
+        release(t, s);
+}
+
+void lsi_trace_dropped(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
+{
+    const lsi_event_t *e = &m->pool.ev[ev];
+    if (!(e->flags & LSI_EV_TRACED))
+        return;
+    struct lsi_tracer *t = m->trace;
+    slot_t *s = find(m, ev);
+    if (!s)
+        return;
+    lagsim_trace_point_t p = point(t, s, LAGSIM_TRACE_DROPPED, lagsim_sim_now(m->sim));
+    p.reason = why;
+    p.copy = (e->flags & LSI_EV_COPY) != 0;
+    emit(t, &p);
+    if (!p.copy)
+        settle(t, s);
+    release(t, s);
+}
+
+int lsi_trace_done(const lsi_model_t *m)
+{
+    const struct lsi_tracer *t = m->trace;
+    if (!t->cfg.stop_when_settled || t->unsettled > 0 || t->live > 0)
+        return 0;
+    return t->n >= t->cfg.follow || lagsim_sim_now(m->sim) >= m->sc->horizon;
+}
+
+void lsi_trace_finish(lsi_model_t *m)
+{
+    struct lsi_tracer *t = m->trace;
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    for (uint32_t i = 0; i < t->n; i++) {
+        if (t->slot[i].settled)
+            continue;
+        const lagsim_trace_point_t p = point(t, &t->slot[i], LAGSIM_TRACE_IN_FLIGHT, now);
+        emit(t, &p);
+    }
+}
+
+void lagsim_trace_plan(const lagsim_scenario_t *sc, uint32_t follow, lagsim_time_t *from,
+                       lagsim_time_t *gap)
+{
+    if (follow == 0)
+        follow = 1;
+    /* The burst adding the most events above the base rate. */
+    double best = 0;
+    lagsim_time_t start = 0, length = 0;
+    for (unsigned i = 0; i < sc->n_bursts; i++) {
+        const lagsim_burst_t *b = &sc->bursts[i];
+        if (b->start >= sc->horizon || b->duration <= 0)
+            continue;
+        const lagsim_time_t len =
+            b->duration < sc->horizon - b->start ? b->duration : sc->horizon - b->start;
+        const double extra = b->rate >= 0 ? b->rate - sc->base_rate
+                                          : sc->base_rate * (b->multiplier - 1.0);
+        const double events = extra * (double)len;
+        if (events > best) {
+            best = events;
+            start = b->start;
+            length = len;
+        }
+    }
+    if (best > 0) {
+        *gap = length / follow;
+        *from = start + *gap / 2;
+        return;
+    }
+    *from = sc->horizon / 10;
+    const lagsim_time_t room = (sc->horizon - *from) / follow;
+    *gap = room < 10 * LAGSIM_SEC ? room : 10 * LAGSIM_SEC;
+}

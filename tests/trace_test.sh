@@ -1,0 +1,161 @@
+#!/bin/sh
+# trace_test.sh - black-box tests of "lagsim trace" and of the theory
+# section of "lagsim run": the milestones of a burst above the limit in
+# order (a 429, a backoff by Segment and by the SDK, delivered, visible),
+# an ad blocker's drop, --follow and --filter, a bad filter type (exit 2
+# with the scenario's types), byte-identical output for the same seed,
+# lines within 80 columns; "Theory vs simulation" in text and a "theory"
+# array in JSON. Prints one "ok N - ..." or "not ok N - ..." per check.
+#
+# Usage: sh tests/trace_test.sh [BUILD]   (BUILD defaults to build)
+
+BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LAGSIM=$BUILD/lagsim
+CFG=$ROOT/configs/default.ini
+# A short launch: a one-minute burst against a lowered limit, so the
+# events followed late in it meet 429s.
+FAST="--set scenario.horizon=3m --set burst.launch.start=30s --set burst.launch.duration=1m
+      --set traffic.scale=0.1 --set mixpanel.ingest_limit=1000/s --set mixpanel.limit_window=10s"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lagsim_trace_test.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT HUP INT TERM
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+  n=$((n + 1)); echo "not ok $n - $1"
+  for f in "$TMP/out" "$TMP/err"; do
+    [ -s "$f" ] && sed -e 's/^/#   /' "$f" | head -n 20
+  done
+  return 0
+}
+check() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+run() { "$LAGSIM" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+
+if [ ! -x "$LAGSIM" ]; then
+  not_ok "$LAGSIM exists and is executable"
+  exit 1
+fi
+
+run help trace
+[ $rc -eq 0 ] && grep -q '^usage: lagsim trace SCENARIO' "$TMP/out" && grep -q -- '--follow N' "$TMP/out" &&
+  grep -q -- '--filter TYPE' "$TMP/out"
+check $? "help trace shows its usage and options"
+
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST
+cp "$TMP/out" "$TMP/trace1"
+[ $rc -eq 0 ] && grep -q '^=== cloud mode' "$TMP/out" && grep -q '^=== device mode' "$TMP/out" &&
+  grep -q '^Event 5 of 5:' "$TMP/out" && ! grep -q '^Event 6 of' "$TMP/out"
+check $? "trace follows 5 events by default, in each mode"
+
+# In cloud mode, an event that meets a 429: fired, sent, accepted by
+# Segment, queued, sent to /import, 429, Segment backs off, retry,
+# delivered, visible - in that order within its block.
+awk '/^=== device mode/ { exit } /^Event / { if (block ~ /429/) { print block; found = 1; exit } block = "" }
+     { block = block "\n" $0 } END { if (!found && block ~ /429/) print block }' "$TMP/trace1" >"$TMP/block"
+ordered=1
+last=0
+for pat in 'fired by the product' 'sends it to Segment' "Segment's tracking API accepts it" \
+           "in Segment's queue" 'sends it to Mixpanel (/import)' '429 Too Many Requests' \
+           'Segment hears the answer and backs off' '(retry 1)' 'DELIVERED' 'identity resolved' 'VISIBLE'; do
+  line=$(grep -n -F -- "$pat" "$TMP/block" | head -n 1 | cut -d: -f1)
+  if [ -z "$line" ] || [ "$line" -lt "$last" ]; then ordered=0; echo "# missing or out of order: $pat"; break; fi
+  last=$line
+done
+[ "$ordered" -eq 1 ]
+check $? "a cloud-mode event above the limit: 429, Segment's backoff, retry, delivered, visible, in order"
+
+sed -n '/^=== device mode/,$p' "$TMP/trace1" >"$TMP/device"
+grep -q '429 Too Many Requests' "$TMP/device" && grep -Eq '(mixpanel-js|mixpanel-swift|mixpanel-android) (hears the answer and )?backs off' "$TMP/device"
+check $? "device mode: the SDK gets the 429 and chooses the backoff"
+
+[ "$(grep -c 'Event Delivery dashboard' "$TMP/trace1")" -eq 1 ] &&
+  [ "$(grep -c 'A 429 loses nothing' "$TMP/trace1")" -ge 1 ] &&
+  [ "$(grep -c 'A 429 loses nothing' "$TMP/trace1")" -le 2 ] && grep -q '\$insert_id\|> ' "$TMP/trace1"
+check $? "each plain-language explanation appears once (per sender for a 429)"
+
+awk 'length($0) > 80 { bad = 1 } END { exit bad }' "$TMP/trace1"
+check $? "trace lines fit in 80 columns"
+
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST
+[ $rc -eq 0 ] && cmp -s "$TMP/out" "$TMP/trace1"
+check $? "the same scenario and seed give byte-identical traces"
+
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --seed 7 --mode cloud
+[ $rc -eq 0 ] && grep -q '(seed 7)' "$TMP/out" && ! grep -q '^=== device mode' "$TMP/out" &&
+  ! cmp -s "$TMP/out" "$TMP/trace1"
+check $? "--seed and --mode change what is traced"
+
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --follow 2 --mode device
+[ $rc -eq 0 ] && grep -q '^Event 2 of 2:' "$TMP/out" && ! grep -q '^Event 3 of' "$TMP/out" &&
+  grep -q '^2 events followed:' "$TMP/out"
+check $? "--follow 2 follows two events"
+
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --filter order_completed --mode cloud
+[ $rc -eq 0 ] && [ "$(grep -c '^Event [0-9] of 5: order_completed,' "$TMP/out")" -eq 5 ] &&
+  [ "$(grep -c '^Event ' "$TMP/out")" -eq 5 ]
+check $? "--filter order_completed follows only that type"
+
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --filter nosuch
+[ $rc -eq 2 ] && [ ! -s "$TMP/out" ] && grep -q "bad --filter value 'nosuch'" "$TMP/err" &&
+  grep -q 'page_view, button_click, order_completed' "$TMP/err"
+check $? "an unknown --filter type exits 2 and lists the scenario's types"
+
+run trace "$CFG" --follow 0
+[ $rc -eq 2 ] && grep -q 'bad --follow' "$TMP/err"
+check $? "--follow 0 exits 2"
+
+run trace "$CFG" --follow 257
+[ $rc -eq 2 ] && grep -q 'bad --follow' "$TMP/err"
+check $? "--follow above 256 exits 2"
+
+run trace "$CFG" --reps 3
+[ $rc -eq 2 ] && grep -q "unknown option '--reps'" "$TMP/err"
+check $? "trace refuses run's options it does not take"
+
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --mode device --follow 3 --set client.web.adblock=1 \
+  --set client.ios.adblock=1 --set client.android.adblock=1
+[ $rc -eq 0 ] && [ "$(grep -c 'DROPPED (adblock)' "$TMP/out")" -eq 3 ] &&
+  grep -q '> Ad blockers block' "$TMP/out" && grep -q '0 visible.*3 dropped' "$TMP/out"
+check $? "ad blockers: each followed event shows an adblock drop, explained"
+
+# ---- Theory beside simulation in run's reports -------------------------------
+
+# shellcheck disable=SC2086
+run run "$CFG" $FAST
+[ $rc -eq 0 ] && grep -q '^Theory vs simulation, cloud mode' "$TMP/out" &&
+  grep -q '^Theory vs simulation, device mode' "$TMP/out" &&
+  grep -q '^  client batching wait ' "$TMP/out" && grep -q '^  backlog peak ' "$TMP/out" &&
+  grep -q "^  in flight (Little's law) " "$TMP/out" && grep -q '^  - indexing:' "$TMP/out"
+check $? "run's text report has a Theory vs simulation section per mode"
+
+if command -v python3 >/dev/null 2>&1; then
+  # shellcheck disable=SC2086
+  run run "$CFG" $FAST --format json
+  python3 - "$TMP/out" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for mode, m in d["modes"].items():
+    names = [t["name"] for t in m["theory"]]
+    for want in ("client_batching_wait", "mixpanel_ingest", "identity_resolution", "indexing",
+                 "backlog_peak", "backlog_drain", "little_in_flight"):
+        assert want in names, (mode, want, names)
+    assert ("segment_batching_wait" in names) == (mode != "device"), (mode, names)
+    for t in m["theory"]:
+        assert set(t) == {"name", "label", "unit", "theory", "simulated", "tolerance", "agrees",
+                          "note"}, t.keys()
+        assert t["unit"] in ("s", "events") and t["tolerance"] == 0.1 and t["note"]
+        assert t["agrees"] in (True, False, None)
+EOF
+  check $? "run --format json has a theory array per mode with name, theory, simulated, unit, note"
+else
+  ok "# SKIP python3 not found"
+fi
