@@ -158,10 +158,17 @@ typedef struct lsi_client {
     uint32_t next_free;
 } lsi_client_t;
 
+/* An entry of the device table: the slot and the low 32 bits of the
+ * key's hash, so that probing, growing and deleting never read a slot. */
+typedef struct lsi_table_entry {
+    uint32_t slot;         /* LSI_NIL: empty */
+    uint32_t hash;
+} lsi_table_entry_t;
+
 typedef struct lsi_clients {
     lsi_client_t *slot;
     uint32_t cap, free_head, live;
-    uint32_t *table;       /* open addressing: key -> slot */
+    lsi_table_entry_t *table; /* open addressing: key -> slot */
     uint32_t table_mask;
 } lsi_clients_t;
 
