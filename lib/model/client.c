@@ -55,7 +55,7 @@ static void table_clear(lsi_table_entry_t *t, uint32_t size)
 int lsi_clients_init(lsi_clients_t *cs)
 {
     cs->slot = NULL;
-    cs->cap = cs->live = 0;
+    cs->cap = cs->used = cs->live = 0;
     cs->free_head = LSI_NIL;
     cs->table = malloc(2 * INITIAL_SLOTS * sizeof *cs->table);
     if (!cs->table)
@@ -140,25 +140,28 @@ static void table_remove(lsi_clients_t *cs, uint32_t pos)
     }
 }
 
+/* A free device slot (gen 0 when never used), LSI_NIL when out of memory.
+ * As in pool.c: the free list first, then never-used slots, and growth
+ * touches no new slot. */
 static uint32_t slot_alloc(lsi_clients_t *cs)
 {
-    if (cs->free_head == LSI_NIL) {
-        const uint64_t want = cs->cap ? (uint64_t)cs->cap * 2 : INITIAL_SLOTS;
-        if (want >= LSI_NIL)
-            return LSI_NIL;
-        lsi_client_t *grown = realloc(cs->slot, (size_t)want * sizeof *grown);
-        if (!grown)
-            return LSI_NIL;
-        cs->slot = grown;
-        for (uint32_t i = (uint32_t)want; i-- > cs->cap;) {
-            grown[i].gen = 0;
-            grown[i].next_free = cs->free_head;
-            cs->free_head = i;
+    uint32_t s = cs->free_head;
+    if (s != LSI_NIL) {
+        cs->free_head = cs->slot[s].next_free;
+    } else {
+        if (cs->used == cs->cap) {
+            const uint64_t want = cs->cap ? (uint64_t)cs->cap * 2 : INITIAL_SLOTS;
+            if (want >= LSI_NIL)
+                return LSI_NIL;
+            lsi_client_t *grown = realloc(cs->slot, (size_t)want * sizeof *grown);
+            if (!grown)
+                return LSI_NIL;
+            cs->slot = grown;
+            cs->cap = (uint32_t)want;
         }
-        cs->cap = (uint32_t)want;
+        s = cs->used++;
+        cs->slot[s].gen = 0;
     }
-    const uint32_t s = cs->free_head;
-    cs->free_head = cs->slot[s].next_free;
     cs->live++;
     return s;
 }

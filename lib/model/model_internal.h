@@ -59,11 +59,14 @@ typedef struct lsi_batch {
     uint8_t status;            /* enum lagsim_response of the last try */
 } lsi_batch_t;
 
+/* Records [0, used) have been handed out at least once; a record is
+ * taken from the free list first, then from `used` on, so memory past it
+ * is never touched (it stays out of the resident set). */
 typedef struct lsi_pool {
     lsi_event_t *ev;
-    uint32_t ev_cap, ev_free, ev_live;
+    uint32_t ev_cap, ev_used, ev_free, ev_live;
     lsi_batch_t *b;
-    uint32_t b_cap, b_free, b_live;
+    uint32_t b_cap, b_used, b_free, b_live;
 } lsi_pool_t;
 
 int lsi_pool_init(lsi_pool_t *p);
@@ -167,7 +170,7 @@ typedef struct lsi_table_entry {
 
 typedef struct lsi_clients {
     lsi_client_t *slot;
-    uint32_t cap, free_head, live;
+    uint32_t cap, used, free_head, live; /* used: as in lsi_pool_t */
     lsi_table_entry_t *table; /* open addressing: key -> slot */
     uint32_t table_mask;
 } lsi_clients_t;
