@@ -1,7 +1,8 @@
 /*
  * test_des.c - the engine (lib/des): time order, insertion order on ties,
  * events scheduled from handlers, run(until), stop, counts, queue growth
- * through both pop paths, determinism, random streams and distributions.
+ * through both pop paths and the calendar wheel, determinism, random
+ * streams and distributions.
  *
  * Central idea: a handler appends (time, arg) to a trace, where arg is the
  * event's insertion number; a correct queue then yields a trace that is
@@ -282,6 +283,108 @@ static void hold_model_keeps_order_through_growth(void **state)
     lagsim_sim_destroy(sim);
 }
 
+/*
+ * The calendar wheel (on above a few thousand pending events): delays
+ * mixed over thirteen decades (0, microseconds, seconds, hours, months),
+ * so events land in the near heap, in buckets and in the far heap, the
+ * bucket width is retuned both ways as the pending count and the rate
+ * swing, the wheel turns off when the queue drains and on again, and
+ * runs stop at `until` in between. Order must hold throughout, and the
+ * engine's counts must match the model's.
+ */
+typedef struct scales {
+    trace_t *trace;
+    gsl_rng *rng;
+    uint64_t inserted;
+    uint64_t budget;
+    size_t high;       /* grow while fewer are pending */
+    size_t max_pending;
+} scales_t;
+
+static lagsim_time_t scales_delay(gsl_rng *r)
+{
+    static const double spans[] = {1, 100, 1e6, 1e9, 1e13};
+    const double u = gsl_rng_uniform(r);
+    const size_t k = u < 0.15 ? 0 : u < 0.45 ? 1 : u < 0.85 ? 2 : u < 0.97 ? 3 : 4;
+    return (lagsim_time_t)(gsl_rng_uniform(r) * spans[k]);
+}
+
+static void scales_event(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    scales_t *const s = ctx;
+    record(sim, s->trace, arg);
+    const size_t pending = lagsim_sim_pending(sim);
+    if (pending > s->max_pending)
+        s->max_pending = pending;
+    const unsigned children = s->budget == 0 ? 0 : pending < s->high ? 2 : 1;
+    for (unsigned k = 0; k < children && s->budget > 0; k++, s->budget--)
+        assert_int_equal(lagsim_sim_schedule(sim, lagsim_sim_now(sim) + scales_delay(s->rng),
+                                             scales_event, s, s->inserted++),
+                         LAGSIM_OK);
+}
+
+static void wheel_keeps_order_across_scales(void **state)
+{
+    (void)state;
+    const uint64_t per_round = 600000;
+    lagsim_sim_t *const sim = lagsim_sim_create();
+    scales_t s = {.trace = trace_new(per_round), .rng = lagsim_rng_create(NULL, 7, 0, 0)};
+    for (int round = 0; round < 3; round++) {
+        s.trace->n = 0;
+        s.budget = per_round - 1;
+        s.high = round == 1 ? 5000 : 80000; /* round 1 hovers near the switch */
+        s.max_pending = 0;
+        const uint64_t first = s.inserted;
+        lagsim_sim_schedule(sim, lagsim_sim_now(sim), scales_event, &s, s.inserted++);
+        /* Run in slices, checking the clock and the next time at each stop. */
+        lagsim_time_t until = lagsim_sim_now(sim);
+        uint64_t ran = 0;
+        while (lagsim_sim_pending(sim) > 0) {
+            until += 1 + (lagsim_time_t)gsl_rng_uniform_int(s.rng, 2000000);
+            ran += lagsim_sim_run(sim, until);
+            assert_true(lagsim_sim_now(sim) <= until);
+            assert_true(lagsim_sim_next_time(sim) > until);
+            if (lagsim_sim_pending(sim) > 0 && lagsim_sim_next_time(sim) > until + 4000000)
+                until = lagsim_sim_next_time(sim) - 1; /* skip idle stretches */
+        }
+        assert_int_equal(ran, per_round);
+        assert_int_equal(s.trace->n, per_round);
+        assert_int_equal(s.inserted - first, per_round);
+        assert_int_equal(lagsim_sim_next_time(sim), LAGSIM_TIME_MAX);
+        assert_true(s.max_pending > (round == 1 ? 4000 : 60000));
+        assert_trace_ordered(s.trace);
+    }
+    /* Clusters far apart: the wheel empties with thousands of events still
+     * in the far heap, and jumps to them. */
+    s.trace->n = 0;
+    const lagsim_time_t base = lagsim_sim_now(sim);
+    static const lagsim_time_t cluster[] = {0, 1000000000000, 1000000000000000};
+    for (uint64_t i = 0; i < 15000; i++)
+        lagsim_sim_schedule(sim, base + cluster[i % 3] +
+                                     (lagsim_time_t)gsl_rng_uniform_int(s.rng, 1000 + 999000 * (i % 2)),
+                            record, s.trace, i);
+    assert_int_equal(lagsim_sim_run(sim, LAGSIM_TIME_MAX), 15000);
+    assert_trace_ordered(s.trace);
+    /* Reset with the wheel on forgets everything; the engine works again. */
+    s.trace->n = 0;
+    for (uint64_t i = 0; i < 50000; i++)
+        lagsim_sim_schedule(sim, lagsim_sim_now(sim) + scales_delay(s.rng), record, s.trace, i);
+    assert_int_equal(lagsim_sim_pending(sim), 50000);
+    lagsim_sim_run(sim, lagsim_sim_now(sim) + 1000000);
+    lagsim_sim_reset(sim);
+    assert_int_equal(lagsim_sim_pending(sim), 0);
+    assert_int_equal(lagsim_sim_next_time(sim), LAGSIM_TIME_MAX);
+    s.trace->n = 0;
+    for (uint64_t i = 0; i < 20000; i++)
+        lagsim_sim_schedule(sim, (lagsim_time_t)gsl_rng_uniform_int(s.rng, 1000000), record,
+                            s.trace, i);
+    assert_int_equal(lagsim_sim_run(sim, LAGSIM_TIME_MAX), 20000);
+    assert_trace_ordered(s.trace);
+    gsl_rng_free(s.rng);
+    trace_free(s.trace);
+    lagsim_sim_destroy(sim);
+}
+
 /* ---- Determinism and random streams -------------------------------------- */
 
 /* Two engines fed from the same seed run the same trace. */
@@ -454,6 +557,7 @@ int main(void)
         cmocka_unit_test(stop_returns_after_the_current_event),
         cmocka_unit_test(queue_grows_to_a_million_and_back),
         cmocka_unit_test(hold_model_keeps_order_through_growth),
+        cmocka_unit_test(wheel_keeps_order_across_scales),
         cmocka_unit_test(same_seed_same_trace),
         cmocka_unit_test(stream_seeds_are_distinct_and_reproducible),
         cmocka_unit_test(distribution_means),

@@ -1,46 +1,82 @@
 /*
  * event_queue.c - the simulated clock and the event queue (lagsim_sim_*).
  *
- * Central idea: an implicit 4-ary min-heap of event records stored inline
- * in one array. A record is 40 bytes {time, seq, fn, ctx, arg}; there are
- * no pointers to chase and no allocation per event: the array doubles when
- * full and never shrinks (reset keeps it), so a model that has reached its
- * working size never calls malloc again. The engine owns the array; the
+ * Central idea: a 4-ary min-heap of event records stored inline in one
+ * array (the "near" heap), and, once many events are pending, a calendar
+ * wheel in front of a second heap that keeps the near heap small. A
+ * record is 40 bytes {time, seq, fn, ctx, arg}; there are no pointers to
+ * chase and no allocation per event: every array grows geometrically and
+ * never shrinks (reset keeps them), so a model that has reached its
+ * working size never calls malloc again. The engine owns the arrays; the
  * caller owns whatever ctx points to.
  *
+ * Why the wheel. A model with a backlog has a hundred thousand pending
+ * events or more (device timers, requests in flight), almost all of them
+ * seconds away, while the next few microseconds hold a few hundred. In
+ * one heap every pop walks ~9 levels of a 5-10 MB array, each level a
+ * cache miss. The wheel splits time into buckets of 2^shift us: events of
+ * the bucket being run are in the near heap (a few hundred records, in
+ * cache); events of the next WHEEL_SLOTS - 1 buckets are appended, unsorted,
+ * to their bucket (chunks of CHUNK_RECORDS records, written and later
+ * read in order); events beyond the wheel wait in the "far" heap. When the
+ * near heap runs dry, the next non-empty bucket (found in a bitmap) is
+ * copied into it and heapified, and far events now inside the wheel move
+ * into their buckets. Each event is thus appended once, copied once and
+ * popped from a small heap.
+ *
  * Invariants:
- *  1. heap[0..size) is a 4-ary min-heap on the key (time, seq): the
- *     children of slot i are 4i+1 .. 4i+4, its parent is (i-1)/4.
+ *  1. Each heap is a 4-ary min-heap on the key (time, seq): the children
+ *     of slot i are 4i+1 .. 4i+4, its parent is (i-1)/4.
  *  2. seq is a counter of schedule() calls, so keys are unique and equal
- *     times pop in insertion order: a run is deterministic.
+ *     times pop in insertion order: a run is deterministic, and the
+ *     order is the key order whatever the wheel's state (below).
  *  3. 0 <= now <= every pending time (schedule clamps `at` to now), so
  *     times are never negative and order as unsigned numbers.
+ *  4. Wheel off: every pending event is in the near heap, near_end is
+ *     UINT64_MAX.
+ *  5. Wheel on, with cur the bucket loaded last, near_end = (cur + 1) <<
+ *     shift and wheel end = (cur + WHEEL_SLOTS) << shift: near events are
+ *     before near_end; bucket events are in [near_end, end), each in slot
+ *     (time >> shift) % WHEEL_SLOTS, whose bit is set; far events are at
+ *     or after end. Hence the near heap's root is the earliest event, and
+ *     the near heap is empty only when nothing is pending (a pop that
+ *     empties it loads the next bucket before the handler runs; the
+ *     handler's own events at now then join the near heap, since now <
+ *     near_end).
+ *  6. near.cap >= every pending event, so the near heap can always take
+ *     them all: when the wheel cannot get memory in the run loop it is
+ *     turned off (everything moved into the near heap), and the run goes
+ *     on as one heap. Only schedule() allocates, and it reports failure.
  *
- * Why it is fast:
+ * Tuning. The wheel turns on when the near heap reaches ACTIVATE_AT
+ * events and off when fewer than DEACTIVATE_AT are pending. The bucket
+ * width aims at TARGET events run per bucket: at each switch-on it is
+ * guessed from the pending events' delays, then measured (events run per
+ * bucket passed) and, when the measure leaves [TARGET / 8, TARGET * 8],
+ * the wheel is rebuilt with a new width. A bucket that loads more than
+ * TARGET * 64 events triggers the rebuild at once.
+ *
+ * Heap details that make it fast:
  *  - schedule() sifts the new record up comparing times only: its seq is
  *    larger than any pending one, so it goes before a parent exactly when
- *    its time is strictly smaller.
+ *    its time is strictly smaller. Records that enter a heap otherwise
+ *    (from a bucket, or at a rebuild) are heapified with the full key.
  *  - pop moves a hole instead of swapping records. While the heap fits in
  *    cache (up to BIG_HEAP records, 2.5 MB) it uses Floyd's "bottom-up"
  *    deletion: the hole goes down to a leaf along the smaller child
  *    (three branch-free compares per level, none against the moving
  *    record), then the last record rises from there, usually by zero or
- *    one level, since it was a leaf. Measured on a hold model, this is
- *    25-40% faster than the classic loop for 100 to 30,000 pending events.
- *    Beyond that, levels are cache misses, and the classic top-down loop
- *    with branches wins: the CPU speculates down the predicted path and
- *    overlaps the misses, where conditional moves would serialise them.
+ *    one level, since it was a leaf. Beyond that, levels are cache
+ *    misses, and the classic top-down loop with branches wins.
  *  - the key compare is one 128-bit compare (time:seq) where the compiler
  *    has it, which it turns into conditional moves.
  *  - schedule() writes the new record as two 16-byte stores (time:seq and
  *    fn:ctx) plus arg, the same widths at which the heap code copies
- *    records. Written field by field, a record popped or moved soon after
- *    (in M/M/1, the next event) makes the CPU's 16-byte loads straddle
- *    two 8-byte stores still in flight: store-to-load forwarding fails
- *    and the load waits for them to reach the cache (~15 cycles). This
- *    took 25% off an event with two pending events, 5% off mm1.
- *  - schedule()'s fast path calls nothing (growing is a tail call), so it
- *    saves no registers.
+ *    records, so a record popped soon after never straddles two 8-byte
+ *    stores still in flight (a store-forwarding stall).
+ *  - schedule()'s fast path (the near heap, below its limit) calls
+ *    nothing, so it saves no registers; the wheel, growth and switching
+ *    are behind one compare, out of line.
  *  - stop() works by lowering the run's time limit, so the run loop tests
  *    one condition per event besides emptiness.
  */
@@ -63,26 +99,77 @@ _Static_assert(offsetof(record_t, seq) == 8 && offsetof(record_t, fn) == 16 &&
                    sizeof(lagsim_event_fn) <= 8,
                "store() writes a record as two 16-byte pairs");
 
+typedef struct heap {
+    record_t *a;    /* cap slots */
+    size_t size;    /* records in the heap */
+    size_t cap;
+} heap_t;
+
+#define ARITY 4
+#define INITIAL_CAP 256   /* records: 10 KB */
+#define BIG_HEAP 65536    /* records: 2.5 MB; above it pop_large() */
+
+#define WHEEL_BITS 15
+#define WHEEL_SLOTS ((size_t)1 << WHEEL_BITS) /* buckets: 256 KB of heads */
+#define WHEEL_WORDS (WHEEL_SLOTS / 64)
+#define CHUNK_RECORDS 8     /* records per bucket chunk: 328 bytes */
+#define INITIAL_CHUNKS 1024
+#define ACTIVATE_AT 4096    /* near heap size that turns the wheel on */
+#define DEACTIVATE_AT 512   /* pending events below which it turns off */
+#define TARGET 256          /* events run per bucket the width aims at */
+#define EVAL_EVENTS 65536   /* events run between checks of the width */
+#define EVAL_STEPS 16384    /* buckets passed between checks */
+#define MAX_SHIFT 40        /* buckets of 2^40 us (12.7 days) at most */
+#define NIL32 UINT32_MAX
+
+typedef struct chunk {
+    uint32_t next;                /* next chunk of the bucket, or free list */
+    uint32_t n;                   /* records used */
+    record_t r[CHUNK_RECORDS];
+} chunk_t;
+
+typedef struct bucket {
+    uint32_t head, tail;          /* chunks, NIL32 when empty */
+} bucket_t;
+
+typedef struct wheel {
+    unsigned shift;               /* a bucket spans 2^shift us */
+    uint64_t cur;                 /* bucket in the near heap (absolute number) */
+    uint64_t end;                 /* (cur + WHEEL_SLOTS) << shift: far from here */
+    size_t count;                 /* records in buckets */
+    chunk_t *chunk;               /* chunk_cap chunks */
+    uint32_t chunk_cap;
+    uint32_t chunk_free;          /* free list of chunks */
+    heap_t far;                   /* events at or after end */
+    uint64_t eval_steps;          /* buckets passed since the last check */
+    uint64_t eval_mark;           /* sim->executed at the last check */
+    uint64_t bits[WHEEL_WORDS];   /* non-empty buckets */
+    bucket_t bucket[WHEEL_SLOTS];
+} wheel_t;
+
 struct lagsim_sim {
-    record_t *heap;        /* the 4-ary heap, cap slots */
-    size_t size;           /* pending events */
-    size_t cap;            /* slots allocated */
+    heap_t near;           /* the 4-ary heap of the events run next */
+    size_t near_limit;     /* schedule()'s slow path when near.size reaches it */
+    uint64_t near_end;     /* events before it go to the near heap */
     lagsim_time_t now;     /* the clock */
     lagsim_time_t until;   /* a running run()'s limit; stop() lowers it */
     uint64_t seq;          /* next insertion number */
     uint64_t executed;     /* events run since create or reset */
+    int wheel_on;          /* invariant 5 holds, else invariant 4 */
+    int wheel_failed;      /* out of memory for the wheel: stay a heap */
+    wheel_t *wheel;        /* allocated when first turned on, then kept */
 };
-
-#define ARITY 4
-#define INITIAL_CAP 256 /* records: 10 KB */
-#define BIG_HEAP 65536  /* records: 2.5 MB; above it pop_large() */
 
 #if defined(__GNUC__)
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define COLD __attribute__((noinline, cold))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define LIKELY(x) (x)
 #define UNLIKELY(x) (x)
+#define COLD
+#define ALWAYS_INLINE inline
 #endif
 
 /* True when a runs before b: (time, seq) in lexicographic order. */
@@ -104,52 +191,6 @@ static inline int before(const record_t *a, const record_t *b)
     return (a->time < b->time) | ((a->time == b->time) & (a->seq < b->seq));
 }
 #endif
-
-lagsim_sim_t *lagsim_sim_create(void)
-{
-    lagsim_sim_t *sim = calloc(1, sizeof *sim);
-    if (!sim)
-        return NULL;
-    sim->heap = malloc(INITIAL_CAP * sizeof *sim->heap);
-    if (!sim->heap) {
-        free(sim);
-        return NULL;
-    }
-    sim->cap = INITIAL_CAP;
-    return sim;
-}
-
-void lagsim_sim_destroy(lagsim_sim_t *sim)
-{
-    if (!sim)
-        return;
-    free(sim->heap);
-    free(sim);
-}
-
-void lagsim_sim_reset(lagsim_sim_t *sim)
-{
-    assert(sim);
-    sim->size = 0;
-    sim->now = 0;
-    sim->until = -1; /* a run in progress returns after the current event */
-    sim->seq = 0;
-    sim->executed = 0;
-}
-
-/* Doubles the array. Returns LAGSIM_OK or LAGSIM_ENOMEM (heap unchanged). */
-static int grow(lagsim_sim_t *sim)
-{
-    if (sim->cap > SIZE_MAX / 2 / sizeof *sim->heap)
-        return LAGSIM_ENOMEM;
-    const size_t cap = sim->cap * 2;
-    record_t *const grown = realloc(sim->heap, cap * sizeof *grown);
-    if (!grown)
-        return LAGSIM_ENOMEM;
-    sim->heap = grown;
-    sim->cap = cap;
-    return LAGSIM_OK;
-}
 
 /* Writes a record: two 16-byte stores where the compiler has vector types. */
 #if defined(__GNUC__) && UINTPTR_MAX == UINT64_MAX
@@ -174,29 +215,34 @@ static inline void store(record_t *r, lagsim_time_t t, uint64_t s, lagsim_event_
 }
 #endif
 
-/* schedule() when the array is full: grows it, then schedules. */
-#if defined(__GNUC__)
-__attribute__((noinline, cold))
-#endif
-static int schedule_grow(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn, void *ctx,
-                         uint64_t arg)
+/* ---- Heaps --------------------------------------------------------------- */
+
+/* Grows a heap's array to at least `want` slots (doubling). Returns
+ * LAGSIM_OK or LAGSIM_ENOMEM (heap unchanged). */
+static int heap_reserve(heap_t *h, size_t want)
 {
-    if (grow(sim) != LAGSIM_OK)
+    if (want <= h->cap)
+        return LAGSIM_OK;
+    size_t cap = h->cap ? h->cap : INITIAL_CAP;
+    while (cap < want) {
+        if (cap > SIZE_MAX / 2 / sizeof *h->a)
+            return LAGSIM_ENOMEM;
+        cap *= 2;
+    }
+    record_t *const grown = realloc(h->a, cap * sizeof *grown);
+    if (!grown)
         return LAGSIM_ENOMEM;
-    return lagsim_sim_schedule(sim, at, fn, ctx, arg);
+    h->a = grown;
+    h->cap = cap;
+    return LAGSIM_OK;
 }
 
-int lagsim_sim_schedule(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn, void *ctx,
-                        uint64_t arg)
+/* Adds a record whose seq is the largest in the heap (size < cap). */
+static inline void heap_push_new(heap_t *hp, lagsim_time_t at, uint64_t seq, lagsim_event_fn fn,
+                                 void *ctx, uint64_t arg)
 {
-    assert(fn != NULL);
-    assert(at >= sim->now && "lagsim_sim_schedule: time is in the past");
-    if (UNLIKELY(at < sim->now))
-        at = sim->now;
-    if (UNLIKELY(sim->size == sim->cap))
-        return schedule_grow(sim, at, fn, ctx, arg);
-    record_t *const h = sim->heap;
-    size_t i = sim->size++;
+    record_t *const h = hp->a;
+    size_t i = hp->size++;
     /* Sift up: this record has the largest seq, so compare times only. */
     while (i > 0) {
         const size_t parent = (i - 1) / ARITY;
@@ -205,15 +251,15 @@ int lagsim_sim_schedule(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn,
         h[i] = h[parent];
         i = parent;
     }
-    store(&h[i], at, sim->seq++, fn, ctx, arg);
-    return LAGSIM_OK;
+    store(&h[i], at, seq, fn, ctx, arg);
 }
 
-/* Removes the root of a heap that fits in cache (bottom-up deletion). */
-static inline void pop_small(lagsim_sim_t *sim)
+/* Removes the root of a heap that fits in cache (bottom-up deletion).
+ * Inlined into the run loop, where it is most of the work. */
+static ALWAYS_INLINE void pop_small(heap_t *hp)
 {
-    record_t *const h = sim->heap;
-    const size_t n = --sim->size; /* the last record is h[n] */
+    record_t *const h = hp->a;
+    const size_t n = --hp->size; /* the last record is h[n] */
     if (n == 0)
         return;
     size_t i = 0, c;
@@ -244,13 +290,10 @@ static inline void pop_small(lagsim_sim_t *sim)
     h[i] = *last;
 }
 
-/* Removes the root of a large heap (top-down, branches: see the top). */
-static void pop_large(lagsim_sim_t *sim)
+/* Moves the record h[i] down to its place (top-down, branches). */
+static void sift_down(record_t *h, size_t n, size_t i)
 {
-    record_t *const h = sim->heap;
-    const size_t n = --sim->size;
-    const record_t *const last = &h[n];
-    size_t i = 0;
+    const record_t x = h[i];
     for (;;) {
         const size_t first = ARITY * i + 1;
         if (first >= n)
@@ -260,12 +303,480 @@ static void pop_large(lagsim_sim_t *sim)
         for (size_t c = first + 1; c < end; c++)
             if (before(&h[c], &h[best]))
                 best = c;
-        if (!before(&h[best], last))
+        if (!before(&h[best], &x))
             break;
         h[i] = h[best];
         i = best;
     }
-    h[i] = *last;
+    h[i] = x;
+}
+
+/* Removes the root of a large heap (top-down: see the top). */
+static void pop_large(heap_t *hp)
+{
+    record_t *const h = hp->a;
+    const size_t n = --hp->size;
+    if (n == 0)
+        return;
+    h[0] = h[n];
+    sift_down(h, n, 0);
+}
+
+static ALWAYS_INLINE void heap_pop(heap_t *hp)
+{
+    if (LIKELY(hp->size <= BIG_HEAP))
+        pop_small(hp);
+    else
+        pop_large(hp);
+}
+
+/* heap_pop() out of line, for the far heap. */
+static void far_pop(heap_t *hp)
+{
+    heap_pop(hp);
+}
+
+/* Makes a heap of records in any order (Floyd: O(size)). */
+static void heapify(heap_t *hp)
+{
+    if (hp->size < 2)
+        return;
+    for (size_t i = (hp->size - 2) / ARITY + 1; i-- > 0;)
+        sift_down(hp->a, hp->size, i);
+}
+
+/* ---- The wheel ----------------------------------------------------------- */
+
+static size_t pending_of(const lagsim_sim_t *sim)
+{
+    const wheel_t *const w = sim->wheel;
+    return sim->near.size + (w ? w->count + w->far.size : 0);
+}
+
+/* Sets near_limit: with the wheel off, the size that turns it on (or the
+ * capacity); with it on, the capacity left once every event outside the
+ * near heap is counted (invariant 6). */
+static void update_limit(lagsim_sim_t *sim)
+{
+    const size_t cap = sim->near.cap;
+    if (sim->wheel_on) {
+        const size_t outside = sim->wheel->count + sim->wheel->far.size;
+        assert(outside <= cap);
+        sim->near_limit = cap - outside;
+    } else if (sim->wheel_failed || cap < ACTIVATE_AT) {
+        sim->near_limit = cap;
+    } else {
+        sim->near_limit = ACTIVATE_AT;
+    }
+}
+
+static wheel_t *wheel_create(void)
+{
+    wheel_t *const w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->chunk = malloc(INITIAL_CHUNKS * sizeof *w->chunk);
+    if (!w->chunk) {
+        free(w);
+        return NULL;
+    }
+    w->chunk_cap = INITIAL_CHUNKS;
+    w->chunk_free = NIL32;
+    for (uint32_t i = INITIAL_CHUNKS; i-- > 0;) {
+        w->chunk[i].next = w->chunk_free;
+        w->chunk_free = i;
+    }
+    for (size_t i = 0; i < WHEEL_SLOTS; i++)
+        w->bucket[i].head = w->bucket[i].tail = NIL32;
+    return w;
+}
+
+static void wheel_destroy(wheel_t *w)
+{
+    if (!w)
+        return;
+    free(w->chunk);
+    free(w->far.a);
+    free(w);
+}
+
+/* A free chunk, or NIL32 when out of memory. */
+static uint32_t chunk_alloc(wheel_t *w)
+{
+    if (UNLIKELY(w->chunk_free == NIL32)) {
+        const uint32_t old = w->chunk_cap;
+        if (old > NIL32 / 2)
+            return NIL32;
+        chunk_t *const grown = realloc(w->chunk, (size_t)old * 2 * sizeof *grown);
+        if (!grown)
+            return NIL32;
+        w->chunk = grown;
+        w->chunk_cap = old * 2;
+        for (uint32_t i = old * 2; i-- > old;) {
+            grown[i].next = w->chunk_free;
+            w->chunk_free = i;
+        }
+    }
+    const uint32_t c = w->chunk_free;
+    w->chunk_free = w->chunk[c].next;
+    w->chunk[c].next = NIL32;
+    w->chunk[c].n = 0;
+    return c;
+}
+
+/* Where a record of the bucket of `time` goes next: a chunk with room.
+ * NULL when out of memory. */
+static record_t *bucket_slot(wheel_t *w, uint64_t time)
+{
+    const size_t s = (size_t)(time >> w->shift) & (WHEEL_SLOTS - 1);
+    bucket_t *const b = &w->bucket[s];
+    uint32_t c = b->tail;
+    if (c == NIL32 || w->chunk[c].n == CHUNK_RECORDS) {
+        const uint32_t fresh = chunk_alloc(w);
+        if (fresh == NIL32)
+            return NULL;
+        if (c == NIL32) {
+            b->head = fresh;
+            w->bits[s / 64] |= (uint64_t)1 << (s % 64);
+        } else {
+            w->chunk[c].next = fresh;
+        }
+        b->tail = c = fresh;
+    }
+    w->count++;
+    return &w->chunk[c].r[w->chunk[c].n++];
+}
+
+/* Appends bucket slot s's records to the near array (capacity is there by
+ * invariant 6) and frees its chunks. */
+static void bucket_unload(lagsim_sim_t *sim, size_t s)
+{
+    wheel_t *const w = sim->wheel;
+    bucket_t *const b = &w->bucket[s];
+    record_t *const out = sim->near.a;
+    size_t n = sim->near.size;
+    uint32_t c = b->head;
+    while (c != NIL32) {
+        chunk_t *const ch = &w->chunk[c];
+        for (uint32_t k = 0; k < ch->n; k++)
+            out[n++] = ch->r[k];
+        w->count -= ch->n;
+        const uint32_t next = ch->next;
+        ch->next = w->chunk_free;
+        w->chunk_free = c;
+        c = next;
+    }
+    sim->near.size = n;
+    b->head = b->tail = NIL32;
+    w->bits[s / 64] &= ~((uint64_t)1 << (s % 64));
+}
+
+/* Appends every record of the buckets and the far heap to the near array,
+ * unsorted. */
+static void wheel_gather(lagsim_sim_t *sim)
+{
+    wheel_t *const w = sim->wheel;
+    for (size_t i = 0; i < WHEEL_WORDS; i++)
+        while (w->bits[i])
+            bucket_unload(sim, i * 64 + (size_t)__builtin_ctzll(w->bits[i]));
+    for (size_t i = 0; i < w->far.size; i++)
+        sim->near.a[sim->near.size++] = w->far.a[i];
+    w->far.size = 0;
+    assert(w->count == 0);
+}
+
+/* Turns the wheel off: every event into the near heap (invariant 4).
+ * Never fails: the near array has room (invariant 6). The near array may
+ * hold records in any order on entry. */
+static void wheel_off(lagsim_sim_t *sim)
+{
+    if (sim->wheel)
+        wheel_gather(sim);
+    sim->wheel_on = 0;
+    sim->near_end = UINT64_MAX;
+    heapify(&sim->near);
+    update_limit(sim);
+}
+
+/* Sets the wheel's window so that bucket `b` is the one in the near heap. */
+static void wheel_window(lagsim_sim_t *sim, uint64_t b)
+{
+    wheel_t *const w = sim->wheel;
+    w->cur = b;
+    sim->near_end = (b + 1) << w->shift;
+    w->end = (b + WHEEL_SLOTS) << w->shift;
+}
+
+/*
+ * Rebuilds the wheel with buckets of 2^shift us from scratch: all events
+ * are gathered in the near array, then those of the earliest event's
+ * bucket stay there and the others go to buckets or the far heap. Returns
+ * LAGSIM_OK, or LAGSIM_ENOMEM with the wheel turned off.
+ */
+static int wheel_rebuild(lagsim_sim_t *sim, unsigned shift)
+{
+    wheel_t *const w = sim->wheel;
+    if (sim->wheel_on)
+        wheel_gather(sim);
+    heap_t *const near = &sim->near;
+    if (near->size == 0) {
+        wheel_off(sim);
+        return LAGSIM_OK;
+    }
+    uint64_t first = UINT64_MAX;
+    for (size_t i = 0; i < near->size; i++)
+        if ((uint64_t)near->a[i].time < first)
+            first = (uint64_t)near->a[i].time;
+    w->shift = shift;
+    wheel_window(sim, first >> shift);
+    sim->wheel_on = 1;
+    w->eval_steps = 0;
+    w->eval_mark = sim->executed;
+    const size_t n = near->size;
+    size_t keep = 0;
+    for (size_t i = 0; i < n; i++) {
+        const record_t r = near->a[i];
+        const uint64_t t = (uint64_t)r.time;
+        if (t < sim->near_end) {
+            near->a[keep++] = r;
+            continue;
+        }
+        record_t *dst;
+        if (t < w->end) {
+            dst = bucket_slot(w, t);
+        } else {
+            dst = heap_reserve(&w->far, w->far.size + 1) == LAGSIM_OK
+                      ? &w->far.a[w->far.size++] : NULL;
+        }
+        if (!dst) {
+            /* Out of memory: the records not yet placed stay in the
+             * near array, after those kept; all of it becomes one heap. */
+            for (size_t j = i; j < n; j++)
+                near->a[keep++] = near->a[j];
+            near->size = keep;
+            sim->wheel_failed = 1;
+            wheel_off(sim);
+            return LAGSIM_ENOMEM;
+        }
+        *dst = r;
+    }
+    near->size = keep;
+    heapify(near);
+    heapify(&w->far);
+    update_limit(sim);
+    return LAGSIM_OK;
+}
+
+/* The bucket width for a first switch-on: the smallest power of two that
+ * holds TARGET of the pending events' delays. */
+static unsigned initial_shift(const lagsim_sim_t *sim)
+{
+    size_t count[65] = {0};
+    for (size_t i = 0; i < sim->near.size; i++) {
+        const uint64_t d = (uint64_t)(sim->near.a[i].time - sim->now);
+        count[d ? 64 - __builtin_clzll(d) : 0]++;
+    }
+    size_t below = 0;
+    for (unsigned k = 0; k < MAX_SHIFT; k++) {
+        below += count[k]; /* delays < 2^k */
+        if (below >= TARGET)
+            return k;
+    }
+    return MAX_SHIFT;
+}
+
+/* Turns the wheel on (near heap full enough). On failure the engine stays
+ * one heap for good (until reset). */
+COLD static void wheel_on(lagsim_sim_t *sim)
+{
+    if (!sim->wheel) {
+        sim->wheel = wheel_create();
+        if (!sim->wheel) {
+            sim->wheel_failed = 1;
+            update_limit(sim);
+            return;
+        }
+    }
+    (void)wheel_rebuild(sim, initial_shift(sim));
+}
+
+/* The next non-empty bucket after cur (some bucket is non-empty). */
+static uint64_t next_bucket(const wheel_t *w)
+{
+    const uint64_t start = w->cur + 1;
+    const size_t s0 = (size_t)start & (WHEEL_SLOTS - 1);
+    size_t word = s0 / 64;
+    uint64_t bits = w->bits[word] & (~(uint64_t)0 << (s0 % 64));
+    for (size_t k = 0; k <= WHEEL_WORDS; k++) {
+        if (bits) {
+            const size_t s = word * 64 + (size_t)__builtin_ctzll(bits);
+            return start + ((s - s0) & (WHEEL_SLOTS - 1));
+        }
+        word = (word + 1) % WHEEL_WORDS;
+        bits = w->bits[word];
+    }
+    assert(0 && "next_bucket: the wheel is empty");
+    return start;
+}
+
+/* Checks the bucket width against what it achieves (see Tuning at the top).
+ * Returns the shift to rebuild with, or the current one. */
+static unsigned measured_shift(const lagsim_sim_t *sim, size_t loaded)
+{
+    const wheel_t *const w = sim->wheel;
+    unsigned shift = w->shift;
+    if (loaded > (size_t)TARGET * 64) {
+        while (shift > 0 && loaded > 2 * TARGET) {
+            shift--;
+            loaded /= 2;
+        }
+        return shift;
+    }
+    const uint64_t events = sim->executed - w->eval_mark;
+    if (events < EVAL_EVENTS && w->eval_steps < EVAL_STEPS)
+        return shift;
+    const double per = (double)events / (double)(w->eval_steps ? w->eval_steps : 1);
+    if (per > TARGET * 8) {
+        for (double p = per; shift > 0 && p > TARGET * 1.5; p /= 2)
+            shift--;
+    } else if (per < TARGET / 8) {
+        for (double p = per; shift < MAX_SHIFT && p < TARGET / 1.5; p *= 2)
+            shift++;
+    }
+    return shift;
+}
+
+/*
+ * The near heap has just run dry with the wheel on: loads the next
+ * bucket (invariant 5), moving far events that the window now covers into
+ * the wheel, or turns the wheel off when few events are left.
+ */
+COLD static void advance(lagsim_sim_t *sim)
+{
+    wheel_t *const w = sim->wheel;
+    if (w->count + w->far.size < DEACTIVATE_AT) {
+        wheel_off(sim);
+        return;
+    }
+    const uint64_t b = w->count ? next_bucket(w) : (uint64_t)w->far.a[0].time >> w->shift;
+    w->eval_steps += b - w->cur < WHEEL_SLOTS ? b - w->cur : WHEEL_SLOTS;
+    wheel_window(sim, b);
+    heap_t *const far = &w->far;
+    while (far->size && (uint64_t)far->a[0].time < w->end) {
+        const record_t r = far->a[0];
+        far_pop(far);
+        if ((uint64_t)r.time < sim->near_end) {
+            sim->near.a[sim->near.size++] = r; /* room: invariant 6 */
+            continue;
+        }
+        record_t *const dst = bucket_slot(w, (uint64_t)r.time);
+        if (!dst) {
+            sim->near.a[sim->near.size++] = r;
+            sim->wheel_failed = 1;
+            wheel_off(sim);
+            return;
+        }
+        *dst = r;
+    }
+    const size_t s = (size_t)b & (WHEEL_SLOTS - 1);
+    if (w->bucket[s].head != NIL32)
+        bucket_unload(sim, s);
+    const size_t loaded = sim->near.size;
+    heapify(&sim->near);
+    update_limit(sim);
+    const unsigned shift = measured_shift(sim, loaded);
+    if (shift != w->shift)
+        (void)wheel_rebuild(sim, shift);
+    else if (w->eval_steps >= EVAL_STEPS || sim->executed - w->eval_mark >= EVAL_EVENTS) {
+        w->eval_steps = 0;
+        w->eval_mark = sim->executed;
+    }
+}
+
+/* ---- The engine ---------------------------------------------------------- */
+
+lagsim_sim_t *lagsim_sim_create(void)
+{
+    lagsim_sim_t *sim = calloc(1, sizeof *sim);
+    if (!sim)
+        return NULL;
+    if (heap_reserve(&sim->near, INITIAL_CAP) != LAGSIM_OK) {
+        free(sim);
+        return NULL;
+    }
+    sim->near_end = UINT64_MAX;
+    update_limit(sim);
+    return sim;
+}
+
+void lagsim_sim_destroy(lagsim_sim_t *sim)
+{
+    if (!sim)
+        return;
+    free(sim->near.a);
+    wheel_destroy(sim->wheel);
+    free(sim);
+}
+
+void lagsim_sim_reset(lagsim_sim_t *sim)
+{
+    assert(sim);
+    if (sim->wheel_on)
+        wheel_gather(sim);
+    sim->wheel_on = 0;
+    sim->wheel_failed = 0;
+    sim->near.size = 0;
+    sim->near_end = UINT64_MAX;
+    update_limit(sim);
+    sim->now = 0;
+    sim->until = -1; /* a run in progress returns after the current event */
+    sim->seq = 0;
+    sim->executed = 0;
+}
+
+/* schedule() when the event does not go straight into the near heap:
+ * the near heap needs room or has reached the size that turns the wheel
+ * on, or the event is for a later bucket. */
+COLD static int schedule_slow(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn, void *ctx,
+                              uint64_t arg)
+{
+    if (heap_reserve(&sim->near, pending_of(sim) + 1) != LAGSIM_OK)
+        return LAGSIM_ENOMEM;
+    update_limit(sim);
+    if (!sim->wheel_on && !sim->wheel_failed && sim->near.size >= ACTIVATE_AT)
+        wheel_on(sim);
+    if ((uint64_t)at < sim->near_end) {
+        assert(sim->near.size < sim->near.cap);
+        heap_push_new(&sim->near, at, sim->seq++, fn, ctx, arg);
+        update_limit(sim);
+        return LAGSIM_OK;
+    }
+    wheel_t *const w = sim->wheel;
+    if ((uint64_t)at < w->end) {
+        record_t *const dst = bucket_slot(w, (uint64_t)at);
+        if (!dst)
+            return LAGSIM_ENOMEM;
+        store(dst, at, sim->seq++, fn, ctx, arg);
+    } else {
+        if (heap_reserve(&w->far, w->far.size + 1) != LAGSIM_OK)
+            return LAGSIM_ENOMEM;
+        heap_push_new(&w->far, at, sim->seq++, fn, ctx, arg);
+    }
+    update_limit(sim);
+    return LAGSIM_OK;
+}
+
+int lagsim_sim_schedule(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn, void *ctx,
+                        uint64_t arg)
+{
+    assert(fn != NULL);
+    assert(at >= sim->now && "lagsim_sim_schedule: time is in the past");
+    if (UNLIKELY(at < sim->now))
+        at = sim->now;
+    if (UNLIKELY(sim->near.size >= sim->near_limit || (uint64_t)at >= sim->near_end))
+        return schedule_slow(sim, at, fn, ctx, arg);
+    heap_push_new(&sim->near, at, sim->seq++, fn, ctx, arg);
+    return LAGSIM_OK;
 }
 
 uint64_t lagsim_sim_run(lagsim_sim_t *sim, lagsim_time_t until)
@@ -273,17 +784,16 @@ uint64_t lagsim_sim_run(lagsim_sim_t *sim, lagsim_time_t until)
     const uint64_t executed_before = sim->executed;
     const lagsim_time_t outer_until = sim->until; /* restored for nested runs */
     sim->until = until;
-    while (LIKELY(sim->size != 0) && sim->heap[0].time <= sim->until) {
-        const record_t *const top = &sim->heap[0];
+    while (LIKELY(sim->near.size != 0) && sim->near.a[0].time <= sim->until) {
+        const record_t *const top = &sim->near.a[0];
         const lagsim_event_fn fn = top->fn;
         void *const ctx = top->ctx;
         const uint64_t arg = top->arg;
         sim->now = top->time;
-        if (LIKELY(sim->size <= BIG_HEAP))
-            pop_small(sim);
-        else
-            pop_large(sim);
+        heap_pop(&sim->near);
         sim->executed++;
+        if (UNLIKELY(sim->wheel_on) && sim->near.size == 0) /* flag first: predictable */
+            advance(sim); /* invariant 5: the root is the next event */
         fn(sim, ctx, arg);
     }
     sim->until = outer_until;
@@ -302,12 +812,12 @@ lagsim_time_t lagsim_sim_now(const lagsim_sim_t *sim)
 
 lagsim_time_t lagsim_sim_next_time(const lagsim_sim_t *sim)
 {
-    return sim->size ? sim->heap[0].time : LAGSIM_TIME_MAX;
+    return sim->near.size ? sim->near.a[0].time : LAGSIM_TIME_MAX;
 }
 
 size_t lagsim_sim_pending(const lagsim_sim_t *sim)
 {
-    return sim->size;
+    return pending_of(sim);
 }
 
 uint64_t lagsim_sim_executed(const lagsim_sim_t *sim)

@@ -32,17 +32,36 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/*
+ * The device table: open addressing with linear probing, at most half
+ * full, without tombstones. An entry holds the slot and the low 32 bits of
+ * the key's hash: the hash gives the entry's home (hash & mask; the table
+ * never has more than 2^32 entries), so a probe reads a slot's key only
+ * when the hashes match, and growing and deleting never read a slot at
+ * all. Each slot read is a likely cache miss (the slots of a burst's
+ * devices span megabytes); the table's entries are read in order.
+ */
+static inline uint32_t key_hash(uint64_t key)
+{
+    return (uint32_t)mix64(key);
+}
+
+static void table_clear(lsi_table_entry_t *t, uint32_t size)
+{
+    for (uint32_t i = 0; i < size; i++)
+        t[i] = (lsi_table_entry_t){.slot = LSI_NIL, .hash = 0};
+}
+
 int lsi_clients_init(lsi_clients_t *cs)
 {
     cs->slot = NULL;
-    cs->cap = cs->live = 0;
+    cs->cap = cs->used = cs->live = 0;
     cs->free_head = LSI_NIL;
     cs->table = malloc(2 * INITIAL_SLOTS * sizeof *cs->table);
     if (!cs->table)
         return LAGSIM_ENOMEM;
     cs->table_mask = 2 * INITIAL_SLOTS - 1;
-    for (uint32_t i = 0; i <= cs->table_mask; i++)
-        cs->table[i] = LSI_NIL;
+    table_clear(cs->table, cs->table_mask + 1);
     return LAGSIM_OK;
 }
 
@@ -54,12 +73,16 @@ void lsi_clients_free(lsi_clients_t *cs)
     cs->table = NULL;
 }
 
+/* The slot of `key` or LSI_NIL; *pos is its entry, or the empty entry
+ * where it would go. */
 static uint32_t table_find(const lsi_clients_t *cs, uint64_t key, uint32_t *pos)
 {
-    uint32_t i = (uint32_t)mix64(key) & cs->table_mask;
+    const uint32_t h = key_hash(key);
+    const lsi_table_entry_t *const t = cs->table;
+    uint32_t i = h & cs->table_mask;
     for (;;) {
-        const uint32_t s = cs->table[i];
-        if (s == LSI_NIL || cs->slot[s].key == key) {
+        const uint32_t s = t[i].slot;
+        if (s == LSI_NIL || (t[i].hash == h && cs->slot[s].key == key)) {
             *pos = i;
             return s;
         }
@@ -67,22 +90,27 @@ static uint32_t table_find(const lsi_clients_t *cs, uint64_t key, uint32_t *pos)
     }
 }
 
+/* Fills the empty entry `pos` found by table_find() for `key`. */
+static void table_set(lsi_clients_t *cs, uint32_t pos, uint64_t key, uint32_t s)
+{
+    cs->table[pos] = (lsi_table_entry_t){.slot = s, .hash = key_hash(key)};
+}
+
 static int table_grow(lsi_clients_t *cs)
 {
     const uint32_t size = (cs->table_mask + 1) * 2;
-    uint32_t *t = malloc((size_t)size * sizeof *t);
+    lsi_table_entry_t *t = malloc((size_t)size * sizeof *t);
     if (!t)
         return LAGSIM_ENOMEM;
-    for (uint32_t i = 0; i < size; i++)
-        t[i] = LSI_NIL;
+    table_clear(t, size);
     for (uint32_t i = 0; i <= cs->table_mask; i++) {
-        const uint32_t s = cs->table[i];
-        if (s == LSI_NIL)
+        const lsi_table_entry_t e = cs->table[i];
+        if (e.slot == LSI_NIL)
             continue;
-        uint32_t j = (uint32_t)mix64(cs->slot[s].key) & (size - 1);
-        while (t[j] != LSI_NIL)
+        uint32_t j = e.hash & (size - 1);
+        while (t[j].slot != LSI_NIL)
             j = (j + 1) & (size - 1);
-        t[j] = s;
+        t[j] = e;
     }
     free(cs->table);
     cs->table = t;
@@ -94,42 +122,46 @@ static int table_grow(lsi_clients_t *cs)
  * (linear-probing deletion without tombstones). */
 static void table_remove(lsi_clients_t *cs, uint32_t pos)
 {
+    lsi_table_entry_t *const t = cs->table;
+    const uint32_t mask = cs->table_mask;
     uint32_t i = pos, j = pos;
-    cs->table[i] = LSI_NIL;
+    t[i].slot = LSI_NIL;
     for (;;) {
-        j = (j + 1) & cs->table_mask;
-        const uint32_t s = cs->table[j];
-        if (s == LSI_NIL)
+        j = (j + 1) & mask;
+        if (t[j].slot == LSI_NIL)
             return;
-        const uint32_t home = (uint32_t)mix64(cs->slot[s].key) & cs->table_mask;
+        const uint32_t home = t[j].hash & mask;
         /* Entry j may move to i if its home is not in (i, j]. */
         if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
-            cs->table[i] = s;
-            cs->table[j] = LSI_NIL;
+            t[i] = t[j];
+            t[j].slot = LSI_NIL;
             i = j;
         }
     }
 }
 
+/* A free device slot (gen 0 when never used), LSI_NIL when out of memory.
+ * As in pool.c: the free list first, then never-used slots, and growth
+ * touches no new slot. */
 static uint32_t slot_alloc(lsi_clients_t *cs)
 {
-    if (cs->free_head == LSI_NIL) {
-        const uint64_t want = cs->cap ? (uint64_t)cs->cap * 2 : INITIAL_SLOTS;
-        if (want >= LSI_NIL)
-            return LSI_NIL;
-        lsi_client_t *grown = realloc(cs->slot, (size_t)want * sizeof *grown);
-        if (!grown)
-            return LSI_NIL;
-        cs->slot = grown;
-        for (uint32_t i = (uint32_t)want; i-- > cs->cap;) {
-            grown[i].gen = 0;
-            grown[i].next_free = cs->free_head;
-            cs->free_head = i;
+    uint32_t s = cs->free_head;
+    if (s != LSI_NIL) {
+        cs->free_head = cs->slot[s].next_free;
+    } else {
+        if (cs->used == cs->cap) {
+            const uint64_t want = cs->cap ? (uint64_t)cs->cap * 2 : INITIAL_SLOTS;
+            if (want >= LSI_NIL)
+                return LSI_NIL;
+            lsi_client_t *grown = realloc(cs->slot, (size_t)want * sizeof *grown);
+            if (!grown)
+                return LSI_NIL;
+            cs->slot = grown;
+            cs->cap = (uint32_t)want;
         }
-        cs->cap = (uint32_t)want;
+        s = cs->used++;
+        cs->slot[s].gen = 0;
     }
-    const uint32_t s = cs->free_head;
-    cs->free_head = cs->slot[s].next_free;
     cs->live++;
     return s;
 }
@@ -220,7 +252,7 @@ static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
     s = slot_alloc(cs);
     if (s == LSI_NIL)
         return LSI_NIL;
-    cs->table[pos] = s;
+    table_set(cs, pos, key, s);
 
     lsi_client_t *c = &cs->slot[s];
     const uint64_t h = user_hash(m, user);
@@ -251,7 +283,7 @@ uint64_t lsi_clients_waiting(const lsi_model_t *m)
 {
     uint64_t n = 0;
     for (uint32_t i = 0; i <= m->clients.table_mask; i++) {
-        const uint32_t s = m->clients.table[i];
+        const uint32_t s = m->clients.table[i].slot;
         if (s != LSI_NIL && m->clients.slot[s].between_sessions)
             n += m->clients.slot[s].queue.count;
     }

@@ -86,11 +86,14 @@ typedef struct lsi_batch {
     uint8_t throttled;         /* waited for Segment's inbound limit */
 } lsi_batch_t;
 
+/* Records [0, used) have been handed out at least once; a record is
+ * taken from the free list first, then from `used` on, so memory past it
+ * is never touched (it stays out of the resident set). */
 typedef struct lsi_pool {
     lsi_event_t *ev;
-    uint32_t ev_cap, ev_free, ev_live;
+    uint32_t ev_cap, ev_used, ev_free, ev_live;
     lsi_batch_t *b;
-    uint32_t b_cap, b_free, b_live;
+    uint32_t b_cap, b_used, b_free, b_live;
 } lsi_pool_t;
 
 int lsi_pool_init(lsi_pool_t *p);
@@ -203,10 +206,17 @@ typedef struct lsi_client {
     uint32_t next_free;
 } lsi_client_t;
 
+/* An entry of the device table: the slot and the low 32 bits of the
+ * key's hash, so that probing, growing and deleting never read a slot. */
+typedef struct lsi_table_entry {
+    uint32_t slot;         /* LSI_NIL: empty */
+    uint32_t hash;
+} lsi_table_entry_t;
+
 typedef struct lsi_clients {
     lsi_client_t *slot;
-    uint32_t cap, free_head, live;
-    uint32_t *table;       /* open addressing: key -> slot */
+    uint32_t cap, used, free_head, live; /* used: as in lsi_pool_t */
+    lsi_table_entry_t *table; /* open addressing: key -> slot */
     uint32_t table_mask;
 } lsi_clients_t;
 

@@ -17,10 +17,10 @@
 int lsi_pool_init(lsi_pool_t *p)
 {
     p->ev = NULL;
-    p->ev_cap = p->ev_live = 0;
+    p->ev_cap = p->ev_used = p->ev_live = 0;
     p->ev_free = LSI_NIL;
     p->b = NULL;
-    p->b_cap = p->b_live = 0;
+    p->b_cap = p->b_used = p->b_live = 0;
     p->b_free = LSI_NIL;
     return LAGSIM_OK;
 }
@@ -32,30 +32,38 @@ void lsi_pool_free(lsi_pool_t *p)
     lsi_pool_init(p);
 }
 
-/* Doubles an array of records and threads the new ones onto a free list. */
-#define GROW(arr, cap, free_head, type, initial)                               \
+/*
+ * Index of a record to hand out: the head of the free list, else the
+ * first never-used record, else the first of the array doubled. Growing
+ * writes nothing into the new records (realloc of a large block moves
+ * pages without touching them), so the resident memory follows the
+ * records actually used. Ids come out in the same order as from a free
+ * list threaded through every new record, lowest first.
+ */
+#define TAKE(arr, cap, used, free_head, initial)                               \
     do {                                                                       \
-        const uint32_t old = (cap);                                            \
-        const uint64_t want = old ? (uint64_t)old * 2 : (initial);             \
-        if (want >= LSI_NIL)                                                   \
-            return LSI_NIL;                                                    \
-        type *grown = realloc((arr), (size_t)want * sizeof *grown);            \
-        if (!grown)                                                            \
-            return LSI_NIL;                                                    \
-        (arr) = grown;                                                         \
-        for (uint32_t i = (uint32_t)want; i-- > old;) {                        \
-            grown[i].next = (free_head);                                       \
-            (free_head) = i;                                                   \
+        if ((free_head) != LSI_NIL) {                                          \
+            id = (free_head);                                                  \
+            (free_head) = (arr)[id].next;                                      \
+            break;                                                             \
         }                                                                      \
-        (cap) = (uint32_t)want;                                                \
+        if ((used) == (cap)) {                                                 \
+            const uint64_t want = (cap) ? (uint64_t)(cap) * 2 : (initial);     \
+            if (want >= LSI_NIL)                                               \
+                return LSI_NIL;                                                \
+            void *grown = realloc((arr), (size_t)want * sizeof *(arr));        \
+            if (!grown)                                                        \
+                return LSI_NIL;                                                \
+            (arr) = grown;                                                     \
+            (cap) = (uint32_t)want;                                            \
+        }                                                                      \
+        id = (used)++;                                                         \
     } while (0)
 
 uint32_t lsi_event_alloc(lsi_pool_t *p)
 {
-    if (p->ev_free == LSI_NIL)
-        GROW(p->ev, p->ev_cap, p->ev_free, lsi_event_t, INITIAL_EVENTS);
-    const uint32_t id = p->ev_free;
-    p->ev_free = p->ev[id].next;
+    uint32_t id;
+    TAKE(p->ev, p->ev_cap, p->ev_used, p->ev_free, INITIAL_EVENTS);
     p->ev[id].next = LSI_NIL;
     p->ev_live++;
     return id;
@@ -70,11 +78,9 @@ void lsi_event_release(lsi_pool_t *p, uint32_t id)
 
 uint32_t lsi_batch_alloc(lsi_pool_t *p)
 {
-    if (p->b_free == LSI_NIL)
-        GROW(p->b, p->b_cap, p->b_free, lsi_batch_t, INITIAL_BATCHES);
-    const uint32_t id = p->b_free;
+    uint32_t id;
+    TAKE(p->b, p->b_cap, p->b_used, p->b_free, INITIAL_BATCHES);
     lsi_batch_t *b = &p->b[id];
-    p->b_free = b->next;
     lsi_list_init(&b->events);
     b->first_sent_at = 0;
     b->attempt_sent_at = 0;
@@ -112,6 +118,14 @@ void lsi_list_push(lsi_pool_t *p, lsi_list_t *l, uint32_t id)
     l->bytes += p->ev[id].bytes;
 }
 
+/*
+ * The records of a list are scattered over the pool (a list's order is
+ * the order events reach a queue, not the order they were allocated), so
+ * each step of a walk is a likely cache miss. pop() starts loading the
+ * new head at once: a caller that does some work per event (delivering
+ * it, checking it) overlaps that miss with its work instead of waiting
+ * for it at the next pop.
+ */
 uint32_t lsi_list_pop(lsi_pool_t *p, lsi_list_t *l)
 {
     const uint32_t id = l->head;
@@ -120,6 +134,10 @@ uint32_t lsi_list_pop(lsi_pool_t *p, lsi_list_t *l)
     l->head = p->ev[id].next;
     if (l->head == LSI_NIL)
         l->tail = LSI_NIL;
+#if defined(__GNUC__)
+    else
+        __builtin_prefetch(&p->ev[l->head], 1);
+#endif
     l->count--;
     l->bytes -= p->ev[id].bytes;
     p->ev[id].next = LSI_NIL;

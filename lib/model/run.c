@@ -185,7 +185,7 @@ static uint64_t state_bytes(const lsi_model_t *m)
     return (uint64_t)m->pool.ev_cap * sizeof(lsi_event_t) +
            (uint64_t)m->pool.b_cap * sizeof(lsi_batch_t) +
            (uint64_t)m->clients.cap * sizeof(lsi_client_t) +
-           ((uint64_t)m->clients.table_mask + 1) * sizeof(uint32_t) +
+           ((uint64_t)m->clients.table_mask + 1) * sizeof *m->clients.table +
            (uint64_t)lagsim_sim_pending(m->sim) * 40 + lagsim_series_bytes(m->out->series);
 }
 
