@@ -16,28 +16,9 @@ CFG=$ROOT/configs/default.ini
 # inside them and made brief.
 FAST="--set scenario.horizon=2m --set burst.launch.start=30s --set burst.launch.duration=2s"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/lagsim_cli_test.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
+. "$(dirname "$0")/tap.sh"
+tap_init cli_test
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-  n=$((n + 1)); echo "not ok $n - $1"
-  # Show what the command printed, indented, to help whoever reads the log.
-  for f in "$TMP/out" "$TMP/err"; do
-    [ -s "$f" ] && sed -e 's/^/#   /' "$f" | head -n 20
-  done
-  return 0
-}
-skip() { n=$((n + 1)); echo "ok $n - # SKIP $1"; }
-check() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
-
-# run CMD...: runs lagsim with stdout in $TMP/out, stderr in $TMP/err;
-# sets $rc.
-run() { "$LAGSIM" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
-
-have_python=0
-command -v python3 >/dev/null 2>&1 && have_python=1
 
 if [ ! -x "$LAGSIM" ]; then
   not_ok "$LAGSIM exists and is executable"

@@ -17,24 +17,9 @@
 
 BUILD=${1:-build}
 LAGSIM=$BUILD/lagsim
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/lagsim_sweep_test.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
+. "$(dirname "$0")/tap.sh"
+tap_init sweep_test
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-  n=$((n + 1)); echo "not ok $n - $1"
-  for f in "$TMP/out" "$TMP/err"; do
-    [ -s "$f" ] && sed -e 's/^/#   /' "$f" | head -n 20
-  done
-  return 0
-}
-skip() { n=$((n + 1)); echo "ok $n - # SKIP $1"; }
-check() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
-run() { "$LAGSIM" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
-
-have_python=0
-command -v python3 >/dev/null 2>&1 && have_python=1
 
 CFG=$TMP/tiny.ini
 cat >"$CFG" <<'EOF'

@@ -18,20 +18,8 @@ CFG=$ROOT/configs/default.ini
 FAST="--set scenario.horizon=3m --set burst.launch.start=30s --set burst.launch.duration=1m
       --set traffic.scale=0.1 --set mixpanel.ingest_limit=1000/s --set mixpanel.limit_window=10s"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/lagsim_trace_test.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-  n=$((n + 1)); echo "not ok $n - $1"
-  for f in "$TMP/out" "$TMP/err"; do
-    [ -s "$f" ] && sed -e 's/^/#   /' "$f" | head -n 20
-  done
-  return 0
-}
-check() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
-run() { "$LAGSIM" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+. "$(dirname "$0")/tap.sh"
+tap_init trace_test
 
 if [ ! -x "$LAGSIM" ]; then
   not_ok "$LAGSIM exists and is executable"

@@ -13,21 +13,8 @@ BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 case $BUILD in /*) LAGSIM=$BUILD/lagsim ;; *) LAGSIM=$ROOT/$BUILD/lagsim ;; esac
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/lagsim_traffic_test.XXXXXX") || exit 1
-TMP=$(cd "$TMP" && pwd -P)
-trap 'rm -rf "$TMP"' EXIT HUP INT TERM
-
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-  n=$((n + 1)); echo "not ok $n - $1"
-  for f in "$TMP/out" "$TMP/err"; do
-    [ -s "$f" ] && sed -e 's/^/#   /' "$f" | head -n 10
-  done
-  return 0
-}
-check() { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
-run() { "$LAGSIM" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+. "$(dirname "$0")/tap.sh"
+tap_init traffic_test
 
 if [ ! -x "$LAGSIM" ]; then
   not_ok "$LAGSIM exists and is executable"
