@@ -32,23 +32,6 @@ double lagsim_scenario_expected_events(const lagsim_scenario_t *sc)
     return total * lsi_mmpp_mean_factor(sc) + (double)sc->replay.fired;
 }
 
-/* Events per second Mixpanel accepts: the tighter of its two limits. */
-static double capacity(const lagsim_scenario_t *sc)
-{
-    double mean_bytes = 0;
-    for (unsigned i = 0; i < sc->n_event_types; i++)
-        mean_bytes += sc->event_types[i].share * lagsim_dist_mean(&sc->event_types[i].payload_bytes);
-    double cap = -1;
-    if (sc->mixpanel.ingest_limit > 0)
-        cap = sc->mixpanel.ingest_limit;
-    if (sc->mixpanel.ingest_limit_bytes > 0 && mean_bytes > 0) {
-        const double by_bytes = sc->mixpanel.ingest_limit_bytes / mean_bytes;
-        if (cap < 0 || by_bytes < cap)
-            cap = by_bytes;
-    }
-    return cap;
-}
-
 /* Width of one replay bin, us (the scan uses the same). */
 static lagsim_time_t bin_width(const lagsim_scenario_t *sc)
 {
@@ -88,7 +71,7 @@ static void fluid(double *backlog, double *peak, lagsim_time_t *peak_at, lagsim_
 
 double lagsim_scenario_backlog_estimate(const lagsim_scenario_t *sc, lagsim_time_t *at)
 {
-    const double cap = capacity(sc);
+    const double cap = lagsim_theory_capacity(sc);
     double backlog = 0, peak = 0;
     lagsim_time_t peak_at = 0;
     unsigned n;
