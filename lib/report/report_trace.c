@@ -152,8 +152,8 @@ static void say_dropped(const lagsim_trace_point_t *p, char *text, size_t size)
         [LAGSIM_DROP_RETRY_WINDOW] = "Segment's retry window ran out",
         [LAGSIM_DROP_RETRY_LIMIT] = "the SDK used up its retries",
         [LAGSIM_DROP_QUEUE_OVERFLOW] = "the SDK's queue on the device was full",
-        [LAGSIM_DROP_ADBLOCK] = "an ad blocker stopped the SDK's request; the event never "
-                                "leaves the device",
+        [LAGSIM_DROP_ADBLOCK] = ("an ad blocker stopped the SDK's request; the event never "
+                                 "leaves the device"),
         [LAGSIM_DROP_TOO_OLD] = "too old for /track, or expired on the device",
         [LAGSIM_DROP_SESSION_END] = "the session ended and the SDK keeps nothing across sessions",
         [LAGSIM_DROP_SAMPLED] = "the sampling policy left it out while traffic was high",
