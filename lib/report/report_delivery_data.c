@@ -18,45 +18,24 @@
 
 #include "lagsim/report.h"
 #include "report/report_delivery.h"
-
-/* Drops trailing zeros (and then a trailing '.') from a decimal in buf. */
-static void trim_decimal(char *buf)
-{
-    char *dot = strchr(buf, '.');
-    if (!dot)
-        return;
-    char *end = buf + strlen(buf);
-    while (end > dot + 1 && end[-1] == '0')
-        end--;
-    if (end == dot + 1)
-        end = dot;
-    *end = '\0';
-}
+#include "report/report_internal.h"
 
 /* Microseconds as exact seconds ("2.41"), or `none` when negative. */
 static void put_seconds(FILE *f, int64_t us, const char *none)
 {
-    if (us < 0) {
+    if (us < 0)
         fputs(none, f);
-        return;
-    }
-    char buf[48];
-    snprintf(buf, sizeof buf, "%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
-    trim_decimal(buf);
-    fputs(buf, f);
+    else
+        lsi_json_seconds(f, us);
 }
 
 /* A real number with at most 6 decimals, or `none` if it is not finite. */
 static void put_real(FILE *f, double x, const char *none)
 {
-    if (!isfinite(x)) {
+    if (!isfinite(x))
         fputs(none, f);
-        return;
-    }
-    char buf[400];
-    snprintf(buf, sizeof buf, "%.6f", x);
-    trim_decimal(buf);
-    fputs(strcmp(buf, "-0") == 0 ? "0" : buf, f);
+    else
+        lsi_json_real(f, x);
 }
 
 /* One counter of window w, per run. */

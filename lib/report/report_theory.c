@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lagsim/report.h"
+#include "report/report_internal.h"
 #include "report/report_theory.h"
 
 #define WRAP 78 /* notes are wrapped to this many columns */
@@ -112,27 +113,6 @@ void lsi_report_theory_text(FILE *f, const lagsim_scenario_t *sc,
     }
 }
 
-/* A real number with at most 6 decimals, trailing zeros dropped; null if
- * not finite (as report_json.c writes them). */
-static void json_number(FILE *f, double x)
-{
-    if (!isfinite(x)) {
-        fputs("null", f);
-        return;
-    }
-    char buf[400];
-    snprintf(buf, sizeof buf, "%.6f", x);
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        char *end = buf + strlen(buf);
-        while (end > dot + 1 && end[-1] == '0')
-            end--;
-        if (end == dot + 1)
-            end = dot;
-        *end = '\0';
-    }
-    fputs(strcmp(buf, "-0") == 0 ? "0" : buf, f);
-}
 
 void lsi_report_theory_json(FILE *f, int indent, const lagsim_scenario_t *sc,
                             const lagsim_result_t *r)
@@ -149,11 +129,11 @@ void lsi_report_theory_json(FILE *f, int indent, const lagsim_scenario_t *sc,
         fputs(", \"unit\": ", f);
         lagsim_json_string(f, it->unit);
         fputs(", \"theory\": ", f);
-        json_number(f, it->theory);
+        lsi_json_real(f, it->theory);
         fputs(", \"simulated\": ", f);
-        json_number(f, it->simulated);
+        lsi_json_real(f, it->simulated);
         fputs(", \"tolerance\": ", f);
-        json_number(f, it->tolerance);
+        lsi_json_real(f, it->tolerance);
         fprintf(f, ", \"agrees\": %s, \"note\": ",
                 it->agrees < 0 ? "null" : it->agrees ? "true" : "false");
         lagsim_json_string(f, it->note);
