@@ -1232,6 +1232,34 @@ static void alerts_load_and_round_trip(void **state)
     free(sc);
 }
 
+/* [scenario] warmup: auto (the default), none, or a duration; written back alike. */
+static void warmup_loads_and_round_trips(void **state)
+{
+    (void)state;
+    lagsim_scenario_t *sc = new_scenario();
+    load_ok("[scenario]\nhorizon = 1h\n", NULL, 0, sc);
+    assert_int_equal(sc->warmup, LAGSIM_WARMUP_AUTO);
+    char *text = write_text(sc);
+    assert_non_null(strstr(text, "warmup = auto\n"));
+    free(text);
+    load_ok("[scenario]\nhorizon = 1h\nwarmup = none\n", NULL, 0, sc);
+    assert_int_equal(sc->warmup, 0);
+    text = write_text(sc);
+    assert_non_null(strstr(text, "warmup = none\n"));
+    free(text);
+    round_trip(sc);
+    const char *sets[] = {"scenario.warmup=10m"};
+    load_ok("[scenario]\nhorizon = 1h\n", sets, 1, sc);
+    assert_int_equal(sc->warmup, 10 * LAGSIM_MIN);
+    round_trip(sc);
+    FAILS("[scenario]\nwarmup = soon\n",
+          "t.ini:2: key 'warmup' in [scenario]: bad value 'soon' (expected auto, none, or a "
+          "duration such as 5m)");
+    load_fails_prefix("[scenario]\nhorizon = 1h\nwarmup = 2h\n", NULL, 0,
+                      "t.ini:1: [scenario] warmup must be auto, none, or a duration shorter");
+    free(sc);
+}
+
 static void alert_mistakes(void **state)
 {
     (void)state;
@@ -1294,6 +1322,7 @@ int main(void)
         cmocka_unit_test(write_load_round_trip),
         cmocka_unit_test(shipped_configs_load),
         cmocka_unit_test(alerts_load_and_round_trip),
+        cmocka_unit_test(warmup_loads_and_round_trips),
         cmocka_unit_test(alert_mistakes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -288,6 +288,9 @@ typedef struct lagsim_alert {
                                    0: while it is at or above it */
 } lagsim_alert_t;
 
+/* sc->warmup: find the warm-up from a pilot run (steady-state scenarios only). */
+#define LAGSIM_WARMUP_AUTO ((lagsim_time_t)-1)
+
 typedef struct lagsim_scenario {
     /* [scenario] */
     char name[LAGSIM_NAME_MAX * 2];
@@ -295,6 +298,9 @@ typedef struct lagsim_scenario {
     lagsim_time_t drain_limit; /* the run ends at horizon + drain_limit at the latest */
     uint64_t seed;
     unsigned mode_mask;        /* bit (1 << mode) for each mode to run */
+    lagsim_time_t warmup;      /* latencies of events fired before this are left
+                                  out; LAGSIM_WARMUP_AUTO: found by MSER-5 on
+                                  steady-state scenarios (see lagsim_warmup_find()) */
 
     /* [traffic] */
     double base_rate;      /* events/s */
@@ -451,6 +457,10 @@ typedef struct lagsim_result {
     double backlog_area;
     lagsim_time_t backlog_span;
     lagsim_time_t backlog_drained_at;
+
+    /* The latency histograms and hops count only events fired at or after
+     * this (0: every event); counters always cover the whole run. */
+    lagsim_time_t warmup;
 } lagsim_result_t;
 
 /* Why a run stopped before it finished (result->partial). */
@@ -532,9 +542,73 @@ const char *lagsim_figure_name(enum lagsim_figure f);
  * drain). */
 double lagsim_figure_value(const lagsim_result_t *r, enum lagsim_figure f);
 
+/* ---- Warm-up ---------------------------------------------------------------- */
+
+/* How the warm-up cut of a set of replications was chosen. */
+enum lagsim_warmup_method {
+    LAGSIM_WARMUP_NONE,      /* sc->warmup = none (0): reported from time zero */
+    LAGSIM_WARMUP_FIXED,     /* sc->warmup is a duration */
+    LAGSIM_WARMUP_TERMINATING, /* auto, but lagsim_scenario_terminating(): it
+                                  is reported from time zero */
+    LAGSIM_WARMUP_MSER,      /* auto: MSER-5 on a pilot run found the cut */
+    LAGSIM_WARMUP_UNSETTLED  /* auto: the pilot never settled in its first half
+                                (or saw too little): nothing cut, a warning */
+};
+
+const char *lagsim_warmup_method_name(enum lagsim_warmup_method m);
+
+#define LAGSIM_WARMUP_WINDOWS 1000 /* firing-time windows MSER-5 looks at, at most */
+
+typedef struct lagsim_warmup {
+    enum lagsim_warmup_method method;
+    lagsim_time_t cut;       /* latencies count for events fired at or after this */
+    const char *why;         /* TERMINATING: what makes it so ("bursts", ...);
+                                else NULL (a static string) */
+    uint32_t batches;        /* MSER / UNSETTLED: batch means looked at */
+    uint32_t cut_batches;    /* MSER: batches cut */
+    lagsim_time_t batch_width; /* MSER / UNSETTLED: firing time per batch */
+} lagsim_warmup_t;
+
+/*
+ * What makes a scenario terminating rather than steady-state (its arrival
+ * rate or capacity changes over the run: bursts, ramps, a daily profile, a
+ * replay, Mixpanel outages, or an MMPP, whose episodes last too long for
+ * a warm-up cut to tell them from a start-up), as a short phrase; NULL if
+ * it is steady-state (a constant rate).
+ */
+const char *lagsim_scenario_terminating(const lagsim_scenario_t *sc);
+
+/*
+ * MSER on a series of n batch means y[0..n-1] (in time order): the d in
+ * [0, n / 2] that minimises sum_{i>=d} (y_i - mean_d)^2 / (n - d)^2, the
+ * squared standard error of the mean of what is left after cutting d
+ * (White 1997; with batches of five observations this is MSER-5). Only
+ * the first half is searched (with few batches left the statistic is
+ * noise), so d = n / 2 means the series had not settled by half-way.
+ * Returns d, or n when n < 2. Ties go to the smaller d.
+ */
+uint32_t lagsim_mser(const double *y, uint32_t n);
+
+/*
+ * Decides the warm-up of replications of sc in `mode`. sc->warmup > 0 or
+ * 0 is taken as given (FIXED or NONE); LAGSIM_WARMUP_AUTO on a
+ * terminating scenario is TERMINATING (cut 0). On a steady-state one it
+ * runs a pilot (replication 0, seeded as usual) that records the mean
+ * latency to visible of the events fired in each of up to
+ * LAGSIM_WARMUP_WINDOWS equal windows of [0, horizon) (windows of at
+ * least 5 visible events, and never narrower than 1 s), and cuts where
+ * lagsim_mser() says. A cut of 40% of the batches or more (or a pilot
+ * that stopped early or saw fewer than 10 batches) means it did not
+ * settle: UNSETTLED, nothing cut. Returns LAGSIM_OK or the pilot's error.
+ */
+int lagsim_warmup_find(const lagsim_scenario_t *sc, enum lagsim_mode mode,
+                       const lagsim_run_limits_t *limits, lagsim_warmup_t *out);
+
 /* Replications of one mode: pooled results and per-figure summaries. */
 typedef struct lagsim_replicated {
     uint32_t reps;
+    lagsim_warmup_t warmup;  /* the cut its replications apply (set by
+                                lagsim_run_batch() before the first one) */
     lagsim_result_t *pooled; /* counters summed, histograms merged; peaks and
                                 times are the largest over replications */
     lagsim_summary_t figure[LAGSIM_FIG_COUNT]; /* across replications */

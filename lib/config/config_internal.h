@@ -113,6 +113,7 @@ enum lsi_type {
 #define LSI_K_ALWAYS 0x08u    /* "always" means UINT32_MAX */
 #define LSI_K_CLOUD 0x10u     /* preset for the Cloud-mode (Segment) SDK */
 #define LSI_K_DEVICE 0x20u    /* preset for the Device-mode (Mixpanel) SDK */
+#define LSI_K_AUTO 0x80u      /* duration: "auto" is LAGSIM_WARMUP_AUTO, "none" is 0 */
 
 typedef struct lsi_key {
     const char *name;

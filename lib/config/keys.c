@@ -77,6 +77,7 @@ static const lsi_key_t scenario_keys[] = {
     {"seed", LSI_T_U64, SC(seed), 0, 0, U64MAX, 0},
     {"mode", LSI_T_MODE_MASK, SC(mode_mask), 0, 0, 0, 0},
     {"series_window", LSI_T_DURATION, SC(series_window), 0, LAGSIM_SEC, D366, 0},
+    {"warmup", LSI_T_DURATION, SC(warmup), 0, 0, D366, LSI_K_AUTO},
 };
 
 static const lsi_key_t traffic_keys[] = {
@@ -787,7 +788,15 @@ int lsi_key_parse(const lsi_key_t *k, const char *text, lsi_value_t *v, lagsim_e
             }
         v->str = text;
         return LAGSIM_OK;
-    case LSI_T_DURATION: rc = lagsim_parse_duration(text, &v->as.t, err); break;
+    case LSI_T_DURATION:
+        if ((k->flags & LSI_K_AUTO) && (strcmp(text, "auto") == 0 || strcmp(text, "none") == 0)) {
+            v->as.t = text[0] == 'a' ? LAGSIM_WARMUP_AUTO : 0;
+            return LAGSIM_OK;
+        }
+        rc = lagsim_parse_duration(text, &v->as.t, err);
+        if (rc != LAGSIM_OK && (k->flags & LSI_K_AUTO))
+            lsi_err(err, "bad value '%s' (expected auto, none, or a duration such as 5m)", text);
+        break;
     case LSI_T_U32:
     case LSI_T_U64:
         if ((k->flags & LSI_K_ALWAYS) && strcmp(text, "always") == 0) {
@@ -946,7 +955,14 @@ int lsi_key_write(FILE *f, const lsi_key_t *k, const void *base)
                                     sizeof buf);
         break;
     }
-    case LSI_T_DURATION: lsi_fmt_duration(*(const lagsim_time_t *)field, buf, sizeof buf); break;
+    case LSI_T_DURATION: {
+        const lagsim_time_t t = *(const lagsim_time_t *)field;
+        if ((k->flags & LSI_K_AUTO) && t <= 0)
+            snprintf(buf, sizeof buf, "%s", t < 0 ? "auto" : "none");
+        else
+            lsi_fmt_duration(t, buf, sizeof buf);
+        break;
+    }
     case LSI_T_U32: {
         const uint32_t u = *(const uint32_t *)field;
         if ((k->flags & LSI_K_ALWAYS) && u == UINT32_MAX)

@@ -65,7 +65,9 @@ static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsi
     lagsim_result_t *out = m->out;
 
     out->delivered++;
-    lagsim_hist_record(out->latency_delivered, now - e->fired_at);
+    const int counted = e->fired_at >= m->warmup; /* past the warm-up cut */
+    if (counted)
+        lagsim_hist_record(out->latency_delivered, now - e->fired_at);
     lsi_dv_delivered(m, e, now);
 
     const lagsim_time_t ingested = now + ingest_time(m, e, r);
@@ -83,10 +85,14 @@ static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsi
         return;
     }
     out->visible++;
-    lagsim_hist_record(out->latency_visible, t - e->fired_at);
-    lagsim_hist_record(out->latency_by_priority[sc->event_types[e->type].priority], t - e->fired_at);
     if (t > m->last_settle)
         m->last_settle = t;
+    if (m->probe)
+        lsi_probe_add(m->probe, e->fired_at, t - e->fired_at);
+    if (!counted)
+        return;
+    lagsim_hist_record(out->latency_visible, t - e->fired_at);
+    lagsim_hist_record(out->latency_by_priority[sc->event_types[e->type].priority], t - e->fired_at);
 
     int64_t hop[LAGSIM_HOP_COUNT] = {0};
     if (e->path == LAGSIM_MODE_CLOUD) {

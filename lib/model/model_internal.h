@@ -302,7 +302,30 @@ typedef struct lsi_model {
     lagsim_time_t watch_at;     /* backlog_watch.c: time of the last sample, */
     uint64_t watch_backlog;     /* the backlog then, */
     double watch_area;          /* and its integral so far, event-seconds */
+    lagsim_time_t warmup;       /* latencies count for events fired from then on */
+    struct lsi_probe *probe;    /* warmup.c's pilot: latency by firing time, or NULL */
 } lsi_model_t;
+
+/* warmup.c: the pilot's record of latency to visible by firing window. */
+typedef struct lsi_probe {
+    lagsim_time_t width; /* of a window */
+    uint32_t n;          /* windows, covering [0, horizon) */
+    double *sum;         /* [n] latencies of the visible events fired in it, us */
+    uint64_t *count;     /* [n] how many */
+} lsi_probe_t;
+
+void lsi_probe_add(lsi_probe_t *p, lagsim_time_t fired_at, lagsim_time_t latency);
+/* lagsim_warmup_find() that leaves the pilot's result in r: replication 0
+ * with no cut, so it can stand in for that replication when the cut is 0. */
+int lsi_warmup_pilot(const lagsim_scenario_t *sc, enum lagsim_mode mode,
+                     const lagsim_run_limits_t *limits, lagsim_warmup_t *out,
+                     lagsim_result_t *r);
+
+/* run.c: a run, with latencies counted from `warmup` on and (if probe is
+ * not NULL) recorded by firing window for warmup.c. */
+int lsi_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replication,
+            const lagsim_run_limits_t *limits, const lagsim_trace_t *trace,
+            lagsim_time_t warmup, lsi_probe_t *probe, lagsim_result_t *out);
 
 /* traffic.c */
 /* The Poisson arrival rate (MMPP aside) as linear pieces, allocated

@@ -11,6 +11,10 @@
  * replication go into a table indexed by replication number and are
  * summarised in that order after the threads join. Adding replications
  * appends rows to that table, so earlier replications never change.
+ *
+ * A job's first batch decides its warm-up cut (lagsim_warmup_find()):
+ * the pilots that steady-state jobs need run first, spread over the same
+ * threads, and every replication of the job then applies that one cut.
  */
 #include <math.h>
 #include <pthread.h>
@@ -162,6 +166,7 @@ void lagsim_replicated_reset(lagsim_replicated_t *r)
     free(r->values);
     r->values = NULL;
     r->reps = 0;
+    memset(&r->warmup, 0, sizeof r->warmup);
     for (int f = 0; f < LAGSIM_FIG_COUNT; f++)
         lagsim_summary_reset(&r->figure[f]);
 }
@@ -181,6 +186,9 @@ typedef struct batch {
     uint32_t *pooled;           /* [n_jobs]: results pooled so far */
     int *status;                /* [total]: each unit's run status */
     uint64_t total;             /* units */
+    size_t *pilot_job;          /* pilot phase: the job of each unit; else NULL */
+    lagsim_result_t **pilot;    /* [n_jobs]: a pilot run that stands in for the
+                                   job's replication 0 (its cut is 0), or NULL */
     const lagsim_run_limits_t *limits;
     atomic_uint_fast64_t next;  /* next unit to take */
     pthread_mutex_t lock;
@@ -235,8 +243,8 @@ static void *work(void *arg)
 {
     worker_t *w = arg;
     batch_t *b = w->b;
-    lagsim_result_t *r = lagsim_result_create();
-    if (!r) {
+    lagsim_result_t *mine = b->pilot_job ? NULL : lagsim_result_create();
+    if (!mine && !b->pilot_job) {
         w->rc = LAGSIM_ENOMEM;
         return NULL;
     }
@@ -244,14 +252,26 @@ static void *work(void *arg)
         const uint64_t u = atomic_fetch_add(&b->next, 1u);
         if (u >= b->total)
             break;
+        if (b->pilot_job) {
+            const size_t pj = b->pilot_job[u];
+            b->status[u] = lsi_warmup_pilot(b->jobs[pj].sc, b->jobs[pj].mode, &w->limits,
+                                            &b->jobs[pj].out->warmup, b->pilot[pj]);
+            continue;
+        }
         const size_t j = job_of(b, u);
         const lagsim_batch_job_t *job = &b->jobs[j];
         const uint32_t rep = b->base[j] + (uint32_t)(u - b->first_unit[j]);
-        if (b->limits && b->limits->interrupt && *b->limits->interrupt) {
+        lagsim_result_t *r = mine;
+        if (rep == 0 && b->pilot && b->pilot[j]) {
+            r = b->pilot[j]; /* the pilot ran exactly this replication */
+            b->status[u] = r->conserved ? LAGSIM_OK : LAGSIM_ECONSERVE;
+        } else if (b->limits && b->limits->interrupt && *b->limits->interrupt) {
             b->status[u] = LAGSIM_EINTR; /* its row stays NAN: nothing is counted */
             continue;
+        } else {
+            b->status[u] = lsi_run(job->sc, job->mode, rep, &w->limits, NULL,
+                                   job->out->warmup.cut, NULL, r);
         }
-        b->status[u] = lagsim_run_limited(job->sc, job->mode, rep, &w->limits, r);
         double *row = job->out->values + (size_t)rep * LAGSIM_FIG_COUNT;
         for (int f = 0; f < LAGSIM_FIG_COUNT; f++)
             row[f] = lagsim_figure_value(r, (enum lagsim_figure)f);
@@ -266,7 +286,7 @@ static void *work(void *arg)
             report_progress(b);
         pthread_mutex_unlock(&b->lock);
     }
-    lagsim_result_destroy(r);
+    lagsim_result_destroy(mine);
     return NULL;
 }
 
@@ -301,6 +321,100 @@ static void summarise(lagsim_replicated_t *out)
     }
 }
 
+/*
+ * Runs b's units on up to `threads` threads (the calling one included).
+ * Returns LAGSIM_OK, or LAGSIM_ENOMEM if a worker could not start its
+ * work (the units' own statuses are in b->status).
+ */
+static int run_units(batch_t *b, unsigned threads)
+{
+    if (threads < 1)
+        threads = 1;
+    if (threads > b->total)
+        threads = (unsigned)b->total;
+    worker_t *w = calloc(threads, sizeof *w);
+    pthread_t *tid = calloc(threads, sizeof *tid);
+    int rc = LAGSIM_OK;
+    unsigned started = 0;
+    if (!w || !tid) {
+        rc = LAGSIM_ENOMEM;
+        goto done;
+    }
+    pthread_mutex_init(&b->lock, NULL);
+    for (unsigned t = 0; t < threads; t++) {
+        w[t].b = b;
+        w[t].limits = *b->limits;
+        if (b->limits->progress && !b->pilot_job) {
+            w[t].limits.progress = worker_progress;
+            w[t].limits.progress_ctx = &w[t];
+        } else {
+            w[t].limits.progress = NULL; /* pilots: progress starts with the replications */
+        }
+    }
+    /* Thread 0's share runs here; the others on their own threads. */
+    for (unsigned t = 1; t < threads; t++) {
+        if (pthread_create(&tid[t], NULL, work, &w[t]) != 0)
+            break;
+        started = t;
+    }
+    work(&w[0]);
+    for (unsigned t = 1; t <= started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&b->lock);
+    for (unsigned t = 0; t < threads; t++)
+        if (w[t].rc != LAGSIM_OK)
+            rc = w[t].rc;
+done:
+    free(w);
+    free(tid);
+    return rc;
+}
+
+/*
+ * Decides the warm-up cut of every job about to run its first
+ * replications: at once where it is given or the scenario is terminating,
+ * by a pilot run where it is found by MSER-5 (the pilots spread over the
+ * threads). Returns LAGSIM_OK or the first failing pilot's status.
+ */
+static int decide_warmups(lagsim_batch_job_t *jobs, size_t n, unsigned threads,
+                          const lagsim_run_limits_t *limits, lagsim_result_t **pilot)
+{
+    batch_t b;
+    memset(&b, 0, sizeof b);
+    b.jobs = jobs;
+    b.n_jobs = n;
+    b.limits = limits;
+    atomic_init(&b.next, 0u);
+    b.pilot = pilot;
+    b.pilot_job = malloc((n ? n : 1) * sizeof *b.pilot_job);
+    b.status = calloc(n ? n : 1, sizeof *b.status);
+    int rc = b.pilot_job && b.status ? LAGSIM_OK : LAGSIM_ENOMEM;
+    for (size_t j = 0; j < n && rc == LAGSIM_OK; j++) {
+        if (jobs[j].add == 0 || jobs[j].out->reps > 0)
+            continue; /* decided by its first batch */
+        if (jobs[j].sc->warmup == LAGSIM_WARMUP_AUTO && !lagsim_scenario_terminating(jobs[j].sc)) {
+            if (!(pilot[j] = lagsim_result_create()))
+                rc = LAGSIM_ENOMEM;
+            b.pilot_job[b.total++] = j;
+        } else {
+            rc = lagsim_warmup_find(jobs[j].sc, jobs[j].mode, limits, &jobs[j].out->warmup);
+        }
+    }
+    if (rc == LAGSIM_OK && b.total > 0)
+        rc = run_units(&b, threads);
+    for (uint64_t u = 0; u < b.total && rc == LAGSIM_OK; u++)
+        rc = b.status[u];
+    /* A pilot stands in for replication 0 only where no cut applies. */
+    for (size_t j = 0; j < n; j++)
+        if (pilot[j] && jobs[j].out->warmup.cut != 0) {
+            lagsim_result_destroy(pilot[j]);
+            pilot[j] = NULL;
+        }
+    free(b.pilot_job);
+    free(b.status);
+    return rc;
+}
+
 int lagsim_run_batch(lagsim_batch_job_t *jobs, size_t n, unsigned threads,
                      const lagsim_run_limits_t *limits)
 {
@@ -313,10 +427,12 @@ int lagsim_run_batch(lagsim_batch_job_t *jobs, size_t n, unsigned threads,
     atomic_init(&b.next, 0u);
     if (n == 0)
         return LAGSIM_OK;
-    int rc = LAGSIM_OK;
-    worker_t *w = NULL;
-    pthread_t *tid = NULL;
-    unsigned started = 0;
+    b.pilot = calloc(n, sizeof *b.pilot);
+    if (!b.pilot)
+        return LAGSIM_ENOMEM;
+    int rc = decide_warmups(jobs, n, threads, b.limits, b.pilot);
+    if (rc != LAGSIM_OK)
+        goto done;
     b.first_unit = malloc((n + 1) * sizeof *b.first_unit);
     b.base = malloc(n * sizeof *b.base);
     b.pooled = malloc(n * sizeof *b.pooled);
@@ -342,51 +458,21 @@ int lagsim_run_batch(lagsim_batch_job_t *jobs, size_t n, unsigned threads,
         rc = LAGSIM_ENOMEM;
         goto done;
     }
-    if (threads < 1)
-        threads = 1;
-    if (threads > b.total)
-        threads = (unsigned)b.total;
-    w = calloc(threads, sizeof *w);
-    tid = calloc(threads, sizeof *tid);
-    if (!w || !tid) {
-        rc = LAGSIM_ENOMEM;
-        goto done;
-    }
-    pthread_mutex_init(&b.lock, NULL);
-    for (unsigned t = 0; t < threads; t++) {
-        w[t].b = &b;
-        w[t].limits = *b.limits;
-        if (b.limits->progress) {
-            w[t].limits.progress = worker_progress;
-            w[t].limits.progress_ctx = &w[t];
-        }
-    }
-    /* Thread 0's share runs here; the others on their own threads. */
-    for (unsigned t = 1; t < threads; t++) {
-        if (pthread_create(&tid[t], NULL, work, &w[t]) != 0)
-            break;
-        started = t;
-    }
-    work(&w[0]);
-    for (unsigned t = 1; t <= started; t++)
-        pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&b.lock);
-
-    for (unsigned t = 0; t < threads; t++)
-        if (w[t].rc != LAGSIM_OK)
-            rc = w[t].rc;
+    rc = run_units(&b, threads);
     for (size_t j = 0; j < n; j++) {
         lagsim_replicated_t *out = jobs[j].out;
         out->reps += jobs[j].add;
         out->pooled->mode = jobs[j].mode;
         out->pooled->replication = 0;
+        out->pooled->warmup = out->warmup.cut;
         summarise(out);
     }
     for (uint64_t u = 0; u < b.total && rc == LAGSIM_OK; u++)
         rc = b.status[u];
 done:
-    free(w);
-    free(tid);
+    for (size_t j = 0; j < n; j++)
+        lagsim_result_destroy(b.pilot[j]);
+    free(b.pilot);
     free(b.first_unit);
     free(b.base);
     free(b.pooled);

@@ -238,6 +238,14 @@ int lagsim_run_traced(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32
                       const lagsim_run_limits_t *limits, const lagsim_trace_t *trace,
                       lagsim_result_t *out)
 {
+    return lsi_run(sc, mode, replication, limits, trace, sc->warmup > 0 ? sc->warmup : 0, NULL,
+                   out);
+}
+
+int lsi_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replication,
+            const lagsim_run_limits_t *limits, const lagsim_trace_t *trace,
+            lagsim_time_t warmup, lsi_probe_t *probe, lagsim_result_t *out)
+{
     static const lagsim_run_limits_t no_limits = {0};
     if (!limits)
         limits = &no_limits;
@@ -249,6 +257,8 @@ int lagsim_run_traced(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32
     if (!m)
         return LAGSIM_ENOMEM;
     int rc = model_init(m, sc, mode, replication, out);
+    m->warmup = out->warmup = warmup;
+    m->probe = probe;
     if (rc == LAGSIM_OK && trace && !(m->trace = lsi_trace_create(trace, mode)))
         rc = LAGSIM_ENOMEM;
     if (rc != LAGSIM_OK)

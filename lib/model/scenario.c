@@ -51,6 +51,7 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc)
     sc->seed = 42;
     sc->mode_mask = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
     sc->series_window = LAGSIM_MIN; /* ASSUMPTION: Segment publishes no trend bucket */
+    sc->warmup = LAGSIM_WARMUP_AUTO; /* MSER-5 on steady-state scenarios (warmup.c) */
 
     sc->base_rate = 100.0;      /* ASSUMPTION */
     sc->users = 100000;         /* ASSUMPTION */
@@ -153,6 +154,8 @@ int lagsim_scenario_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_
         FAIL("[scenario] horizon must be positive");
     if (sc->drain_limit < 0)
         FAIL("[scenario] drain_limit must not be negative");
+    if (sc->warmup < LAGSIM_WARMUP_AUTO || sc->warmup >= sc->horizon)
+        FAIL("[scenario] warmup must be auto, none, or a duration shorter than the horizon");
     if (sc->mode_mask == 0 || (sc->mode_mask & ~LAGSIM_MODE_MASK_ALL))
         FAIL("[scenario] mode selects no valid mode");
     if (sc->users < 1)

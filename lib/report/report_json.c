@@ -201,8 +201,33 @@ static void json_hops(FILE *f, int indent, const lagsim_result_t *r)
 }
 
 /* The object M of one mode. */
+/* "warmup": how the latencies' warm-up cut was chosen (method null when
+ * only the result is known). */
+static void json_warmup(FILE *f, int in, const lagsim_result_t *r, const lagsim_warmup_t *w)
+{
+    json_key(f, in, "warmup");
+    fputs("{\"method\": ", f);
+    if (w)
+        lagsim_json_string(f, lagsim_warmup_method_name(w->method));
+    else
+        fputs("null", f);
+    fputs(", \"cut_s\": ", f);
+    json_seconds(f, r->warmup);
+    if (w && w->why) {
+        fputs(", \"why\": ", f);
+        lagsim_json_string(f, w->why);
+    }
+    if (w && (w->method == LAGSIM_WARMUP_MSER || w->method == LAGSIM_WARMUP_UNSETTLED)) {
+        fprintf(f, ", \"batches\": %" PRIu32 ", \"cut_batches\": %" PRIu32 ", \"batch_width_s\": ",
+                w->batches, w->cut_batches);
+        json_seconds(f, w->batch_width);
+    }
+    fputs("},\n", f);
+}
+
 static void json_mode(FILE *f, int indent, const lagsim_scenario_t *sc,
-                      const lagsim_result_t *r, const lagsim_replicated_t *rep)
+                      const lagsim_result_t *r, const lagsim_replicated_t *rep,
+                      const lagsim_warmup_t *warm)
 {
     const int in = indent + 2; /* indentation of the keys */
     uint64_t dropped_total = 0;
@@ -237,6 +262,7 @@ static void json_mode(FILE *f, int indent, const lagsim_scenario_t *sc,
         lagsim_json_string(f, lagsim_stop_reason_name((enum lagsim_stop_reason)r->partial));
         fputs(",\n", f);
     }
+    json_warmup(f, in, r, warm);
 
     json_count(f, in, "requests", r->requests, 0);
     json_count(f, in, "retries", r->retries, 0);
@@ -350,6 +376,7 @@ static void json_differences(FILE *f, const lagsim_replicated_t *const reps[LAGS
 static int write_json(FILE *f, const lagsim_scenario_t *sc,
                       const lagsim_result_t *const results[LAGSIM_MODE_COUNT],
                       const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
+                      const lagsim_replicated_t *const warm[LAGSIM_MODE_COUNT],
                       int differences, const lagsim_manifest_t *manifest)
 {
     fputs("{\n", f);
@@ -384,7 +411,8 @@ static int write_json(FILE *f, const lagsim_scenario_t *sc,
         fputs(first ? "\n" : ",\n", f);
         first = 0;
         json_key(f, 4, lagsim_mode_name((enum lagsim_mode)m));
-        json_mode(f, 4, sc, results[m], reps ? reps[m] : NULL);
+        json_mode(f, 4, sc, results[m], reps ? reps[m] : NULL,
+                  warm && warm[m] ? &warm[m]->warmup : NULL);
     }
     fputs(first ? "}\n" : "\n  }\n", f);
     fputs("}\n", f);
@@ -394,7 +422,7 @@ static int write_json(FILE *f, const lagsim_scenario_t *sc,
 int lagsim_report_json(FILE *f, const lagsim_scenario_t *sc,
                        const lagsim_result_t *const results[LAGSIM_MODE_COUNT])
 {
-    return write_json(f, sc, results, NULL, 0, NULL);
+    return write_json(f, sc, results, NULL, NULL, 0, NULL);
 }
 
 int lagsim_report_json_replicated(FILE *f, const lagsim_scenario_t *sc,
@@ -403,7 +431,7 @@ int lagsim_report_json_replicated(FILE *f, const lagsim_scenario_t *sc,
     const lagsim_result_t *pooled[LAGSIM_MODE_COUNT];
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         pooled[m] = reps[m] ? reps[m]->pooled : NULL;
-    return write_json(f, sc, pooled, reps, 0, NULL);
+    return write_json(f, sc, pooled, reps, reps, 0, NULL);
 }
 
 int lagsim_report_json_compare(FILE *f, const lagsim_scenario_t *sc,
@@ -412,7 +440,7 @@ int lagsim_report_json_compare(FILE *f, const lagsim_scenario_t *sc,
     const lagsim_result_t *pooled[LAGSIM_MODE_COUNT];
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         pooled[m] = reps[m] ? reps[m]->pooled : NULL;
-    return write_json(f, sc, pooled, reps, 1, NULL);
+    return write_json(f, sc, pooled, reps, reps, 1, NULL);
 }
 
 /* For the other report files (report_internal.h). */
@@ -427,7 +455,7 @@ int lsi_report_json(FILE *f, const lagsim_scenario_t *sc,
         if (reps[m] && reps[m]->reps > n)
             n = reps[m]->reps;
     }
-    return write_json(f, sc, pooled, compare || n > 1 ? reps : NULL, compare, manifest);
+    return write_json(f, sc, pooled, compare || n > 1 ? reps : NULL, reps, compare, manifest);
 }
 
 void lsi_json_real(FILE *f, double x)

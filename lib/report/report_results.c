@@ -31,6 +31,58 @@ static void precision_lines(FILE *f, const lagsim_replicated_t *const reps[LAGSI
     }
 }
 
+/*
+ * How the latencies' warm-up was treated, one line per mode (one line in
+ * all when the scenario is terminating or the cut was given).
+ */
+static void warmup_lines(FILE *f, const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT])
+{
+    char cut[LAGSIM_DURATION_MAX], width[LAGSIM_DURATION_MAX];
+    int said = 0;
+    for (int k = 0; k < LAGSIM_MODE_COUNT; k++) {
+        if (!reps[k])
+            continue;
+        const lagsim_warmup_t *w = &reps[k]->warmup;
+        lagsim_format_duration(cut, sizeof cut, w->cut);
+        lagsim_format_duration(width, sizeof width, w->batch_width);
+        switch (w->method) {
+        case LAGSIM_WARMUP_NONE:
+        case LAGSIM_WARMUP_TERMINATING:
+        case LAGSIM_WARMUP_FIXED:
+            if (said++)
+                continue; /* the same for every mode */
+            fputs("\nWarm-up: ", f);
+            if (w->method == LAGSIM_WARMUP_TERMINATING)
+                fprintf(f, "none cut; the scenario has %s, so it is a terminating run, "
+                           "reported from time zero\n", w->why);
+            else if (w->method == LAGSIM_WARMUP_NONE)
+                fputs("none cut (warmup = none); latencies from time zero\n", f);
+            else
+                fprintf(f, "latencies count events fired from %s on (warmup = %s)\n", cut, cut);
+            break;
+        case LAGSIM_WARMUP_MSER:
+            if (w->cut == 0) {
+                fprintf(f, "%sWarm-up, %s: MSER-5 found none to cut (%u batches of %s of firing "
+                           "time looked at); latencies from time zero\n",
+                        said++ ? "" : "\n", lagsim_mode_name((enum lagsim_mode)k), w->batches,
+                        width);
+                break;
+            }
+            fprintf(f, "%sWarm-up, %s: MSER-5 cut the first %s of firing time (%u of %u batches "
+                       "of %s); latencies count events fired after it\n",
+                    said++ ? "" : "\n", lagsim_mode_name((enum lagsim_mode)k), cut,
+                    w->cut_batches, w->batches, width);
+            break;
+        case LAGSIM_WARMUP_UNSETTLED:
+            fprintf(f, "%sWarm-up, %s: WARNING: the pilot run never settled (MSER-5 looked at %u "
+                       "batches of %s and would cut 40%% of them or more, or it stopped early); "
+                       "nothing cut, latencies from time zero: try a longer horizon\n",
+                    said++ ? "" : "\n", lagsim_mode_name((enum lagsim_mode)k), w->batches, width);
+            break;
+        }
+    }
+}
+
 static int report_text(FILE *f, const lagsim_scenario_t *sc,
                        const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT], int compare,
                        const lagsim_report_opts_t *opts)
@@ -51,6 +103,7 @@ static int report_text(FILE *f, const lagsim_scenario_t *sc,
         rc = lagsim_report_text(f, sc, pooled);
     if (rc != LAGSIM_OK)
         return rc;
+    warmup_lines(f, reps);
     if (opts->manifest && opts->manifest->precision > 0)
         precision_lines(f, reps, opts->manifest);
     for (int m = 0; opts->charts && m < LAGSIM_MODE_COUNT; m++) {
