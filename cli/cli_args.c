@@ -60,7 +60,8 @@ static const char usage_sweep[] =
     "                             [--slo EXPR [--find]] [--mode M] [--threads N]\n"
     "                             [--reps N | --precision P [--max-reps N]] [--seed N]\n"
     "                             [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
-    "                             [--out FILE] [--ascii] [--max-events N] [--max-memory SIZE]\n";
+    "                             [--out FILE] [--hist FILE.csv] [--ascii] [--max-events N]\n"
+    "                             [--max-memory SIZE]\n";
 static const char help_sweep[] =
     "Runs SCENARIO at every point of a grid of one or two keys and shows the\n"
     "headline figures per point (mean +- 95% half-width with replications). Every\n"
@@ -84,6 +85,10 @@ static const char help_sweep[] =
     "                  95% half-width is within P (e.g. 5%) of its mean\n"
     "  --threads N     threads for the points and replications (default: the cores);\n"
     "                  the output is the same for any N\n"
+    "  --hist FILE.csv also write the latency histograms' buckets of every point as\n"
+    "                  CSV, atomically: the varied keys' values, then the columns\n"
+    "                  of 'lagsim run --hist' (mode, latency, bounds, count,\n"
+    "                  cumulative share), one block of rows per point\n"
     "  --ascii         plain ASCII: ok/FAIL instead of the check marks\n"
     "  other options as for 'lagsim run'\n"
     "\n"

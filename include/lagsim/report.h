@@ -236,6 +236,23 @@ int lagsim_report_hist_csv(FILE *f, const lagsim_replicated_t *const reps[LAGSIM
                            const lagsim_manifest_t *manifest);
 
 /*
+ * The latency histograms of a sweep as CSV (sweep --hist): the manifest as
+ * '#' lines, then the varied keys, one column each, followed by
+ * lagsim_report_hist_csv()'s columns:
+ *
+ *   KEY[,KEY2],mode,latency,lower_s,upper_s,count,cumulative_share
+ *
+ * and one block of rows per point that ran (every point after
+ * lagsim_sweep_run(); the probed ones after lagsim_sweep_find()), in grid
+ * order: the point's values (durations in seconds, rates per second,
+ * sizes in bytes, as in the sweep's CSV table), then each mode's rows
+ * exactly as lagsim_report_hist_csv() writes them. Returns LAGSIM_OK or
+ * LAGSIM_EIO.
+ */
+int lagsim_report_sweep_hist_csv(FILE *f, const lagsim_sweep_t *sw,
+                                 const lagsim_manifest_t *manifest);
+
+/*
  * A terminal chart of a latency histogram, within 80 columns: a title
  * line (`title`, the count, p50, p99 and max), a histogram (share of
  * values per column, 8 rows of block characters) and a CDF (6 rows), both

@@ -56,5 +56,10 @@ int lsi_report_sweep_json(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t 
                           const lagsim_find_t *find, const lagsim_manifest_t *manifest);
 int lsi_report_sweep_csv(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
                          const lagsim_find_t *find, const lagsim_manifest_t *manifest);
+/* CSV cells that lead a sweep's rows, each followed by a comma: the varied
+ * keys (a header), or one point's values in plain units (seconds, per
+ * second, bytes). Shared by the sweep table and the sweep's --hist. */
+void lsi_sweep_keys_csv(FILE *f, const lagsim_sweep_t *sw);
+void lsi_sweep_values_csv(FILE *f, const lagsim_sweep_t *sw, const lagsim_sweep_point_t *p);
 
 #endif /* LAGSIM_REPORT_INTERNAL_H */
