@@ -23,7 +23,8 @@
 #define SWEEP_OPTS                                                                          \
     (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT |           \
      LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS | LSI_CLI_OPT_SLO |            \
-     LSI_CLI_OPT_PRECISION | LSI_CLI_OPT_ASCII | LSI_CLI_OPT_VARY | LSI_CLI_OPT_HIST)
+     LSI_CLI_OPT_PRECISION | LSI_CLI_OPT_ASCII | LSI_CLI_OPT_VARY | LSI_CLI_OPT_HIST |      \
+     LSI_CLI_OPT_CSV)
 
 /* "burst.launch.rate=25000/s" (and ", mixpanel.ingest_limit=..."), for messages. */
 static void point_text(char *buf, size_t size, const lagsim_sweep_t *sw,
