@@ -186,8 +186,8 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
         fmt_flush(flush, sizeof flush, sdk);
         if (p->delay > 0) {
             snprintf(text, size, "queued in %s on the device (%s queued); the SDK is "
-                                        "backing off after a failed request and sends nothing "
-                                        "for another %s",
+                                 "backing off after a failed request and sends nothing "
+                                 "for another %s",
                      sdk->preset, fmt_count(count, sizeof count, p->queued),
                      lagsim_format_duration(d, sizeof d, p->delay));
             x = X_BACKOFF_SDK;
@@ -221,7 +221,7 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
     case LAGSIM_TRACE_SENT:
         if (p->by == LAGSIM_TRACE_BY_SEGMENT)
             snprintf(text, size, "Segment sends it to Mixpanel (/import) in a batch of "
-                                        "%s events%s", fmt_count(count, sizeof count, p->batch),
+                                 "%s events%s", fmt_count(count, sizeof count, p->batch),
                      attempt_text(extra, sizeof extra, p->attempt));
         else
             snprintf(text, size, "%s sends it to %s in a request of %s event%s%s",
@@ -237,7 +237,7 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
         break;
     case LAGSIM_TRACE_SEGMENT_QUEUED:
         snprintf(text, size, "in Segment's queue for the Mixpanel destination "
-                                    "(%s events waiting)", fmt_count(count, sizeof count, p->queued));
+                             "(%s events waiting)", fmt_count(count, sizeof count, p->queued));
         snprintf(why_buf, sizeof why_buf,
                  "Segment's Mixpanel destination collects events into batches of up to %s, "
                  "waiting at most %s for one to fill, and sends at most %u at a time.",
@@ -250,7 +250,7 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
     case LAGSIM_TRACE_REFUSED:
         if (p->status == LAGSIM_RESP_429) {
             snprintf(text, size, "Mixpanel answers 429 Too Many Requests: the project "
-                                        "is over its ingestion limit");
+                                 "is over its ingestion limit");
             const double cap = lagsim_theory_capacity(n->sc);
             fmt_count(count, sizeof count, cap > 0 ? (uint64_t)llround(cap) : 0);
             if (p->by == LAGSIM_TRACE_BY_SEGMENT) {
@@ -285,7 +285,7 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
                      lagsim_format_duration(d, sizeof d, p->delay));
         if (p->by == LAGSIM_TRACE_BY_SEGMENT) {
             snprintf(text, size, "Segment hears the answer and backs off: it waits %s "
-                                        "before retry %" PRIu32, extra, p->attempt - 1);
+                                 "before retry %" PRIu32, extra, p->attempt - 1);
             snprintf(why_buf, sizeof why_buf,
                      "Segment waits a random, growing time between tries (exponential backoff "
                      "with jitter), so that its retries do not all hit Mixpanel at once; it "
@@ -295,7 +295,7 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
             why = why_buf;
         } else if (p->behind) {
             snprintf(text, size, "%s backs off after an earlier request failed: it sends "
-                                        "nothing %s, so this event waits in its queue",
+                                 "nothing %s, so this event waits in its queue",
                      sdk->preset, extra);
             x = X_BACKOFF_SDK;
             why = "Each device backs off on its SDK's own schedule, often doubling the wait "
@@ -303,7 +303,7 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
                   "else meanwhile.";
         } else {
             snprintf(text, size, "%s hears the answer and backs off: it waits %s before "
-                                        "retry %" PRIu32, sdk->preset, extra, p->attempt - 1);
+                                 "retry %" PRIu32, sdk->preset, extra, p->attempt - 1);
             x = X_BACKOFF_SDK;
             why = "Each device backs off on its SDK's own schedule, often doubling the wait "
                   "after every failure; an SDK that sends one request at a time sends nothing "
@@ -325,7 +325,7 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
         break;
     case LAGSIM_TRACE_ANSWER_LOST:
         snprintf(text, size, "but the 2xx never reaches the sender (lost, late, or the "
-                                    "page is gone): it keeps a copy to send again");
+                             "page is gone): it keeps a copy to send again");
         x = X_COPY;
         why = "Sending it twice is harmless: every event carries an $insert_id, and Mixpanel "
               "keeps one event per $insert_id.";
@@ -346,7 +346,7 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
         break;
     case LAGSIM_TRACE_DUPLICATE:
         snprintf(text, size, "a copy reaches Mixpanel again; $insert_id deduplication "
-                                    "removes it");
+                             "removes it");
         x = X_DUPLICATE;
         why = "Mixpanel recognises an event it already has (same event name, distinct_id, "
               "time and $insert_id) and keeps only one.";
