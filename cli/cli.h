@@ -27,7 +27,7 @@ enum {
 #define LSI_CLI_OPT_MODE 0x01u   /* --mode M */
 #define LSI_CLI_OPT_SEED 0x02u   /* --seed N */
 #define LSI_CLI_OPT_SET 0x04u    /* --set S.K=V, repeatable */
-#define LSI_CLI_OPT_FORMAT 0x08u /* --format text|json */
+#define LSI_CLI_OPT_FORMAT 0x08u /* --format text|json (and csv with LSI_CLI_OPT_CSV) */
 #define LSI_CLI_OPT_OUT 0x10u    /* --out FILE */
 #define LSI_CLI_OPT_LIMITS 0x20u /* --max-events N, --max-memory SIZE */
 #define LSI_CLI_OPT_REPS 0x40u   /* --reps N, --threads N */
@@ -38,6 +38,7 @@ enum {
 #define LSI_CLI_OPT_VARY 0x800u  /* --vary S.K=FROM..TO[:STEP] (up to two), --find */
 #define LSI_CLI_OPT_SERIES 0x1000u /* --series FILE.csv (the Event Delivery series) */
 #define LSI_CLI_OPT_TRACE 0x2000u /* --follow N, --filter TYPE */
+#define LSI_CLI_OPT_CSV 0x4000u   /* --format csv too (with LSI_CLI_OPT_FORMAT) */
 
 /* Defaults of the limits: a run that would take longer or need more
  * memory than these is refused before it starts. */

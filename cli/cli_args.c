@@ -60,7 +60,8 @@ static const char usage_sweep[] =
     "                             [--slo EXPR [--find]] [--mode M] [--threads N]\n"
     "                             [--reps N | --precision P [--max-reps N]] [--seed N]\n"
     "                             [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
-    "                             [--out FILE] [--ascii] [--max-events N] [--max-memory SIZE]\n";
+    "                             [--out FILE] [--hist FILE.csv] [--ascii] [--max-events N]\n"
+    "                             [--max-memory SIZE]\n";
 static const char help_sweep[] =
     "Runs SCENARIO at every point of a grid of one or two keys and shows the\n"
     "headline figures per point (mean +- 95% half-width with replications). Every\n"
@@ -84,6 +85,10 @@ static const char help_sweep[] =
     "                  95% half-width is within P (e.g. 5%) of its mean\n"
     "  --threads N     threads for the points and replications (default: the cores);\n"
     "                  the output is the same for any N\n"
+    "  --hist FILE.csv also write the latency histograms' buckets of every point as\n"
+    "                  CSV, atomically: the varied keys' values, then the columns\n"
+    "                  of 'lagsim run --hist' (mode, latency, bounds, count,\n"
+    "                  cumulative share), one block of rows per point\n"
     "  --ascii         plain ASCII: ok/FAIL instead of the check marks\n"
     "  other options as for 'lagsim run'\n"
     "\n"
@@ -111,7 +116,8 @@ static const char help_compare[] =
 static const char usage_check[] = "usage: lagsim check SCENARIO [--set SECTION.KEY=VALUE]...\n";
 static const char usage_trace[] =
     "usage: lagsim trace SCENARIO [--follow N] [--filter TYPE] [--mode M] [--seed N]\n"
-    "                             [--set SECTION.KEY=VALUE]...\n";
+    "                             [--set SECTION.KEY=VALUE]... [--format text|json]\n"
+    "                             [--out FILE]\n";
 static const char help_trace[] =
     "Follows a few events through the pipeline and tells their journeys hop by hop:\n"
     "fired, queued on the device, sent, accepted by Segment, in Segment's queue,\n"
@@ -132,10 +138,15 @@ static const char help_trace[] =
     "  --mode M        the modes to trace (as for 'lagsim run')\n"
     "  --seed N        use the random seed N instead of the scenario's\n"
     "  --set S.K=V     set key K of section [S] to V (repeatable)\n"
+    "  --format F      text (the default: the narration) or json (one object with\n"
+    "                  the manifest and, per mode, each event's id, type, user,\n"
+    "                  outcome and steps - time, step, status, backoff, drop\n"
+    "                  reason - with the narration's words in separate fields)\n"
+    "  --out FILE      write the trace to FILE, atomically, instead of stdout\n"
     "  -h, --help      show this help\n"
     "\n"
     "Exit status: 0 success, 1 internal failure, 2 usage or scenario error\n"
-    "(including an unknown --filter type), 130/143 interrupted.\n";
+    "(including an unknown --filter type or --format), 130/143 interrupted.\n";
 
 static const char help_top[] =
     "lagsim " LAGSIM_VERSION_STRING " - simulates analytics events on their way to Mixpanel,\n"
@@ -308,9 +319,10 @@ static int parse_share(const char *s, double *out)
     return 0;
 }
 
-/* Applies option `spec` with value `val`. Returns an exit status. */
+/* Applies option `spec` with value `val` for a subcommand accepting the
+ * options in `accepted`. Returns an exit status. */
 static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd,
-                        lsi_cli_opts_t *o)
+                        unsigned accepted, lsi_cli_opts_t *o)
 {
     switch (spec->flag) {
     case LSI_CLI_OPT_MODE:
@@ -332,10 +344,12 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
             o->format = LSI_CLI_FORMAT_TEXT;
         else if (strcmp(val, "json") == 0)
             o->format = LSI_CLI_FORMAT_JSON;
-        else if (strcmp(val, "csv") == 0)
+        else if (strcmp(val, "csv") == 0 && (accepted & LSI_CLI_OPT_CSV))
             o->format = LSI_CLI_FORMAT_CSV;
-        else
+        else if (accepted & LSI_CLI_OPT_CSV)
             return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json or csv)", val);
+        else
+            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text or json)", val);
         break;
     case LSI_CLI_OPT_LIMITS:
         if (strcmp(spec->name, "max-events") == 0) {
@@ -504,7 +518,7 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
                 return lsi_cli_usage_error(cmd, "option '--%s' needs a value", spec->name);
             val = argv[++i];
         }
-        const int rc = apply_option(spec, val, cmd, o);
+        const int rc = apply_option(spec, val, cmd, accepted, o);
         if (rc != LSI_CLI_EXIT_OK)
             return rc;
     }

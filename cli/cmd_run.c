@@ -21,7 +21,7 @@
     (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT | \
      LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS | LSI_CLI_OPT_SLO | \
      LSI_CLI_OPT_PRECISION | LSI_CLI_OPT_HIST | LSI_CLI_OPT_ASCII | \
-     LSI_CLI_OPT_SERIES)
+     LSI_CLI_OPT_SERIES | LSI_CLI_OPT_CSV)
 
 /*
  * Runs every mode to the precision asked, all modes in one group so they

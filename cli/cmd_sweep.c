@@ -3,7 +3,8 @@
  * builds a scenario for every grid point (each value applied as a --set,
  * so every point is validated before anything runs), runs them all (or,
  * with --find, bisects for where the --slo stops holding), and writes the
- * table of headline figures per point with its manifest. The grid, the
+ * table of headline figures per point with its manifest (and, with
+ * --hist, every point's latency histograms as CSV). The grid, the
  * runs and the bisection are the library's (experiment.h); this file only
  * wires options to them and turns outcomes into messages and exit
  * statuses.
@@ -22,7 +23,8 @@
 #define SWEEP_OPTS                                                                          \
     (LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET | LSI_CLI_OPT_FORMAT |           \
      LSI_CLI_OPT_OUT | LSI_CLI_OPT_LIMITS | LSI_CLI_OPT_REPS | LSI_CLI_OPT_SLO |            \
-     LSI_CLI_OPT_PRECISION | LSI_CLI_OPT_ASCII | LSI_CLI_OPT_VARY)
+     LSI_CLI_OPT_PRECISION | LSI_CLI_OPT_ASCII | LSI_CLI_OPT_VARY | LSI_CLI_OPT_HIST |      \
+     LSI_CLI_OPT_CSV)
 
 /* "burst.launch.rate=25000/s" (and ", mixpanel.ingest_limit=..."), for messages. */
 static void point_text(char *buf, size_t size, const lagsim_sweep_t *sw,
@@ -90,7 +92,7 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
     lagsim_sweep_t sw;
     memset(&sw, 0, sizeof sw);
     lagsim_find_t *fd = NULL;
-    lsi_cli_output_t out = {NULL, NULL, NULL};
+    lsi_cli_output_t out = {NULL, NULL, NULL}, hist = {NULL, NULL, NULL};
     lsi_cli_progress_t progress;
     memset(&progress, 0, sizeof progress);
     lagsim_manifest_t man;
@@ -141,6 +143,8 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
     status = check_points(&sw, &o);
     if (status == LSI_CLI_EXIT_OK)
         status = lsi_cli_output_open(&out, o.out);
+    if (status == LSI_CLI_EXIT_OK && o.hist) /* before the runs: a bad path fails at once */
+        status = lsi_cli_output_open(&hist, o.hist);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
     if (o.find && !(fd = malloc(sizeof *fd))) {
@@ -200,6 +204,14 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
         fprintf(stderr, "lagsim: cannot write the report: %s\n", lagsim_strerror(rc));
         status = LSI_CLI_EXIT_FAILURE;
     }
+    if (status == LSI_CLI_EXIT_OK && o.hist) {
+        rc = lagsim_report_sweep_hist_csv(hist.f, &sw, &man);
+        status = lsi_cli_output_close(&hist, rc == LAGSIM_OK);
+        if (rc != LAGSIM_OK && status == LSI_CLI_EXIT_OK) {
+            fprintf(stderr, "lagsim: cannot write %s: %s\n", o.hist, lagsim_strerror(rc));
+            status = LSI_CLI_EXIT_FAILURE;
+        }
+    }
     if (status == LSI_CLI_EXIT_OK)
         lsi_cli_print_speed(events, simulated, wall);
     if (conserve_failed) {
@@ -229,7 +241,8 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
     }
 
 done:
-    lsi_cli_output_close(&out, 0);
+    lsi_cli_output_close(&out, 0); /* after a failure: removes the temporary files */
+    lsi_cli_output_close(&hist, 0);
     lagsim_sweep_terminate(&sw);
     free(fd);
     free(command);

@@ -1,19 +1,23 @@
 /*
- * cmd_trace.c - "lagsim trace SCENARIO [--follow N] [--filter TYPE] ...":
- * follows a few events through each selected mode and prints their
- * journeys, milestone by milestone (lagsim_report_trace()).
+ * cmd_trace.c - "lagsim trace SCENARIO [--follow N] [--filter TYPE]
+ * [--format text|json] [--out FILE] ...": follows a few events through
+ * each selected mode and prints their journeys, milestone by milestone
+ * (lagsim_report_trace()), or writes them as JSON with the manifest
+ * (lagsim_report_trace_json()), to stdout or atomically to --out FILE.
  *
  * Central idea: the library reports milestones through a callback while
  * the run goes on; this file only collects them (a growable array owned
- * here, a few dozen points per followed event) and, when the run is over,
- * hands them to the report layer to be told in order. The run stops as
+ * here per mode, a few dozen points per followed event) and, when the run
+ * is over, hands them to the report layer to be told in order (text: mode
+ * by mode; JSON: all modes in one object at the end). The run stops as
  * soon as every followed event has settled (stop_when_settled), so a
  * trace of a long scenario takes a fraction of a full run. The same
- * scenario and seed give the same text.
+ * scenario and seed give the same bytes.
  *
  * Exit status: 0 success; 1 if a run failed or the output could not be
  * written; 2 for usage and scenario errors, an unknown --filter type
- * among them; 130/143 when interrupted (what was collected is told).
+ * among them, and a bad --format; 130/143 when interrupted (what was
+ * collected is told, and --out still renamed into place).
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -79,17 +83,42 @@ static void print_intro(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace
           "happened.\n", f);
 }
 
+/* The headline of one mode's text: how its run ended. */
+static void print_mode(FILE *f, enum lagsim_mode m, const lagsim_result_t *result)
+{
+    char at[LAGSIM_DURATION_MAX];
+    fprintf(f, "\n=== %s mode ", lagsim_mode_name(m));
+    if (result->partial == LAGSIM_STOP_TRACED)
+        fprintf(f, "(stopped at %s: the followed events have settled)\n",
+                lagsim_format_duration(at, sizeof at, result->end_time));
+    else if (result->partial == LAGSIM_STOP_NONE)
+        fprintf(f, "(ran to its end, %s: a followed event or a copy\nof one was still in "
+                   "the pipeline)\n",
+                lagsim_format_duration(at, sizeof at, result->end_time));
+    else
+        fprintf(f, "(stopped early at %s: %s)\n",
+                lagsim_format_duration(at, sizeof at, result->end_time),
+                lagsim_stop_reason_name((enum lagsim_stop_reason)result->partial));
+}
+
 int lsi_cli_cmd_trace(int argc, char **argv)
 {
     lsi_cli_opts_t o;
     lagsim_scenario_t *sc = NULL;
     lagsim_result_t *result = NULL;
-    points_t pts = {NULL, 0, 0, 0};
+    points_t pts[LAGSIM_MODE_COUNT];             /* each mode's milestones */
+    memset(pts, 0, sizeof pts);
+    lagsim_traced_run_t runs[LAGSIM_MODE_COUNT]; /* the modes that ran, in order (JSON) */
+    size_t n_runs = 0;
     uint32_t explained = 0; /* explanations already printed */
+    lsi_cli_output_t out = {NULL, NULL, NULL};
+    lagsim_manifest_t man;
+    char *command = NULL;
 
     int status = lsi_cli_parse(argc, argv, "trace",
                                LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET |
-                                   LSI_CLI_OPT_TRACE, &o);
+                                   LSI_CLI_OPT_TRACE | LSI_CLI_OPT_FORMAT | LSI_CLI_OPT_OUT,
+                               &o);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
     if (o.help) {
@@ -104,65 +133,78 @@ int lsi_cli_cmd_trace(int argc, char **argv)
     if (o.mode_mask)
         sc->mode_mask = o.mode_mask;
 
-    lagsim_trace_t tr = {.fn = collect, .ctx = &pts, .follow = o.follow, .type = -1,
-                         .stop_when_settled = 1};
+    lagsim_trace_t tr = {.fn = collect, .follow = o.follow, .type = -1, .stop_when_settled = 1};
     if (o.filter && (tr.type = find_type(sc, o.filter)) < 0) {
         status = LSI_CLI_EXIT_USAGE;
         goto done;
     }
     lagsim_trace_plan(sc, tr.follow, &tr.from, &tr.gap);
+    status = lsi_cli_manifest("trace", argc, argv, &o, sc, &man, &command);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+    man.replications = 1; /* a trace is one run (replication 0) of each mode */
     result = lagsim_result_create();
     if (!result) {
         fputs("lagsim: out of memory\n", stderr);
         status = LSI_CLI_EXIT_FAILURE;
         goto done;
     }
+    status = lsi_cli_output_open(&out, o.out);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
+    const int json = o.format == LSI_CLI_FORMAT_JSON;
     const lagsim_run_limits_t limits = {.max_memory = o.max_memory,
                                         .interrupt = lsi_cli_signals_install()};
-    print_intro(stdout, sc, &tr, o.filter);
+    if (!json)
+        print_intro(out.f, sc, &tr, o.filter);
 
     for (int m = 0; m < LAGSIM_MODE_COUNT && !lsi_cli_signal_caught(); m++) {
         if (!(sc->mode_mask & (1u << m)))
             continue;
-        pts.n = 0;
+        tr.ctx = &pts[m];
         const int rc = lagsim_run_traced(sc, (enum lagsim_mode)m, 0, &limits, &tr, result);
-        if (rc != LAGSIM_OK || pts.failed) {
+        if (rc != LAGSIM_OK || pts[m].failed) {
             fprintf(stderr, "lagsim: the %s-mode trace failed: %s\n",
                     lagsim_mode_name((enum lagsim_mode)m),
                     lagsim_strerror(rc != LAGSIM_OK ? rc : LAGSIM_ENOMEM));
             status = LSI_CLI_EXIT_FAILURE;
             goto done;
         }
-        char at[LAGSIM_DURATION_MAX];
-        printf("\n=== %s mode ", lagsim_mode_name((enum lagsim_mode)m));
-        if (result->partial == LAGSIM_STOP_TRACED)
-            printf("(stopped at %s: the followed events have settled)\n",
-                   lagsim_format_duration(at, sizeof at, result->end_time));
-        else if (result->partial == LAGSIM_STOP_NONE)
-            printf("(ran to its end, %s: a followed event or a copy\nof one was still in "
-                   "the pipeline)\n",
-                   lagsim_format_duration(at, sizeof at, result->end_time));
-        else
-            printf("(stopped early at %s: %s)\n",
-                   lagsim_format_duration(at, sizeof at, result->end_time),
-                   lagsim_stop_reason_name((enum lagsim_stop_reason)result->partial));
-        if (pts.n == 0)
-            printf("No event matched: none was fired at or after the first instant.\n");
-        else if (lagsim_report_trace(stdout, sc, pts.p, pts.n, &explained) != LAGSIM_OK) {
+        runs[n_runs++] = (lagsim_traced_run_t){(enum lagsim_mode)m, pts[m].p, pts[m].n,
+                                               result->partial, result->end_time};
+        if (json)
+            continue;
+        print_mode(out.f, (enum lagsim_mode)m, result);
+        if (pts[m].n == 0)
+            fputs("No event matched: none was fired at or after the first instant.\n", out.f);
+        else if (lagsim_report_trace(out.f, sc, pts[m].p, pts[m].n, &explained) != LAGSIM_OK) {
             fputs("lagsim: cannot write the trace\n", stderr);
             status = LSI_CLI_EXIT_FAILURE;
             goto done;
         }
     }
-    if (lsi_cli_signal_caught()) {
+    if (json) {
+        const int rc = lagsim_report_trace_json(out.f, sc, &tr, runs, n_runs, &man);
+        if (rc != LAGSIM_OK) {
+            fprintf(stderr, "lagsim: cannot write the trace: %s\n", lagsim_strerror(rc));
+            status = LSI_CLI_EXIT_FAILURE;
+            goto done;
+        }
+    }
+    /* Interrupted or not, what was collected is written whole and renamed into place. */
+    status = lsi_cli_output_close(&out, 1);
+    if (status == LSI_CLI_EXIT_OK && lsi_cli_signal_caught()) {
         fprintf(stderr, "lagsim: stopped by %s; the trace above is partial\n",
                 lsi_cli_signal_caught() == SIGTERM ? "SIGTERM" : "SIGINT");
         status = lsi_cli_signal_caught() == SIGTERM ? LSI_CLI_EXIT_SIGTERM : LSI_CLI_EXIT_SIGINT;
     }
 
 done:
-    free(pts.p);
+    lsi_cli_output_close(&out, 0); /* after a failure: removes the temporary file */
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        free(pts[m].p);
     lagsim_result_destroy(result);
+    free(command);
     free(sc);
     lsi_cli_opts_free(&o);
     return status;

@@ -2,8 +2,9 @@
 # sweep_test.sh - black-box tests of the experiment options: lagsim sweep
 # (--vary, --slo marks and exit status 3, --find against a brute-force
 # sweep of the same grid), --precision, the same bytes for --threads 1 and
-# 2 (sweep, find and precision), --format csv and --hist (parsed with
-# python3: column counts, cumulative share ending at 1), the manifest (its
+# 2 (sweep, find and precision), --format csv and --hist of run, compare
+# and sweep (parsed with python3: column counts, cumulative share ending
+# at 1, one block per sweep point), the manifest (its
 # hash follows the file's bytes), the terminal charts (80 columns, --ascii),
 # progress (nothing on a non-terminal stderr, a line on a terminal) and
 # the speed line. Prints "ok N - ..." or "not ok N - ..." per check.
@@ -230,6 +231,64 @@ for (m, l), rs in groups.items():
 else
   skip "csv and hist: no python3"
 fi
+
+# sweep --hist: one block per (point, mode, latency), led by the varied
+# keys; the visible buckets of a point add up to the point's visible count
+# in the sweep's own CSV table.
+run sweep "$CFG" --vary burst.launch.rate=2000/s..3000/s:1000/s --vary mixpanel.ingest_limit=1000/s..2000/s:1000/s \
+  --mode cloud,device --format csv --hist "$TMP/sweep_hist.csv"
+cp "$TMP/out" "$TMP/sweep.csv"
+if [ $have_python = 1 ]; then
+  [ $rc -eq 0 ] && ! ls "$TMP" | grep -q '\.tmp\.' && python3 -c 'import csv, sys
+lines = open(sys.argv[2]).read().splitlines()
+comments = [l for l in lines if l.startswith("#")]
+assert comments == lines[:len(comments)], "the manifest comes first"
+assert any(l.startswith("# command: lagsim sweep ") for l in comments), comments
+assert not any("--hist" in l for l in comments), comments
+assert any(l.startswith("# scenario_fnv1a64: ") for l in comments), comments
+h = list(csv.reader(l for l in lines if not l.startswith("#")))
+assert h[0] == ["burst.launch.rate", "mixpanel.ingest_limit", "mode", "latency", "lower_s", "upper_s",
+                "count", "cumulative_share"], h[0]
+blocks, order = {}, []
+for r in h[1:]:
+    assert len(r) == 8, r
+    key = (r[0], r[1], r[2], r[3])
+    if key not in blocks:
+        order.append(key)
+    blocks.setdefault(key, []).append(r)
+# Each block is contiguous, and the blocks come point by point in grid order.
+assert sum(len(b) for b in blocks.values()) == len(h) - 1
+runs = [k for i, k in enumerate(order) if i == 0 or order[i - 1] != k]
+assert runs == order
+points = [(a, b) for a in ("2000", "3000") for b in ("1000", "2000")]
+assert order == [(a, b, m, l) for (a, b) in points for m in ("cloud", "device")
+                 for l in ("delivered", "visible")], order
+table = list(csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#")))
+visible = {(r["burst.launch.rate"], r["mixpanel.ingest_limit"], r["mode"]): int(r["visible_total"])
+           for r in table}
+assert len(visible) == 8
+for (a, b, m, l), rs in blocks.items():
+    assert rs[-1][7] == "1", rs[-1]
+    shares = [float(r[7]) for r in rs]
+    assert shares == sorted(shares)
+    assert all(float(r[4]) < float(r[5]) for r in rs)
+    if l == "visible":
+        assert sum(int(r[6]) for r in rs) == visible[(a, b, m)], (a, b, m)
+' "$TMP/sweep.csv" "$TMP/sweep_hist.csv"
+  check $? "sweep --hist: a block per point, mode and latency, led by the varied keys; visible buckets add up"
+else
+  skip "sweep --hist: no python3"
+fi
+run sweep "$CFG" --vary burst.launch.rate=2000/s..3000/s:1000/s --hist "$TMP/nodir/h.csv"
+[ $rc -eq 1 ] && grep -q "cannot create $TMP/nodir/h.csv" "$TMP/err" && [ ! -s "$TMP/out" ] \
+  && ! grep -q "simulated events" "$TMP/err"
+check $? "sweep --hist to a path that cannot be created fails before any run"
+run sweep "$CFG" --vary burst.launch.rate=2000/s..3000/s:1000/s --hist ''
+[ $rc -eq 2 ] && grep -q -- "--hist needs a file name" "$TMP/err"
+check $? "sweep --hist with an empty name exits 2"
+run sweep --help
+[ $rc -eq 0 ] && grep -q -- '--hist FILE.csv' "$TMP/out"
+check $? "sweep --help shows --hist"
 
 cp "$CFG" "$TMP/copy.ini"
 run run "$TMP/copy.ini" --format json

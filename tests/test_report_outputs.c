@@ -4,7 +4,7 @@
  * differences for compare), the histogram CSV (cumulative share ending at
  * exactly 1, counts adding up), the terminal chart (within 80 columns,
  * plain ASCII when asked, readable time labels), the manifest in each
- * format, and the sweep and find tables.
+ * format, the sweep and find tables, and a sweep's histogram CSV.
  *
  * Results are built by hand: values recorded into histograms, summaries
  * filled directly. Nothing is simulated.
@@ -368,6 +368,102 @@ static void sweep_and_find_tables(void **state)
     lagsim_sweep_terminate(&sw);
 }
 
+/* sweep --hist: one block per point that ran, led by the point's values
+ * of the varied keys (in plain units), each block the rows that run's
+ * --hist writes; a point that did not run has none. */
+static void sweep_hist_csv(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    lagsim_scenario_defaults(&sc);
+    lagsim_sweep_t sw;
+    memset(&sw, 0, sizeof sw);
+    sw.base = &sc;
+    sw.n_axes = 2;
+    sw.axis[0] = (lagsim_axis_t){"burst.launch.rate", LAGSIM_UNIT_RATE, 1000, 2000, 1000};
+    sw.axis[1] = (lagsim_axis_t){"segment.batch_wait", LAGSIM_UNIT_DURATION, 10 * LAGSIM_SEC,
+                                 20 * LAGSIM_SEC, 10 * LAGSIM_SEC};
+    sw.apply = apply_nothing;
+    sw.mode_mask = 1u << LAGSIM_MODE_CLOUD | 1u << LAGSIM_MODE_DEVICE;
+    sw.reps = 1;
+    char msg[64];
+    assert_int_equal(lagsim_sweep_prepare(&sw, msg, sizeof msg), LAGSIM_OK);
+    assert_int_equal(sw.n_points, 4);
+    for (uint32_t i = 0; i < 3; i++) { /* the last point did not run */
+        sw.points[i].reps[LAGSIM_MODE_CLOUD] = made_up(LAGSIM_MODE_CLOUD, 1, 1 + i);
+        sw.points[i].reps[LAGSIM_MODE_DEVICE] = made_up(LAGSIM_MODE_DEVICE, 1, 2 + i);
+    }
+    capture_t c;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_sweep_hist_csv(c.f, &sw, &manifest), LAGSIM_OK);
+    char *csv = cap_close(&c);
+    check_csv_shape(csv);
+    assert_contains(csv, "# scenario_fnv1a64: 0123456789abcdef\n");
+    assert_contains(csv, "\nburst.launch.rate,segment.batch_wait,mode,latency,lower_s,upper_s,"
+                         "count,cumulative_share\n");
+
+    /* Each point's rows are exactly run's --hist rows behind its values. */
+    for (uint32_t i = 0; i < 4; i++) {
+        const lagsim_replicated_t *one[LAGSIM_MODE_COUNT] = {
+            sw.points[i].reps[LAGSIM_MODE_CLOUD], sw.points[i].reps[LAGSIM_MODE_DEVICE], NULL};
+        capture_t r;
+        cap_open(&r);
+        assert_int_equal(lagsim_report_hist_csv(r.f, one, NULL), LAGSIM_OK);
+        char *rows = cap_close(&r);
+        char prefix[64], *expect = NULL;
+        size_t expect_len = 0;
+        snprintf(prefix, sizeof prefix, "\n%g,%g,", sw.points[i].value[0],
+                 sw.points[i].value[1] / LAGSIM_SEC);
+        FILE *e = open_memstream(&expect, &expect_len);
+        assert_non_null(e);
+        const char *line = strchr(rows, '\n') + 1; /* past the header */
+        int n = 0;
+        for (; *line; n++) {
+            const char *end = strchr(line, '\n');
+            fprintf(e, "%s%.*s", prefix, (int)(end - line), line);
+            line = end + 1;
+        }
+        fclose(e);
+        if (i < 3) {
+            assert_true(n >= 4); /* delivered and visible of two modes */
+            assert_contains(csv, expect);
+        } else {
+            assert_int_equal(n, 0);
+            assert_null(strstr(csv, prefix));
+        }
+        free(expect);
+        free(rows);
+    }
+    /* Each (point, mode, latency) block: counts add up to the histogram's 1000. */
+    char *save = NULL;
+    char group[96] = "";
+    uint64_t sum = 0;
+    int groups = 0;
+    for (char *l = strtok_r(csv, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        if (l[0] == '#' || strncmp(l, "burst.", 6) == 0)
+            continue;
+        char rate[16], wait[16], mode[16], lat[16];
+        double lower, upper;
+        unsigned long long n;
+        assert_int_equal(sscanf(l, "%15[^,],%15[^,],%15[^,],%15[^,],%lf,%lf,%llu", rate, wait,
+                                mode, lat, &lower, &upper, &n), 7);
+        char g[96];
+        snprintf(g, sizeof g, "%s/%s/%s/%s", rate, wait, mode, lat);
+        if (strcmp(g, group) != 0) {
+            if (groups)
+                assert_int_equal(sum, 1000);
+            snprintf(group, sizeof group, "%s", g);
+            groups++;
+            sum = 0;
+        }
+        sum += n;
+    }
+    assert_int_equal(groups, 3 * 2 * 2);
+    assert_int_equal(sum, 1000);
+    free(csv);
+    lagsim_sweep_terminate(&sw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +472,7 @@ int main(void)
         cmocka_unit_test(chart),
         cmocka_unit_test(manifest_everywhere),
         cmocka_unit_test(sweep_and_find_tables),
+        cmocka_unit_test(sweep_hist_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,9 @@
  * are the ones the plan and the filter pick; a burst above the limit
  * shows a 429 and a backoff, in order, in both modes; an ad blocker shows
  * an adblock drop; stop_when_settled ends the run early; bad arguments
- * are refused.
+ * are refused. The JSON of a trace (lagsim_report_trace_json): one
+ * object per event, steps in time order with their details, the outcome,
+ * the words apart, the same bytes for the same points.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include "lagsim/model.h"
 #include "lagsim/report.h"
 #include "lagsim/trace.h"
+#include "lagsim/version.h"
 
 /* A short launch: base 300/s, a 2-minute burst at 3x a lowered limit. */
 static void launch(lagsim_scenario_t *sc)
@@ -445,6 +448,125 @@ static void narration(void **state)
     lagsim_result_destroy(r);
 }
 
+static char *render_json(const lagsim_scenario_t *sc, const lagsim_trace_t *tr,
+                         const lagsim_traced_run_t *runs, size_t n_runs,
+                         const lagsim_manifest_t *man)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    assert_non_null(f);
+    assert_int_equal(lagsim_report_trace_json(f, sc, tr, runs, n_runs, man), LAGSIM_OK);
+    fclose(f);
+    return buf;
+}
+
+/* Brackets and braces outside strings balance, and strings close. */
+static void assert_json_shape(const char *t)
+{
+    int depth = 0, in_string = 0;
+    for (const char *p = t; *p; p++) {
+        if (in_string) {
+            if (*p == '\\')
+                p++;
+            else if (*p == '"')
+                in_string = 0;
+            else
+                assert_true((unsigned char)*p >= 0x20);
+            continue;
+        }
+        if (*p == '"')
+            in_string = 1;
+        else if (*p == '{' || *p == '[')
+            depth++;
+        else if (*p == '}' || *p == ']')
+            assert_true(--depth >= 0);
+    }
+    assert_false(in_string);
+    assert_int_equal(depth, 0);
+}
+
+/* The JSON of a trace: the manifest, one object per followed event with
+ * its steps in time order (the 429, Segment's backoff with the wait
+ * chosen, delivered, visible), the outcome, the narration's words and
+ * explanations in fields of their own; an ad blocker's drop as the
+ * outcome with its reason; the same bytes for the same points. */
+static void narration_json(void **state)
+{
+    (void)state;
+    static collected_t c, blocked;
+    lagsim_scenario_t sc;
+    launch(&sc);
+    lagsim_result_t *r = lagsim_result_create();
+    lagsim_trace_t tr = tracer(&sc, &c, 8);
+    assert_int_equal(lagsim_run_traced(&sc, LAGSIM_MODE_CLOUD, 0, NULL, &tr, r), LAGSIM_OK);
+    lagsim_traced_run_t runs[2] = {{LAGSIM_MODE_CLOUD, c.p, c.n, r->partial, r->end_time}};
+    const lagsim_manifest_t man = {"lagsim trace t.ini --format json", "t.ini",
+                                   0x0123456789abcdefull, sc.seed, 1, 0, 0, 0, 0};
+    char *t = render_json(&sc, &tr, runs, 1, &man);
+    assert_json_shape(t);
+    assert_non_null(strstr(t, "{\n  \"lagsim_version\": \"" LAGSIM_VERSION_STRING "\",\n"
+                              "  \"manifest\": {\n"));
+    assert_non_null(strstr(t, "\"scenario_fnv1a64\": \"0123456789abcdef\""));
+    assert_non_null(strstr(t, "\"trace\": {\"follow\": 8, \"filter\": null, "
+                              "\"spread\": \"largest_burst\""));
+    assert_non_null(strstr(t, "\"modes\": {\n    \"cloud\": {"));
+    assert_int_equal(count(t, "{\"id\": "), 8);
+    assert_non_null(strstr(t, "{\"id\": 8, \"type\": "));
+    assert_non_null(strstr(t, "\"step\": \"refused\", \"by\": \"segment\", \"status\": \"429\""));
+    assert_non_null(strstr(t, "\"step\": \"backoff\", \"by\": \"segment\", \"backoff_s\": "));
+    assert_non_null(strstr(t, "\"step\": \"delivered\", \"by\": \"segment\", \"status\": \"2xx\""));
+    assert_non_null(strstr(t, "\"text\": \"Mixpanel answers 429 Too Many Requests"));
+    assert_non_null(strstr(t, "\"explanation\": \"A 429 loses nothing"));
+    assert_non_null(strstr(t, "\"explanation\": null"));
+    /* Every event ends visible here; each explanation rides on every step it
+     * applies to, not once per report as in the text. */
+    assert_int_equal(count(t, "\"outcome\": {\"status\": \"visible\""), 8);
+    assert_int_equal(count(t, "\"step\": \"visible\""), 8);
+    assert_int_equal(count(t, "Event Delivery dashboard"), 8);
+    /* Within each event, steps in non-decreasing time, from its firing on. */
+    for (const char *e = strstr(t, "{\"id\": "); e; e = strstr(e + 1, "{\"id\": ")) {
+        const char *next = strstr(e + 1, "{\"id\": ");
+        const char *fired = strstr(e, "\"fired_at_s\": ");
+        assert_non_null(fired);
+        double last = strtod(fired + strlen("\"fired_at_s\": "), NULL);
+        int steps = 0;
+        for (const char *s = strstr(e, "{\"at_s\": "); s && (!next || s < next);
+             s = strstr(s + 1, "{\"at_s\": ")) {
+            const double at = strtod(s + strlen("{\"at_s\": "), NULL);
+            assert_true(at >= last);
+            last = at;
+            steps++;
+        }
+        assert_true(steps >= 6);
+    }
+    char *again = render_json(&sc, &tr, runs, 1, &man);
+    assert_string_equal(t, again);
+    free(again);
+
+    /* Two modes, one of them ad-blocked: each event dropped, the reason
+     * in the step and in the outcome; no manifest when none is given. */
+    sc.clients[0].adblock = 1.0;
+    lagsim_trace_t tb = tracer(&sc, &blocked, 3);
+    lagsim_result_t *rb = lagsim_result_create();
+    assert_int_equal(lagsim_run_traced(&sc, LAGSIM_MODE_DEVICE, 0, NULL, &tb, rb), LAGSIM_OK);
+    runs[1] = (lagsim_traced_run_t){LAGSIM_MODE_DEVICE, blocked.p, blocked.n, rb->partial,
+                                    rb->end_time};
+    char *two = render_json(&sc, &tr, runs, 2, NULL);
+    assert_json_shape(two);
+    assert_null(strstr(two, "\"manifest\""));
+    const char *device = strstr(two, "\n    \"device\": {");
+    assert_non_null(device);
+    assert_int_equal(count(device, "\"outcome\": {\"status\": \"dropped\""), 3);
+    assert_int_equal(count(device, "\"reason\": \"adblock\""), 6); /* step and outcome */
+    assert_non_null(strstr(device, "\"summary\": {\"followed\": 3, \"visible\": 0, "
+                                   "\"dropped\": 3, \"in_flight\": 0}"));
+    free(two);
+    free(t);
+    lagsim_result_destroy(rb);
+    lagsim_result_destroy(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,6 +580,7 @@ int main(void)
         cmocka_unit_test(in_flight_at_the_end),
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(narration),
+        cmocka_unit_test(narration_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

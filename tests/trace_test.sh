@@ -4,8 +4,10 @@
 # order (a 429, a backoff by Segment and by the SDK, delivered, visible),
 # an ad blocker's drop, --follow and --filter, a bad filter type (exit 2
 # with the scenario's types), byte-identical output for the same seed,
-# lines within 80 columns; "Theory vs simulation" in text and a "theory"
-# array in JSON. Prints one "ok N - ..." or "not ok N - ..." per check.
+# lines within 80 columns; --format json (parsed with python3: the
+# manifest, the events, steps in time order, outcomes; the same bytes for
+# the same seed; a bad --format exits 2) and --out; "Theory vs
+# simulation" in text and a "theory" array in JSON. Prints one "ok N - ..." or "not ok N - ..." per check.
 #
 # Usage: sh tests/trace_test.sh [BUILD]   (BUILD defaults to build)
 
@@ -114,6 +116,112 @@ run trace "$CFG" $FAST --mode device --follow 3 --set client.web.adblock=1 \
 [ $rc -eq 0 ] && [ "$(grep -c 'DROPPED (adblock)' "$TMP/out")" -eq 3 ] &&
   grep -q '> Ad blockers block' "$TMP/out" && grep -q '0 visible.*3 dropped' "$TMP/out"
 check $? "ad blockers: each followed event shows an adblock drop, explained"
+
+# ---- --format json and --out ----------------------------------------------------
+
+run help trace
+[ $rc -eq 0 ] && grep -q -- '--format text|json' "$TMP/out" && grep -q -- '--out FILE' "$TMP/out"
+check $? "help trace shows --format text|json and --out"
+
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --follow 4 --format json
+cp "$TMP/out" "$TMP/trace1.json"
+if [ $have_python = 1 ]; then
+  [ $rc -eq 0 ] && python3 -m json.tool "$TMP/trace1.json" >/dev/null && python3 - "$TMP/trace1.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = d["manifest"]
+assert m["command"].startswith("lagsim trace ") and "--format json" in m["command"], m
+assert len(m["scenario_fnv1a64"]) == 16 and m["seed"] == 42 and m["replications"] == 1, m
+assert d["seed"] == 42 and d["trace"]["follow"] == 4 and d["trace"]["filter"] is None
+assert list(d["modes"]) == ["cloud", "device"], list(d["modes"])
+kinds = set()
+for mode, r in d["modes"].items():
+    assert r["stopped"] == "settled", r["stopped"]
+    ev = r["events"]
+    assert [e["id"] for e in ev] == [1, 2, 3, 4], [e["id"] for e in ev]
+    assert r["summary"]["followed"] == 4
+    for e in ev:
+        for k in ("type", "user", "mode", "client", "sdk", "bytes", "identity", "fired_at_s"):
+            assert k in e, (k, e.keys())
+        assert e["type"] in ("page_view", "button_click", "order_completed"), e["type"]
+        assert e["mode"] in ("cloud", "device")
+        steps = e["steps"]
+        assert steps[0]["step"] == "fired" and steps[0]["at_s"] == e["fired_at_s"]
+        times = [s["at_s"] for s in steps]
+        assert times == sorted(times), times
+        for s in steps:
+            assert abs(s["since_fired_s"] - (s["at_s"] - e["fired_at_s"])) < 1e-6, s
+            assert isinstance(s["text"], str) and s["text"]
+            assert s["explanation"] is None or isinstance(s["explanation"], str)
+            kinds.add((mode, s["step"], s.get("status"), s.get("by")))
+            if s["step"] == "backoff":
+                assert s["backoff_s"] is None or s["backoff_s"] >= 0, s
+        o = e["outcome"]
+        assert o["status"] in ("visible", "dropped", "in_flight"), o
+        if o["status"] == "visible":
+            assert steps[-1]["step"] == "visible" and o["at_s"] == steps[-1]["at_s"], (o, steps[-1])
+            assert o["reason"] is None
+    assert r["summary"]["visible"] + r["summary"]["dropped"] + r["summary"]["in_flight"] == 4
+assert ("cloud", "refused", "429", "segment") in kinds, sorted(kinds)
+assert ("cloud", "backoff", None, "segment") in kinds, sorted(kinds)
+assert any(k[0] == "device" and k[1] == "backoff" and k[3] == "sdk" for k in kinds), sorted(kinds)
+assert ("cloud", "delivered", "2xx", "segment") in kinds
+EOF
+  check $? "trace --format json parses: the manifest, 4 events per mode, steps in time order, 429s and backoffs, outcomes"
+else
+  skip "trace --format json: no python3"
+fi
+
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --follow 4 --format json
+[ $rc -eq 0 ] && cmp -s "$TMP/out" "$TMP/trace1.json"
+check $? "trace --format json: the same bytes for the same scenario and seed"
+
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --follow 4 --format json --seed 7
+[ $rc -eq 0 ] && ! cmp -s "$TMP/out" "$TMP/trace1.json" && grep -q '"seed": 7,' "$TMP/out"
+check $? "trace --format json: another seed, other events"
+
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --mode device --follow 3 --format json --set client.web.adblock=1 \
+  --set client.ios.adblock=1 --set client.android.adblock=1
+if [ $have_python = 1 ]; then
+  [ $rc -eq 0 ] && python3 - "$TMP/out" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["modes"]["device"]
+assert r["summary"] == {"followed": 3, "visible": 0, "dropped": 3, "in_flight": 0}, r["summary"]
+for e in r["events"]:
+    assert e["outcome"]["status"] == "dropped" and e["outcome"]["reason"] == "adblock", e["outcome"]
+    last = e["steps"][-1]
+    assert last["step"] == "dropped" and last["reason"] == "adblock" and last["explanation"], last
+EOF
+  check $? "trace --format json: an ad blocker's drop is the outcome, with its reason"
+else
+  skip "trace --format json adblock: no python3"
+fi
+
+for bad in xml csv ''; do
+  run trace "$CFG" --format "$bad"
+  [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] && grep -q "bad --format value '$bad' (text or json)" "$TMP/err" \
+    && grep -q '^usage: lagsim trace' "$TMP/err"
+  check $? "trace --format '$bad' exits 2 saying text or json"
+done
+
+# --out writes atomically, in either format: the same bytes as stdout, no
+# temporary file left; a path that cannot be created fails before the run.
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --follow 4 --format json --out "$TMP/t.json"
+[ $rc -eq 0 ] && [ ! -s "$TMP/out" ] && cmp -s "$TMP/t.json" "$TMP/trace1.json" && ! ls "$TMP" | grep -q '\.tmp\.'
+check $? "trace --format json --out FILE: the same bytes in the file, no temporary left"
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --out "$TMP/t.txt"
+[ $rc -eq 0 ] && [ ! -s "$TMP/out" ] && cmp -s "$TMP/t.txt" "$TMP/trace1"
+check $? "trace --out FILE (text): the same bytes as on stdout"
+run trace "$CFG" --out "$TMP/nodir/t.json" --format json
+[ $rc -eq 1 ] && grep -q "cannot create $TMP/nodir/t.json" "$TMP/err" && [ ! -s "$TMP/out" ]
+check $? "trace --out to a path that cannot be created exits 1, writing nothing"
 
 # ---- Theory beside simulation in run's reports -------------------------------
 

@@ -236,6 +236,23 @@ int lagsim_report_hist_csv(FILE *f, const lagsim_replicated_t *const reps[LAGSIM
                            const lagsim_manifest_t *manifest);
 
 /*
+ * The latency histograms of a sweep as CSV (sweep --hist): the manifest as
+ * '#' lines, then the varied keys, one column each, followed by
+ * lagsim_report_hist_csv()'s columns:
+ *
+ *   KEY[,KEY2],mode,latency,lower_s,upper_s,count,cumulative_share
+ *
+ * and one block of rows per point that ran (every point after
+ * lagsim_sweep_run(); the probed ones after lagsim_sweep_find()), in grid
+ * order: the point's values (durations in seconds, rates per second,
+ * sizes in bytes, as in the sweep's CSV table), then each mode's rows
+ * exactly as lagsim_report_hist_csv() writes them. Returns LAGSIM_OK or
+ * LAGSIM_EIO.
+ */
+int lagsim_report_sweep_hist_csv(FILE *f, const lagsim_sweep_t *sw,
+                                 const lagsim_manifest_t *manifest);
+
+/*
  * A terminal chart of a latency histogram, within 80 columns: a title
  * line (`title`, the count, p50, p99 and max), a histogram (share of
  * values per column, 8 rows of block characters) and a CDF (6 rows), both
@@ -261,6 +278,54 @@ int lagsim_report_chart(FILE *f, const lagsim_hist_t *h, const char *title, int 
  */
 int lagsim_report_sweep(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
                         const lagsim_find_t *find, const lagsim_report_opts_t *opts);
+
+/* One mode's traced run, for lagsim_report_trace_json(). */
+typedef struct lagsim_traced_run {
+    enum lagsim_mode mode;               /* the run's mode */
+    const lagsim_trace_point_t *points;  /* its milestones, as lagsim_run_traced() reported them */
+    size_t n_points;
+    int partial;                         /* the run's result->partial (a lagsim_stop_reason) */
+    lagsim_time_t end_time;              /* the run's result->end_time */
+} lagsim_traced_run_t;
+
+/*
+ * The same journeys as one JSON object, for programs: the runs of
+ * `trace` (its follow, filter type, from and gap) in each mode of
+ * runs[0..n_runs), in that order. `manifest` may be NULL (left out).
+ *
+ *   {"lagsim_version": V, "manifest": {...}, "scenario": NAME, "seed": N,
+ *    "trace": {"follow": N, "filter": TYPE|null,
+ *              "spread": "largest_burst"|"after_warm_up", "from_s": X, "gap_s": X},
+ *    "modes": {MODE: {"stopped": "settled"|"ran_to_end"|"interrupted"|"memory"|"stuck",
+ *                     "end_time_s": X,
+ *                     "summary": {"followed", "visible", "dropped", "in_flight": N},
+ *                     "events": [E, ...]}, ...}}
+ *   E = {"id": N (1, 2, ...: "Event N" of the text), "type": S, "user": N,
+ *        "mode": "cloud"|"device" (the event's path), "client": S, "sdk": S,
+ *        "bytes": N, "identity": "known"|"new"|"merge", "fired_at_s": X,
+ *        "outcome": {"status": "visible"|"dropped"|"in_flight", "at_s": X,
+ *                    "after_s": X (since fired), "reason": DROP_REASON|null},
+ *        "steps": [S, ...]}   in time order, as the text tells them
+ *   S = {"at_s": X, "since_fired_s": X, "step": lagsim_trace_kind_name(),
+ *        ... the step's details ...,
+ *        "text": S (the line of the text narration),
+ *        "explanation": S|null (what the step means, the text's '>' note,
+ *                               here on every step it applies to)}
+ *
+ * Details by step: queued {"queued": N, "sdk_backoff_s": X}; session_end
+ * {"flushed", "kept": B}; offline {"attempt"}; sent {"by": "sdk"|"segment",
+ * "to": "segment"|"mixpanel", "batch", "attempt"}; segment_queued
+ * {"queued"}; refused {"by", "status": "400"|"429"|"5xx"|"timeout",
+ * "batch", "attempt"}; backoff {"by", "backoff_s": X|null,
+ * "until_next_flush": B, "behind": B, "attempt" (the send it waits
+ * for)}; delivered {"by", "status": "2xx", "batch", "attempt"}; identity
+ * {"identity"}; duplicate {"copy"}; dropped {"reason", "copy"}. Times are
+ * exact decimal seconds of simulated time. Returns LAGSIM_OK, LAGSIM_ENOMEM
+ * or LAGSIM_EIO.
+ */
+int lagsim_report_trace_json(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace_t *trace,
+                             const lagsim_traced_run_t *runs, size_t n_runs,
+                             const lagsim_manifest_t *manifest);
 
 #ifdef __cplusplus
 }

@@ -56,5 +56,47 @@ int lsi_report_sweep_json(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t 
                           const lagsim_find_t *find, const lagsim_manifest_t *manifest);
 int lsi_report_sweep_csv(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
                          const lagsim_find_t *find, const lagsim_manifest_t *manifest);
+/* CSV cells that lead a sweep's rows, each followed by a comma: the varied
+ * keys (a header), or one point's values in plain units (seconds, per
+ * second, bytes). Shared by the sweep table and the sweep's --hist. */
+void lsi_sweep_keys_csv(FILE *f, const lagsim_sweep_t *sw);
+void lsi_sweep_values_csv(FILE *f, const lagsim_sweep_t *sw, const lagsim_sweep_point_t *p);
+
+/* ---- report_trace.c (shared with report_trace_json.c) ----------------------- */
+
+/* Room for a milestone's words or its explanation. */
+#define LSI_TRACE_TEXT_MAX 400
+
+/*
+ * The plain words of milestone p (the line the text narration shows) into
+ * text[text_size], and the explanation of what it means, if it has one
+ * (the '>' line), into why[why_size]. Returns which explanation (>= 0; the
+ * same moment gives the same number) or -1 with why set to "".
+ */
+int lsi_trace_describe(const lagsim_scenario_t *sc, const lagsim_trace_point_t *p, char *text,
+                       size_t text_size, char *why, size_t why_size);
+
+/* A milestone and its place in the order reported. */
+typedef struct lsi_trace_order {
+    const lagsim_trace_point_t *p;
+    size_t seq;
+} lsi_trace_order_t;
+
+/*
+ * The milestones in telling order: by event, then time, then the order
+ * reported (a total order, so the same points give the same output).
+ * *events receives the number of followed events (the largest event + 1).
+ * Returns an array of n_points (free it), or NULL if out of memory.
+ */
+lsi_trace_order_t *lsi_trace_sort(const lagsim_trace_point_t *points, size_t n_points,
+                                  uint32_t *events);
+
+/*
+ * The event whose milestones start at order[i] (of n): returns the index
+ * past its last milestone; *visible_at receives when it became visible
+ * (-1: never), *drop its drop (not a copy's), or NULL.
+ */
+size_t lsi_trace_event_end(const lsi_trace_order_t *order, size_t n, size_t i,
+                           lagsim_time_t *visible_at, const lagsim_trace_point_t **drop);
 
 #endif /* LAGSIM_REPORT_INTERNAL_H */

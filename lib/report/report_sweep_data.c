@@ -166,16 +166,29 @@ int lsi_report_sweep_json(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t 
 
 /* ---- CSV ----------------------------------------------------------------------------- */
 
+void lsi_sweep_keys_csv(FILE *f, const lagsim_sweep_t *sw)
+{
+    for (unsigned k = 0; k < sw->n_axes; k++) {
+        lsi_csv_text(f, sw->axis[k].key);
+        fputc(',', f);
+    }
+}
+
+void lsi_sweep_values_csv(FILE *f, const lagsim_sweep_t *sw, const lagsim_sweep_point_t *p)
+{
+    for (unsigned k = 0; k < sw->n_axes; k++) {
+        lsi_csv_number(f, plain_axis(&sw->axis[k], p->value[k]));
+        fputc(',', f);
+    }
+}
+
 static void csv_row(FILE *f, const lagsim_sweep_t *sw, const lagsim_sweep_point_t *p,
                     enum lagsim_mode m, const lagsim_slo_t *slo, int round)
 {
     const lagsim_replicated_t *r = p->reps[m];
     if (round >= 0)
         fprintf(f, "%d,", round);
-    for (unsigned k = 0; k < sw->n_axes; k++) {
-        lsi_csv_number(f, plain_axis(&sw->axis[k], p->value[k]));
-        fputc(',', f);
-    }
+    lsi_sweep_values_csv(f, sw, p);
     fprintf(f, "%s,%" PRIu32 ",%s,%" PRIu64 ",%" PRIu64, lagsim_mode_name(m), r->reps,
             !slo ? "" : lagsim_slo_holds(slo, r, NULL, 0) ? "true" : "false", r->pooled->fired,
             r->pooled->visible);
@@ -215,10 +228,7 @@ int lsi_report_sweep_csv(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *
     }
     if (find)
         fputs("round,", f);
-    for (unsigned k = 0; k < sw->n_axes; k++) {
-        lsi_csv_text(f, sw->axis[k].key);
-        fputc(',', f);
-    }
+    lsi_sweep_keys_csv(f, sw);
     fputs("mode,replications,slo_met,fired_total,visible_total", f);
     for (int k = 0; k < LAGSIM_FIG_COUNT; k++) {
         const char *name = lagsim_figure_name((enum lagsim_figure)k);

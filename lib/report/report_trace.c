@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "lagsim/report.h"
+#include "report/report_internal.h"
 #include "report/report_theory.h"
 
 #define WIDTH 80  /* lines are wrapped to this many columns */
@@ -162,25 +163,31 @@ static void say_dropped(const lagsim_trace_point_t *p, char *text, size_t size)
              (unsigned)p->reason < LAGSIM_DROP_COUNT && why[p->reason] ? why[p->reason] : "");
 }
 
-/* The words of one milestone, and its explanation if any. */
-static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t step)
+/*
+ * The words of one milestone into text[size], and its explanation, if it
+ * has one, into why_out[why_size]; returns the explanation (an enum
+ * explain) or -1 (why_out is then ""). Shared by the text narration and
+ * the JSON (report_trace_json.c, through lsi_trace_describe()).
+ */
+static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *text, size_t size,
+                    char *why_out, size_t why_size)
 {
     const lagsim_sdk_t *sdk = sdk_of(n, p);
-    char text[400], d[LAGSIM_DURATION_MAX], extra[48], flush[64], count[32];
+    char d[LAGSIM_DURATION_MAX], extra[48], flush[64], count[32];
     int x = -1;                 /* explanation to add */
     const char *why = NULL;     /* its words */
     char why_buf[400];
     text[0] = '\0';
     switch (p->kind) {
     case LAGSIM_TRACE_FIRED:
-        snprintf(text, sizeof text, "fired by the product");
+        snprintf(text, size, "fired by the product");
         break;
     case LAGSIM_TRACE_QUEUED:
         fmt_flush(flush, sizeof flush, sdk);
         if (p->delay > 0) {
-            snprintf(text, sizeof text, "queued in %s on the device (%s queued); the SDK is "
-                                        "backing off after a failed request and sends nothing "
-                                        "for another %s",
+            snprintf(text, size, "queued in %s on the device (%s queued); the SDK is "
+                                 "backing off after a failed request and sends nothing "
+                                 "for another %s",
                      sdk->preset, fmt_count(count, sizeof count, p->queued),
                      lagsim_format_duration(d, sizeof d, p->delay));
             x = X_BACKOFF_SDK;
@@ -189,14 +196,14 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
                   "else meanwhile.";
             break;
         }
-        snprintf(text, sizeof text, "queued in %s on the device (%s queued; it sends %s)",
+        snprintf(text, size, "queued in %s on the device (%s queued; it sends %s)",
                  sdk->preset, fmt_count(count, sizeof count, p->queued), flush);
         x = X_QUEUED;
         why = "The SDK holds events on the device and sends them in batches, to spare "
               "battery and network: this wait is the 'client batching' part of the latency.";
         break;
     case LAGSIM_TRACE_SESSION_END:
-        snprintf(text, sizeof text, "the session ends (page closed, app killed)%s%s",
+        snprintf(text, size, "the session ends (page closed, app killed)%s%s",
                  p->flushed ? ": the SDK sends what it holds on the way out" : "",
                  p->kept ? "; what is left waits for the next session"
                          : "; the SDK keeps nothing for the next session");
@@ -205,7 +212,7 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
               "last request, kept for the next session, or lost, depending on the SDK.";
         break;
     case LAGSIM_TRACE_OFFLINE:
-        snprintf(text, sizeof text, "the device is offline: the send fails at once%s",
+        snprintf(text, size, "the device is offline: the send fails at once%s",
                  attempt_text(extra, sizeof extra, p->attempt));
         x = X_OFFLINE;
         why = "With no network the request fails at once; the SDK keeps the events and "
@@ -213,24 +220,24 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
         break;
     case LAGSIM_TRACE_SENT:
         if (p->by == LAGSIM_TRACE_BY_SEGMENT)
-            snprintf(text, sizeof text, "Segment sends it to Mixpanel (/import) in a batch of "
-                                        "%s events%s", fmt_count(count, sizeof count, p->batch),
+            snprintf(text, size, "Segment sends it to Mixpanel (/import) in a batch of "
+                                 "%s events%s", fmt_count(count, sizeof count, p->batch),
                      attempt_text(extra, sizeof extra, p->attempt));
         else
-            snprintf(text, sizeof text, "%s sends it to %s in a request of %s event%s%s",
+            snprintf(text, size, "%s sends it to %s in a request of %s event%s%s",
                      sdk->preset, p->to == LAGSIM_ENDPOINT_SEGMENT ? "Segment" : "Mixpanel (/track)",
                      fmt_count(count, sizeof count, p->batch), p->batch == 1 ? "" : "s",
                      attempt_text(extra, sizeof extra, p->attempt));
         break;
     case LAGSIM_TRACE_SEGMENT_ACCEPTED:
-        snprintf(text, sizeof text, "Segment's tracking API accepts it (200 to the device)");
+        snprintf(text, size, "Segment's tracking API accepts it (200 to the device)");
         x = X_SEG_200;
         why = "A 200 from Segment means Segment has the event, not Mixpanel: the device "
               "forgets it, and delivering it is Segment's job from now on.";
         break;
     case LAGSIM_TRACE_SEGMENT_QUEUED:
-        snprintf(text, sizeof text, "in Segment's queue for the Mixpanel destination "
-                                    "(%s events waiting)", fmt_count(count, sizeof count, p->queued));
+        snprintf(text, size, "in Segment's queue for the Mixpanel destination "
+                             "(%s events waiting)", fmt_count(count, sizeof count, p->queued));
         snprintf(why_buf, sizeof why_buf,
                  "Segment's Mixpanel destination collects events into batches of up to %s, "
                  "waiting at most %s for one to fill, and sends at most %u at a time.",
@@ -242,8 +249,8 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
         break;
     case LAGSIM_TRACE_REFUSED:
         if (p->status == LAGSIM_RESP_429) {
-            snprintf(text, sizeof text, "Mixpanel answers 429 Too Many Requests: the project "
-                                        "is over its ingestion limit");
+            snprintf(text, size, "Mixpanel answers 429 Too Many Requests: the project "
+                                 "is over its ingestion limit");
             const double cap = lagsim_theory_capacity(n->sc);
             fmt_count(count, sizeof count, cap > 0 ? (uint64_t)llround(cap) : 0);
             if (p->by == LAGSIM_TRACE_BY_SEGMENT) {
@@ -261,7 +268,7 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
             }
             why = why_buf;
         } else {
-            snprintf(text, sizeof text, "%s",
+            snprintf(text, size, "%s",
                      p->status == LAGSIM_RESP_5XX ? "Mixpanel answers 5xx (an outage or a "
                                                     "server error)"
                      : p->status == LAGSIM_RESP_400 ? "Mixpanel answers 400 (bad request)"
@@ -277,8 +284,8 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
             snprintf(extra, sizeof extra, "%s%s", p->behind ? "for " : "",
                      lagsim_format_duration(d, sizeof d, p->delay));
         if (p->by == LAGSIM_TRACE_BY_SEGMENT) {
-            snprintf(text, sizeof text, "Segment hears the answer and backs off: it waits %s "
-                                        "before retry %" PRIu32, extra, p->attempt - 1);
+            snprintf(text, size, "Segment hears the answer and backs off: it waits %s "
+                                 "before retry %" PRIu32, extra, p->attempt - 1);
             snprintf(why_buf, sizeof why_buf,
                      "Segment waits a random, growing time between tries (exponential backoff "
                      "with jitter), so that its retries do not all hit Mixpanel at once; it "
@@ -287,16 +294,16 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
             x = X_BACKOFF_SEG;
             why = why_buf;
         } else if (p->behind) {
-            snprintf(text, sizeof text, "%s backs off after an earlier request failed: it sends "
-                                        "nothing %s, so this event waits in its queue",
+            snprintf(text, size, "%s backs off after an earlier request failed: it sends "
+                                 "nothing %s, so this event waits in its queue",
                      sdk->preset, extra);
             x = X_BACKOFF_SDK;
             why = "Each device backs off on its SDK's own schedule, often doubling the wait "
                   "after every failure; an SDK that sends one request at a time sends nothing "
                   "else meanwhile.";
         } else {
-            snprintf(text, sizeof text, "%s hears the answer and backs off: it waits %s before "
-                                        "retry %" PRIu32, sdk->preset, extra, p->attempt - 1);
+            snprintf(text, size, "%s hears the answer and backs off: it waits %s before "
+                                 "retry %" PRIu32, sdk->preset, extra, p->attempt - 1);
             x = X_BACKOFF_SDK;
             why = "Each device backs off on its SDK's own schedule, often doubling the wait "
                   "after every failure; an SDK that sends one request at a time sends nothing "
@@ -304,7 +311,7 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
         }
         break;
     case LAGSIM_TRACE_DELIVERED:
-        snprintf(text, sizeof text, "DELIVERED: Mixpanel accepts it (2xx)");
+        snprintf(text, size, "DELIVERED: Mixpanel accepts it (2xx)");
         if (p->path == LAGSIM_MODE_CLOUD) {
             x = X_DELIVERED_CLOUD;
             why = "Segment's Event Delivery dashboard now counts this event as Delivered, yet "
@@ -317,35 +324,35 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
         }
         break;
     case LAGSIM_TRACE_ANSWER_LOST:
-        snprintf(text, sizeof text, "but the 2xx never reaches the sender (lost, late, or the "
-                                    "page is gone): it keeps a copy to send again");
+        snprintf(text, size, "but the 2xx never reaches the sender (lost, late, or the "
+                             "page is gone): it keeps a copy to send again");
         x = X_COPY;
         why = "Sending it twice is harmless: every event carries an $insert_id, and Mixpanel "
               "keeps one event per $insert_id.";
         break;
     case LAGSIM_TRACE_INGESTED:
-        snprintf(text, sizeof text, "ingested by Mixpanel");
+        snprintf(text, size, "ingested by Mixpanel");
         break;
     case LAGSIM_TRACE_IDENTITY:
-        snprintf(text, sizeof text, "identity resolved: %s",
+        snprintf(text, size, "identity resolved: %s",
                  p->identity == LAGSIM_IDENTITY_NEW     ? "a new distinct_id, a new profile"
                  : p->identity == LAGSIM_IDENTITY_MERGE ? "an identity merge (the slow kind)"
                                                         : "a known distinct_id");
         break;
     case LAGSIM_TRACE_VISIBLE:
-        snprintf(text, sizeof text, "VISIBLE: indexed, it shows in reports");
+        snprintf(text, size, "VISIBLE: indexed, it shows in reports");
         x = X_VISIBLE;
         why = "Only now does the event count in Insights, Funnels and the other reports.";
         break;
     case LAGSIM_TRACE_DUPLICATE:
-        snprintf(text, sizeof text, "a copy reaches Mixpanel again; $insert_id deduplication "
-                                    "removes it");
+        snprintf(text, size, "a copy reaches Mixpanel again; $insert_id deduplication "
+                             "removes it");
         x = X_DUPLICATE;
         why = "Mixpanel recognises an event it already has (same event name, distinct_id, "
               "time and $insert_id) and keeps only one.";
         break;
     case LAGSIM_TRACE_DROPPED:
-        say_dropped(p, text, sizeof text);
+        say_dropped(p, text, size);
         if (!p->copy && p->reason == LAGSIM_DROP_ADBLOCK) {
             x = X_ADBLOCK;
             why = "Ad blockers block requests to well-known analytics hosts; sending through "
@@ -364,32 +371,82 @@ static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t ste
         }
         break;
     case LAGSIM_TRACE_IN_FLIGHT:
-        snprintf(text, sizeof text, "still on its way when the run ended");
+        snprintf(text, size, "still on its way when the run ended");
         x = X_IN_FLIGHT;
         why = "The run ended (its drain limit, or a stop) before this event settled.";
         break;
     case LAGSIM_TRACE_KIND_COUNT:
         break;
     }
+    if (x < 0 || !why) {
+        why_out[0] = '\0';
+        return -1;
+    }
+    snprintf(why_out, why_size, "%s", why);
+    return x;
+}
+
+int lsi_trace_describe(const lagsim_scenario_t *sc, const lagsim_trace_point_t *p, char *text,
+                       size_t text_size, char *why, size_t why_size)
+{
+    const narrator_t n = {NULL, sc, NULL};
+    return describe(&n, p, text, text_size, why, why_size);
+}
+
+/* One milestone's line, and its explanation if not given yet. */
+static void tell(narrator_t *n, const lagsim_trace_point_t *p, lagsim_time_t step)
+{
+    char text[LSI_TRACE_TEXT_MAX], why[LSI_TRACE_TEXT_MAX];
+    const int x = describe(n, p, text, sizeof text, why, sizeof why);
     line(n, p->at - p->fired_at, step, text);
-    if (x >= 0 && why)
+    if (x >= 0)
         explain(n, (enum explain)x, why);
 }
 
 /* Sort: by event, then time, then the order reported. */
-typedef struct order {
-    const lagsim_trace_point_t *p;
-    size_t seq;
-} order_t;
-
 static int cmp_order(const void *a, const void *b)
 {
-    const order_t *x = a, *y = b;
+    const lsi_trace_order_t *x = a, *y = b;
     if (x->p->event != y->p->event)
         return x->p->event < y->p->event ? -1 : 1;
     if (x->p->at != y->p->at)
         return x->p->at < y->p->at ? -1 : 1;
     return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+lsi_trace_order_t *lsi_trace_sort(const lagsim_trace_point_t *points, size_t n_points,
+                                  uint32_t *events)
+{
+    lsi_trace_order_t *order = malloc((n_points ? n_points : 1) * sizeof *order);
+    if (!order)
+        return NULL;
+    uint32_t total = 0;
+    for (size_t i = 0; i < n_points; i++) {
+        order[i].p = &points[i];
+        order[i].seq = i;
+        if (points[i].event + 1 > total)
+            total = points[i].event + 1;
+    }
+    qsort(order, n_points, sizeof *order, cmp_order);
+    *events = total;
+    return order;
+}
+
+size_t lsi_trace_event_end(const lsi_trace_order_t *order, size_t n, size_t i,
+                           lagsim_time_t *visible_at, const lagsim_trace_point_t **drop)
+{
+    size_t end = i;
+    *visible_at = -1;
+    *drop = NULL;
+    while (end < n && order[end].p->event == order[i].p->event) {
+        const lagsim_trace_point_t *p = order[end].p;
+        if (p->kind == LAGSIM_TRACE_VISIBLE)
+            *visible_at = p->at;
+        if (p->kind == LAGSIM_TRACE_DROPPED && !p->copy)
+            *drop = p;
+        end++;
+    }
+    return end;
 }
 
 /* How an event's journey ended, from its last milestones. */
@@ -413,36 +470,23 @@ int lagsim_report_trace(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace
                         size_t n_points, uint32_t *explained)
 {
     narrator_t n = {f, sc, explained};
-    order_t *order = malloc((n_points ? n_points : 1) * sizeof *order);
+    uint32_t total;
+    lsi_trace_order_t *order = lsi_trace_sort(points, n_points, &total);
     if (!order)
         return LAGSIM_ENOMEM;
-    uint32_t total = 0;
-    for (size_t i = 0; i < n_points; i++) {
-        order[i].p = &points[i];
-        order[i].seq = i;
-        if (points[i].event + 1 > total)
-            total = points[i].event + 1;
-    }
-    qsort(order, n_points, sizeof *order, cmp_order);
 
     uint32_t visible = 0, dropped = 0, unsettled = 0;
     double visible_sum = 0;
     lagsim_time_t longest = 0;
     for (size_t i = 0; i < n_points;) {
-        size_t end = i;
-        while (end < n_points && order[end].p->event == order[i].p->event)
-            end++;
-        const lagsim_trace_point_t *first = order[i].p, *drop = NULL;
-        lagsim_time_t seen = -1, prev = first->fired_at;
+        const lagsim_trace_point_t *first = order[i].p, *drop;
+        lagsim_time_t seen, prev = first->fired_at;
+        const size_t end = lsi_trace_event_end(order, n_points, i, &seen, &drop);
         heading(&n, first, total);
         for (size_t k = i; k < end; k++) {
             const lagsim_trace_point_t *p = order[k].p;
             tell(&n, p, k == i ? -1 : p->at - prev);
             prev = p->at;
-            if (p->kind == LAGSIM_TRACE_VISIBLE)
-                seen = p->at;
-            if (p->kind == LAGSIM_TRACE_DROPPED && !p->copy)
-                drop = p;
         }
         ending(&n, first, seen, drop, order[end - 1].p);
         if (seen >= 0) {
