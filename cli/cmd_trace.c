@@ -183,6 +183,8 @@ int lsi_cli_cmd_trace(int argc, char **argv)
             goto done;
         }
     }
+    if (!json)
+        lagsim_report_manifest_text(out.f, &man); /* a write error shows at close */
     if (json) {
         const int rc = lagsim_report_trace_json(out.f, sc, &tr, runs, n_runs, &man);
         if (rc != LAGSIM_OK) {

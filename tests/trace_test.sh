@@ -39,6 +39,9 @@ cp "$TMP/out" "$TMP/trace1"
 [ $rc -eq 0 ] && grep -q '^=== cloud mode' "$TMP/out" && grep -q '^=== device mode' "$TMP/out" &&
   grep -q '^Event 5 of 5:' "$TMP/out" && ! grep -q '^Event 6 of' "$TMP/out"
 check $? "trace follows 5 events by default, in each mode"
+grep -q '^Manifest$' "$TMP/trace1" && grep -q '^  command        lagsim trace ' "$TMP/trace1" &&
+  grep -q '^  scenario hash  [0-9a-f]\{16\} ' "$TMP/trace1"
+check $? "the text of trace ends with the manifest"
 
 # In cloud mode, an event that meets a 429: fired, sent, accepted by
 # Segment, queued, sent to /import, 429, Segment backs off, retry,

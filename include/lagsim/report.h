@@ -180,6 +180,9 @@ typedef struct lagsim_manifest {
     uint32_t max_reps;         /* with precision: the cap */
 } lagsim_manifest_t;
 
+/* The text "Manifest" block alone (trace ends with it). LAGSIM_OK or LAGSIM_EIO. */
+int lagsim_report_manifest_text(FILE *f, const lagsim_manifest_t *m);
+
 typedef struct lagsim_report_opts {
     enum lagsim_report_format format;
     const lagsim_manifest_t *manifest; /* NULL: no manifest */

@@ -53,6 +53,12 @@ void lsi_manifest_text(FILE *f, const lagsim_manifest_t *m)
     fputc('\n', f);
 }
 
+int lagsim_report_manifest_text(FILE *f, const lagsim_manifest_t *m)
+{
+    lsi_manifest_text(f, m);
+    return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
+}
+
 void lsi_manifest_json(FILE *f, int indent, const lagsim_manifest_t *m,
                        const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT])
 {
