@@ -69,8 +69,9 @@ check $? "device mode: the SDK gets the 429 and chooses the backoff"
   [ "$(grep -c 'A 429 loses nothing' "$TMP/trace1")" -le 2 ] && grep -q '\$insert_id\|> ' "$TMP/trace1"
 check $? "each plain-language explanation appears once (per sender for a 429)"
 
-awk 'length($0) > 80 { bad = 1 } END { exit bad }' "$TMP/trace1"
-check $? "trace lines fit in 80 columns"
+# The manifest's command line is as long as the command was.
+awk '/^Manifest$/ { exit } length($0) > 80 { bad = 1 } END { exit bad }' "$TMP/trace1"
+check $? "trace lines fit in 80 columns (the narration, before the manifest)"
 
 # shellcheck disable=SC2086
 run trace "$CFG" $FAST
