@@ -107,7 +107,8 @@ int lsi_cli_usage_error(const char *cmd, const char *fmt, ...)
 
 /*
  * Allocates *sc and loads into it the scenario named in `o`, with its
- * --set overrides, validated. Returns LSI_CLI_EXIT_OK, or
+ * --set overrides, validated, then --seed and --mode (if given) applied.
+ * Returns LSI_CLI_EXIT_OK, or
  * LSI_CLI_EXIT_USAGE after printing the loader's message (it starts with
  * FILE:LINE) on stderr, or LSI_CLI_EXIT_FAILURE if out of memory. The
  * caller frees *sc in every case.

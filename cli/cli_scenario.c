@@ -1,7 +1,7 @@
 /*
  * cli_scenario.c - reading the scenario file for a subcommand: the
- * library loads and validates it; this file only turns a failure into a
- * message on stderr and exit status 2.
+ * library loads and validates it; this file turns a failure into a
+ * message on stderr and exit status 2, and applies --seed and --mode.
  */
 #include <stdlib.h>
 
@@ -18,8 +18,13 @@ int lsi_cli_scenario_load(const lsi_cli_opts_t *o, lagsim_scenario_t **out)
     lagsim_error_t err;
     err.message[0] = '\0';
     const int rc = lagsim_config_load(o->scenario, o->sets, o->n_sets, sc, &err);
-    if (rc == LAGSIM_OK)
+    if (rc == LAGSIM_OK) {
+        if (o->has_seed)
+            sc->seed = o->seed;
+        if (o->mode_mask)
+            sc->mode_mask = o->mode_mask;
         return LSI_CLI_EXIT_OK;
+    }
     /* The message already starts with FILE:LINE; print it as it is. */
     if (err.message[0])
         fprintf(stderr, "%s\n", err.message);

@@ -126,11 +126,7 @@ static int run_modes(int argc, char **argv, const char *cmd)
     status = lsi_cli_scenario_load(&o, &sc);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
-    if (o.has_seed)
-        sc->seed = o.seed;
-    if (o.mode_mask)
-        sc->mode_mask = o.mode_mask;
-    else if (compare)
+    if (compare && !o.mode_mask) /* compare: both modes unless --modes says */
         sc->mode_mask = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
 
     status = lsi_cli_check_limits(sc, &o);

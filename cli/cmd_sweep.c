@@ -109,10 +109,6 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
     status = lsi_cli_scenario_load(&o, &sc);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
-    if (o.has_seed)
-        sc->seed = o.seed;
-    if (o.mode_mask)
-        sc->mode_mask = o.mode_mask;
     status = lsi_cli_manifest("sweep", argc, argv, &o, sc, &man, &command);
     if (status != LSI_CLI_EXIT_OK)
         goto done;

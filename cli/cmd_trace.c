@@ -128,10 +128,6 @@ int lsi_cli_cmd_trace(int argc, char **argv)
     status = lsi_cli_scenario_load(&o, &sc);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
-    if (o.has_seed)
-        sc->seed = o.seed;
-    if (o.mode_mask)
-        sc->mode_mask = o.mode_mask;
 
     lagsim_trace_t tr = {.fn = collect, .follow = o.follow, .type = -1, .stop_when_settled = 1};
     if (o.filter && (tr.type = find_type(sc, o.filter)) < 0) {
