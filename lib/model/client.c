@@ -569,6 +569,7 @@ static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_cl
     if (m->trace)
         lsi_trace_sent(m, b, LAGSIM_ENDPOINT_SEGMENT);
     const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
+    lsi_segment_stamp(m, batch, batch->recv_at + proc);
     if (lagsim_sim_schedule(m->sim, batch->recv_at + proc, on_segment_arrival, m, b) != LAGSIM_OK) {
         lsi_fail(m);
         return -1;

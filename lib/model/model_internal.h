@@ -84,6 +84,7 @@ typedef struct lsi_batch {
     uint16_t code;             /* its HTTP status code (0: no answer) */
     uint8_t at_exit;           /* sent as a session ended */
     uint8_t throttled;         /* waited for Segment's inbound limit */
+    uint8_t seg_big_event;     /* cloud: an event is over Segment's per-event limit */
 } lsi_batch_t;
 
 /* Records [0, used) have been handed out at least once; a record is
@@ -346,6 +347,10 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
 /* segment.c: a client request's events, received by Segment at
  * batch->recv_at, are through its processing. */
 void lsi_segment_receive(lsi_model_t *m, uint32_t batch);
+/* segment.c: the client sends `batch` to Segment now (attempt_sent_at and
+ * recv_at set); its events are to join the destination queue at
+ * `queued_at`. Stamps their milestones and notes oversize events. */
+void lsi_segment_stamp(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t queued_at);
 
 /* mixpanel.c */
 /* Sends a batch to Mixpanel; the sender's response handler runs later. */
