@@ -360,6 +360,12 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t batch);
  * recv_at set); its events are to join the destination queue at
  * `queued_at`. Stamps their milestones and notes oversize events. */
 void lsi_segment_stamp(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t queued_at);
+/* segment.c: 1 if Segment will take every event of the stamped batch
+ * into its destination queue as it arrives (nothing to drop or hold). */
+int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch);
+/* segment.c: a batch of one event `id` of `bytes` that Segment takes
+ * whole arrives (the batch itself was released at the send). */
+void lsi_segment_receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes);
 
 /* mixpanel.c */
 /* Sends a batch to Mixpanel; the sender's response handler runs later. */

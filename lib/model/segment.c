@@ -97,6 +97,31 @@ void lsi_segment_stamp(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t queued_
     batch->seg_big_event = big;
 }
 
+int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch)
+{
+    const lagsim_scenario_t *sc = m->sc;
+    return batch->events.bytes <= sc->segment.max_request_bytes &&
+           batch->events.count <= sc->segment.max_request_events && !batch->seg_big_event &&
+           sc->segment.inbound_limit <= 0 && !sc->segment.priority_tiers && !m->trace;
+}
+
+/* lsi_segment_receive() of a batch of one event that Segment takes whole,
+ * without the batch (released at the send): nothing here reads a record,
+ * which would be a cache miss (the event is written, not read). */
+void lsi_segment_receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes)
+{
+    lsi_list_t *q = &m->dest.queue[LAGSIM_PRIO_NORMAL];
+    m->pool.ev[id].next = LSI_NIL;
+    if (q->tail == LSI_NIL)
+        q->head = id;
+    else
+        m->pool.ev[q->tail].next = id;
+    q->tail = id;
+    q->count++;
+    q->bytes += bytes;
+    dispatch(m);
+}
+
 void lsi_segment_receive(lsi_model_t *m, uint32_t b)
 {
     const lagsim_time_t now = lagsim_sim_now(m->sim);
@@ -107,9 +132,7 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
     /* The tracking API answers 400 to a request over its size limit, and
      * rejects the events past its count limit. */
     const int too_big = batch->events.bytes > sc->segment.max_request_bytes;
-    if (!too_big && batch->events.count <= sc->segment.max_request_events &&
-        !batch->seg_big_event && sc->segment.inbound_limit <= 0 &&
-        !sc->segment.priority_tiers && !m->trace) {
+    if (lsi_segment_takes_whole(m, batch)) {
         /* Nothing to drop, one queue, milestones stamped at the send. */
         lsi_list_append(&m->pool, &m->dest.queue[LAGSIM_PRIO_NORMAL], &batch->events);
         lsi_batch_release(&m->pool, b);
