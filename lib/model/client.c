@@ -102,7 +102,6 @@ static int table_grow(lsi_clients_t *cs)
     lsi_table_entry_t *t = malloc((size_t)size * sizeof *t);
     if (!t)
         return LAGSIM_ENOMEM;
-    lsi_advise_huge(t, (size_t)size * sizeof *t); /* before its pages are touched */
     table_clear(t, size);
     for (uint32_t i = 0; i <= cs->table_mask; i++) {
         const lsi_table_entry_t e = cs->table[i];
@@ -159,7 +158,6 @@ static uint32_t slot_alloc(lsi_clients_t *cs)
                 return LSI_NIL;
             cs->slot = grown;
             cs->cap = (uint32_t)want;
-            lsi_advise_huge(grown, (size_t)want * sizeof *grown);
         }
         s = cs->used++;
         cs->slot[s].gen = 0;

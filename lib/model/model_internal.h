@@ -97,9 +97,6 @@ typedef struct lsi_pool {
     uint32_t b_cap, b_used, b_free, b_live;
 } lsi_pool_t;
 
-/* Advice that a large array be backed by huge pages (no effect if small
- * or unsupported). */
-void lsi_advise_huge(void *p, size_t bytes);
 int lsi_pool_init(lsi_pool_t *p);
 void lsi_pool_free(lsi_pool_t *p);
 /* Index of a fresh record, or LSI_NIL when out of memory. */

@@ -7,38 +7,9 @@
  * largest backlog seen, not the number of events fired. Freed records go
  * on a free list and are reused first.
  */
-#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
-#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
-#endif
 #include <stdlib.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #include "model/model_internal.h"
-
-/*
- * Asks for transparent huge pages over a large array (Linux, where THP is
- * often "madvise" only). The pools, the device table and the device
- * states are read at random, a cache miss per access; with 4 KB pages
- * each is also a TLB miss, and under virtualisation a page walk costs
- * tens of memory reads. Advice only: failure changes nothing.
- */
-void lsi_advise_huge(void *p, size_t bytes)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    if (bytes < 2 * huge)
-        return;
-    const uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    const uintptr_t to = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (to > from)
-        (void)madvise((void *)from, to - from, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
-#endif
-}
 
 #define INITIAL_EVENTS 4096
 #define INITIAL_BATCHES 256
@@ -85,7 +56,6 @@ void lsi_pool_free(lsi_pool_t *p)
                 return LSI_NIL;                                                \
             (arr) = grown;                                                     \
             (cap) = (uint32_t)want;                                            \
-            lsi_advise_huge((arr), (size_t)want * sizeof *(arr));              \
         }                                                                      \
         id = (used)++;                                                         \
     } while (0)
