@@ -678,6 +678,10 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
         batch->attempts++;
         batch->attempt_sent_at = now;
         batch->sender = LSI_SENDER_CLIENT;
+        /* What Mixpanel's side needs of the device, carried so that it
+         * need not read the device's state (a cache miss). */
+        batch->to_track = cl->platform != LAGSIM_PLATFORM_SERVER;
+        batch->timeout = sdk->request_timeout;
         c->in_flight++;
         batch->back_delay = rtt - rtt / 2 + (one_way - rtt / 2);
         lsi_mixpanel_send(m, b, one_way);

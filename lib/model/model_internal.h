@@ -85,6 +85,8 @@ typedef struct lsi_batch {
     uint8_t at_exit;           /* sent as a session ended */
     uint8_t throttled;         /* waited for Segment's inbound limit */
     uint8_t seg_big_event;     /* cloud: an event is over Segment's per-event limit */
+    uint8_t to_track;          /* device: sent to /track (browser, mobile), not /import */
+    lagsim_time_t timeout;     /* device: the SDK's request timeout */
 } lsi_batch_t;
 
 /* Records [0, used) have been handed out at least once; a record is
