@@ -495,47 +495,6 @@ static void start_session(lsi_model_t *m, lsi_client_t *c)
                                         m->rng[LSI_RNG_CLIENT_LIFE]);
 }
 
-/* 1 if an event of the user's SDK goes straight out as a request of one
- * (no device state: see lsi_client_accept()). */
-static int skips_device(const lagsim_client_t *cl, unsigned path)
-{
-    return sends_at_once(&cl->sdk[path]) && cl->offline_share <= 0 && !has_sessions(cl);
-}
-
-/* Starts loading the table entry (slot 0) of a key, for a lookup soon. */
-static void table_prefetch(const lsi_clients_t *cs, uint64_t key)
-{
-#if defined(__GNUC__)
-    __builtin_prefetch(&cs->table[key_hash(key) & cs->table_mask]);
-#else
-    (void)cs;
-    (void)key;
-#endif
-}
-
-void lsi_client_prefetch(const lsi_model_t *m, uint64_t user, unsigned path, int step)
-{
-#if defined(__GNUC__)
-    if (skips_device(&m->sc->clients[client_kind(m, user_hash(m, user))], path))
-        return;
-    const lsi_clients_t *cs = &m->clients;
-    const uint64_t key = user * 2 + path;
-    if (step == 0) {
-        table_prefetch(cs, key);
-        return;
-    }
-    const uint32_t h = key_hash(key);
-    const lsi_table_entry_t e = cs->table[h & cs->table_mask];
-    if (e.slot != LSI_NIL && e.hash == h)
-        __builtin_prefetch(&cs->slot[e.slot]);
-#else
-    (void)m;
-    (void)user;
-    (void)path;
-    (void)step;
-#endif
-}
-
 void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
 {
     const unsigned path = m->pool.ev[ev].path;
@@ -545,7 +504,7 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
         lsi_drop(m, ev, LAGSIM_DROP_ADBLOCK);
         return;
     }
-    if (skips_device(cl, path)) {
+    if (sends_at_once(&cl->sdk[path]) && cl->offline_share <= 0 && !has_sessions(cl)) {
         const uint32_t b = lsi_batch_alloc(&m->pool);
         if (b == LSI_NIL) {
             lsi_fail(m);
@@ -779,8 +738,6 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     const enum lagsim_response st = (enum lagsim_response)batch->status;
     c->in_flight--;
-    if (c->in_flight == 0 && !c->parked)
-        table_prefetch(&m->clients, c->key); /* the device may be freed below */
 
     if (batch->at_exit && batch->events.count > 0 &&
         (sdk->exit_keeps_copy || c->between_sessions) && st != LAGSIM_RESP_400) {

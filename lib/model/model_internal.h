@@ -273,8 +273,6 @@ typedef struct lsi_model {
     lsi_replay_t *replay;       /* rows still to replay, or NULL */
     lsi_replay_row_t replay_row;/* the next replayed row (scheduled) */
     gsl_ran_discrete_t *type_table;
-    size_t ahead_type;          /* the next Poisson arrival's type and user, */
-    uint64_t ahead_user;        /* drawn ahead without a replay (workload.c) */
     /* sampling: events fired per second over the trailing window */
     uint32_t rate_slot[LSI_RATE_SLOTS];
     int64_t rate_second;        /* the second the newest slot counts */
@@ -347,10 +345,6 @@ void lsi_clients_free(lsi_clients_t *cs);
 uint64_t lsi_clients_waiting(const lsi_model_t *m);
 /* An event fired on a user's device enters its SDK. */
 void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
-/* Starts loading what lsi_client_accept() will read for the user's device
- * on `path` (the device table and its state are cache misses): step 0
- * its table entry, step 1 (some work later) its state. Changes nothing. */
-void lsi_client_prefetch(const lsi_model_t *m, uint64_t user, unsigned path, int step);
 
 /* segment.c: a client request's events, received by Segment at
  * batch->recv_at, are through its processing. */

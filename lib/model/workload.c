@@ -205,39 +205,18 @@ static int sampled_out(lsi_model_t *m, lagsim_time_t now, size_t type)
     return gsl_rng_uniform(m->rng[LSI_RNG_SAMPLING]) >= sc->sampling.keep;
 }
 
-/* The path an event of `type` takes in this run's mode. */
-static unsigned path_of(const lsi_model_t *m, size_t type)
-{
-    return m->mode == LAGSIM_MODE_HYBRID ? m->sc->event_types[type].route : m->mode;
-}
-
-/*
- * Schedules the next Poisson arrival. Without a replay (whose rows may
- * draw types and users too), the arrival's type and user are drawn now,
- * one arrival ahead, and its device's table entry starts loading: by the
- * time it fires the entry is in cache. Each stream is drawn in the same
- * order as when drawn at the arrival, so the results are the same.
- */
 static void schedule_next(lsi_model_t *m)
 {
     const lagsim_time_t at = lsi_arrivals_next(&m->arrivals);
     if (at >= m->sc->horizon)
         return;
-    if (lagsim_sim_schedule(m->sim, at, on_arrival, m, 0) != LAGSIM_OK) {
+    if (lagsim_sim_schedule(m->sim, at, on_arrival, m, 0) != LAGSIM_OK)
         lsi_fail(m);
-        return;
-    }
-    if (m->replay)
-        return;
-    m->ahead_type = gsl_ran_discrete(m->rng[LSI_RNG_EVENT_TYPE], m->type_table);
-    m->ahead_user = (uint64_t)(gsl_rng_uniform(m->rng[LSI_RNG_USER]) * (double)m->sc->users);
-    lsi_client_prefetch(m, m->ahead_user, path_of(m, m->ahead_type), 0);
 }
 
 /* Fires one event now: type and user given (>= 0) or drawn, then its
- * payload and identity, and hands it to the user's SDK. `ahead`: type
- * and user were drawn by schedule_next(). */
-static void fire(lsi_model_t *m, int given_type, int has_user, uint64_t given_user, int ahead)
+ * payload and identity, and hands it to the user's SDK. */
+static void fire(lsi_model_t *m, int given_type, int has_user, uint64_t given_user)
 {
     const lagsim_scenario_t *sc = m->sc;
     const lagsim_time_t now = lagsim_sim_now(m->sim);
@@ -247,18 +226,7 @@ static void fire(lsi_model_t *m, int given_type, int has_user, uint64_t given_us
     const uint64_t user =
         has_user ? given_user
                  : (uint64_t)(gsl_rng_uniform(m->rng[LSI_RNG_USER]) * (double)sc->users);
-    const uint64_t to = user < sc->users ? user : sc->users - 1;
-    const unsigned path = path_of(m, type);
-    /* The device's table entry and state load while the payload and
-     * identity are drawn (each stream is its own: the order of draws
-     * across streams changes nothing). */
-    if (ahead)
-        lsi_client_prefetch(m, to, path, 1);
-    else
-        lsi_client_prefetch(m, to, path, 0);
     double bytes = lagsim_dist_sample(&sc->event_types[type].payload_bytes, m->rng[LSI_RNG_PAYLOAD]);
-    if (!ahead)
-        lsi_client_prefetch(m, to, path, 1);
     const double u_id = gsl_rng_uniform(m->rng[LSI_RNG_IDENTITY]);
     const unsigned id_kind = u_id < sc->new_user_share                     ? LSI_ID_NEW
                              : u_id < sc->new_user_share + sc->merge_share ? LSI_ID_MERGE
@@ -279,7 +247,7 @@ static void fire(lsi_model_t *m, int given_type, int has_user, uint64_t given_us
     e->bytes = bytes < 1 ? 1u : bytes >= 4e9 ? 4000000000u : (uint32_t)bytes;
     e->type = (uint16_t)type;
     e->flags = (uint8_t)id_kind;
-    e->path = (uint8_t)path;
+    e->path = (uint8_t)(m->mode == LAGSIM_MODE_HYBRID ? sc->event_types[type].route : m->mode);
 
     lagsim_result_t *out = m->out;
     out->fired++;
@@ -289,11 +257,11 @@ static void fire(lsi_model_t *m, int given_type, int has_user, uint64_t given_us
     }
     lsi_dv_fired(m);
     if (m->trace)
-        lsi_trace_fired(m, id, to);
+        lsi_trace_fired(m, id, user < sc->users ? user : sc->users - 1);
     if (sc->sampling.threshold > 0 && sampled_out(m, now, type))
         lsi_drop(m, id, LAGSIM_DROP_SAMPLED);
     else
-        lsi_client_accept(m, to, id);
+        lsi_client_accept(m, user < sc->users ? user : sc->users - 1, id);
 }
 
 static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
@@ -301,10 +269,7 @@ static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     (void)sim;
     (void)arg;
     lsi_model_t *m = ctx;
-    if (m->replay)
-        fire(m, -1, 0, 0, 0);
-    else
-        fire(m, (int)m->ahead_type, 1, m->ahead_user, 1);
+    fire(m, -1, 0, 0);
     if (!m->failed)
         schedule_next(m);
 }
@@ -326,7 +291,7 @@ static void on_replay(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     (void)arg;
     lsi_model_t *m = ctx;
     const lsi_replay_row_t row = m->replay_row;
-    fire(m, row.type, row.has_user, row.user, 0);
+    fire(m, row.type, row.has_user, row.user);
     if (!m->failed)
         schedule_replay(m);
 }
