@@ -2,7 +2,7 @@
  * model_internal.h - the model's private structures, shared by the files
  * of lib/model (workload, client, segment, mixpanel, run).
  *
- * Memory follows the backlog: an event in the pipeline is one 40-byte
+ * Memory follows the backlog: an event in the pipeline is one 64-byte
  * record in a pool (a growable array with a free list, addressed by
  * uint32 index), queues and request batches are intrusive lists through
  * those records, and a client device has state only while it holds
