@@ -541,6 +541,12 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
 static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 static void on_segment_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 
+static void on_segment_arrival_one(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    lsi_segment_receive_one(ctx, (uint32_t)arg, (uint32_t)(arg >> 32));
+}
+
 /* A client's one-way trip: half a round trip, plus the proxy if any. */
 static lagsim_time_t client_one_way(lsi_model_t *m, const lagsim_client_t *cl, lagsim_time_t rtt)
 {
@@ -569,7 +575,21 @@ static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_cl
     if (m->trace)
         lsi_trace_sent(m, b, LAGSIM_ENDPOINT_SEGMENT);
     const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
-    if (lagsim_sim_schedule(m->sim, batch->recv_at + proc, on_segment_arrival, m, b) != LAGSIM_OK) {
+    lsi_segment_stamp(m, batch, batch->recv_at + proc);
+    const lagsim_time_t arrives = batch->recv_at + proc;
+    if (batch->events.count == 1 && lsi_segment_takes_whole(m, batch)) {
+        /* A request of one event: the event alone travels (its id and
+         * size in the engine's argument), the batch is free at once. */
+        const uint32_t id = batch->events.head;
+        const uint64_t arg = (uint64_t)m->pool.ev[id].bytes << 32 | id;
+        lsi_batch_release(&m->pool, b);
+        if (lagsim_sim_schedule(m->sim, arrives, on_segment_arrival_one, m, arg) != LAGSIM_OK) {
+            lsi_fail(m);
+            return -1;
+        }
+        return one_way + (rtt - rtt / 2);
+    }
+    if (lagsim_sim_schedule(m->sim, arrives, on_segment_arrival, m, b) != LAGSIM_OK) {
         lsi_fail(m);
         return -1;
     }
@@ -617,6 +637,10 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
         batch->attempts++;
         batch->attempt_sent_at = now;
         batch->sender = LSI_SENDER_CLIENT;
+        /* What Mixpanel's side needs of the device, carried so that it
+         * need not read the device's state (a cache miss). */
+        batch->to_track = cl->platform != LAGSIM_PLATFORM_SERVER;
+        batch->timeout = sdk->request_timeout;
         c->in_flight++;
         batch->back_delay = rtt - rtt / 2 + (one_way - rtt / 2);
         lsi_mixpanel_send(m, b, one_way);

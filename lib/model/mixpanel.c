@@ -152,8 +152,7 @@ static enum lagsim_response ingest(lsi_model_t *m, lsi_batch_t *batch, lagsim_ti
         !(!by_device && sc->segment.max_event_bytes <= sc->mixpanel.max_event_bytes);
     /* Browser and mobile SDKs send to /track; a server sends to /import,
      * which has no age limit. */
-    const int to_track = by_device && sc->clients[m->clients.slot[batch->owner].kind].platform !=
-                                          LAGSIM_PLATFORM_SERVER;
+    const int to_track = by_device && batch->to_track;
     const int may_be_old = to_track && sc->mixpanel.track_max_age > 0 &&
                            now - sc->mixpanel.track_max_age > 0;
     uint64_t invalid = 0;
@@ -222,8 +221,7 @@ static lagsim_time_t sender_timeout(const lsi_model_t *m, const lsi_batch_t *bat
 {
     if (batch->sender == LSI_SENDER_SEGMENT)
         return m->sc->segment.request_timeout;
-    const lsi_client_t *c = &m->clients.slot[batch->owner];
-    return m->sc->clients[c->kind].sdk[c->path].request_timeout;
+    return batch->timeout; /* set by the device at the send */
 }
 
 /* A batch sent as a session ended by an SDK that keeps what it sent

@@ -2,7 +2,7 @@
  * model_internal.h - the model's private structures, shared by the files
  * of lib/model (workload, client, segment, mixpanel, run).
  *
- * Memory follows the backlog: an event in the pipeline is one 40-byte
+ * Memory follows the backlog: an event in the pipeline is one 64-byte
  * record in a pool (a growable array with a free list, addressed by
  * uint32 index), queues and request batches are intrusive lists through
  * those records, and a client device has state only while it holds
@@ -84,6 +84,9 @@ typedef struct lsi_batch {
     uint16_t code;             /* its HTTP status code (0: no answer) */
     uint8_t at_exit;           /* sent as a session ended */
     uint8_t throttled;         /* waited for Segment's inbound limit */
+    uint8_t seg_big_event;     /* cloud: an event is over Segment's per-event limit */
+    uint8_t to_track;          /* device: sent to /track (browser, mobile), not /import */
+    lagsim_time_t timeout;     /* device: the SDK's request timeout */
 } lsi_batch_t;
 
 /* Records [0, used) have been handed out at least once; a record is
@@ -369,6 +372,16 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
 /* segment.c: a client request's events, received by Segment at
  * batch->recv_at, are through its processing. */
 void lsi_segment_receive(lsi_model_t *m, uint32_t batch);
+/* segment.c: the client sends `batch` to Segment now (attempt_sent_at and
+ * recv_at set); its events are to join the destination queue at
+ * `queued_at`. Stamps their milestones and notes oversize events. */
+void lsi_segment_stamp(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t queued_at);
+/* segment.c: 1 if Segment will take every event of the stamped batch
+ * into its destination queue as it arrives (nothing to drop or hold). */
+int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch);
+/* segment.c: a batch of one event `id` of `bytes` that Segment takes
+ * whole arrives (the batch itself was released at the send). */
+void lsi_segment_receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes);
 
 /* mixpanel.c */
 /* Sends a batch to Mixpanel; the sender's response handler runs later. */

@@ -95,6 +95,9 @@ uint32_t lsi_batch_alloc(lsi_pool_t *p)
     b->code = 0;
     b->at_exit = 0;
     b->throttled = 0;
+    b->seg_big_event = 0;
+    b->to_track = 0;
+    b->timeout = 0;
     p->b_live++;
     return id;
 }

@@ -75,6 +75,53 @@ static lsi_list_t *dest_queue(lsi_model_t *m, const lsi_event_t *e)
     return &m->dest.queue[m->sc->event_types[e->type].priority];
 }
 
+/*
+ * The client sends the batch now; its events reach the destination queue
+ * at `queued_at` unless Segment's inbound limit holds them. Their
+ * milestones are written here, while the client has them in cache, so
+ * that lsi_segment_receive() can usually move the whole list without
+ * reading a record (those reads were a cache miss per event: a record
+ * waits seconds in Segment's processing).
+ */
+void lsi_segment_stamp(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t queued_at)
+{
+    const uint32_t max_bytes = m->sc->segment.max_event_bytes;
+    uint8_t big = 0;
+    for (uint32_t id = batch->events.head; id != LSI_NIL; id = m->pool.ev[id].next) {
+        lsi_event_t *e = &m->pool.ev[id];
+        e->resent_at = batch->attempt_sent_at;
+        e->seg_at = batch->recv_at;
+        e->stage_at = queued_at;
+        big |= e->bytes > max_bytes;
+    }
+    batch->seg_big_event = big;
+}
+
+int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch)
+{
+    const lagsim_scenario_t *sc = m->sc;
+    return batch->events.bytes <= sc->segment.max_request_bytes &&
+           batch->events.count <= sc->segment.max_request_events && !batch->seg_big_event &&
+           sc->segment.inbound_limit <= 0 && !sc->segment.priority_tiers && !m->trace;
+}
+
+/* lsi_segment_receive() of a batch of one event that Segment takes whole,
+ * without the batch (released at the send): nothing here reads a record,
+ * which would be a cache miss (the event is written, not read). */
+void lsi_segment_receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes)
+{
+    lsi_list_t *q = &m->dest.queue[LAGSIM_PRIO_NORMAL];
+    m->pool.ev[id].next = LSI_NIL;
+    if (q->tail == LSI_NIL)
+        q->head = id;
+    else
+        m->pool.ev[q->tail].next = id;
+    q->tail = id;
+    q->count++;
+    q->bytes += bytes;
+    dispatch(m);
+}
+
 void lsi_segment_receive(lsi_model_t *m, uint32_t b)
 {
     const lagsim_time_t now = lagsim_sim_now(m->sim);
@@ -85,6 +132,13 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
     /* The tracking API answers 400 to a request over its size limit, and
      * rejects the events past its count limit. */
     const int too_big = batch->events.bytes > sc->segment.max_request_bytes;
+    if (lsi_segment_takes_whole(m, batch)) {
+        /* Nothing to drop, one queue, milestones stamped at the send. */
+        lsi_list_append(&m->pool, &m->dest.queue[LAGSIM_PRIO_NORMAL], &batch->events);
+        lsi_batch_release(&m->pool, b);
+        dispatch(m);
+        return;
+    }
     uint32_t n = 0, id;
     while ((id = lsi_list_pop(&m->pool, &batch->events)) != LSI_NIL) {
         lsi_event_t *e = &m->pool.ev[id];
