@@ -256,6 +256,11 @@ static void *work(void *arg)
             const size_t pj = b->pilot_job[u];
             b->status[u] = lsi_warmup_pilot(b->jobs[pj].sc, b->jobs[pj].mode, &w->limits,
                                             &b->jobs[pj].out->warmup, b->pilot[pj]);
+            pthread_mutex_lock(&b->lock);
+            b->done++;
+            b->running -= w->fraction;
+            w->fraction = 0;
+            pthread_mutex_unlock(&b->lock);
             continue;
         }
         const size_t j = job_of(b, u);
@@ -344,11 +349,9 @@ static int run_units(batch_t *b, unsigned threads)
     for (unsigned t = 0; t < threads; t++) {
         w[t].b = b;
         w[t].limits = *b->limits;
-        if (b->limits->progress && !b->pilot_job) {
+        if (b->limits->progress) { /* pilots report their own progress, then the replications theirs */
             w[t].limits.progress = worker_progress;
             w[t].limits.progress_ctx = &w[t];
-        } else {
-            w[t].limits.progress = NULL; /* pilots: progress starts with the replications */
         }
     }
     /* Thread 0's share runs here; the others on their own threads. */
