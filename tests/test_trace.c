@@ -61,6 +61,17 @@ static lagsim_trace_t tracer(const lagsim_scenario_t *sc, collected_t *c, uint32
     return tr;
 }
 
+/* The launch scenario in sc, run in `mode` with 8 events followed into c. */
+static lagsim_result_t *trace_launch(lagsim_scenario_t *sc, enum lagsim_mode mode, collected_t *c)
+{
+    launch(sc);
+    lagsim_result_t *r = lagsim_result_create();
+    assert_non_null(r);
+    lagsim_trace_t tr = tracer(sc, c, 8);
+    assert_int_equal(lagsim_run_traced(sc, mode, 0, NULL, &tr, r), LAGSIM_OK);
+    return r;
+}
+
 static void assert_same(const lagsim_result_t *a, const lagsim_result_t *b)
 {
     assert_int_equal(a->fired, b->fired);
@@ -218,10 +229,7 @@ static void cloud_burst_shows_429_and_backoff(void **state)
     (void)state;
     static collected_t c;
     lagsim_scenario_t sc;
-    launch(&sc);
-    lagsim_result_t *r = lagsim_result_create();
-    lagsim_trace_t tr = tracer(&sc, &c, 8);
-    assert_int_equal(lagsim_run_traced(&sc, LAGSIM_MODE_CLOUD, 0, NULL, &tr, r), LAGSIM_OK);
+    lagsim_result_t *r = trace_launch(&sc, LAGSIM_MODE_CLOUD, &c);
     int shown = 0;
     for (uint32_t e = 0; e < 8 && !shown; e++) {
         const long refused = find(&c, e, LAGSIM_TRACE_REFUSED, 0, -1);
@@ -261,10 +269,7 @@ static void device_burst_backoff_by_sdk(void **state)
     (void)state;
     static collected_t c;
     lagsim_scenario_t sc;
-    launch(&sc);
-    lagsim_result_t *r = lagsim_result_create();
-    lagsim_trace_t tr = tracer(&sc, &c, 8);
-    assert_int_equal(lagsim_run_traced(&sc, LAGSIM_MODE_DEVICE, 0, NULL, &tr, r), LAGSIM_OK);
+    lagsim_result_t *r = trace_launch(&sc, LAGSIM_MODE_DEVICE, &c);
     int refused = 0, backoff = 0;
     for (size_t i = 0; i < c.n; i++) {
         if (c.p[i].kind == LAGSIM_TRACE_REFUSED && c.p[i].status == LAGSIM_RESP_429 &&
@@ -406,10 +411,7 @@ static void narration(void **state)
     (void)state;
     static collected_t c;
     lagsim_scenario_t sc;
-    launch(&sc);
-    lagsim_result_t *r = lagsim_result_create();
-    lagsim_trace_t tr = tracer(&sc, &c, 8);
-    assert_int_equal(lagsim_run_traced(&sc, LAGSIM_MODE_CLOUD, 0, NULL, &tr, r), LAGSIM_OK);
+    lagsim_result_t *r = trace_launch(&sc, LAGSIM_MODE_CLOUD, &c);
     uint32_t explained = 0;
     char *t = render(&sc, &c, &explained);
     assert_non_null(strstr(t, "Event 1 of 8:"));
