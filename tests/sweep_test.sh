@@ -327,6 +327,28 @@ rc=$?
   && ! grep -q "CONSERVATION" "$TMP/err"
 check $? "SIGINT stops a sweep: the points so far, marked partial, exit 130"
 
+# ---- Warm-up ----------------------------------------------------------------------------------
+
+# The tiny launch is terminating; without its burst it is steady and gets
+# an MSER-5 pilot per point and mode, reported in text and JSON.
+run sweep "$CFG" --vary mixpanel.ingest_limit=500/s..1000/s:500/s
+[ $rc -eq 0 ] && grep -q "^Warm-up: none cut; the scenario has bursts" "$TMP/out"
+check $? "sweep of a terminating scenario: the warm-up line says nothing was cut, and why"
+run sweep "$CFG" --set burst.launch.rate=100/s --set burst.launch.duration=0s \
+  --vary mixpanel.ingest_limit=50/s..1000/s:950/s
+[ $rc -eq 0 ] && grep -q "^Warm-up (MSER-5 on a pilot per point and mode): nothing to cut in [0-9]* runs, a cut in [0-9]*.*, never settled in 1 (latencies from time zero at mixpanel.ingest_limit = 50/s device)" "$TMP/out"
+check $? "sweep of a steady scenario: the warm-up line counts the pilots' outcomes and names the point that never settled"
+if [ $have_python = 1 ]; then
+  run sweep "$CFG" --set burst.launch.duration=0s --vary mixpanel.ingest_limit=50/s..1000/s:950/s --format json
+  [ $rc -eq 0 ] && python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+w = [p["modes"]["device"]["warmup"] for p in d["sweep"]["points"]]
+assert [x["method"] for x in w] == ["unsettled", "mser5"], w
+assert w[0]["cut_s"] == 0 and 0 <= w[1]["cut_s"] <= 0.4 * 90, w
+' "$TMP/out"
+  check $? "sweep --format json: each point and mode has its warm-up method and cut"
+fi
+
 # ---- Charts and progress -------------------------------------------------------------------
 
 run run "$CFG" --mode cloud,device

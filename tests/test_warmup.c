@@ -95,7 +95,9 @@ static void scenarios_are_steady_unless_their_rate_changes(void **state)
     assert_null(lagsim_scenario_terminating(&sc));
 
     lagsim_scenario_t b = sc;
-    b.n_bursts = 1;
+    b.n_bursts = 1; /* of no length: it fires nothing */
+    assert_null(lagsim_scenario_terminating(&b));
+    b.bursts[0].duration = LAGSIM_SEC;
     assert_string_equal(lagsim_scenario_terminating(&b), "bursts");
     b = sc;
     b.daily_profile[5] = 2;

@@ -36,8 +36,9 @@ const char *lagsim_warmup_method_name(enum lagsim_warmup_method m)
 
 const char *lagsim_scenario_terminating(const lagsim_scenario_t *sc)
 {
-    if (sc->n_bursts)
-        return "bursts";
+    for (unsigned i = 0; i < sc->n_bursts; i++)
+        if (sc->bursts[i].duration > 0) /* a burst of no length fires nothing */
+            return "bursts";
     if (sc->n_ramps)
         return "ramps";
     if (sc->mixpanel.n_outages)

@@ -362,6 +362,65 @@ static void print_partial(FILE *f, const lagsim_sweep_t *sw)
         }
 }
 
+/*
+ * One line on the warm-up of the points that ran: the reason when the
+ * scenario is terminating, else how many runs had a cut, none, or never
+ * settled (naming a few of the last, whose latencies count from zero).
+ */
+static void print_warmup(FILE *f, const lagsim_sweep_t *sw)
+{
+    uint32_t count[LAGSIM_WARMUP_UNSETTLED + 1] = {0};
+    lagsim_time_t longest = 0;
+    const lagsim_warmup_t *any = NULL;
+    for (uint32_t i = 0; i < sw->n_points; i++)
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            const lagsim_replicated_t *r = sw->points[i].reps[m];
+            if (!r)
+                continue;
+            any = &r->warmup;
+            count[r->warmup.method]++;
+            if (r->warmup.cut > longest)
+                longest = r->warmup.cut;
+        }
+    if (!any)
+        return;
+    char d[LAGSIM_DURATION_MAX];
+    if (any->method == LAGSIM_WARMUP_TERMINATING) {
+        fprintf(f, "\nWarm-up: none cut; the scenario has %s, so it is reported from time zero\n",
+                any->why);
+        return;
+    }
+    if (any->method == LAGSIM_WARMUP_NONE || any->method == LAGSIM_WARMUP_FIXED) {
+        fprintf(f, "\nWarm-up: %s\n", any->method == LAGSIM_WARMUP_NONE ? "none cut (warmup = none)"
+                : "latencies count events fired from the warmup set in the scenario on");
+        return;
+    }
+    uint32_t cut = 0;
+    for (uint32_t i = 0; i < sw->n_points; i++)
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+            cut += sw->points[i].reps[m] && sw->points[i].reps[m]->warmup.cut > 0;
+    fprintf(f, "\nWarm-up (MSER-5 on a pilot per point and mode): nothing to cut in %u runs, "
+               "a cut in %u", count[LAGSIM_WARMUP_MSER] - cut, cut);
+    if (cut)
+        fprintf(f, " (longest %s)", lagsim_format_duration(d, sizeof d, longest));
+    fprintf(f, ", never settled in %u", count[LAGSIM_WARMUP_UNSETTLED]);
+    unsigned named = 0;
+    for (uint32_t i = 0; i < sw->n_points && named < 3; i++)
+        for (int m = 0; m < LAGSIM_MODE_COUNT && named < 3; m++) {
+            const lagsim_replicated_t *r = sw->points[i].reps[m];
+            if (!r || r->warmup.method != LAGSIM_WARMUP_UNSETTLED)
+                continue;
+            fputs(named++ ? "; " : " (latencies from time zero at ", f);
+            for (unsigned k = 0; k < sw->n_axes; k++) {
+                char v[48];
+                fmt_axis(v, sizeof v, &sw->axis[k], sw->points[i].value[k]);
+                fprintf(f, "%s%s = %s", k ? ", " : "", sw->axis[k].key, v);
+            }
+            fprintf(f, " %s", lagsim_mode_name((enum lagsim_mode)m));
+        }
+    fputs(named ? ")\n" : "\n", f);
+}
+
 static int text_sweep(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo, int ascii)
 {
     print_preamble(f, sw, slo, NULL, ascii);
@@ -464,6 +523,8 @@ int lagsim_report_sweep(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *s
     case LAGSIM_REPORT_TEXT: break;
     }
     rc = find ? text_find(f, sw, slo, find, opts->ascii) : text_sweep(f, sw, slo, opts->ascii);
+    if (rc == LAGSIM_OK)
+        print_warmup(f, sw);
     if (rc == LAGSIM_OK && opts->manifest)
         lsi_manifest_text(f, opts->manifest);
     if (rc == LAGSIM_OK && ferror(f))

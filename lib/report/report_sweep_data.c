@@ -51,8 +51,12 @@ static void json_mode_figures(FILE *f, const lagsim_replicated_t *r, const lagsi
 {
     fprintf(f, "{\"replications\": %" PRIu32 ", \"slo_met\": ", r->reps);
     fputs(!slo ? "null" : lagsim_slo_holds(slo, r, NULL, 0) ? "true" : "false", f);
-    fprintf(f, ", \"fired\": %" PRIu64 ", \"visible\": %" PRIu64 ", \"figures\": {",
+    fprintf(f, ", \"fired\": %" PRIu64 ", \"visible\": %" PRIu64 ", \"warmup\": {\"method\": ",
             r->pooled->fired, r->pooled->visible);
+    lagsim_json_string(f, lagsim_warmup_method_name(r->warmup.method));
+    fputs(", \"cut_s\": ", f);
+    lsi_json_seconds(f, r->warmup.cut);
+    fputs("}, \"figures\": {", f);
     for (int k = 0; k < LAGSIM_FIG_COUNT; k++) {
         const lagsim_summary_t *s = &r->figure[k];
         fprintf(f, "%s\"%s\": {\"mean\": ", k ? ", " : "", lagsim_figure_name((enum lagsim_figure)k));
