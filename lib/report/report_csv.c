@@ -49,7 +49,7 @@ static void csv_summary(FILE *f, const lagsim_summary_t *s)
 static void csv_header(FILE *f)
 {
     fputs("mode,kind,replications,fired_total,visible_total,delivered_total,dropped_total,"
-          "sampled_total,in_flight_total,requests_total,retries_total,conserved", f);
+          "sampled_total,in_flight_total,requests_total,retries_total,conserved,warmup_s", f);
     for (int k = 0; k < LAGSIM_FIG_COUNT; k++) {
         const char *name = lagsim_figure_name((enum lagsim_figure)k);
         fprintf(f, ",%s,%s_hw95", name, name);
@@ -69,6 +69,8 @@ static void csv_mode_row(FILE *f, enum lagsim_mode mode, const lagsim_replicated
             lagsim_mode_name(mode), r->reps, p->fired, p->visible, p->delivered, dropped,
             p->dropped[LAGSIM_DROP_SAMPLED], p->in_flight, p->requests, p->retries,
             p->conserved ? "true" : "false");
+    fputc(',', f);
+    lsi_csv_number(f, (double)r->warmup.cut / LAGSIM_SEC);
     for (int k = 0; k < LAGSIM_FIG_COUNT; k++)
         csv_summary(f, &r->figure[k]);
     fputc('\n', f);
@@ -91,7 +93,7 @@ int lagsim_report_csv(FILE *f, const lagsim_replicated_t *const reps[LAGSIM_MODE
     for (int m = base + 1; compare && base >= 0 && m < LAGSIM_MODE_COUNT; m++) {
         if (!reps[m])
             continue;
-        fprintf(f, "%s-%s,difference,%" PRIu32 ",,,,,,,,,", lagsim_mode_name((enum lagsim_mode)m),
+        fprintf(f, "%s-%s,difference,%" PRIu32 ",,,,,,,,,,", lagsim_mode_name((enum lagsim_mode)m),
                 lagsim_mode_name((enum lagsim_mode)base),
                 reps[m]->reps < reps[base]->reps ? reps[m]->reps : reps[base]->reps);
         for (int k = 0; k < LAGSIM_FIG_COUNT; k++) {
