@@ -31,6 +31,9 @@ void lsi_json_seconds(FILE *f, int64_t us);
 
 /* Text: a "Manifest" block, after a blank line. */
 void lsi_manifest_text(FILE *f, const lagsim_manifest_t *m);
+/* report_results.c: "\nWarm-up: ..." for a cut that needed no pilot (none,
+ * a fixed duration, or a terminating scenario). */
+void lsi_warmup_given_line(FILE *f, const lagsim_warmup_t *w);
 /*
  * JSON: `"manifest": {...},` and a newline, at `indent`. With a precision,
  * reps (may be NULL) adds what each mode reached.

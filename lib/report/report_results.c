@@ -31,6 +31,20 @@ static void precision_lines(FILE *f, const lagsim_replicated_t *const reps[LAGSI
     }
 }
 
+void lsi_warmup_given_line(FILE *f, const lagsim_warmup_t *w)
+{
+    char cut[LAGSIM_DURATION_MAX];
+    fputs("\nWarm-up: ", f);
+    if (w->method == LAGSIM_WARMUP_TERMINATING)
+        fprintf(f, "none cut; the scenario has %s, so it is a terminating run, "
+                   "reported from time zero\n", w->why);
+    else if (w->method == LAGSIM_WARMUP_NONE)
+        fputs("none cut (warmup = none); latencies from time zero\n", f);
+    else
+        fprintf(f, "latencies count events fired from %s on (warmup = %s)\n",
+                lagsim_format_duration(cut, sizeof cut, w->cut), cut);
+}
+
 /*
  * How the latencies' warm-up was treated, one line per mode (one line in
  * all when the scenario is terminating or the cut was given).
@@ -49,16 +63,8 @@ static void warmup_lines(FILE *f, const lagsim_replicated_t *const reps[LAGSIM_M
         case LAGSIM_WARMUP_NONE:
         case LAGSIM_WARMUP_TERMINATING:
         case LAGSIM_WARMUP_FIXED:
-            if (said++)
-                continue; /* the same for every mode */
-            fputs("\nWarm-up: ", f);
-            if (w->method == LAGSIM_WARMUP_TERMINATING)
-                fprintf(f, "none cut; the scenario has %s, so it is a terminating run, "
-                           "reported from time zero\n", w->why);
-            else if (w->method == LAGSIM_WARMUP_NONE)
-                fputs("none cut (warmup = none); latencies from time zero\n", f);
-            else
-                fprintf(f, "latencies count events fired from %s on (warmup = %s)\n", cut, cut);
+            if (said++ == 0) /* the same for every mode */
+                lsi_warmup_given_line(f, w);
             break;
         case LAGSIM_WARMUP_MSER:
             if (w->cut == 0) {

@@ -371,6 +371,7 @@ static void print_warmup(FILE *f, const lagsim_sweep_t *sw)
 {
     uint32_t count[LAGSIM_WARMUP_UNSETTLED + 1] = {0};
     lagsim_time_t longest = 0;
+    uint32_t cut = 0; /* runs with a cut */
     const lagsim_warmup_t *any = NULL;
     for (uint32_t i = 0; i < sw->n_points; i++)
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
@@ -379,26 +380,17 @@ static void print_warmup(FILE *f, const lagsim_sweep_t *sw)
                 continue;
             any = &r->warmup;
             count[r->warmup.method]++;
+            cut += r->warmup.cut > 0;
             if (r->warmup.cut > longest)
                 longest = r->warmup.cut;
         }
     if (!any)
         return;
     char d[LAGSIM_DURATION_MAX];
-    if (any->method == LAGSIM_WARMUP_TERMINATING) {
-        fprintf(f, "\nWarm-up: none cut; the scenario has %s, so it is reported from time zero\n",
-                any->why);
+    if (any->method != LAGSIM_WARMUP_MSER && any->method != LAGSIM_WARMUP_UNSETTLED) {
+        lsi_warmup_given_line(f, any); /* the scenario's, the same at every point */
         return;
     }
-    if (any->method == LAGSIM_WARMUP_NONE || any->method == LAGSIM_WARMUP_FIXED) {
-        fprintf(f, "\nWarm-up: %s\n", any->method == LAGSIM_WARMUP_NONE ? "none cut (warmup = none)"
-                : "latencies count events fired from the warmup set in the scenario on");
-        return;
-    }
-    uint32_t cut = 0;
-    for (uint32_t i = 0; i < sw->n_points; i++)
-        for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
-            cut += sw->points[i].reps[m] && sw->points[i].reps[m]->warmup.cut > 0;
     fprintf(f, "\nWarm-up (MSER-5 on a pilot per point and mode): nothing to cut in %u runs, "
                "a cut in %u", count[LAGSIM_WARMUP_MSER] - cut, cut);
     if (cut)
