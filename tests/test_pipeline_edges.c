@@ -4,7 +4,9 @@
  * Segment's retry window to the microsecond and its optional retry
  * limit, /track's 5-day age limit at exactly 5 days, Segment's
  * max_in_flight, Mixpanel's background failure rate (a binomial bound),
- * and hybrid mode with every event routed to device against device mode.
+ * hybrid mode with every event routed to device against device mode, and
+ * every hop of every event's latency with constant delays, identity and
+ * indexing costs included.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -264,6 +266,113 @@ static void hybrid_all_device_equals_device(void **state)
     lagsim_result_destroy(h);
 }
 
+/*
+ * Every hop by hand, with every delay constant: a client that sends each
+ * event at once (flush_interval 0, no limit in flight), client round
+ * trip 0.1 s and server round trip 20 ms (half each way), Segment
+ * processing 2 s, destination batches of one event sent at once, Mixpanel
+ * ingestion 0.5 s + 10 ms per KB of a 2,000-byte payload + 100 ms for
+ * each of 2 nesting levels = 0.72 s, identity 1 s (known users only),
+ * no indexing period and 3 s of indexing. Every event then has exactly:
+ *   cloud:  delivered 0.05 + 2 + 0.01 = 2.06 s, visible 2.06 + 0.72 + 1 + 3 = 6.78 s
+ *           hops: network 0.06, Segment ingest 2, Mixpanel ingest 0.72,
+ *           identity 1, indexing 3, the rest 0;
+ *   device: delivered 0.05 s, visible 4.77 s.
+ */
+static void constant_delays(lagsim_scenario_t *sc)
+{
+    small_scenario(sc, 20, 5 * LAGSIM_MIN);
+    sc->new_user_share = 0;
+    sc->network.client_rtt = constant(0.1);
+    sc->network.server_rtt = constant(0.02);
+    sc->segment.processing = constant(2.0);
+    sc->segment.batch_size = 1;
+    sc->segment.batch_wait = 0;
+    sc->segment.max_in_flight = 1000;
+    sc->event_types[0].payload_bytes = constant(2000);
+    sc->event_types[0].nesting_depth = 2;
+    sc->mixpanel.response_time = constant(0.3);
+    sc->mixpanel.ingest_delay = constant(0.5);
+    sc->mixpanel.ingest_per_kb = 10 * LAGSIM_MSEC;
+    sc->mixpanel.ingest_per_depth = 100 * LAGSIM_MSEC;
+    sc->mixpanel.idres_known = constant(1.0);
+    sc->mixpanel.index_interval = 0;
+    sc->mixpanel.index_delay = constant(3.0);
+    for (int m = 0; m < 2; m++) {
+        sc->clients[0].sdk[m].flush_interval = 0;
+        sc->clients[0].sdk[m].max_in_flight = 0;
+    }
+}
+
+static void assert_every_latency(const lagsim_hist_t *h, double seconds, const char *what)
+{
+    const int64_t want = (int64_t)llround(seconds * LAGSIM_SEC);
+    if (lagsim_hist_min(h) != want || lagsim_hist_max(h) != want)
+        fail_msg("%s: latencies from %lld to %lld us, expected all %lld", what,
+                 (long long)lagsim_hist_min(h), (long long)lagsim_hist_max(h), (long long)want);
+}
+
+static void every_hop_by_hand(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    constant_delays(&sc);
+    lagsim_result_t *c = run_mode(&sc, LAGSIM_MODE_CLOUD);
+    assert_true(c->fired > 1000);
+    assert_int_equal(c->visible, c->fired);
+    assert_every_latency(c->latency_delivered, 2.06, "cloud delivered");
+    assert_every_latency(c->latency_visible, 6.78, "cloud visible");
+    const double want[LAGSIM_HOP_COUNT] = {
+        [LAGSIM_HOP_NETWORK] = 0.06, [LAGSIM_HOP_SEGMENT_INGEST] = 2.0,
+        [LAGSIM_HOP_MIXPANEL_INGEST] = 0.72, [LAGSIM_HOP_IDENTITY] = 1.0,
+        [LAGSIM_HOP_INDEXING] = 3.0};
+    for (unsigned h = 0; h < LAGSIM_HOP_COUNT; h++)
+        if (fabs(lagsim_breakdown_mean(c->hops, h) - want[h] * S) > 1e-6)
+            fail_msg("cloud hop %u: mean %.6f s, expected %.6f s", h,
+                     lagsim_breakdown_mean(c->hops, h) / S, want[h]);
+    lagsim_result_destroy(c);
+
+    lagsim_result_t *d = run_mode(&sc, LAGSIM_MODE_DEVICE);
+    assert_int_equal(d->visible, d->fired);
+    assert_every_latency(d->latency_delivered, 0.05, "device delivered");
+    assert_every_latency(d->latency_visible, 4.77, "device visible");
+    lagsim_result_destroy(d);
+}
+
+/*
+ * Identity and indexing costs. Known users cost 1 s, new ones 5 s,
+ * merges 20 s; with shares 0.5 / 0.3 / 0.2 the identity hop averages
+ * 0.5 + 1.5 + 4 = 6 s, sd sqrt(88 - 36) = 7.2 s per event. Indexing
+ * runs every 15 s: an event resolved at r is visible at the next
+ * multiple of 15 s at or after r, plus 3 s; with arrival times spread
+ * evenly the wait is U[0, 15 s): mean 7.5 s, sd 4.33 s, never 15 s or
+ * more. Means within 6 standard errors over n events.
+ */
+static void identity_and_indexing_costs(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    constant_delays(&sc);
+    sc.new_user_share = 0.3;
+    sc.merge_share = 0.2;
+    sc.mixpanel.idres_new = constant(5.0);
+    sc.mixpanel.idres_merge = constant(20.0);
+    sc.mixpanel.index_interval = 15 * S;
+    lagsim_result_t *r = run_mode(&sc, LAGSIM_MODE_DEVICE);
+    const double n = (double)r->visible;
+    assert_true(n > 3000);
+    const double id = lagsim_breakdown_mean(r->hops, LAGSIM_HOP_IDENTITY) / S;
+    if (!(fabs(id - 6.0) <= 6 * 7.2 / sqrt(n)))
+        fail_msg("identity hop mean %.3f s, expected 6 +- %.3f s", id, 6 * 7.2 / sqrt(n));
+    const double ix = lagsim_breakdown_mean(r->hops, LAGSIM_HOP_INDEXING) / S;
+    if (!(fabs(ix - 10.5) <= 6 * 4.33 / sqrt(n)))
+        fail_msg("indexing hop mean %.3f s, expected 10.5 +- %.3f s", ix, 6 * 4.33 / sqrt(n));
+    /* Fixed parts: 0.05 + 0.72 s; identity 1-20 s; indexing 3-18 s. */
+    assert_true(lagsim_hist_min(r->latency_visible) >= (int64_t)(0.77 * S + 1 * S + 3 * S));
+    assert_true(lagsim_hist_max(r->latency_visible) < (int64_t)(0.77 * S + 20 * S + 18 * S));
+    lagsim_result_destroy(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +382,8 @@ int main(void)
         cmocka_unit_test(segment_max_in_flight_paces_requests),
         cmocka_unit_test(background_failure_rate_is_binomial),
         cmocka_unit_test(hybrid_all_device_equals_device),
+        cmocka_unit_test(every_hop_by_hand),
+        cmocka_unit_test(identity_and_indexing_costs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
