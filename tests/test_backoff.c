@@ -1,11 +1,14 @@
 /*
  * test_backoff.c - every sender's retry delays and give-up rule against
- * the formulas in ../shared/reference/pipeline-facts.md.
+ * the formulas in the pipeline facts (docs), and the shape of every
+ * jitter kind (Kolmogorov-Smirnov against its uniform).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -171,6 +174,109 @@ static void segment_destination(void **state)
     expect_range(&sc.segment.backoff, 30, 0, 600);
 }
 
+/* ---- The shape of each jitter --------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * Kolmogorov-Smirnov statistic of n values against U(0, 1): the largest
+ * distance between their empirical CDF and F(x) = x. Values are sorted in
+ * place.
+ */
+static double ks_uniform(double *u, size_t n)
+{
+    qsort(u, n, sizeof *u, cmp_double);
+    double d = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double x = u[i] < 0 ? 0 : u[i] > 1 ? 1 : u[i];
+        const double above = (double)(i + 1) / (double)n - x, below = x - (double)i / (double)n;
+        if (above > d)
+            d = above;
+        if (below > d)
+            d = below;
+    }
+    return d;
+}
+
+/*
+ * Each jitter kind, at a retry whose un-jittered delay D is known by hand
+ * (no cap in reach), maps n = 20,000 delays back to [0, 1) by its own
+ * documented formula (model.h):
+ *   full:  U[0, D)            -> d / D
+ *   mult:  D * U[a, b)        -> (d / D - a) / (b - a)
+ *   add:   D + U[a, b) s      -> ((d - D) / 1 s - a) / (b - a)
+ *   pct:   D * U[1 - a, 1 + a) -> (d / D - 1 + a) / (2 a)
+ * and the Kolmogorov-Smirnov statistic against U(0, 1) must stay under
+ * the asymptotic critical value at alpha = 0.001, sqrt(ln(2 / alpha) / 2)
+ * / sqrt(n) = 1.9495 / sqrt(n) = 0.0138. Bounds alone would pass a
+ * jitter pinned to one end or to the midpoint (KS distance 1 and 0.5);
+ * so would a wrong shape such as U^2 (distance 0.25). Delays are whole
+ * microseconds: against D of seconds the rounding moves a value by at
+ * most 1e-6, far inside the bound.
+ */
+static void check_jitter_shape(const lagsim_backoff_t *b, uint32_t n_retry, double D_s,
+                               const char *what)
+{
+    enum { N = 20000 };
+    double *u = test_malloc(N * sizeof *u);
+    const double D = D_s * S;
+    for (size_t i = 0; i < N; i++) {
+        const double d = (double)lsi_backoff_delay(b, n_retry, rng);
+        switch (b->jitter) {
+        case LAGSIM_JITTER_NONE: u[i] = d == D ? 0.5 : -1; break;
+        case LAGSIM_JITTER_FULL: u[i] = d / D; break;
+        case LAGSIM_JITTER_MULT: u[i] = (d / D - b->jitter_a) / (b->jitter_b - b->jitter_a); break;
+        case LAGSIM_JITTER_ADD:
+            u[i] = ((d - D) / S - b->jitter_a) / (b->jitter_b - b->jitter_a);
+            break;
+        case LAGSIM_JITTER_PCT: u[i] = (d / D - 1 + b->jitter_a) / (2 * b->jitter_a); break;
+        }
+        if (!(u[i] >= -1e-6 && u[i] < 1 + 1e-6))
+            fail_msg("%s: delay %.6f s outside the jitter's range", what, d / S);
+    }
+    const double ks = ks_uniform(u, N), crit = sqrt(log(2 / 0.001) / 2) / sqrt((double)N);
+    test_free(u);
+    if (!(ks < crit))
+        fail_msg("%s: KS distance to the uniform %.4f >= %.4f (alpha 0.001)", what, ks, crit);
+}
+
+static void jitter_shapes_are_uniform(void **state)
+{
+    (void)state;
+    /* Generic policies, one per kind: retry 3 of base 1 s x 2 -> D = 4 s. */
+    const lagsim_backoff_t full = {.base = S, .factor = 2, .jitter = LAGSIM_JITTER_FULL};
+    const lagsim_backoff_t mult = {.base = S, .factor = 2, .jitter = LAGSIM_JITTER_MULT,
+                                   .jitter_a = 0.5, .jitter_b = 1.5};
+    const lagsim_backoff_t add = {.base = S, .factor = 2, .jitter = LAGSIM_JITTER_ADD,
+                                  .jitter_a = 2, .jitter_b = 7};
+    const lagsim_backoff_t pct = {.base = S, .factor = 2, .jitter = LAGSIM_JITTER_PCT,
+                                  .jitter_a = 0.25};
+    check_jitter_shape(&full, 3, 4, "full");
+    check_jitter_shape(&mult, 3, 4, "mult [0.5, 1.5)");
+    check_jitter_shape(&add, 3, 4, "add [2, 7) s");
+    check_jitter_shape(&pct, 3, 4, "pct 25%");
+    /* Jitter after the cap: full jitter on the capped 8 s (retry 10 of
+     * 1 s x 2 would be 512 s), the Segment destination's order. */
+    const lagsim_backoff_t capped = {.base = S, .factor = 2, .cap = 8 * S,
+                                     .jitter = LAGSIM_JITTER_FULL, .jitter_after_cap = 1};
+    check_jitter_shape(&capped, 10, 8, "full after an 8 s cap");
+    /* The presets' own jitters, where no cap or floor is reached. */
+    check_jitter_shape(preset("analytics.js"), 4, 4, "analytics.js retry 4: (1 + U) 2 s");
+    check_jitter_shape(preset("analytics-node"), 3, 4, "analytics-node retry 3: (1 + U) 2 s");
+    check_jitter_shape(preset("analytics.js-batching"), 4, 4,
+                       "analytics.js-batching retry 4: 4 s +- 10%");
+    check_jitter_shape(preset("mixpanel-swift"), 3, 240, "mixpanel-swift retry 3: 240 s + U[0, 30) s");
+    check_jitter_shape(preset("mixpanel-server"), 7, 60, "mixpanel-server retry 7: 60 s + U[1, 5) s");
+    lagsim_scenario_t sc;
+    lagsim_scenario_defaults(&sc);
+    check_jitter_shape(&sc.segment.backoff, 5, 16, "segment destination retry 5: U[0, 16 s)");
+    check_jitter_shape(&sc.segment.backoff, 15, 600, "segment destination retry 15: U[0, 600 s)");
+}
+
 /* Huge retry numbers neither overflow nor go negative. */
 static void huge_retry_numbers_stay_bounded(void **state)
 {
@@ -192,6 +298,7 @@ int main(void)
         cmocka_unit_test(analytics_node),
         cmocka_unit_test(analytics_mobile),
         cmocka_unit_test(segment_destination),
+        cmocka_unit_test(jitter_shapes_are_uniform),
         cmocka_unit_test(huge_retry_numbers_stay_bounded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

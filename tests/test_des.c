@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "lagsim/des.h"
 
 /* ---- Traces -------------------------------------------------------------- */
@@ -470,60 +472,161 @@ static void stream_seeds_are_distinct_and_reproducible(void **state)
 /* ---- Distributions -------------------------------------------------------- */
 
 /*
- * Sample means of n = 400,000 draws against lagsim_dist_mean. The bound is
- * 6 standard errors, 6 sd / sqrt(n), with each distribution's own sd: a
- * correct sampler misses it with probability about 2e-9 (normal tails of
- * the sample mean; n is large enough for the CLT even for the Pareto,
- * whose alpha = 4.5 keeps the third moment finite). The seed is fixed,
- * so the test is deterministic; the bound says it is not a lucky seed.
+ * Every distribution kind against the closed form of its documented
+ * parameterisation (include/lagsim/des.h, and the scenario syntax:
+ * lognormal(median, sigma), pareto(shape, min), gamma(shape, scale),
+ * weibull(shape, scale), exp(mean), uniform(low, high), normal(mean, sd)
+ * clamped at 0). The expected values are written here, never taken from
+ * the library: lagsim_dist_mean() is itself checked against them.
+ *
+ * For each case, n = 200,000 draws are checked three ways:
+ *  - the sample mean against the closed-form mean, within 6 standard
+ *    errors (6 sd / sqrt(n), sd also in closed form; n is large enough
+ *    for the CLT even for the Pareto, whose alpha = 4.5 keeps the third
+ *    moment finite);
+ *  - the share of draws at or below two closed-form quantiles q_p (p =
+ *    0.25 and 0.9) against p, within 6 binomial standard errors, 6 *
+ *    sqrt(p (1 - p) / n) = 0.0058 and 0.0040: a quantile test needs no
+ *    density, and it pins the location and the spread separately, which
+ *    a mean alone does not (a lognormal read as mean-parameterised moves
+ *    P(X <= median) from 0.5 to Phi(sigma / 2) = 0.599 at sigma = 0.5).
+ * A correct sampler misses any one bound with probability about 2e-9;
+ * the seed is fixed, so the test is deterministic.
  */
-static void distribution_means(void **state)
+typedef struct dist_case {
+    lagsim_dist_t d;
+    double mean, sd; /* closed form */
+    double q25, q90; /* closed-form quantiles (p = 0.25, 0.9) */
+} dist_case_t;
+
+static double phi_pdf(double z)
+{
+    return exp(-z * z / 2) / sqrt(2 * 3.14159265358979323846);
+}
+
+static double phi_cdf(double z)
+{
+    return 0.5 * erfc(-z / sqrt(2.0));
+}
+
+static void distributions_match_closed_forms(void **state)
 {
     (void)state;
     const double pi = 3.14159265358979323846;
-    /* Normal(0.5, 1) clamped at 0: E[max(0,X)^2] = (m^2 + s^2) Phi(m/s) + m s phi(m/s). */
-    const double zn = 0.5, phin = exp(-zn * zn / 2) / sqrt(2 * pi), cdfn = 0.5 * erfc(-zn / sqrt(2.0));
-    const double mn = 0.5 * cdfn + phin, m2n = (0.25 + 1) * cdfn + 0.5 * phin;
-    const struct {
-        lagsim_dist_t d;
-        double sd;
-    } cases[] = {
-        {lagsim_dist_const(3.0), 0},
-        {{LAGSIM_DIST_EXP, {2.0, 0}}, 2.0},
-        {{LAGSIM_DIST_LOGNORMAL, {1.0, 0.5}}, sqrt((exp(0.25) - 1) * exp(0.25))},
-        {{LAGSIM_DIST_UNIFORM, {1.0, 5.0}}, 4.0 / sqrt(12.0)},
-        {{LAGSIM_DIST_GAMMA, {2.0, 1.5}}, sqrt(2.0) * 1.5},
-        /* Pareto(alpha, xm): variance xm^2 alpha / ((alpha-1)^2 (alpha-2)). */
-        {{LAGSIM_DIST_PARETO, {4.5, 2.0}}, sqrt(4.0 * 4.5 / (3.5 * 3.5 * 2.5))},
-        {{LAGSIM_DIST_NORMAL, {0.5, 1.0}}, sqrt(m2n - mn * mn)},
-        {{LAGSIM_DIST_NORMAL, {10.0, 2.0}}, 2.0}, /* clamping is negligible */
-        /* Weibull(k = 2, lambda = 1): variance 1 - pi / 4. */
-        {{LAGSIM_DIST_WEIBULL, {2.0, 1.0}}, sqrt(1.0 - pi / 4.0)},
-        {{LAGSIM_DIST_WEIBULL, {0.8, 3.0}},
-         3.0 * sqrt(tgamma(1 + 2 / 0.8) - pow(tgamma(1 + 1 / 0.8), 2))},
+    /* Standard normal quantiles z_p (the one tool taken from GSL: the
+     * inverse of Phi, nothing of lagsim's). */
+    const double z25 = gsl_cdf_ugaussian_Pinv(0.25), z90 = gsl_cdf_ugaussian_Pinv(0.90);
+    assert_true(fabs(z25 + 0.6744897501960817) < 1e-12);
+    assert_true(fabs(z90 - 1.2815515655446004) < 1e-12);
+    /* Normal(0.5, 1) clamped at 0: E[max(0,X)] = m Phi(m/s) + s phi(m/s),
+     * E[max(0,X)^2] = (m^2 + s^2) Phi(m/s) + m s phi(m/s). Its quantiles
+     * above P(X <= 0) = Phi(-0.5) = 0.31 are the normal's, m + s z_p; at
+     * p = 0.25 the clamped value 0 is the quantile (P(X <= 0) = 0.31). */
+    const double mn = 0.5 * phi_cdf(0.5) + phi_pdf(0.5);
+    const double m2n = 1.25 * phi_cdf(0.5) + 0.5 * phi_pdf(0.5);
+    /* Gamma(k = 2, theta = 1.5): quantiles by bisection on the closed
+     * CDF 1 - exp(-x/theta) (1 + x/theta) (integer shape). */
+    double gq[2];
+    const double gp[2] = {0.25, 0.90};
+    for (int i = 0; i < 2; i++) {
+        double lo = 0, hi = 100;
+        for (int it = 0; it < 200; it++) {
+            const double mid = (lo + hi) / 2, u = mid / 1.5;
+            if (1 - exp(-u) * (1 + u) < gp[i])
+                lo = mid;
+            else
+                hi = mid;
+        }
+        gq[i] = (lo + hi) / 2;
+    }
+    /* Cross-check of the bisection with GSL's inverse gamma CDF. */
+    assert_true(fabs(gq[0] - gsl_cdf_gamma_Pinv(0.25, 2.0, 1.5)) < 1e-9);
+    assert_true(fabs(gq[1] - gsl_cdf_gamma_Pinv(0.90, 2.0, 1.5)) < 1e-9);
+
+    const dist_case_t cases[] = {
+        /* const(3) */
+        {lagsim_dist_const(3.0), 3.0, 0, 3.0, 3.0},
+        /* exp(mean = 2): q_p = -mean ln(1 - p) */
+        {{LAGSIM_DIST_EXP, {2.0, 0}}, 2.0, 2.0, -2.0 * log(0.75), -2.0 * log(0.10)},
+        /* lognormal(median = 1.2, sigma = 0.5): mean median exp(s^2/2),
+         * var median^2 (e^{s^2} - 1) e^{s^2}, q_p = median exp(s z_p) */
+        {{LAGSIM_DIST_LOGNORMAL, {1.2, 0.5}}, 1.2 * exp(0.125),
+         1.2 * sqrt((exp(0.25) - 1) * exp(0.25)), 1.2 * exp(0.5 * z25), 1.2 * exp(0.5 * z90)},
+        /* lognormal(median = 0.08, sigma = 1.2): a wide one */
+        {{LAGSIM_DIST_LOGNORMAL, {0.08, 1.2}}, 0.08 * exp(0.72),
+         0.08 * sqrt((exp(1.44) - 1) * exp(1.44)), 0.08 * exp(1.2 * z25), 0.08 * exp(1.2 * z90)},
+        /* uniform(1, 5): q_p = low + p (high - low) */
+        {{LAGSIM_DIST_UNIFORM, {1.0, 5.0}}, 3.0, 4.0 / sqrt(12.0), 2.0, 4.6},
+        /* gamma(shape 2, scale 1.5): mean k theta, sd sqrt(k) theta */
+        {{LAGSIM_DIST_GAMMA, {2.0, 1.5}}, 3.0, sqrt(2.0) * 1.5, gq[0], gq[1]},
+        /* pareto(shape 4.5, min 2): mean a xm / (a - 1), var xm^2 a /
+         * ((a-1)^2 (a-2)), q_p = xm (1 - p)^(-1/a) */
+        {{LAGSIM_DIST_PARETO, {4.5, 2.0}}, 4.5 * 2.0 / 3.5, sqrt(4.0 * 4.5 / (3.5 * 3.5 * 2.5)),
+         2.0 * pow(0.75, -1 / 4.5), 2.0 * pow(0.10, -1 / 4.5)},
+        {{LAGSIM_DIST_NORMAL, {0.5, 1.0}}, mn, sqrt(m2n - mn * mn), 0.0, 0.5 + z90},
+        /* normal(10, 2): clamping moves the mean by 1e-7 (same formula) */
+        {{LAGSIM_DIST_NORMAL, {10.0, 2.0}}, 10.0 * phi_cdf(5.0) + 2.0 * phi_pdf(5.0), 2.0, 10.0 + 2.0 * z25, 10.0 + 2.0 * z90},
+        /* weibull(shape k, scale l): mean l Gamma(1 + 1/k), q_p = l (-ln(1-p))^(1/k) */
+        {{LAGSIM_DIST_WEIBULL, {2.0, 1.0}}, sqrt(pi) / 2, sqrt(1.0 - pi / 4.0),
+         pow(-log(0.75), 0.5), pow(-log(0.10), 0.5)},
+        {{LAGSIM_DIST_WEIBULL, {0.8, 3.0}}, 3.0 * tgamma(1 + 1 / 0.8),
+         3.0 * sqrt(tgamma(1 + 2 / 0.8) - pow(tgamma(1 + 1 / 0.8), 2)),
+         3.0 * pow(-log(0.75), 1 / 0.8), 3.0 * pow(-log(0.10), 1 / 0.8)},
     };
-    assert_true(fabs(lagsim_dist_mean(&cases[6].d) - mn) < 1e-12);
+    /* Every kind is covered (a new kind must add a case here). */
+    unsigned seen = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        seen |= 1u << cases[k].d.kind;
+    assert_int_equal(seen, (1u << (LAGSIM_DIST_WEIBULL + 1)) - 1);
+
     gsl_rng *const r = lagsim_rng_create(NULL, 2026, 0, 0);
-    const int n = 400000;
+    const int n = 200000;
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const dist_case_t *c = &cases[k];
+        const char *name = lagsim_dist_kind_name(c->d.kind);
+        /* The library's theoretical mean, to rounding. */
+        const double lib_mean = lagsim_dist_mean(&c->d);
+        if (!(fabs(lib_mean - c->mean) <= 1e-12 * c->mean))
+            fail_msg("%s(%g, %g): lagsim_dist_mean %.15g, closed form %.15g", name, c->d.p[0],
+                     c->d.p[1], lib_mean, c->mean);
         double sum = 0;
+        long below25 = 0, below90 = 0;
         for (int i = 0; i < n; i++) {
-            const double x = lagsim_dist_sample(&cases[k].d, r);
+            const double x = lagsim_dist_sample(&c->d, r);
             assert_true(x >= 0);
             sum += x;
+            below25 += x <= c->q25;
+            below90 += x <= c->q90;
         }
-        const double mean = sum / n, want = lagsim_dist_mean(&cases[k].d);
-        const double tol = 6 * cases[k].sd / sqrt(n) + 1e-12;
-        if (!(fabs(mean - want) <= tol))
-            fail_msg("%s(%g, %g): mean %g, expected %g +- %g",
-                     lagsim_dist_kind_name(cases[k].d.kind), cases[k].d.p[0], cases[k].d.p[1],
-                     mean, want, tol);
+        const double mean = sum / n;
+        const double tol = 6 * c->sd / sqrt(n) + 1e-12;
+        if (!(fabs(mean - c->mean) <= tol))
+            fail_msg("%s(%g, %g): sample mean %g, closed form %g +- %g", name, c->d.p[0],
+                     c->d.p[1], mean, c->mean, tol);
+        if (c->d.kind == LAGSIM_DIST_CONST) {
+            assert_int_equal(below25, n); /* every draw is the value */
+            assert_true(mean == 3.0);
+            continue;
+        }
+        const double f25 = (double)below25 / n, f90 = (double)below90 / n;
+        /* The clamped normal has an atom at 0 of mass Phi(-m/s). */
+        const double p25 = c->d.kind == LAGSIM_DIST_NORMAL && c->q25 == 0 ? phi_cdf(-0.5) : 0.25;
+        const double t25 = 6 * sqrt(p25 * (1 - p25) / n), t90 = 6 * sqrt(0.9 * 0.1 / n);
+        if (!(fabs(f25 - p25) <= t25))
+            fail_msg("%s(%g, %g): P(X <= %g) = %.4f, closed form %.4f +- %.4f", name, c->d.p[0],
+                     c->d.p[1], c->q25, f25, p25, t25);
+        if (!(fabs(f90 - 0.9) <= t90))
+            fail_msg("%s(%g, %g): P(X <= %g) = %.4f, closed form 0.9 +- %.4f", name, c->d.p[0],
+                     c->d.p[1], c->q90, f90, t90);
     }
-    /* Never negative, even when most of the mass is below 0. */
+    /* Never negative, even when most of the mass is below 0; the clamped
+     * mean of normal(-5, 1) is 1.5e-7 by the formula above. */
     const lagsim_dist_t normal = {LAGSIM_DIST_NORMAL, {-5.0, 1.0}};
     for (int i = 0; i < 1000; i++)
         assert_true(lagsim_dist_sample(&normal, r) >= 0);
-    assert_true(lagsim_dist_mean(&normal) >= 0 && lagsim_dist_mean(&normal) < 1e-6);
+    const double want = -5.0 * phi_cdf(-5.0) + phi_pdf(-5.0);
+    assert_true(fabs(lagsim_dist_mean(&normal) - want) < 1e-15);
+    /* A Pareto with shape <= 1 has no mean. */
     const lagsim_dist_t heavy = {LAGSIM_DIST_PARETO, {1.0, 1.0}};
     assert_true(isinf(lagsim_dist_mean(&heavy)));
     gsl_rng_free(r);
@@ -560,7 +663,7 @@ int main(void)
         cmocka_unit_test(wheel_keeps_order_across_scales),
         cmocka_unit_test(same_seed_same_trace),
         cmocka_unit_test(stream_seeds_are_distinct_and_reproducible),
-        cmocka_unit_test(distribution_means),
+        cmocka_unit_test(distributions_match_closed_forms),
         cmocka_unit_test(names_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

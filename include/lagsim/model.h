@@ -45,7 +45,7 @@ const char *lagsim_mode_name(enum lagsim_mode mode);
 enum lagsim_drop_reason {
     LAGSIM_DROP_INVALID,        /* rejected with 400 (too large, malformed) */
     LAGSIM_DROP_RETRY_WINDOW,   /* Segment's retry window expired */
-    LAGSIM_DROP_RETRY_LIMIT,    /* a client SDK used up its retries */
+    LAGSIM_DROP_RETRY_LIMIT,    /* a sender used up its retries (max_retries) */
     LAGSIM_DROP_QUEUE_OVERFLOW, /* a client SDK's queue was full */
     LAGSIM_DROP_ADBLOCK,        /* an ad blocker stopped the request */
     LAGSIM_DROP_TOO_OLD,        /* older than /track accepts, or expired on the device */

@@ -10,7 +10,8 @@
  * batch waits out a randomized exponential backoff, then queues (ahead of
  * new batches) for a free connection. Before every send, events that have
  * been at Segment longer than the retry window are dropped
- * ("retry_window"), as Segment archives them.
+ * ("retry_window"), as Segment archives them; a batch past the optional
+ * max_retries or max_retry_duration is dropped ("retry_limit").
  */
 #include "model/model_internal.h"
 
@@ -336,6 +337,13 @@ void lsi_segment_on_response(lsi_model_t *m, uint32_t b)
     case LAGSIM_RESP_COUNT:
         expire(m, batch, now);
         if (batch->events.count == 0) {
+            lsi_batch_release(&m->pool, b);
+            break;
+        }
+        /* [segment] max_retries / max_retry_duration, when set. */
+        if (lsi_backoff_gives_up(&m->sc->segment.backoff, batch->attempts,
+                                 now - batch->first_sent_at)) {
+            lsi_drop_list(m, &batch->events, LAGSIM_DROP_RETRY_LIMIT);
             lsi_batch_release(&m->pool, b);
             break;
         }
