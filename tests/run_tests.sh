@@ -12,6 +12,7 @@
 # first failing program or script (what the planted-bug suite uses).
 # LAGSIM_TESTS="name ..." runs those programs and scripts only (make tsan).
 # LAGSIM_TEST_TIMEOUT: seconds each program or script may take (600).
+# LAGSIM_FIRST="name ...": run those first (same tests, another order).
 BUILD=${1:-build}
 TIER=${2:-all}
 case $TIER in all|quick) ;; *) echo "run_tests.sh: unknown tier '$TIER' (all or quick)" >&2; exit 2 ;; esac
@@ -57,24 +58,20 @@ finish() {
 }
 count() { printf '%s\n' "$1" | sed -n "s/$2/\1/p" | awk '{s+=$1} END {print s+0}'; }
 
-for t in "$BUILD"/tests/test_*; do
-  [ -x "$t" ] || continue
-  name=$(basename "$t")
-  left_out "$name" && continue
-  out=$(timeout "$tmo" "$t" 2>&1); rc=$?
+# One cmocka program: runs it and adds its counts.
+run_program() {
+  out=$(timeout "$tmo" "$1" 2>&1); rc=$?
   n=$(count "$out" '^\[  PASSED  \] \([0-9]*\) test(s)\.')
   f=$(count "$out" '^\[  FAILED  \] \([0-9]*\) test(s), listed below:')
   k=$(count "$out" '^\[  SKIPPED \] \([0-9]*\) test(s), listed below:')
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   if [ "$f" -ne 0 ]; then printf '%s\n' "$out"; fi
   [ "$k" -ne 0 ] && printf '%s\n' "$out" | grep '^\[  SKIPPED \] [^0-9]'
-  tally "$name" "$n" "$f" "$k" || finish
-done
-for s in "$here"/*_test.sh; do
-  [ -f "$s" ] || continue
-  name=$(basename "$s" .sh)
-  left_out "$name" && continue
-  out=$(timeout "$tmo" sh "$s" "$BUILD" 2>&1); rc=$?
+  tally "$(basename "$1")" "$n" "$f" "$k" || finish
+}
+# One TAP script: runs it and adds its counts ("# SKIP" lines apart).
+run_script() {
+  out=$(timeout "$tmo" sh "$1" "$BUILD" 2>&1); rc=$?
   k=$(printf '%s\n' "$out" | grep -c '^ok [^#]*# *SKIP')
   n=$(printf '%s\n' "$out" | grep -c '^ok ')
   n=$((n - k))
@@ -82,6 +79,33 @@ for s in "$here"/*_test.sh; do
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   if [ "$f" -ne 0 ]; then printf '%s\n' "$out" | grep -v '^ok '; fi
   [ "$k" -ne 0 ] && printf '%s\n' "$out" | grep '^ok [^#]*# *SKIP'
-  tally "$name" "$n" "$f" "$k" || finish
+  tally "$(basename "$1" .sh)" "$n" "$f" "$k" || finish
+}
+run_named() {
+  if [ -x "$BUILD/tests/$1" ]; then run_program "$BUILD/tests/$1"
+  elif [ -f "$here/$1.sh" ]; then run_script "$here/$1.sh"
+  else tally "$1" 0 1 0 || finish; echo "run_tests.sh: no test named $1"
+  fi
+}
+
+# LAGSIM_FIRST="name ..." runs those first (the planted-bug suite puts the
+# golden outputs first: they catch most model bugs soonest); then the
+# programs, then the scripts, in name order.
+for name in $LAGSIM_FIRST; do
+  left_out "$name" || run_named "$name"
+done
+is_first() {
+  for x in $LAGSIM_FIRST; do [ "$x" = "$1" ] && return 0; done
+  return 1
+}
+for t in "$BUILD"/tests/test_*; do
+  [ -x "$t" ] || continue
+  name=$(basename "$t")
+  left_out "$name" || is_first "$name" || run_program "$t"
+done
+for s in "$here"/*_test.sh; do
+  [ -f "$s" ] || continue
+  name=$(basename "$s" .sh)
+  left_out "$name" || is_first "$name" || run_script "$s"
 done
 finish
