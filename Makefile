@@ -45,23 +45,28 @@ BENCH_BIN := $(BENCH_SRC:benchmarks/%.c=$(BUILD)/%)
 
 LIBA      := $(BUILD)/liblagsim.a
 LAGSIM    := $(BUILD)/lagsim
+KEYREF    := $(BUILD)/keyref
 
 .PHONY: all deps run test check sanitize bench install uninstall clean tests-build
 .PHONY: valgrind check-all
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-deps
+.PHONY: docs docs-check
 
 all: deps
 	@$(MAKE) --no-print-directory $(LIBA) $(LAGSIM) $(BENCH_BIN)
 
 # Install missing Debian packages (apt-get update first: a fresh machine
 # has no package lists). Does nothing when pkg-config finds them all.
+# python3-jsonschema validates the JSON outputs against docs/schema/ in the
+# tests.
 deps:
-	@if pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null; then :; else \
-	  echo "lagsim: installing libgsl-dev libinih-dev libcmocka-dev pkg-config"; \
+	@if pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null && \
+	    python3 -c 'import jsonschema' 2>/dev/null; then :; else \
+	  echo "lagsim: installing libgsl-dev libinih-dev libcmocka-dev pkg-config python3-jsonschema"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    libgsl-dev libinih-dev libcmocka-dev pkg-config >/dev/null || exit 1; \
+	    libgsl-dev libinih-dev libcmocka-dev pkg-config python3-jsonschema >/dev/null || exit 1; \
 	fi
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/lagsim/*.h) $(wildcard lib/*/*.h) $(wildcard cli/*.h)
@@ -86,7 +91,7 @@ $(BUILD)/tests/%: tests/%.c $(LIBA) $(wildcard tests/*.h)
 run: all
 	$(LAGSIM) run configs/default.ini
 
-tests-build: $(LIBA) $(LAGSIM) $(TEST_BIN) $(BENCH_BIN)
+tests-build: $(LIBA) $(LAGSIM) $(TEST_BIN) $(BENCH_BIN) $(KEYREF)
 
 test: deps
 	@$(MAKE) --no-print-directory tests-build
@@ -197,6 +202,27 @@ fuzz: fuzz-deps
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+
+# ---- Documentation ---------------------------------------------------------------
+# tools/keyref writes the scenario reference and lagsim-scenario(5) from the
+# key table (lib/config/keys.c, lib/config/key_docs.c). make docs rewrites
+# the committed copies; tests/docs_test.sh fails when they are stale, and
+# runs the commands the docs show (the quick ones in make test, all of them
+# in make docs-check).
+$(KEYREF): tools/keyref.c $(LIBA) $(wildcard lib/config/*.h)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIBA) $(LIBS) -o $@
+
+docs: deps
+	@$(MAKE) --no-print-directory $(KEYREF)
+	$(KEYREF) md > docs/scenario-reference.md.tmp && mv docs/scenario-reference.md.tmp docs/scenario-reference.md
+	@mkdir -p man
+	$(KEYREF) man > man/lagsim-scenario.5.tmp && mv man/lagsim-scenario.5.tmp man/lagsim-scenario.5
+	$(KEYREF) schema > docs/schema/scenario.schema.json.tmp && \
+	  mv docs/schema/scenario.schema.json.tmp docs/schema/scenario.schema.json
+
+docs-check: deps
+	@$(MAKE) --no-print-directory tests-build
+	@sh tests/docs_test.sh $(BUILD) --slow
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include/lagsim $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
