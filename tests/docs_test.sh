@@ -31,6 +31,10 @@ check $? "man/lagsim-scenario.5 is what make docs writes from the key table"
 check $? "docs/schema/scenario.schema.json is what make docs writes from the key table"
 [ -s "$TMP/err" ] && sed 's/^/#   /' "$TMP/err"
 
+# ---- The README stays short and shows the two commands ---------------------
+[ "$(wc -l <README.md)" -le 300 ] && grep -qx 'make run' README.md && grep -qx 'make test' README.md
+check $? "README.md is at most 300 lines and shows make run and make test"
+
 # ---- Links --------------------------------------------------------------------
 # Every relative link of README.md and docs/*.md names a file of the
 # repository (reports.md and cluster.md come from other branches).
