@@ -1,7 +1,7 @@
 /*
  * test_backoff.c - every sender's retry delays and give-up rule against
- * the formulas in the pipeline facts (docs), and the shape of every
- * jitter kind (Kolmogorov-Smirnov against its uniform).
+ * the formulas in docs/pipeline-facts.md, and the shape of every jitter
+ * kind (Kolmogorov-Smirnov against its uniform).
  */
 #include <setjmp.h>
 #include <stdarg.h>

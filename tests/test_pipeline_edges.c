@@ -6,7 +6,7 @@
  * max_in_flight, Mixpanel's background failure rate (a binomial bound),
  * hybrid mode with every event routed to device against device mode, and
  * every hop of every event's latency with constant delays, identity and
- * indexing costs included.
+ * indexing costs included, and batching by count and by wait.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -373,6 +373,58 @@ static void identity_and_indexing_costs(void **state)
     lagsim_result_destroy(r);
 }
 
+/*
+ * Batching, counted exactly. Segment's destination with batches of 10
+ * and a minute's wait: every request but the last carries 10 events, so
+ * there are ceil(fired / 10) requests. Its batch_wait: with batches far
+ * from full (20 events/s, batch_size 1000, batch_wait 5 s), the first
+ * event of each batch waits exactly 5 s, the longest delivery latency is
+ * 2.06 + 5 s (see every_hop_by_hand), and no event waits longer. A
+ * device SDK that flushes on a count only (flush_at 10, batch_size 7, a
+ * timer of 300 days) sends each 10 queued events as 7 + 3: 2 floor(fired
+ * / 10) requests in the run, none over 7 events (Mixpanel's limit set to
+ * 7 here), and the rest still queued at the end.
+ */
+static void batches_by_count_and_by_wait(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    constant_delays(&sc);
+    sc.segment.batch_size = 10;
+    sc.segment.batch_wait = LAGSIM_MIN;
+    lagsim_result_t *r = run_mode(&sc, LAGSIM_MODE_CLOUD);
+    assert_int_equal(r->visible, r->fired);
+    assert_int_equal(r->requests, (r->fired + 9) / 10);
+    lagsim_result_destroy(r);
+
+    constant_delays(&sc);
+    sc.segment.batch_size = 1000;
+    sc.segment.batch_wait = 5 * S;
+    r = run_mode(&sc, LAGSIM_MODE_CLOUD);
+    assert_int_equal(r->visible, r->fired);
+    assert_int_equal(lagsim_hist_max(r->latency_delivered), 7060 * LAGSIM_MSEC);
+    assert_true(lagsim_hist_min(r->latency_delivered) >= 2060 * LAGSIM_MSEC);
+    /* About one request per 5 s window of the run (300 s), not per event. */
+    assert_true(r->requests >= 50 && r->requests <= 62);
+    lagsim_result_destroy(r);
+
+    constant_delays(&sc);
+    sc.users = 1;
+    sc.drain_limit = LAGSIM_HOUR;
+    lagsim_sdk_t *sdk = &sc.clients[0].sdk[LAGSIM_MODE_DEVICE];
+    sdk->flush_interval = 300 * LAGSIM_DAY; /* its first tick, at a random phase, falls
+                                               in the 65 minutes run with p = 1.5e-4 */
+    sdk->flush_at = 10;
+    sdk->batch_size = 7;
+    sc.mixpanel.max_batch_events = 7; /* a bigger batch would be refused */
+    r = run_mode(&sc, LAGSIM_MODE_DEVICE);
+    assert_true(r->fired > 1000);
+    assert_int_equal(r->requests, 2 * (r->fired / 10));
+    assert_int_equal(r->delivered, 10 * (r->fired / 10));
+    assert_int_equal(r->in_flight, r->fired % 10);
+    lagsim_result_destroy(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -384,6 +436,7 @@ int main(void)
         cmocka_unit_test(hybrid_all_device_equals_device),
         cmocka_unit_test(every_hop_by_hand),
         cmocka_unit_test(identity_and_indexing_costs),
+        cmocka_unit_test(batches_by_count_and_by_wait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

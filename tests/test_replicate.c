@@ -68,29 +68,97 @@ static void same_answer_for_any_thread_count(void **state)
     lagsim_replicated_destroy(one);
 }
 
-/* The pool of N replications holds what the N runs hold one by one. */
+/* The pool of N replications holds what the N runs hold one by one:
+ * every counter summed, every histogram's count summed, its mean the
+ * runs' means weighted by their counts, its min and max the extremes,
+ * each hop's mean likewise, the backlog's peak the largest and its area
+ * summed (a naive pooling written here, run by run). */
 static void pool_equals_the_runs_one_by_one(void **state)
 {
     (void)state;
     lagsim_scenario_t sc;
     small(&sc);
+    sc.mixpanel.lost_response_rate = 0.05; /* duplicates and retries too */
+    sc.mixpanel.failure_rate = 0.02;
+    sc.drain_limit = 0; /* some events delivered but not yet visible */
     lagsim_replicated_t *rep = replicate(&sc, 3, 2);
     lagsim_result_t *r = lagsim_result_create();
-    uint64_t fired = 0, visible = 0, n429 = 0;
-    double p99_sum = 0;
+    lagsim_result_t sum;
+    memset(&sum, 0, sizeof sum);
+    double p99_sum = 0, vis_weighted = 0, del_weighted = 0;
+    double hop_weighted[LAGSIM_HOP_COUNT] = {0};
+    uint64_t vis_n = 0, del_n = 0, hop_n = 0;
+    int64_t vis_min = INT64_MAX, vis_max = 0;
+    uint64_t peak = 0;
+    lagsim_time_t end = 0;
     for (uint32_t i = 0; i < 3; i++) {
         assert_int_equal(lagsim_run(&sc, LAGSIM_MODE_CLOUD, i, r), LAGSIM_OK);
-        fired += r->fired;
-        visible += r->visible;
-        n429 += r->responses[LAGSIM_RESP_429];
+        sum.fired += r->fired;
+        sum.delivered += r->delivered;
+        sum.visible += r->visible;
+        sum.in_flight += r->in_flight;
+        sum.in_flight_next_session += r->in_flight_next_session;
+        for (int k = 0; k < LAGSIM_DROP_COUNT; k++)
+            sum.dropped[k] += r->dropped[k];
+        sum.requests += r->requests;
+        sum.retries += r->retries;
+        for (int k = 0; k < LAGSIM_RESP_COUNT; k++)
+            sum.responses[k] += r->responses[k];
+        sum.duplicates += r->duplicates;
+        sum.offline_failures += r->offline_failures;
+        sum.backlog_area += r->backlog_area;
         p99_sum += lagsim_figure_value(r, LAGSIM_FIG_VISIBLE_P99);
+        const uint64_t nv = lagsim_hist_count(r->latency_visible);
+        const uint64_t nd = lagsim_hist_count(r->latency_delivered);
+        vis_n += nv;
+        del_n += nd;
+        vis_weighted += lagsim_hist_mean(r->latency_visible) * (double)nv;
+        del_weighted += lagsim_hist_mean(r->latency_delivered) * (double)nd;
+        if (lagsim_hist_min(r->latency_visible) < vis_min)
+            vis_min = lagsim_hist_min(r->latency_visible);
+        if (lagsim_hist_max(r->latency_visible) > vis_max)
+            vis_max = lagsim_hist_max(r->latency_visible);
+        const uint64_t nh = lagsim_breakdown_count(r->hops);
+        hop_n += nh;
+        for (unsigned h = 0; h < LAGSIM_HOP_COUNT; h++)
+            hop_weighted[h] += lagsim_breakdown_mean(r->hops, h) * (double)nh;
+        if (r->backlog_peak > peak)
+            peak = r->backlog_peak;
+        if (r->end_time > end)
+            end = r->end_time;
     }
-    assert_int_equal(rep->pooled->fired, fired);
-    assert_int_equal(rep->pooled->visible, visible);
-    assert_int_equal(rep->pooled->responses[LAGSIM_RESP_429], n429);
+    const lagsim_result_t *p = rep->pooled;
+    assert_true(sum.retries > 0 && sum.duplicates > 0 && sum.responses[LAGSIM_RESP_429] > 0);
+    assert_true(sum.delivered > sum.visible && sum.in_flight > 0);
+    assert_int_equal(p->fired, sum.fired);
+    assert_int_equal(p->delivered, sum.delivered);
+    assert_int_equal(p->visible, sum.visible);
+    assert_int_equal(p->in_flight, sum.in_flight);
+    assert_int_equal(p->in_flight_next_session, sum.in_flight_next_session);
+    for (int k = 0; k < LAGSIM_DROP_COUNT; k++)
+        assert_int_equal(p->dropped[k], sum.dropped[k]);
+    assert_int_equal(p->requests, sum.requests);
+    assert_int_equal(p->retries, sum.retries);
+    for (int k = 0; k < LAGSIM_RESP_COUNT; k++)
+        assert_int_equal(p->responses[k], sum.responses[k]);
+    assert_int_equal(p->duplicates, sum.duplicates);
+    assert_int_equal(p->offline_failures, sum.offline_failures);
+    assert_true(p->backlog_area == sum.backlog_area);
+    assert_int_equal(p->backlog_peak, peak);
+    assert_int_equal(p->end_time, end);
+    assert_int_equal(lagsim_hist_count(p->latency_visible), vis_n);
+    assert_int_equal(lagsim_hist_count(p->latency_delivered), del_n);
+    assert_true(fabs(lagsim_hist_mean(p->latency_visible) - vis_weighted / (double)vis_n) < 1e-6);
+    assert_true(fabs(lagsim_hist_mean(p->latency_delivered) - del_weighted / (double)del_n) < 1e-6);
+    assert_int_equal(lagsim_hist_min(p->latency_visible), vis_min);
+    assert_int_equal(lagsim_hist_max(p->latency_visible), vis_max);
+    assert_int_equal(lagsim_breakdown_count(p->hops), hop_n);
+    for (unsigned h = 0; h < LAGSIM_HOP_COUNT; h++)
+        assert_true(fabs(lagsim_breakdown_mean(p->hops, h) - hop_weighted[h] / (double)hop_n) <
+                    1e-6);
     assert_int_equal(rep->figure[LAGSIM_FIG_VISIBLE_P99].n, 3);
     assert_true(fabs(rep->figure[LAGSIM_FIG_VISIBLE_P99].mean - p99_sum / 3) < 1e-9);
-    assert_true(rep->pooled->conserved);
+    assert_true(p->conserved);
     lagsim_result_destroy(r);
     lagsim_replicated_destroy(rep);
 }

@@ -1,6 +1,6 @@
 /*
  * test_sdk_presets.c - every SDK preset's retry policy against its
- * documented formula (the pipeline facts), with the random draws fixed:
+ * documented formula (docs/pipeline-facts.md), with the random draws fixed:
  * the exact delay of each retry in a scripted run of failures, the cap,
  * and the give-up at exactly max_retries and at the retry-duration edge.
  * Then the same rules seen through whole runs: how many retries a batch
