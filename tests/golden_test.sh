@@ -12,6 +12,8 @@
 # depends on the machine or the build: the command line and the scenario
 # path are those of the .args file, run from the repository root.
 #
+# With LAGSIM_FAIL_FAST set, it stops at the first case that differs.
+#
 # Usage: sh tests/golden_test.sh [BUILD]            compare
 #        sh tests/golden_test.sh [BUILD] --update   rewrite NAME.json
 #                                                   (make update-golden)
@@ -67,6 +69,7 @@ for a in "$GOLDEN"/*.args; do
     echo "#   lagsim $args --format json"
     diff -u "$GOLDEN/$name.json" "$TMP/out.json" | head -n 60 | sed 's/^/#   /'
     echo "#   (if the change is intended: make update-golden, and say why in the commit message)"
+    [ -n "$LAGSIM_FAIL_FAST" ] && exit 0 # the runner stops here (make mutants)
   fi
 done
 exit 0
