@@ -6,7 +6,8 @@
  * max_in_flight, Mixpanel's background failure rate (a binomial bound),
  * hybrid mode with every event routed to device against device mode, and
  * every hop of every event's latency with constant delays, identity and
- * indexing costs included, and batching by count and by wait.
+ * indexing costs included, batching by count and by wait, and a device
+ * queue's cap.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -425,6 +426,31 @@ static void batches_by_count_and_by_wait(void **state)
     lagsim_result_destroy(r);
 }
 
+/*
+ * A device queue cap, exactly: one user whose SDK never flushes during
+ * the run (a timer of 300 days, no flush_at) and holds at most 50
+ * events: the first 50 stay queued (in flight at the end), every later
+ * one is dropped as queue_overflow.
+ */
+static void a_device_queue_holds_exactly_its_cap(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    constant_delays(&sc);
+    sc.users = 1;
+    sc.drain_limit = LAGSIM_HOUR;
+    lagsim_sdk_t *sdk = &sc.clients[0].sdk[LAGSIM_MODE_DEVICE];
+    sdk->flush_interval = 300 * LAGSIM_DAY;
+    sdk->flush_at = 0;
+    sdk->queue_cap = 50;
+    lagsim_result_t *r = run_mode(&sc, LAGSIM_MODE_DEVICE);
+    assert_true(r->fired > 1000);
+    assert_int_equal(r->requests, 0);
+    assert_int_equal(r->in_flight, 50);
+    assert_int_equal(r->dropped[LAGSIM_DROP_QUEUE_OVERFLOW], r->fired - 50);
+    lagsim_result_destroy(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +463,7 @@ int main(void)
         cmocka_unit_test(every_hop_by_hand),
         cmocka_unit_test(identity_and_indexing_costs),
         cmocka_unit_test(batches_by_count_and_by_wait),
+        cmocka_unit_test(a_device_queue_holds_exactly_its_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
