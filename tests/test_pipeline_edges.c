@@ -7,14 +7,16 @@
  * hybrid mode with every event routed to device against device mode, and
  * every hop of every event's latency with constant delays, identity and
  * indexing costs included, batching by count and by wait, and a device
- * queue's cap.
+ * queue's cap and age limit.
  */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -451,6 +453,50 @@ static void a_device_queue_holds_exactly_its_cap(void **state)
     lagsim_result_destroy(r);
 }
 
+/*
+ * A device store's age limit (max_age), at its edge, with events fired
+ * at known times: a replayed file of 7 rows at 0, 15, ..., 90 s for one
+ * user, nothing else. The SDK sends only when 7 are queued (flush_at 7,
+ * no timer within the run), so at 90 s the events are 90, 75, 60, 45, 30,
+ * 15 and 0 s old: with max_age 45 s the three older than 45 s are purged
+ * (too_old) and four are delivered; with max_age 45 s - 1 us, four are
+ * purged.
+ */
+static void a_device_store_purges_past_max_age(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/lagsim-maxage-%ld.csv", (long)getpid());
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("time\n0\n15\n30\n45\n60\n75\n90\n", f);
+    assert_int_equal(fclose(f), 0);
+    for (int less = 0; less <= 1; less++) {
+        lagsim_scenario_t sc;
+        constant_delays(&sc);
+        sc.base_rate = 0;
+        sc.users = 1;
+        sc.horizon = 2 * LAGSIM_MIN;
+        snprintf(sc.replay.file, sizeof sc.replay.file, "%s", path);
+        sc.replay.origin_kind = LAGSIM_ORIGIN_SECONDS;
+        sc.replay.origin = 0;
+        char msg[256];
+        if (lagsim_replay_scan(&sc, msg, sizeof msg) != LAGSIM_OK)
+            fail_msg("%s", msg);
+        lagsim_sdk_t *sdk = &sc.clients[0].sdk[LAGSIM_MODE_DEVICE];
+        sdk->flush_interval = 300 * LAGSIM_DAY;
+        sdk->flush_at = 7;
+        sdk->batch_size = 7;
+        sdk->max_age = 45 * S - less;
+        lagsim_result_t *r = run_mode(&sc, LAGSIM_MODE_DEVICE);
+        assert_int_equal(r->fired, 7);
+        assert_int_equal(r->dropped[LAGSIM_DROP_TOO_OLD], 3 + (uint64_t)less);
+        assert_int_equal(r->delivered, 4 - (uint64_t)less);
+        lagsim_result_destroy(r);
+    }
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -464,6 +510,7 @@ int main(void)
         cmocka_unit_test(identity_and_indexing_costs),
         cmocka_unit_test(batches_by_count_and_by_wait),
         cmocka_unit_test(a_device_queue_holds_exactly_its_cap),
+        cmocka_unit_test(a_device_store_purges_past_max_age),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
