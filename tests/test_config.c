@@ -960,16 +960,19 @@ static void set_overrides(void **state)
                "--set traffic.user=5: key 'user' in [traffic]: unknown key " KNOWN_TRAFFIC_KEYS);
     const char *b6[] = {"burst.x.start=1m"};
     load_fails(base, b6, 1, "--set burst.x.start=1m: [burst.x]: missing required key 'duration'");
-    /* A section made by a --set is located by that --set. */
+    /* A relation broken by the overrides is blamed on the first --set
+     * that makes the valid file invalid: here the second one. */
     const char *b7[] = {"segment.batch_size=2000", "mixpanel.max_batch_events=1000"};
-    load_fails_prefix(base, b7, 2, "--set segment.batch_size=2000: [segment] ");
+    load_fails_prefix(base, b7, 2, "--set mixpanel.max_batch_events=1000: [segment] ");
+    const char *b7b[] = {"mixpanel.max_batch_events=1000", "segment.batch_size=2000"};
+    load_fails_prefix(base, b7b, 2, "--set segment.batch_size=2000: [segment] ");
     const char *b8[] = {"client.web.cloud_sdk=foo"};
     char want[1024];
     snprintf(want, sizeof want, "--set client.web.cloud_sdk=foo: key 'cloud_sdk' in "
              "[client.web]: unknown sdk preset 'foo' (known: %s)", preset_list(-1));
     load_fails(base, b8, 1, want);
     const char *b9[] = {"client.web.share=0.5"};
-    load_fails_prefix(base, b9, 1, "t.ini: the shares of the [client.*] ");
+    load_fails_prefix(base, b9, 1, "--set client.web.share=0.5: the shares of the [client.*] ");
     const char *b10[] = {"scenario.name=a ; b"};
     load_fails(base, b10, 1, "--set scenario.name=a ; b: key 'name' in [scenario]: 'a ; b' "
                              "cannot be written back: no control characters, and no ';' first "
@@ -1291,6 +1294,9 @@ static void alert_mistakes(void **state)
                       "series_window");
     const char *bad_set[] = {"alert.x.threshold=1m"};
     load_fails_prefix("[alert.x]\nmetric = 429\nthreshold = 1\n", bad_set, 1,
+                      "--set alert.x.threshold=1m: [alert.x] threshold must be a count");
+    /* ... but a file already invalid keeps the blame. */
+    load_fails_prefix("[alert.x]\nmetric = 429\nthreshold = 1m\n", bad_set, 1,
                       "t.ini:1: [alert.x] threshold must be a count");
     /* At most 16. */
     char text[2048];
