@@ -120,6 +120,11 @@ int lsi_cli_scenario_load(const lsi_cli_opts_t *o, lagsim_scenario_t **sc);
  * read (once: a FIFO or /dev/stdin is hashed as parsed). */
 uint64_t lsi_cli_scenario_hash(void);
 
+/* After the runs: whether the replay CSV (if any) is still the file that
+ * was checked before them. Returns LSI_CLI_EXIT_OK, or
+ * LSI_CLI_EXIT_FAILURE after saying on stderr that it changed. */
+int lsi_cli_replay_verify(const lagsim_scenario_t *sc);
+
 /* Where a report goes: stdout, or a file written atomically. */
 typedef struct lsi_cli_output {
     FILE *f;          /* write here */

@@ -114,6 +114,10 @@ int lsi_cli_manifest(const char *cmd, int argc, char **argv, const lsi_cli_opts_
         return LSI_CLI_EXIT_FAILURE;
     }
     m->scenario_hash = lsi_cli_scenario_hash(); /* of the bytes parsed, read once */
+    if (sc->replay.file[0]) {
+        m->replay = 1;
+        m->replay_hash = sc->replay.hash;
+    }
     m->command = *command;
     m->scenario_file = o->scenario;
     m->seed = sc->seed;

@@ -17,6 +17,15 @@ uint64_t lsi_cli_scenario_hash(void)
     return scenario_hash;
 }
 
+int lsi_cli_replay_verify(const lagsim_scenario_t *sc)
+{
+    char msg[LAGSIM_ERROR_MAX];
+    if (!sc || lagsim_replay_verify(sc, msg, sizeof msg) == LAGSIM_OK)
+        return LSI_CLI_EXIT_OK;
+    fprintf(stderr, "lagsim: ERROR: replay file %s\n", msg);
+    return LSI_CLI_EXIT_FAILURE;
+}
+
 int lsi_cli_scenario_load(const lsi_cli_opts_t *o, lagsim_scenario_t **out)
 {
     lagsim_scenario_t *sc = malloc(sizeof *sc); /* large: kept off the stack */

@@ -190,6 +190,10 @@ static int run_modes(int argc, char **argv, const char *cmd)
     }
     wall = lsi_cli_wall_now() - t0;
     lsi_cli_progress_clear(&progress);
+    if (lsi_cli_replay_verify(sc) != LSI_CLI_EXIT_OK) { /* a CSV changed under the run */
+        status = LSI_CLI_EXIT_FAILURE;
+        goto done;
+    }
     if (rc == LAGSIM_EINTR || rc == LAGSIM_ECONSERVE)
         rc = LAGSIM_OK; /* a signal is reported below; conservation after the report */
     if (rc != LAGSIM_OK) {

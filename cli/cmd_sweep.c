@@ -165,6 +165,10 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
         status = LSI_CLI_EXIT_FAILURE;
         goto done;
     }
+    if (lsi_cli_replay_verify(sc) != LSI_CLI_EXIT_OK) { /* a CSV changed under the runs */
+        status = LSI_CLI_EXIT_FAILURE;
+        goto done;
+    }
 
     /* What ran: limits hit, conservation, replications, speed, SLO. */
     uint64_t events = 0;

@@ -189,6 +189,10 @@ int lsi_cli_cmd_trace(int argc, char **argv)
             goto done;
         }
     }
+    if (lsi_cli_replay_verify(sc) != LSI_CLI_EXIT_OK) { /* a CSV changed under the run */
+        status = LSI_CLI_EXIT_FAILURE;
+        goto done;
+    }
     /* Interrupted or not, what was collected is written whole and renamed into place. */
     status = lsi_cli_output_close(&out, 1);
     if (status == LSI_CLI_EXIT_OK && lsi_cli_signal_caught()) {
