@@ -37,7 +37,12 @@ static void fmt_axis(char *buf, size_t size, const lagsim_axis_t *a, double v)
 {
     char tmp[24];
     switch (a->unit) {
-    case LAGSIM_UNIT_DURATION: lagsim_format_duration(buf, size, (lagsim_time_t)v); break;
+    case LAGSIM_UNIT_DURATION: /* converted only within range */
+        if (v >= -9.2e18 && v <= 9.2e18)
+            lagsim_format_duration(buf, size, (lagsim_time_t)v);
+        else
+            snprintf(buf, size, "%.6g us", v);
+        break;
     case LAGSIM_UNIT_COUNT: snprintf(buf, size, "%.0f", v); break;
     case LAGSIM_UNIT_NUMBER:
     case LAGSIM_UNIT_FRACTION: snprintf(buf, size, "%.6g", v); break;
