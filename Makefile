@@ -1,12 +1,16 @@
 # lagsim - one entry point for building, running, testing and installing.
 #
-#   make              build build/liblagsim.a, build/lagsim and build/mm1
+#   make              build build/liblagsim.a, build/liblagsim.so.X.Y.Z,
+#                     build/lagsim and build/mm1
 #   make run          build and run configs/default.ini
 #   make test         build and run every test (unit tests and CLI tests)
 #   make sanitize     the tests again under AddressSanitizer + UBSan
 #   make check-all    test, sanitize, and valgrind memcheck
 #   make bench        performance benchmarks
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   (binary, libraries, headers, lagsim.pc,
+#                     man pages, shell completion, example scenarios)
+#   make docs         regenerate the docs made from the key table
+#   make docs-check   run every command the docs show (make test: the quick ones)
 #   make deps         install the Debian packages we need, if missing
 #   make fuzz         libFuzzer targets (clang, ASan + UBSan) for the config
 #                     layer, each run FUZZ_SECONDS (60); make fuzz-smoke: 20 s
@@ -38,40 +42,63 @@ CLI_SRC   := $(sort $(wildcard cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC := $(sort $(wildcard benchmarks/*.c))
 
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:benchmarks/%.c=$(BUILD)/%)
 
 LIBA      := $(BUILD)/liblagsim.a
+# The shared library: liblagsim.so.MAJOR.MINOR.PATCH, soname liblagsim.so.MAJOR.
+VERSION   := $(shell sed -n 's/.*LAGSIM_VERSION_STRING "\(.*\)"/\1/p' include/lagsim/version.h)
+SOMAJOR   := $(firstword $(subst ., ,$(VERSION)))
+LIBSO     := $(BUILD)/liblagsim.so.$(VERSION)
 LAGSIM    := $(BUILD)/lagsim
+KEYREF    := $(BUILD)/keyref
 
 .PHONY: all deps run test check sanitize bench install uninstall clean tests-build
 .PHONY: valgrind check-all
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-deps
+.PHONY: docs docs-check
 
 all: deps
-	@$(MAKE) --no-print-directory $(LIBA) $(LAGSIM) $(BENCH_BIN)
+	@$(MAKE) --no-print-directory $(LIBA) $(LIBSO) $(LAGSIM) $(BENCH_BIN)
 
 # Install missing Debian packages (apt-get update first: a fresh machine
 # has no package lists). Does nothing when pkg-config finds them all.
+# python3-jsonschema validates the JSON outputs against docs/schema/ in the
+# tests.
 deps:
-	@if pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null; then :; else \
-	  echo "lagsim: installing libgsl-dev libinih-dev libcmocka-dev pkg-config"; \
+	@if pkg-config --exists $(PKGS) $(TESTPKGS) 2>/dev/null && \
+	    python3 -c 'import jsonschema' 2>/dev/null; then :; else \
+	  echo "lagsim: installing libgsl-dev libinih-dev libcmocka-dev pkg-config python3-jsonschema"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    libgsl-dev libinih-dev libcmocka-dev pkg-config >/dev/null || exit 1; \
+	    libgsl-dev libinih-dev libcmocka-dev pkg-config python3-jsonschema >/dev/null || exit 1; \
 	fi
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/lagsim/*.h) $(wildcard lib/*/*.h) $(wildcard cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
+# Library objects are position-independent (in their own directory, so no
+# object built without -fPIC is ever reused), for the shared library; the
+# static one is made of the same objects.
+$(BUILD)/pic/%.o: %.c $(wildcard include/lagsim/*.h) $(wildcard lib/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fPIC -c $< -o $@
+
 $(LIBA): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+# Only the public lagsim_ symbols are exported (lib/lagsim.map).
+$(LIBSO): $(LIB_OBJ) lib/lagsim.map
+	$(CC) -shared -Wl,-soname,liblagsim.so.$(SOMAJOR) -Wl,--version-script,lib/lagsim.map \
+	  $(ALL_CFLAGS) $(LDFLAGS) $(LIB_OBJ) $(LIBS) -o $@
+	ln -sf liblagsim.so.$(VERSION) $(BUILD)/liblagsim.so.$(SOMAJOR)
+	ln -sf liblagsim.so.$(SOMAJOR) $(BUILD)/liblagsim.so
 
 $(LAGSIM): $(CLI_OBJ) $(LIBA)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(LIBA) $(LIBS) -o $@
@@ -86,7 +113,7 @@ $(BUILD)/tests/%: tests/%.c $(LIBA) $(wildcard tests/*.h)
 run: all
 	$(LAGSIM) run configs/default.ini
 
-tests-build: $(LIBA) $(LAGSIM) $(TEST_BIN) $(BENCH_BIN)
+tests-build: $(LIBA) $(LAGSIM) $(TEST_BIN) $(BENCH_BIN) $(KEYREF)
 
 test: deps
 	@$(MAKE) --no-print-directory tests-build
@@ -203,17 +230,64 @@ fuzz: fuzz-deps
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 
+# ---- Documentation ---------------------------------------------------------------
+# tools/keyref writes the scenario reference and lagsim-scenario(5) from the
+# key table (lib/config/keys.c, lib/config/key_docs.c). make docs rewrites
+# the committed copies; tests/docs_test.sh fails when they are stale, and
+# runs the commands the docs show (the quick ones in make test, all of them
+# in make docs-check).
+$(KEYREF): tools/keyref.c $(LIBA) $(wildcard lib/config/*.h)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIBA) $(LIBS) -o $@
+
+docs: deps
+	@$(MAKE) --no-print-directory $(KEYREF)
+	$(KEYREF) md > docs/scenario-reference.md.tmp && mv docs/scenario-reference.md.tmp docs/scenario-reference.md
+	@mkdir -p man
+	$(KEYREF) man > man/lagsim-scenario.5.tmp && mv man/lagsim-scenario.5.tmp man/lagsim-scenario.5
+	$(KEYREF) schema > docs/schema/scenario.schema.json.tmp && \
+	  mv docs/schema/scenario.schema.json.tmp docs/schema/scenario.schema.json
+
+docs-check: deps
+	@$(MAKE) --no-print-directory tests-build
+	@sh tests/docs_test.sh $(BUILD) --slow
+
+# Shell completion scripts, with the scenario keys of the key table.
+$(BUILD)/completion/lagsim: completion/lagsim.bash.in $(KEYREF)
+	@mkdir -p $(dir $@)
+	sed "s|@KEYS@|$$($(KEYREF) keys | tr '\n' ' ' | sed 's/ $$//')|" $< > $@
+$(BUILD)/completion/_lagsim: completion/_lagsim.in $(KEYREF)
+	@mkdir -p $(dir $@)
+	sed "s|@KEYS@|$$($(KEYREF) keys | tr '\n' ' ' | sed 's/ $$//')|" $< > $@
+COMPLETION := $(BUILD)/completion/lagsim $(BUILD)/completion/_lagsim
+
+LIBDIR   := $(DESTDIR)$(PREFIX)/lib
+SHAREDIR := $(DESTDIR)$(PREFIX)/share
 install: all
-	install -d $(DESTDIR)$(PREFIX)/include/lagsim $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	@$(MAKE) --no-print-directory $(COMPLETION)
+	install -d $(DESTDIR)$(PREFIX)/include/lagsim $(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+	  $(SHAREDIR)/man/man1 $(SHAREDIR)/man/man5 $(SHAREDIR)/bash-completion/completions \
+	  $(SHAREDIR)/zsh/site-functions $(SHAREDIR)/lagsim/examples/data
 	install -m 644 include/lagsim/*.h $(DESTDIR)$(PREFIX)/include/lagsim/
-	install -m 644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(LIBA) $(LIBDIR)/
+	install -m 755 $(LIBSO) $(LIBDIR)/
+	ln -sf liblagsim.so.$(VERSION) $(LIBDIR)/liblagsim.so.$(SOMAJOR)
+	ln -sf liblagsim.so.$(SOMAJOR) $(LIBDIR)/liblagsim.so
 	install -m 755 $(LAGSIM) $(DESTDIR)$(PREFIX)/bin/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|'"$$(sed -n 's/.*LAGSIM_VERSION_STRING "\(.*\)"/\1/p' include/lagsim/version.h)"'|g' \
-	  lagsim.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/lagsim.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	  lagsim.pc.in > $(LIBDIR)/pkgconfig/lagsim.pc
+	install -m 644 man/lagsim.1 $(SHAREDIR)/man/man1/
+	install -m 644 man/lagsim-scenario.5 $(SHAREDIR)/man/man5/
+	install -m 644 $(BUILD)/completion/lagsim $(SHAREDIR)/bash-completion/completions/lagsim
+	install -m 644 $(BUILD)/completion/_lagsim $(SHAREDIR)/zsh/site-functions/_lagsim
+	install -m 644 configs/*.ini examples/embed.c $(SHAREDIR)/lagsim/examples/
+	install -m 644 configs/data/* $(SHAREDIR)/lagsim/examples/data/
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/include/lagsim
-	rm -f $(DESTDIR)$(PREFIX)/lib/liblagsim.a $(DESTDIR)$(PREFIX)/lib/pkgconfig/lagsim.pc $(DESTDIR)$(PREFIX)/bin/lagsim
+	rm -rf $(DESTDIR)$(PREFIX)/include/lagsim $(SHAREDIR)/lagsim
+	rm -f $(LIBDIR)/liblagsim.a $(LIBDIR)/liblagsim.so.$(VERSION) $(LIBDIR)/liblagsim.so.$(SOMAJOR) \
+	  $(LIBDIR)/liblagsim.so $(LIBDIR)/pkgconfig/lagsim.pc $(DESTDIR)$(PREFIX)/bin/lagsim \
+	  $(SHAREDIR)/man/man1/lagsim.1 $(SHAREDIR)/man/man5/lagsim-scenario.5 \
+	  $(SHAREDIR)/bash-completion/completions/lagsim $(SHAREDIR)/zsh/site-functions/_lagsim
 
 clean:
 	rm -rf build

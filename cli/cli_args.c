@@ -42,26 +42,26 @@ static const opt_spec_t opt_specs[] = {
 /* ---- Usage and help ------------------------------------------------------ */
 
 static const char usage_top[] =
-    "usage: lagsim <command> [options]   (commands: run, compare, sweep, trace, check, help)\n";
+    "usage: lagsim <command> [options]\n"
+    "       (commands: run, compare, sweep, trace, check, help)\n";
 static const char usage_run[] =
     "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
-    "                           [--format text|json|csv] [--out FILE] [--hist FILE] [--ascii]\n"
-    "                           [--reps N | --precision P [--max-reps N]] [--threads N]\n"
-    "                           [--slo EXPR] [--max-events N] [--max-memory SIZE]\n"
-    "                           [--series FILE.csv]\n";
+    "         [--format text|json|csv] [--out FILE] [--hist FILE] [--ascii]\n"
+    "         [--reps N | --precision P [--max-reps N]] [--threads N]\n"
+    "         [--slo EXPR] [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_compare[] =
     "usage: lagsim compare SCENARIO [--modes cloud,device,hybrid] [--threads N]\n"
-    "                               [--reps N | --precision P [--max-reps N]]\n"
-    "                               [--seed N] [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
-    "                               [--out FILE] [--hist FILE] [--ascii] [--slo EXPR]\n"
-    "                               [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
+    "         [--reps N | --precision P [--max-reps N]] [--seed N]\n"
+    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
+    "         [--out FILE] [--hist FILE] [--ascii] [--slo EXPR]\n"
+    "         [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_sweep[] =
     "usage: lagsim sweep SCENARIO --vary SECTION.KEY=FROM..TO[:STEP] [--vary ...]\n"
-    "                             [--slo EXPR [--find]] [--mode M] [--threads N]\n"
-    "                             [--reps N | --precision P [--max-reps N]] [--seed N]\n"
-    "                             [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
-    "                             [--out FILE] [--hist FILE.csv] [--ascii] [--max-events N]\n"
-    "                             [--max-memory SIZE]\n";
+    "         [--slo EXPR [--find]] [--mode M] [--threads N]\n"
+    "         [--reps N | --precision P [--max-reps N]] [--seed N]\n"
+    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
+    "         [--out FILE] [--hist FILE.csv] [--ascii] [--max-events N]\n"
+    "         [--max-memory SIZE]\n";
 static const char help_sweep[] =
     "Runs SCENARIO at every point of a grid of one or two keys and shows the\n"
     "headline figures per point (mean +- 95% half-width with replications). Every\n"
@@ -73,13 +73,13 @@ static const char help_sweep[] =
     "  --vary S.K=FROM..TO[:STEP]\n"
     "                  vary key K of section [S] from FROM to TO in steps of STEP,\n"
     "                  all in the key's own units, e.g.\n"
-    "                  --vary burst.launch.rate=20000/s..60000/s:5000/s; without STEP,\n"
-    "                  five points; a second --vary makes a grid\n"
+    "                  --vary burst.launch.rate=20000/s..60000/s:5000/s;\n"
+    "                  without STEP, five points; a second --vary makes a grid\n"
     "  --slo EXPR      mark each point: the SLO holds or fails (as for 'lagsim run')\n"
     "  --find          (one --vary, with --slo) bisect for the value at which the SLO\n"
-    "                  stops holding: probe both ends, then the middle of the interval\n"
-    "                  left, until the boundary is known within one STEP; shows the\n"
-    "                  probes and the figures on both sides of the boundary\n"
+    "                  stops holding: probe both ends, then the middle of the\n"
+    "                  interval left, until the boundary is known within one STEP;\n"
+    "                  shows the probes and the figures on both sides of the boundary\n"
     "  --reps N        replications per point and mode (default 1)\n"
     "  --precision P   instead: replications per point until every headline figure's\n"
     "                  95% half-width is within P (e.g. 5%) of its mean\n"
@@ -116,8 +116,7 @@ static const char help_compare[] =
 static const char usage_check[] = "usage: lagsim check SCENARIO [--set SECTION.KEY=VALUE]...\n";
 static const char usage_trace[] =
     "usage: lagsim trace SCENARIO [--follow N] [--filter TYPE] [--mode M] [--seed N]\n"
-    "                             [--set SECTION.KEY=VALUE]... [--format text|json]\n"
-    "                             [--out FILE]\n";
+    "         [--set SECTION.KEY=VALUE]... [--format text|json] [--out FILE]\n";
 static const char help_trace[] =
     "Follows a few events through the pipeline and tells their journeys hop by hop:\n"
     "fired, queued on the device, sent, accepted by Segment, in Segment's queue,\n"
@@ -166,12 +165,20 @@ static const char help_top[] =
     "  help [COMMAND]   show this help, or the help of COMMAND\n"
     "\n"
     "options:\n"
-    "  -h, --help       show this help\n"
-    "  -V, --version    show the version\n"
+    "  -h, --help       show this help (after a command: that command's help)\n"
+    "  -V, --version    show the version (after a command too)\n"
     "\n"
-    "Run 'lagsim help run' for the options of a command.\n"
-    "Exit status: 0 success, 1 internal failure, 2 usage or scenario error,\n"
-    "3 an --slo not met.\n";
+    "Run 'lagsim help run' (or 'lagsim run --help') for the options of a command;\n"
+    "'man lagsim' and 'man lagsim-scenario' for the whole story.\n"
+    "\n"
+    "exit status:\n"
+    "  0    success\n"
+    "  1    internal failure (including a failed conservation check)\n"
+    "  2    usage or scenario error\n"
+    "  3    an --slo not met\n"
+    "  4    stopped by a limit (--max-events, --max-memory)\n"
+    "  130  interrupted by SIGINT\n"
+    "  143  stopped by SIGTERM\n";
 
 static const char help_run[] =
     "Simulates SCENARIO (an INI file) in each mode it selects (its 'mode' key)\n"

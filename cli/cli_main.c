@@ -1,6 +1,7 @@
 /*
  * cli_main.c - the lagsim command's entry point: picks the subcommand
- * and handles what belongs to no subcommand (--help, --version, help).
+ * and handles what belongs to no subcommand (--help, --version, help),
+ * also when given after one (`lagsim run --version`, `lagsim help help`).
  */
 #include <string.h>
 
@@ -41,6 +42,34 @@ static int finish(int status)
     return status;
 }
 
+static const char help_help[] =
+    "usage: lagsim help [COMMAND]\n"
+    "\n"
+    "Shows the help of COMMAND (run, compare, sweep, trace, check or help), or\n"
+    "without one, lagsim's commands, options and exit statuses. 'lagsim COMMAND\n"
+    "--help' shows the same. The manual pages lagsim(1) and lagsim-scenario(5)\n"
+    "tell the whole story.\n"
+    "\n"
+    "Exit status: 0 success, 2 an unknown command.\n";
+
+/*
+ * -h/--help or -V/--version among a subcommand's arguments (before a
+ * "--"): 'h' or 'V', else 0. They win over everything else given, as in
+ * most tools, so `lagsim run --version` works without a scenario.
+ */
+static int help_or_version(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 'h';
+        if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0)
+            return 'V';
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -58,6 +87,10 @@ int main(int argc, char **argv)
     if (strcmp(arg, "help") == 0) {
         if (argc > 3)
             return lsi_cli_usage_error(NULL, "help takes at most one command");
+        if (argc == 3 && strcmp(argv[2], "help") == 0) {
+            fputs(help_help, stdout);
+            return finish(LSI_CLI_EXIT_OK);
+        }
         if (argc == 3 && !find_command(argv[2]))
             return lsi_cli_usage_error(NULL, "unknown command '%s'", argv[2]);
         lsi_cli_help(stdout, argc == 3 ? argv[2] : NULL);
@@ -68,5 +101,15 @@ int main(int argc, char **argv)
     const command_t *cmd = find_command(arg);
     if (!cmd)
         return lsi_cli_usage_error(NULL, "unknown command '%s'", arg);
+    switch (help_or_version(argc - 2, argv + 2)) {
+    case 'h':
+        lsi_cli_help(stdout, cmd->name);
+        return finish(LSI_CLI_EXIT_OK);
+    case 'V':
+        fputs("lagsim " LAGSIM_VERSION_STRING "\n", stdout);
+        return finish(LSI_CLI_EXIT_OK);
+    default:
+        break;
+    }
     return finish(cmd->fn(argc - 2, argv + 2));
 }

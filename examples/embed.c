@@ -2,7 +2,7 @@
  * embed.c - the smallest program that embeds lagsim: load a scenario,
  * run Cloud-mode, print p99 latency to visible, free everything.
  *
- *     cc embed.c $(pkg-config --cflags --libs --static lagsim) -o embed
+ *     cc embed.c $(pkg-config --cflags --libs lagsim) -o embed
  *     ./embed configs/steady-state.ini
  */
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /*
  * test_backoff.c - every sender's retry delays and give-up rule against
- * the formulas in ../shared/reference/pipeline-facts.md.
+ * the formulas in docs/pipeline-facts.md.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
  * scenario.c - the scenario's defaults, its cross-field validation, and the
  * names of the model's enumerations.
  *
- * Every default is a figure from ../shared/reference/pipeline-facts.md
+ * Every default is a figure from docs/pipeline-facts.md
  * (cited) or marked ASSUMPTION; the README's scenario reference lists the
  * same defaults with the same basis.
  */

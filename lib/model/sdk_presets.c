@@ -2,7 +2,7 @@
  * sdk_presets.c - the client SDK presets: what each real SDK does, as
  * lagsim_sdk_t values, with the source of every figure.
  *
- * Sources are cited as in ../shared/reference/pipeline-facts.md ([src] =
+ * Sources are cited as in docs/pipeline-facts.md ([src] =
  * read from the vendor's code, [doc] = vendor documentation). Figures the
  * vendors do not publish are marked ASSUMPTION; the README's scenario
  * reference repeats these marks.

@@ -1,0 +1,104 @@
+#!/bin/sh
+# docs_test.sh - the documentation is current. The generated scenario
+# reference and lagsim-scenario(5) match the key table (make docs
+# regenerates them); links between the documents resolve and none leaves
+# the repository; every command the README and docs/ show with its output
+# (fenced `console` blocks, the convention of docs/README.md) still prints
+# what they show. `sh tests/docs_test.sh BUILD` (make test) runs the quick
+# blocks; `sh tests/docs_test.sh BUILD --slow` (make docs-check) all of them.
+BUILD=${1:-build}
+SLOW=0
+[ "${2:-}" = --slow ] && SLOW=1
+LAGSIM=$BUILD/lagsim
+. tests/tap.sh
+tap_init docs
+ROOT=$(pwd -P)
+BUILD_ABS=$(cd "$BUILD" && pwd -P)
+
+if [ "$have_python" -ne 1 ]; then
+  echo "not ok 1 - python3 is needed to read the docs' shown commands"
+  exit 1
+fi
+
+# ---- The generated reference ------------------------------------------------
+"$BUILD/keyref" md >"$TMP/ref.md" 2>"$TMP/err"
+check $? "keyref: every key of the key table has a doc row and every row a key"
+cmp -s "$TMP/ref.md" docs/scenario-reference.md
+check $? "docs/scenario-reference.md is what make docs writes from the key table"
+"$BUILD/keyref" man >"$TMP/ref.5" 2>>"$TMP/err" && cmp -s "$TMP/ref.5" man/lagsim-scenario.5
+check $? "man/lagsim-scenario.5 is what make docs writes from the key table"
+"$BUILD/keyref" schema >"$TMP/sc.json" 2>>"$TMP/err" && cmp -s "$TMP/sc.json" docs/schema/scenario.schema.json
+check $? "docs/schema/scenario.schema.json is what make docs writes from the key table"
+[ -s "$TMP/err" ] && sed 's/^/#   /' "$TMP/err"
+
+# ---- The README stays short and shows the two commands ---------------------
+[ "$(wc -l <README.md)" -le 300 ] && grep -qx 'make run' README.md && grep -qx 'make test' README.md
+check $? "README.md is at most 300 lines and shows make run and make test"
+
+# ---- Links --------------------------------------------------------------------
+# Every relative link of README.md and docs/*.md names a file of the
+# repository (reports.md and cluster.md come from other branches).
+: >"$TMP/links"
+for f in README.md docs/*.md; do
+  dir=$(dirname "$f")
+  grep -o '](\([^)#]*\)[^)]*)' "$f" | sed 's/^](\([^)#]*\).*/\1/' | while read -r target; do
+    case $target in ''|http://*|https://*|mailto:*) continue ;; esac
+    [ -e "$dir/$target" ] || case $target in reports.md|cluster.md) ;; *)
+      echo "$f: $target" >>"$TMP/links" ;; esac
+  done
+done
+[ ! -s "$TMP/links" ]
+check $? "every link between the documents resolves"
+[ -s "$TMP/links" ] && sed 's/^/#   /' "$TMP/links"
+! grep -rn 'shared/' README.md docs lib include cli tools tests/*.c >"$TMP/shared" 2>/dev/null
+check $? "no document or source points outside the repository (../shared/)"
+[ -s "$TMP/shared" ] && sed 's/^/#   /' "$TMP/shared"
+
+# ---- Shown commands -----------------------------------------------------------
+if [ -n "${LAGSIM_SANITIZED:-}" ]; then
+  skip "shown commands are checked in the plain build (too slow under the sanitizers)"
+  exit 0
+fi
+python3 tests/docs_blocks.py extract "$TMP/blocks" README.md docs/*.md >"$TMP/count" 2>"$TMP/err"
+check $? "every shown command is in a console block with a valid marker"
+[ -s "$TMP/err" ] && sed 's/^/#   /' "$TMP/err"
+mkdir -p "$TMP/cache"
+for d in "$TMP"/blocks/*/; do
+  [ -d "$d" ] || continue
+  where=$(cat "$d/where")
+  reason=$(sed -n 's/^skip=//p' "$d/flags")
+  if [ -n "$reason" ]; then skip "$where: $reason"; continue; fi
+  if grep -q '^slow=1' "$d/flags" && [ "$SLOW" -eq 0 ]; then
+    skip "$where: slow, checked by make docs-check"
+    continue
+  fi
+  # A scratch directory in which the checkout's directories appear as
+  # they do at its top; files the commands write stay here.
+  run=$(mktemp -d "$TMP/run.XXXXXX")
+  ln -s "$BUILD_ABS" "$run/build"
+  for sub in configs examples docs include tests tools man; do
+    [ -e "$ROOT/$sub" ] && ln -s "$ROOT/$sub" "$run/$sub"
+  done
+  # A block of one command runs in a fresh directory, so the same command
+  # shown twice (the README's run and the tutorial's) runs once.
+  single=0
+  [ -f "$d/cmd.2" ] || single=1
+  k=1
+  while [ -f "$d/cmd.$k" ]; do
+    key=$(cksum <"$d/cmd.$k" | tr ' ' _)
+    if [ "$single" -eq 1 ] && [ -f "$TMP/cache/$key.rc" ]; then
+      cp "$TMP/cache/$key.out" "$d/got.$k"; cp "$TMP/cache/$key.rc" "$d/rc.$k"
+    else
+      (cd "$run" && timeout 900 sh -c "$(cat "$d/cmd.$k")") >"$d/got.$k" 2>>"$d/err"
+      echo $? >"$d/rc.$k"
+      if [ "$single" -eq 1 ]; then cp "$d/got.$k" "$TMP/cache/$key.out"; cp "$d/rc.$k" "$TMP/cache/$key.rc"; fi
+    fi
+    k=$((k + 1))
+  done
+  python3 tests/docs_blocks.py compare "$d" >"$d/diff"
+  st=$?
+  check $st "$where: the shown output is current"
+  [ $st -ne 0 ] && head -n 12 "$d/diff"
+  rm -rf "$run"
+done
+exit 0
