@@ -58,8 +58,7 @@ const volatile int *lsi_cli_signals_install(void)
                                 SIGSEGV, SIGBUS, SIGFPE, SIGILL
 #endif
     };
-    sa.sa_handler = on_fatal;
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_handler = on_fatal; /* it restores the default action itself */
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
         sigaction(fatal[i], &sa, NULL);
     return &stop_flag;

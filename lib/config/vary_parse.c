@@ -65,13 +65,11 @@ static int unit_of(enum lsi_type t)
  * hold exactly (above 2^53). */
 static int whole_too_large(const lsi_key_t *k, const lsi_value_t *v)
 {
-    switch (k->type) {
-    case LSI_T_DURATION: return v->as.t > (1ll << 53);
-    case LSI_T_U32:
-    case LSI_T_U64:
-    case LSI_T_SIZE: return v->as.u > (1ull << 53);
-    default: return 0;
-    }
+    if (k->type == LSI_T_DURATION)
+        return v->as.t > (1ll << 53);
+    if (k->type == LSI_T_U32 || k->type == LSI_T_U64 || k->type == LSI_T_SIZE)
+        return v->as.u > (1ull << 53);
+    return 0;
 }
 
 /* A parsed value as a double in the stored unit. */
