@@ -5,10 +5,13 @@
  * prints before exiting with 128 + the signal number. Every exit path
  * then removes the temporary output files.
  *
- * Signals that end the process at once (SIGABRT from an assertion, and,
- * outside sanitizer builds, SIGSEGV, SIGBUS, SIGFPE, SIGILL) first unlink
- * the temporary output files (cli_output.c), then die with the default
- * action, so no PATH.tmp.PID is left behind.
+ * Signals that end the process at once (SIGABRT from an assertion;
+ * SIGPIPE when a reader goes away; SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2,
+ * SIGXCPU, SIGXFSZ, SIGVTALRM whose default is to terminate; and, outside
+ * sanitizer builds, SIGSEGV, SIGBUS, SIGFPE, SIGILL) first unlink the
+ * temporary output files (cli_output.c), then die of the same signal with
+ * its default action, so no PATH.tmp.PID is left behind. Only SIGKILL
+ * (which cannot be caught) can leave one.
  */
 #include <signal.h>
 #include <string.h>
@@ -53,7 +56,8 @@ const volatile int *lsi_cli_signals_install(void)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
 
-    static const int fatal[] = {SIGABRT,
+    static const int fatal[] = {SIGABRT, SIGPIPE, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2,
+                                SIGXCPU, SIGXFSZ, SIGVTALRM,
 #ifndef LSI_SANITIZED
                                 SIGSEGV, SIGBUS, SIGFPE, SIGILL
 #endif

@@ -111,6 +111,8 @@ printf '[traffic]\nusers = 5 \357\273\277\n' >"$TMP/b.ini"
 bad "a BOM inside a value is named" "b.ini:2: a second byte-order mark .* at column 11"
 printf '\357\273\277\357\273\277[traffic]\n' >"$TMP/b.ini"
 bad "two BOMs at the start are named" "b.ini:1: a second byte-order mark"
+printf '\377\376[\000t\000]\000\n\000' >"$TMP/b.ini"
+bad "a UTF-16 file is named as such" "b.ini:1: the file is UTF-16"
 
 # ---- --set errors name the --set ----------------------------------------------
 
@@ -157,6 +159,19 @@ printf 'time\n1\n2\0003' >"$TMP/r.csv"
 run check "$TMP/rp.ini"
 [ $rc -eq 2 ] && grep -q "r.csv:3: a NUL byte at column 2" "$TMP/err"
 check $? "a NUL on the CSV's last line (no line end) is refused, not cut silently"
+
+printf 'time\r1\r2\r' >"$TMP/r.csv"
+run check "$TMP/rp.ini"
+[ $rc -eq 2 ] && grep -q "r.csv:1: a carriage return not followed by a line feed" "$TMP/err"
+check $? "a CSV with bare CR line ends is refused, naming the CR"
+printf 'time\r\n1\r\n2\r\n' >"$TMP/r.csv"
+run check "$TMP/rp.ini"
+[ $rc -eq 0 ]
+check $? "a CSV with CR LF line ends is accepted"
+printf '\357\273\277time\n1\n\357\273\277time\n2\n' >"$TMP/r.csv"
+run check "$TMP/rp.ini"
+[ $rc -eq 2 ] && grep -q "r.csv:3: a second byte-order mark" "$TMP/err"
+check $? "a second BOM in the CSV (files joined with cat) is named"
 
 # A CSV that changes while the run streams it: many rows, a run of a few
 # seconds; the CSV is appended to once the run has begun (its output's
@@ -226,6 +241,9 @@ check $? "a --vary step of 2^64-1 is refused cleanly"
 run sweep "$TMP/s.ini" $SW --vary mixpanel.max_request_bytes=1B..9007199254740993B
 [ $rc -eq 2 ] && grep -q "above 2^53" "$TMP/err"
 check $? "a size bound above 2^53 bytes is refused"
+run sweep "$TMP/s.ini" $SW --vary mixpanel.ingest_limit=1234567/s..1234569/s:1/s
+[ $rc -eq 0 ] && grep -q '^  1234568/s ' "$TMP/out"
+check $? "a whole rate prints in full in the sweep table (1234568/s, not 1.23457e+06/s)"
 run run "$TMP/s.ini" $FAST --seed 18446744073709551615 --format csv
 [ $rc -eq 0 ] && grep -q '^# seed: 18446744073709551615$' "$TMP/out"
 check $? "a seed of 2^64-1 prints exactly in the CSV manifest"

@@ -177,5 +177,16 @@ stopped HUP 129
 [ -s "$TMP/o.txt" ] && grep -q "stopped by SIGHUP" "$TMP/err"
 check $? "SIGHUP stops cleanly: the partial report is written, marked"
 stopped ABRT 134
+stopped PIPE 141
+stopped QUIT 131
+
+# A reader that goes away: stdout into a pipe closed at once (SIGPIPE), with
+# --hist to a file: the temporary --hist file must not stay behind.
+rm -f "$TMP/h.csv"
+# shellcheck disable=SC2086
+"$LAGSIM" run "$S" $FAST --format csv --hist "$TMP/h.csv" 2>"$TMP/err" | head -c 1 >/dev/null
+[ ! -e "$TMP/h.csv" ] || [ -s "$TMP/h.csv" ]
+no_temps
+check $? "SIGPIPE on standard output leaves no temporary --hist file"
 
 exit 0

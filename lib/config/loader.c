@@ -398,6 +398,13 @@ static char *read_line(char *str, int num, void *stream)
     if (line == 1 && n >= 3 && (unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBB &&
         (unsigned char)t[2] == 0xBF)
         skip = 3;
+    if (line == 1 && left >= 2 && (((unsigned char)t[0] == 0xFF && (unsigned char)t[1] == 0xFE) ||
+                                   ((unsigned char)t[0] == 0xFE && (unsigned char)t[1] == 0xFF))) {
+        snprintf(s->bad, sizeof s->bad, "the file is UTF-16 (it starts with a UTF-16 "
+                 "byte-order mark); save it as UTF-8");
+        s->bad_line = line;
+        return NULL;
+    }
     if (refuse_line(t + skip, n - skip, s->bad, sizeof s->bad)) {
         s->bad_line = line;
         return NULL;

@@ -316,8 +316,23 @@ static int read_line(lsi_replay_t *r, char *msg, size_t n)
     if (len > 0 && r->buf[len - 1] == '\r')
         r->buf[--len] = '\0';
     if (r->line == 1 && (unsigned char)r->buf[0] == 0xEF && (unsigned char)r->buf[1] == 0xBB &&
-        (unsigned char)r->buf[2] == 0xBF)
-        memmove(r->buf, r->buf + 3, strlen(r->buf + 3) + 1);
+        (unsigned char)r->buf[2] == 0xBF) {
+        memmove(r->buf, r->buf + 3, len - 2);
+        len -= 3;
+    }
+    const char *cr = memchr(r->buf, '\r', len);
+    if (cr) {
+        ROW_ERROR(r, msg, n, "a carriage return not followed by a line feed at column %zu: "
+                  "rows must end in LF or CR LF", (size_t)(cr - r->buf) + 1);
+        return -1;
+    }
+    for (size_t i = 0; i + 2 < len; i++)
+        if ((unsigned char)r->buf[i] == 0xEF && (unsigned char)r->buf[i + 1] == 0xBB &&
+            (unsigned char)r->buf[i + 2] == 0xBF) {
+            ROW_ERROR(r, msg, n, "a second byte-order mark (U+FEFF) at column %zu: a BOM may "
+                      "only start the file", i + 1);
+            return -1;
+        }
     return 1;
 }
 

@@ -44,9 +44,14 @@ static void fmt_axis(char *buf, size_t size, const lagsim_axis_t *a, double v)
             snprintf(buf, size, "%.6g us", v);
         break;
     case LAGSIM_UNIT_COUNT: snprintf(buf, size, "%.0f", v); break;
-    case LAGSIM_UNIT_NUMBER:
+    case LAGSIM_UNIT_NUMBER: /* whole values in full: 1234567, not 1.23457e+06 */
+        snprintf(buf, size, v == floor(v) && fabs(v) <= 9007199254740992.0 ? "%.0f" : "%.6g", v);
+        break;
     case LAGSIM_UNIT_FRACTION: snprintf(buf, size, "%.6g", v); break;
-    case LAGSIM_UNIT_RATE: snprintf(buf, size, "%.6g/s", v); break;
+    case LAGSIM_UNIT_RATE:
+        snprintf(buf, size, v == floor(v) && fabs(v) <= 9007199254740992.0 ? "%.0f/s" : "%.6g/s",
+                 v);
+        break;
     case LAGSIM_UNIT_BYTE_RATE:
         fmt_bytes(tmp, sizeof tmp, v);
         snprintf(buf, size, "%s/s", tmp);
