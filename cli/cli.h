@@ -107,7 +107,8 @@ int lsi_cli_usage_error(const char *cmd, const char *fmt, ...)
 
 /*
  * Allocates *sc and loads into it the scenario named in `o`, with its
- * --set overrides, validated, then --seed and --mode (if given) applied.
+ * --set overrides, validated, then --seed and --mode (if given) applied,
+ * then checks the output paths (lsi_cli_outputs_check()).
  * Returns LSI_CLI_EXIT_OK, or
  * LSI_CLI_EXIT_USAGE after printing the loader's message (it starts with
  * FILE:LINE) on stderr, or LSI_CLI_EXIT_FAILURE if out of memory. The
@@ -115,17 +116,45 @@ int lsi_cli_usage_error(const char *cmd, const char *fmt, ...)
  */
 int lsi_cli_scenario_load(const lsi_cli_opts_t *o, lagsim_scenario_t **sc);
 
+/* The FNV-1a 64 hash of the scenario bytes that lsi_cli_scenario_load()
+ * read (once: a FIFO or /dev/stdin is hashed as parsed). */
+uint64_t lsi_cli_scenario_hash(void);
+
+/* After the runs: whether the replay CSV (if any) is still the file that
+ * was checked before them. Returns LSI_CLI_EXIT_OK, or
+ * LSI_CLI_EXIT_FAILURE after saying on stderr that it changed. */
+int lsi_cli_replay_verify(const lagsim_scenario_t *sc);
+
 /* Where a report goes: stdout, or a file written atomically. */
 typedef struct lsi_cli_output {
     FILE *f;          /* write here */
     const char *path; /* the final file, NULL for stdout */
-    char *tmp;        /* PATH.tmp.PID while open (owned) */
+    char *tmp;        /* TARGET.tmp.PID while open (owned) */
+    char *target;     /* the file the rename replaces: path with links resolved (owned) */
+    int direct;       /* 1: a FIFO or character device, written through */
 } lsi_cli_output_t;
 
 /*
- * Opens the output: stdout if `path` is NULL, else PATH.tmp.PID, which
- * lsi_cli_output_close() renames to PATH. Returns LSI_CLI_EXIT_OK, or
- * LSI_CLI_EXIT_FAILURE after printing why on stderr.
+ * Checks, before anything runs, every output path in *o (--out, --hist,
+ * --series): not an input (the scenario, or sc's replay CSV if sc is not
+ * NULL), not a directory, block device or socket, not a symbolic link to
+ * a missing file, in a writable directory, and distinct from the other
+ * outputs (two outputs may share a character device such as /dev/null).
+ * Returns LSI_CLI_EXIT_OK, or LSI_CLI_EXIT_USAGE after saying why on
+ * stderr ("lagsim: --out PATH: ...").
+ */
+int lsi_cli_outputs_check(const lsi_cli_opts_t *o, const lagsim_scenario_t *sc);
+
+/* Unlinks every temporary output file still open; async-signal-safe (for
+ * signal handlers that end the process). */
+void lsi_cli_output_unlink_temps(void);
+
+/*
+ * Opens the output: stdout if `path` is NULL; a FIFO or character device
+ * as it is (written through); else TARGET.tmp.PID, which
+ * lsi_cli_output_close() renames to TARGET (the path with symbolic links
+ * resolved), keeping an existing file's permission bits. Returns
+ * LSI_CLI_EXIT_OK, or LSI_CLI_EXIT_FAILURE after printing why on stderr.
  */
 int lsi_cli_output_open(lsi_cli_output_t *out, const char *path);
 
@@ -138,12 +167,16 @@ int lsi_cli_output_open(lsi_cli_output_t *out, const char *path);
 int lsi_cli_output_close(lsi_cli_output_t *out, int commit);
 
 /*
- * Installs the SIGINT and SIGTERM handlers; returns the flag they set,
- * for lagsim_run_limits_t.interrupt.
+ * Installs (once) the SIGINT, SIGTERM and SIGHUP handlers, and the
+ * handlers that remove temporary output files on a fatal signal; returns
+ * the flag the first set, for lagsim_run_limits_t.interrupt.
  */
 const volatile int *lsi_cli_signals_install(void);
-/* The signal caught (SIGINT, SIGTERM), or 0. */
+/* The signal caught (SIGINT, SIGTERM, SIGHUP), or 0. */
 int lsi_cli_signal_caught(void);
+/* Its name ("SIGTERM"), and the exit status for it (128 + its number). */
+const char *lsi_cli_signal_name(void);
+int lsi_cli_signal_status(void);
 
 /*
  * Fills *m for a report of subcommand `cmd` with arguments argv[0..argc)

@@ -177,6 +177,7 @@ static const char help_top[] =
     "  2    usage or scenario error\n"
     "  3    an --slo not met\n"
     "  4    stopped by a limit (--max-events, --max-memory)\n"
+    "  129  stopped by SIGHUP\n"
     "  130  interrupted by SIGINT\n"
     "  143  stopped by SIGTERM\n";
 
@@ -223,16 +224,19 @@ static const char help_run[] =
     "                  atomically, one row per mode and window\n"
     "  -h, --help      show this help\n"
     "\n"
-    "SIGINT or SIGTERM stops a run: the results so far are printed, marked\n"
-    "partial. Every report ends (text), starts (CSV) or opens (JSON) with a\n"
-    "manifest: version, command line, scenario file and its FNV-1a 64 hash,\n"
-    "seed and replications. While a long run goes on, a progress line is shown\n"
+    "SIGINT, SIGTERM or SIGHUP stops a run: the results so far are printed,\n"
+    "marked partial. An output path that names an input or a directory, or\n"
+    "that two outputs share, is refused before the run; FIFOs and devices\n"
+    "are written through, a symbolic link's target is replaced and an\n"
+    "existing file keeps its mode. Every report ends (text), starts (CSV)\n"
+    "or opens (JSON) with a manifest: version, command line, scenario file\n"
+    "and the FNV-1a 64 hash of the bytes read (and of a replay CSV), seed and\n"
+    "replications. While a long run goes on, a progress line is shown\n"
     "on stderr if it is a terminal.\n"
     "\n"
     "Exit status: 0 success, 1 internal failure (including a failed\n"
     "conservation check), 2 usage or scenario error, 3 an --slo not met,\n"
-    "130 interrupted by "
-    "SIGINT, 143 stopped by SIGTERM.\n";
+    "4 stopped by a limit, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.\n";
 
 static const char help_check[] =
     "Loads SCENARIO (an INI file), applies the --set overrides, validates it,\n"

@@ -113,10 +113,10 @@ int lsi_cli_manifest(const char *cmd, int argc, char **argv, const lsi_cli_opts_
         fputs("lagsim: out of memory\n", stderr);
         return LSI_CLI_EXIT_FAILURE;
     }
-    lagsim_error_t err;
-    if (lagsim_config_file_hash(o->scenario, &m->scenario_hash, &err) != LAGSIM_OK) {
-        fprintf(stderr, "lagsim: cannot hash the scenario file: %s\n", err.message);
-        return LSI_CLI_EXIT_FAILURE;
+    m->scenario_hash = lsi_cli_scenario_hash(); /* of the bytes parsed, read once */
+    if (sc->replay.file[0]) {
+        m->replay = 1;
+        m->replay_hash = sc->replay.hash;
     }
     m->command = *command;
     m->scenario_file = o->scenario;

@@ -11,7 +11,7 @@ int lsi_cli_cmd_check(int argc, char **argv)
 {
     lsi_cli_opts_t o;
     lagsim_scenario_t *sc = NULL;
-    lsi_cli_output_t out = {NULL, NULL, NULL};
+    lsi_cli_output_t out = {0};
     int status = lsi_cli_parse(argc, argv, "check", LSI_CLI_OPT_SET, &o);
     if (status != LSI_CLI_EXIT_OK)
         goto done;

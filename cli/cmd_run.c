@@ -104,8 +104,8 @@ static int run_modes(int argc, char **argv, const char *cmd)
     lsi_cli_opts_t o;
     lagsim_scenario_t *sc = NULL;
     lagsim_replicated_t *reps[LAGSIM_MODE_COUNT] = {NULL};
-    lsi_cli_output_t out = {NULL, NULL, NULL}, hist = {NULL, NULL, NULL};
-    lsi_cli_output_t series = {NULL, NULL, NULL}; /* --series */
+    lsi_cli_output_t out = {0}, hist = {0};
+    lsi_cli_output_t series = {0}; /* --series */
     lsi_cli_progress_t progress;
     memset(&progress, 0, sizeof progress);
     lagsim_manifest_t man;
@@ -190,6 +190,10 @@ static int run_modes(int argc, char **argv, const char *cmd)
     }
     wall = lsi_cli_wall_now() - t0;
     lsi_cli_progress_clear(&progress);
+    if (lsi_cli_replay_verify(sc) != LSI_CLI_EXIT_OK) { /* a CSV changed under the run */
+        status = LSI_CLI_EXIT_FAILURE;
+        goto done;
+    }
     if (rc == LAGSIM_EINTR || rc == LAGSIM_ECONSERVE)
         rc = LAGSIM_OK; /* a signal is reported below; conservation after the report */
     if (rc != LAGSIM_OK) {
@@ -252,8 +256,8 @@ static int run_modes(int argc, char **argv, const char *cmd)
     }
     if (status == LSI_CLI_EXIT_OK && lsi_cli_signal_caught()) {
         fprintf(stderr, "lagsim: stopped by %s; the results above are partial\n",
-                lsi_cli_signal_caught() == SIGTERM ? "SIGTERM" : "SIGINT");
-        status = lsi_cli_signal_caught() == SIGTERM ? LSI_CLI_EXIT_SIGTERM : LSI_CLI_EXIT_SIGINT;
+                lsi_cli_signal_name());
+        status = lsi_cli_signal_status();
     }
 
 done:

@@ -92,7 +92,7 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
     lagsim_sweep_t sw;
     memset(&sw, 0, sizeof sw);
     lagsim_find_t *fd = NULL;
-    lsi_cli_output_t out = {NULL, NULL, NULL}, hist = {NULL, NULL, NULL};
+    lsi_cli_output_t out = {0}, hist = {0};
     lsi_cli_progress_t progress;
     memset(&progress, 0, sizeof progress);
     lagsim_manifest_t man;
@@ -165,6 +165,10 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
         status = LSI_CLI_EXIT_FAILURE;
         goto done;
     }
+    if (lsi_cli_replay_verify(sc) != LSI_CLI_EXIT_OK) { /* a CSV changed under the runs */
+        status = LSI_CLI_EXIT_FAILURE;
+        goto done;
+    }
 
     /* What ran: limits hit, conservation, replications, speed, SLO. */
     uint64_t events = 0;
@@ -232,8 +236,8 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
     }
     if (status == LSI_CLI_EXIT_OK && interrupted) {
         fprintf(stderr, "lagsim: stopped by %s; the results above are partial\n",
-                lsi_cli_signal_caught() == SIGTERM ? "SIGTERM" : "SIGINT");
-        status = lsi_cli_signal_caught() == SIGTERM ? LSI_CLI_EXIT_SIGTERM : LSI_CLI_EXIT_SIGINT;
+                lsi_cli_signal_name());
+        status = lsi_cli_signal_status();
     }
 
 done:

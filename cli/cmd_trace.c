@@ -111,7 +111,7 @@ int lsi_cli_cmd_trace(int argc, char **argv)
     lagsim_traced_run_t runs[LAGSIM_MODE_COUNT]; /* the modes that ran, in order (JSON) */
     size_t n_runs = 0;
     uint32_t explained = 0; /* explanations already printed */
-    lsi_cli_output_t out = {NULL, NULL, NULL};
+    lsi_cli_output_t out = {0};
     lagsim_manifest_t man;
     char *command = NULL;
 
@@ -189,12 +189,16 @@ int lsi_cli_cmd_trace(int argc, char **argv)
             goto done;
         }
     }
+    if (lsi_cli_replay_verify(sc) != LSI_CLI_EXIT_OK) { /* a CSV changed under the run */
+        status = LSI_CLI_EXIT_FAILURE;
+        goto done;
+    }
     /* Interrupted or not, what was collected is written whole and renamed into place. */
     status = lsi_cli_output_close(&out, 1);
     if (status == LSI_CLI_EXIT_OK && lsi_cli_signal_caught()) {
         fprintf(stderr, "lagsim: stopped by %s; the trace above is partial\n",
-                lsi_cli_signal_caught() == SIGTERM ? "SIGTERM" : "SIGINT");
-        status = lsi_cli_signal_caught() == SIGTERM ? LSI_CLI_EXIT_SIGTERM : LSI_CLI_EXIT_SIGINT;
+                lsi_cli_signal_name());
+        status = lsi_cli_signal_status();
     }
 
 done:

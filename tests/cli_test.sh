@@ -213,8 +213,8 @@ check $? "--out writes the report to the file, nothing to stdout, and leaves no 
 
 # shellcheck disable=SC2086
 run run "$CFG" $FAST --out "$TMP/no/such/dir/report.txt"
-[ $rc -eq 1 ] && [ -s "$TMP/err" ] && [ ! -e "$TMP/no" ]
-check $? "--out into a missing directory exits 1 and leaves nothing behind"
+[ $rc -eq 2 ] && grep -q "cannot use directory" "$TMP/err" && [ ! -e "$TMP/no" ]
+check $? "--out into a missing directory exits 2 before the run and leaves nothing behind"
 
 # ---- replications ------------------------------------------------------------
 
@@ -315,8 +315,8 @@ else
 fi
 # shellcheck disable=SC2086
 run run "$CFG" $FAST --series "$TMP/no/such/dir/s.csv"
-[ $rc -eq 1 ] && [ ! -s "$TMP/out" ] && grep -q "cannot create" "$TMP/err"
-check $? "--series into a missing directory fails before the run (exit 1)"
+[ $rc -eq 2 ] && [ ! -s "$TMP/out" ] && grep -q "cannot use directory" "$TMP/err"
+check $? "--series into a missing directory fails before the run (exit 2)"
 # shellcheck disable=SC2086
 run run "$CFG" $FAST --mode cloud
 [ $rc -eq 0 ] && grep -q '^Event Delivery, cloud mode (per 1m window)$' "$TMP/out" &&

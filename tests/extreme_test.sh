@@ -292,6 +292,43 @@ seed = 18446744073709551616
 E
 t "a bad --set is refused like the file" 2 "--set traffic.base_rate=fast: key 'base_rate'" --set traffic.base_rate=fast <<'E'
 E
+# --- inputs read exactly, outputs that destroy nothing -------------------------
+# (bytes a here-document cannot hold are made with printf into $TMP/gen)
+printf '\000[scenario]\nhorizon = 1m\n' > "$TMP/gen"
+t "a NUL byte at the start is refused at line 1" 2 "s.ini:1: a NUL byte at column 1" < "$TMP/gen"
+printf '[scenario]\nhorizon = 1m\000\nseed = 3\n' > "$TMP/gen"
+t "a NUL byte mid-file is refused at its line" 2 "s.ini:2: a NUL byte at column 13" < "$TMP/gen"
+printf '[scenario]\nhorizon = 1m\nseed = 3\000' > "$TMP/gen"
+t "a NUL byte on a last line without a line end is refused" 2 "s.ini:3: a NUL byte" < "$TMP/gen"
+printf '[scenario]\rhorizon = 2h\r[traffic]\rbase_rate = 0\r' > "$TMP/gen"
+t "classic Mac OS (bare CR) line ends are refused" 2 "s.ini:1: a carriage return not followed by a line feed" < "$TMP/gen"
+printf '[scenario]\r\nhorizon = 1m\r\nseed = 3\r\r\n' > "$TMP/gen"
+t "a stray CR before CR LF is refused" 2 "s.ini:3: a carriage return" < "$TMP/gen"
+printf '\357\273\277[scenario]\r\nhorizon = 1m\r\n' > "$TMP/gen"
+t "a BOM and CR LF line ends are accepted" 0 "horizon 1m" < "$TMP/gen"
+printf '\357\273\277[scenario]\nhorizon = 1m\n\357\273\277[traffic]\nbase_rate = 1/s\n' > "$TMP/gen"
+t "a second BOM is named" 2 "s.ini:3: a second byte-order mark" < "$TMP/gen"
+t "a --set that breaks a relation between keys is named" 2 "^--set event.a.share=0.5: the shares" \
+  --set event.a.share=0.5 <<'E'
+[event.a]
+share = 1
+E
+t "--out naming the scenario is refused before it runs" 2 "--out .*is the scenario file" \
+  --out "$TMP/s.ini" <<'E'
+[scenario]
+horizon = 1m
+E
+t "--out naming a directory is refused before it runs" 2 "--out .*is a directory" \
+  --out "$TMP" <<'E'
+[scenario]
+horizon = 1h
+E
+t "--out and --hist naming one file are refused" 2 "--hist .*names the same file as --out" \
+  --out "$TMP/same" --hist "$TMP/same" <<'E'
+[scenario]
+horizon = 1m
+E
+
 n=$((n + 1))
 if timeout "$LIMIT" "$LAGSIM" run "$TMP/does-not-exist.ini" > "$TMP/out" 2>&1; then
   echo "not ok $n - a missing file is refused"

@@ -23,6 +23,10 @@ run run configs/default.ini --format json --mode all $small --set burst.launch.s
 val results run_report "$TMP/run.json"
 check $? "run --format json (every mode, a burst) matches results.schema.json"
 
+run run configs/replay-launch.ini --format json --mode device --out "$TMP/replay.json"
+val results run_report "$TMP/replay.json" && grep -q '"replay_fnv1a64": "[0-9a-f]\{16\}"' "$TMP/replay.json"
+check $? "run of a replay scenario (manifest with replay_fnv1a64) matches the schema"
+
 run compare configs/alerts-outage.ini --format json --reps 2 --set scenario.horizon=2m \
   --out "$TMP/compare.json"
 val results run_report "$TMP/compare.json"

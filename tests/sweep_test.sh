@@ -282,7 +282,7 @@ else
   skip "sweep --hist: no python3"
 fi
 run sweep "$CFG" --vary burst.launch.rate=2000/s..3000/s:1000/s --hist "$TMP/nodir/h.csv"
-[ $rc -eq 1 ] && grep -q "cannot create $TMP/nodir/h.csv" "$TMP/err" && [ ! -s "$TMP/out" ] \
+[ $rc -eq 2 ] && grep -q "cannot use directory $TMP/nodir" "$TMP/err" && [ ! -s "$TMP/out" ] \
   && ! grep -q "simulated events" "$TMP/err"
 check $? "sweep --hist to a path that cannot be created fails before any run"
 run sweep "$CFG" --vary burst.launch.rate=2000/s..3000/s:1000/s --hist ''

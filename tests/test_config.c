@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -905,6 +906,76 @@ static void key_order_does_not_matter(void **state)
 
 static void round_trip(const lagsim_scenario_t *sc);
 
+/* Loads n bytes; expects LAGSIM_EINVAL and exactly `want`. */
+static void buffer_fails(const char *data, size_t n, const char *want)
+{
+    lagsim_scenario_t *sc = new_scenario();
+    lagsim_error_t err;
+    err.message[0] = '\0';
+    const int rc = lagsim_config_load_buffer(data, n, "t.ini", NULL, 0, sc, &err);
+    free(sc);
+    if (rc != LAGSIM_EINVAL || strcmp(err.message, want) != 0)
+        fail_msg("rc %d, message\n  got:  %s\n  want: %s", rc, err.message, want);
+}
+
+/* Bytes that inih would misread are refused at their own line. */
+static void bytes_refused_at_their_line(void **state)
+{
+    (void)state;
+#define BYTES(lit) lit, sizeof lit - 1
+    buffer_fails(BYTES("\0[traffic]\n"), "t.ini:1: a NUL byte at column 1 (not a text file?)");
+    buffer_fails(BYTES("[traffic]\nusers = 5\0\nbase_rate = 1/s\n"),
+                 "t.ini:2: a NUL byte at column 10 (not a text file?)");
+    buffer_fails(BYTES("[traffic]\nusers = 5\nbase_rate = 1/s\0"),
+                 "t.ini:3: a NUL byte at column 16 (not a text file?)");
+    buffer_fails(BYTES("[traffic]\rusers = 5\r"),
+                 "t.ini:1: a carriage return not followed by a line feed at column 10: lines "
+                 "must end in LF or CR LF (classic Mac OS line ends? convert them, e.g. with "
+                 "tr '\\r' '\\n')");
+    buffer_fails(BYTES("\xEF\xBB\xBF[traffic]\n\xEF\xBB\xBFusers = 5\n"),
+                 "t.ini:2: a second byte-order mark (U+FEFF) at column 1: a BOM may only "
+                 "start the file (files joined with cat?)");
+    buffer_fails(BYTES("\xFF\xFE[\0"),
+                 "t.ini:1: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save "
+                 "it as UTF-8");
+    /* The first mistake in file order wins: a bad key before the NUL. */
+    buffer_fails(BYTES("[traffic]\nusers = x\n\0"),
+                 "t.ini:2: key 'users' in [traffic]: bad integer 'x' (expected a whole number "
+                 ">= 0, like 10 or 1e6)");
+    /* A BOM and CR LF are fine. */
+    lagsim_scenario_t *sc = new_scenario();
+    lagsim_error_t err;
+    assert_int_equal(lagsim_config_load_buffer(BYTES("\xEF\xBB\xBF[traffic]\r\nusers = 9\r\n"),
+                                               "t.ini", NULL, 0, sc, &err), LAGSIM_OK);
+    assert_true(sc->users == 9);
+#undef BYTES
+    free(sc);
+}
+
+/* lagsim_config_load_hashed() hashes the bytes it parsed: compared with a
+ * naive FNV-1a 64 written here. */
+static void load_hashed_hashes_what_it_read(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/lagsim_test_hash_XXXXXX";
+    const int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char text[] = "[traffic]\nusers = 12\n; end\n";
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+    uint64_t want = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i + 1 < sizeof text; i++)
+        want = (want ^ (unsigned char)text[i]) * 0x100000001b3ull;
+    lagsim_scenario_t *sc = new_scenario();
+    lagsim_error_t err;
+    uint64_t got = 0;
+    assert_int_equal(lagsim_config_load_hashed(path, NULL, 0, sc, &got, &err), LAGSIM_OK);
+    assert_true(got == want);
+    assert_true(sc->users == 12);
+    remove(path);
+    free(sc);
+}
+
 static void set_overrides(void **state)
 {
     (void)state;
@@ -960,16 +1031,19 @@ static void set_overrides(void **state)
                "--set traffic.user=5: key 'user' in [traffic]: unknown key " KNOWN_TRAFFIC_KEYS);
     const char *b6[] = {"burst.x.start=1m"};
     load_fails(base, b6, 1, "--set burst.x.start=1m: [burst.x]: missing required key 'duration'");
-    /* A section made by a --set is located by that --set. */
+    /* A relation broken by the overrides is blamed on the first --set
+     * that makes the valid file invalid: here the second one. */
     const char *b7[] = {"segment.batch_size=2000", "mixpanel.max_batch_events=1000"};
-    load_fails_prefix(base, b7, 2, "--set segment.batch_size=2000: [segment] ");
+    load_fails_prefix(base, b7, 2, "--set mixpanel.max_batch_events=1000: [segment] ");
+    const char *b7b[] = {"mixpanel.max_batch_events=1000", "segment.batch_size=2000"};
+    load_fails_prefix(base, b7b, 2, "--set segment.batch_size=2000: [segment] ");
     const char *b8[] = {"client.web.cloud_sdk=foo"};
     char want[1024];
     snprintf(want, sizeof want, "--set client.web.cloud_sdk=foo: key 'cloud_sdk' in "
              "[client.web]: unknown sdk preset 'foo' (known: %s)", preset_list(-1));
     load_fails(base, b8, 1, want);
     const char *b9[] = {"client.web.share=0.5"};
-    load_fails_prefix(base, b9, 1, "t.ini: the shares of the [client.*] ");
+    load_fails_prefix(base, b9, 1, "--set client.web.share=0.5: the shares of the [client.*] ");
     const char *b10[] = {"scenario.name=a ; b"};
     load_fails(base, b10, 1, "--set scenario.name=a ; b: key 'name' in [scenario]: 'a ; b' "
                              "cannot be written back: no control characters, and no ';' first "
@@ -1291,6 +1365,9 @@ static void alert_mistakes(void **state)
                       "series_window");
     const char *bad_set[] = {"alert.x.threshold=1m"};
     load_fails_prefix("[alert.x]\nmetric = 429\nthreshold = 1\n", bad_set, 1,
+                      "--set alert.x.threshold=1m: [alert.x] threshold must be a count");
+    /* ... but a file already invalid keeps the blame. */
+    load_fails_prefix("[alert.x]\nmetric = 429\nthreshold = 1m\n", bad_set, 1,
                       "t.ini:1: [alert.x] threshold must be a count");
     /* At most 16. */
     char text[2048];
@@ -1318,6 +1395,8 @@ int main(void)
         cmocka_unit_test(line_numbers_in_files),
         cmocka_unit_test(key_order_does_not_matter),
         cmocka_unit_test(set_overrides),
+        cmocka_unit_test(bytes_refused_at_their_line),
+        cmocka_unit_test(load_hashed_hashes_what_it_read),
         cmocka_unit_test(config_set_on_loaded),
         cmocka_unit_test(write_load_round_trip),
         cmocka_unit_test(shipped_configs_load),

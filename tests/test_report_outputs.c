@@ -109,7 +109,37 @@ static int check_csv_shape(const char *csv)
 
 static const lagsim_manifest_t manifest = {
     "lagsim run configs/default.ini --reps 3", "configs/default.ini", 0x0123456789abcdefull, 42,
-    3, 0, 0, 0, 0};
+    3, 0, 0, 0, 0, 0, 0};
+
+/* The replay CSV's hash is shown, in every format, only with a replay. */
+static void manifest_replay_hash(void **state)
+{
+    (void)state;
+    lagsim_manifest_t m = manifest;
+    m.replay = 1;
+    m.replay_hash = 0xfedcba9876543210ull;
+    capture_t c;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_manifest_text(c.f, &m), LAGSIM_OK);
+    char *out = cap_close(&c);
+    assert_contains(out, "\n  replay hash    fedcba9876543210 (FNV-1a 64 of the replay CSV's "
+                         "bytes)\n  seed ");
+    free(out);
+    cap_open(&c);
+    assert_int_equal(lagsim_report_manifest_text(c.f, &manifest), LAGSIM_OK);
+    out = cap_close(&c);
+    assert_null(strstr(out, "replay"));
+    free(out);
+    lagsim_replicated_t *reps[LAGSIM_MODE_COUNT] = {made_up(LAGSIM_MODE_CLOUD, 3, 1), NULL, NULL};
+    cap_open(&c);
+    assert_int_equal(lagsim_report_csv(c.f, (const lagsim_replicated_t *const *)reps, 0, &m),
+                     LAGSIM_OK);
+    out = cap_close(&c);
+    assert_contains(out, "# scenario_fnv1a64: 0123456789abcdef\n# replay_fnv1a64: "
+                         "fedcba9876543210\n# seed: 42\n");
+    free(out);
+    lagsim_replicated_destroy(reps[0]);
+}
 
 static void csv_summary(void **state)
 {
@@ -468,6 +498,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(csv_summary),
+        cmocka_unit_test(manifest_replay_hash),
         cmocka_unit_test(hist_csv),
         cmocka_unit_test(chart),
         cmocka_unit_test(manifest_everywhere),

@@ -504,7 +504,7 @@ static void narration_json(void **state)
     assert_int_equal(lagsim_run_traced(&sc, LAGSIM_MODE_CLOUD, 0, NULL, &tr, r), LAGSIM_OK);
     lagsim_traced_run_t runs[2] = {{LAGSIM_MODE_CLOUD, c.p, c.n, r->partial, r->end_time}};
     const lagsim_manifest_t man = {"lagsim trace t.ini --format json", "t.ini",
-                                   0x0123456789abcdefull, sc.seed, 1, 0, 0, 0, 0};
+                                   0x0123456789abcdefull, sc.seed, 1, 0, 0, 0, 0, 0, 0};
     char *t = render_json(&sc, &tr, runs, 1, &man);
     assert_json_shape(t);
     assert_non_null(strstr(t, "{\n  \"lagsim_version\": \"" LAGSIM_VERSION_STRING "\",\n"

@@ -224,8 +224,8 @@ run trace "$CFG" $FAST --out "$TMP/t.txt"
 [ $rc -eq 0 ] && [ ! -s "$TMP/out" ] && cmp -s "$TMP/t.txt" "$TMP/trace1"
 check $? "trace --out FILE (text): the same bytes as on stdout"
 run trace "$CFG" --out "$TMP/nodir/t.json" --format json
-[ $rc -eq 1 ] && grep -q "cannot create $TMP/nodir/t.json" "$TMP/err" && [ ! -s "$TMP/out" ]
-check $? "trace --out to a path that cannot be created exits 1, writing nothing"
+[ $rc -eq 2 ] && grep -q "cannot use directory $TMP/nodir" "$TMP/err" && [ ! -s "$TMP/out" ]
+check $? "trace --out to a path that cannot be created exits 2, writing nothing"
 
 # ---- Theory beside simulation in run's reports -------------------------------
 

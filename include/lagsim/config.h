@@ -49,6 +49,23 @@ int lagsim_config_load_string(const char *text, const char *origin,
                               lagsim_scenario_t *out, lagsim_error_t *err);
 
 /*
+ * The same, from len bytes in memory that may hold NUL bytes (each is
+ * refused as "ORIGIN:LINE: a NUL byte ...").
+ */
+int lagsim_config_load_buffer(const char *data, size_t len, const char *origin,
+                              const char *const *sets, size_t n_sets,
+                              lagsim_scenario_t *out, lagsim_error_t *err);
+
+/*
+ * lagsim_config_load(), which reads the file once, whole (a FIFO or
+ * /dev/stdin works), and, if `hash` is not NULL, stores in *hash the
+ * FNV-1a 64 of exactly the bytes it read and parsed (set even when the
+ * scenario is then refused; unchanged if the file cannot be read).
+ */
+int lagsim_config_load_hashed(const char *path, const char *const *sets, size_t n_sets,
+                              lagsim_scenario_t *out, uint64_t *hash, lagsim_error_t *err);
+
+/*
  * Applies one "section.key=value" override to an already loaded scenario,
  * with the same validation as the file (lagsim_scenario_validate()
  * included). Returns LAGSIM_OK, or LAGSIM_EINVAL (or LAGSIM_ENOMEM) with

@@ -220,6 +220,9 @@ typedef struct lagsim_replay {
     lagsim_time_t first_at;     /* simulated time of the first and last row */
     lagsim_time_t last_at;
     uint64_t bins[LAGSIM_REPLAY_BINS]; /* fired rows per 1/LAGSIM_REPLAY_BINS of the horizon */
+    uint64_t hash;              /* FNV-1a 64 of the file's bytes, as scanned */
+    uint64_t size;              /* its size in bytes, and its modification time (ns */
+    int64_t mtime_ns;           /* since 1970), to tell whether it changed since */
 } lagsim_replay_t;
 
 typedef struct lagsim_event_type {
@@ -690,6 +693,16 @@ double lagsim_scenario_expected_events(const lagsim_scenario_t *sc);
  * does not grow with the file: it is read line by line.
  */
 int lagsim_replay_scan(lagsim_scenario_t *sc, char *msg, size_t msg_size);
+
+/*
+ * Whether sc->replay.file (if any) is still the file that
+ * lagsim_replay_scan() read: same size, modification time and FNV-1a 64
+ * hash (the file is read again). Call it after a run: the run streams the
+ * file, so a file changed meanwhile may have given other rows than those
+ * checked. Returns LAGSIM_OK, or LAGSIM_EIO with "FILE: changed ..." (or
+ * why it cannot be read) in msg.
+ */
+int lagsim_replay_verify(const lagsim_scenario_t *sc, char *msg, size_t msg_size);
 
 /*
  * A time as in a replay file: seconds ("12", "0.000001", "-3.5") or an

@@ -169,7 +169,7 @@ enum lagsim_report_format {
 typedef struct lagsim_manifest {
     const char *command;       /* the command line, as a shell would read it */
     const char *scenario_file; /* the scenario file's path as given */
-    uint64_t scenario_hash;    /* FNV-1a 64 of the file's bytes (lagsim_config_file_hash) */
+    uint64_t scenario_hash;    /* FNV-1a 64 of the file's bytes, as read and parsed */
     uint64_t seed;             /* the seed the runs used */
     uint32_t replications;     /* per mode (sweeps: the most at any point) */
     int per_point;             /* a sweep: replications are per point and mode */
@@ -178,6 +178,9 @@ typedef struct lagsim_manifest {
                                   its mean (lagsim_run_to_precision) */
     uint32_t pilot;            /* with precision: replications to start with */
     uint32_t max_reps;         /* with precision: the cap */
+    int replay;                /* 1: the scenario replays a CSV file ([replay] file) */
+    uint64_t replay_hash;      /* its FNV-1a 64, of the bytes as scanned (shown when
+                                  replay is 1; the file's name is in the scenario) */
 } lagsim_manifest_t;
 
 /* The text "Manifest" block alone (trace ends with it). LAGSIM_OK or LAGSIM_EIO. */

@@ -5,20 +5,33 @@
  *
  * Design: loading is two passes over one list of items.
  *
- *  1. Collect. inih reads the file through our own line reader, which
+ *  0. Read. A file is read once, whole, into memory (so a FIFO or
+ *     /dev/stdin works, and the bytes hashed for the manifest are the
+ *     bytes parsed); everything below works on that buffer and its length.
+ *  1. Collect. inih reads the buffer through our own line reader, which
  *     counts lines (inih's handler gets no line number), keeps the text
  *     of the current line, and records each [section] header with its
- *     line. The handler appends one item per key = value. A line inih
+ *     line. The reader refuses, at their own line, what inih would
+ *     misread: a NUL byte, a carriage return not followed by a line feed
+ *     (classic Mac OS line ends), a byte-order mark after the start of the
+ *     file, a line too long for the buffer. The handler appends one item per key = value. A line inih
  *     cannot parse ends the list with a syntax item. The --set overrides
  *     follow as items of their own; an override marks the items it
  *     replaces as dead, and may create a section.
  *  2. Check, then apply. The items are checked in list order (sections
  *     known, keys known, not duplicated, values parse and are in range),
- *     so the first mistake in the file is the one reported. Then each
+ *     so the first mistake in the file is the one reported. A mistake
+ *     found only by lagsim_scenario_validate() (relations between
+ *     keys) is blamed on the first --set that makes a valid file invalid,
+ *     found by loading the file with ever more of the overrides. Then each
  *     section is applied to the scenario in the order of the key table
  *     (keys.c), which makes the result independent of the order of keys
  *     within a section. Last, lagsim_scenario_validate() checks the
  *     relations between fields.
+ *
+ * Cost: near-linear in the size of the input. Sections are found by
+ * name, and a key's earlier value in its section, through hash tables;
+ * applying walks each section's own chain of items.
  *
  * Ownership: a session owns every string in its lists and is freed by
  * session_free(). The scenario is a plain value filled in place.
@@ -27,14 +40,20 @@
  */
 #define _XOPEN_SOURCE 700 /* realpath() */
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/config_internal.h"
+
+/* Largest scenario file read (a scenario is a few kilobytes; this bounds
+ * what reading /dev/zero or a wrong file costs). */
+#define LSI_FILE_MAX ((size_t)64 << 20)
 
 enum item_type {
     ITEM_HEADER, /* a [section] header (or a section made by a --set) */
@@ -61,7 +80,15 @@ typedef struct cfg_item {
     int dup_line;    /* > 0: the same key was first given on that line */
     int dead;        /* replaced by a later --set */
     const lsi_key_t *k; /* set by check_items() */
+    int next;        /* next item of the same section (apply_items), or -1 */
 } cfg_item;
+
+/* An open-addressing hash table of indices (-1: empty slot). */
+typedef struct index_table {
+    int *slot;
+    size_t cap; /* a power of two, or 0 */
+    size_t used;
+} index_table;
 
 typedef struct session {
     const char *origin; /* file name in messages, or NULL (lagsim_config_set) */
@@ -72,14 +99,16 @@ typedef struct session {
     char **sets; /* owned copies of the --set texts */
     size_t n_sets;
     int nomem;
+    index_table by_name; /* first section of each name -> index in sections[] */
+    index_table by_key;  /* first file item of each (section, key) -> index in items[] */
 
     /* Line reader state. */
-    FILE *file;         /* read from this, or else from text */
-    const char *text;
+    const char *text;   /* the input, text_len bytes (may hold NULs) */
+    size_t text_len;
     size_t pos;
     int line;           /* number of the current line */
-    int too_long_line;  /* > 0: that line does not fit the buffer */
-    int read_error;
+    int bad_line;       /* > 0: the reader refused that line, saying why in bad */
+    char bad[160];
     int cur_section;    /* section of the current line, -1 before any */
     char cur[LSI_LINE_MAX]; /* the current line, for messages */
 } session;
@@ -135,23 +164,97 @@ static cfg_item *add_item(session *s, enum item_type type, int section, int line
     return it;
 }
 
+/* ---- Hash tables --------------------------------------------------------------- */
+
+/* FNV-1a of name[0..n), mixed with a section index (-1 for none). */
+static size_t hash_key(int section, const char *name, size_t n)
+{
+    uint64_t h = lagsim_fnv1a64(name, n, 14695981039346656037ull);
+    h ^= (uint64_t)(uint32_t)section * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+    return (size_t)h;
+}
+
+/* Whether entry idx of the table is (section, name[0..n)). */
+typedef int (*index_eq_fn)(const session *s, int idx, int section, const char *name, size_t n);
+
+static int section_eq(const session *s, int idx, int section, const char *name, size_t n)
+{
+    (void)section;
+    const char *e = s->sections[idx].name;
+    return strncmp(e, name, n) == 0 && e[n] == '\0';
+}
+
+static int item_eq(const session *s, int idx, int section, const char *name, size_t n)
+{
+    const cfg_item *it = &s->items[idx];
+    return it->section == section && strncmp(it->key, name, n) == 0 && it->key[n] == '\0';
+}
+
+/* The slot holding (section, name) or the empty slot where it belongs. */
+static size_t index_probe(const session *s, const index_table *t, index_eq_fn eq, int section,
+                          const char *name, size_t n)
+{
+    size_t i = hash_key(section, name, n) & (t->cap - 1);
+    while (t->slot[i] >= 0 && !eq(s, t->slot[i], section, name, n))
+        i = (i + 1) & (t->cap - 1);
+    return i;
+}
+
+/* The index stored for (section, name[0..n)), or -1. */
+static int index_find(const session *s, const index_table *t, index_eq_fn eq, int section,
+                      const char *name, size_t n)
+{
+    if (t->cap == 0)
+        return -1;
+    return t->slot[index_probe(s, t, eq, section, name, n)];
+}
+
+/* Stores idx under its own (section, name) unless present. Returns 0, or
+ * -1 when out of memory. */
+static int index_add(session *s, index_table *t, index_eq_fn eq, int idx, int section,
+                     const char *name)
+{
+    const size_t n = strlen(name);
+    if (2 * (t->used + 1) > t->cap) { /* keep the load at most one half */
+        index_table g = {NULL, t->cap ? 2 * t->cap : 64, 0};
+        g.slot = malloc(g.cap * sizeof *g.slot);
+        if (!g.slot) {
+            s->nomem = 1;
+            return -1;
+        }
+        for (size_t i = 0; i < g.cap; i++)
+            g.slot[i] = -1;
+        for (size_t i = 0; i < t->cap; i++) {
+            const int e = t->slot[i];
+            if (e < 0)
+                continue;
+            const char *en = eq == section_eq ? s->sections[e].name : s->items[e].key;
+            const int es = eq == section_eq ? -1 : s->items[e].section;
+            g.slot[index_probe(s, &g, eq, es, en, strlen(en))] = e;
+            g.used++;
+        }
+        free(t->slot);
+        *t = g;
+    }
+    const size_t i = index_probe(s, t, eq, section, name, n);
+    if (t->slot[i] < 0) {
+        t->slot[i] = idx;
+        t->used++;
+    }
+    return 0;
+}
+
 /* The first section called name, or -1. */
 static int find_section(const session *s, const char *name)
 {
-    for (size_t i = 0; i < s->n_sections; i++)
-        if (s->sections[i].dup_line == 0 && strcmp(s->sections[i].name, name) == 0)
-            return (int)i;
-    return -1;
+    return index_find(s, &s->by_name, section_eq, -1, name, strlen(name));
 }
 
 /* The first section whose name is name[0..n), or -1. */
 static int find_section_n(const session *s, const char *name, size_t n)
 {
-    for (size_t i = 0; i < s->n_sections; i++)
-        if (s->sections[i].dup_line == 0 && strlen(s->sections[i].name) == n &&
-            memcmp(s->sections[i].name, name, n) == 0)
-            return (int)i;
-    return -1;
+    return index_find(s, &s->by_name, section_eq, -1, name, n);
 }
 
 /* Appends a section and its header item; returns its index or -1. */
@@ -174,6 +277,8 @@ static int add_section(session *s, const char *name, size_t len, int line, const
     sec->set = set;
     sec->dup_line = first >= 0 ? secs[first].line : 0;
     const int idx = (int)s->n_sections++;
+    if (first < 0 && index_add(s, &s->by_name, section_eq, idx, -1, copy) != 0)
+        return -1;
     if (!add_item(s, ITEM_HEADER, idx, line, set))
         return -1;
     return idx;
@@ -192,6 +297,8 @@ static void session_free(session *s)
     free(s->sections);
     free(s->items);
     free(s->sets);
+    free(s->by_name.slot);
+    free(s->by_key.slot);
 }
 
 /* ---- Messages ---------------------------------------------------------------- */
@@ -244,53 +351,75 @@ static void track_header(session *s, const char *line)
     s->cur_section = add_section(s, open, len, s->line, NULL);
 }
 
+/* Why the line t[0..n) (its '\n' included) cannot be read, or NULL. The
+ * first line's byte-order mark is skipped before this. */
+static const char *refuse_line(const char *t, size_t n, char *why, size_t size)
+{
+    const char *nul = memchr(t, '\0', n);
+    if (nul) {
+        snprintf(why, size, "a NUL byte at column %zu (not a text file?)", (size_t)(nul - t) + 1);
+        return why;
+    }
+    for (const char *cr = memchr(t, '\r', n); cr; cr = memchr(cr + 1, '\r', n - (size_t)(cr + 1 - t)))
+        if ((size_t)(cr + 1 - t) >= n || cr[1] != '\n') {
+            snprintf(why, size, "a carriage return not followed by a line feed at column %zu: "
+                     "lines must end in LF or CR LF (classic Mac OS line ends? convert "
+                     "them, e.g. with tr '\\r' '\\n')", (size_t)(cr - t) + 1);
+            return why;
+        }
+    for (size_t i = 0; i + 2 < n; i++)
+        if ((unsigned char)t[i] == 0xEF && (unsigned char)t[i + 1] == 0xBB &&
+            (unsigned char)t[i + 2] == 0xBF) {
+            snprintf(why, size, "a second byte-order mark (U+FEFF) at column %zu: a BOM may "
+                     "only start the file (files joined with cat?)", i + 1);
+            return why;
+        }
+    return NULL;
+}
+
 /*
- * inih's fgets-style reader. Counts a line only when a chunk ends it
- * ('\n' or the end of input), and refuses a line that does not fit the
- * buffer (inih would read its rest as a line of its own).
+ * inih's fgets-style reader over the session's buffer. Gives inih one
+ * whole line at a time; refuses (and stops at) a line that holds a NUL
+ * byte, a bare carriage return or a byte-order mark past the file's start,
+ * or that does not fit inih's buffer (inih would read its rest as a line
+ * of its own).
  */
 static char *read_line(char *str, int num, void *stream)
 {
     session *s = stream;
-    if (s->too_long_line || s->nomem || num < 2)
+    if (s->bad_line || s->nomem || num < 2 || s->pos >= s->text_len)
         return NULL;
-    size_t n = 0;
-    int ended;
-    if (s->file) {
-        if (!fgets(str, num, s->file)) {
-            if (ferror(s->file))
-                s->read_error = 1;
-            return NULL;
-        }
-        n = strlen(str);
-        ended = n > 0 && str[n - 1] == '\n';
-        if (!ended) {
-            const int c = fgetc(s->file);
-            ended = c == EOF;
-            if (c != EOF)
-                ungetc(c, s->file);
-        }
-    } else {
-        const char *t = s->text + s->pos;
-        if (*t == '\0')
-            return NULL;
-        while (n < (size_t)num - 1 && t[n] != '\0')
-            if (t[n++] == '\n')
-                break;
-        memcpy(str, t, n);
-        str[n] = '\0';
-        s->pos += n;
-        ended = t[n - 1] == '\n' || t[n] == '\0';
-    }
-    if (!ended) {
-        s->too_long_line = s->line + 1;
+    const char *t = s->text + s->pos;
+    const size_t left = s->text_len - s->pos;
+    const char *nl = memchr(t, '\n', left);
+    const size_t n = nl ? (size_t)(nl - t) + 1 : left; /* the line, '\n' included */
+    const int line = s->line + 1;
+    size_t skip = 0;
+    if (line == 1 && n >= 3 && (unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBB &&
+        (unsigned char)t[2] == 0xBF)
+        skip = 3;
+    if (line == 1 && left >= 2 && (((unsigned char)t[0] == 0xFF && (unsigned char)t[1] == 0xFE) ||
+                                   ((unsigned char)t[0] == 0xFE && (unsigned char)t[1] == 0xFF))) {
+        snprintf(s->bad, sizeof s->bad, "the file is UTF-16 (it starts with a UTF-16 "
+                 "byte-order mark); save it as UTF-8");
+        s->bad_line = line;
         return NULL;
     }
-    s->line++;
-    if (s->line == 1 && (unsigned char)str[0] == 0xEF && (unsigned char)str[1] == 0xBB &&
-        (unsigned char)str[2] == 0xBF)
-        memmove(str, str + 3, strlen(str + 3) + 1);
-    size_t len = strlen(str);
+    if (refuse_line(t + skip, n - skip, s->bad, sizeof s->bad)) {
+        s->bad_line = line;
+        return NULL;
+    }
+    if (n > (size_t)num - 1) {
+        snprintf(s->bad, sizeof s->bad, "line too long (at most %d characters)",
+                 LSI_LINE_MAX - 2);
+        s->bad_line = line;
+        return NULL;
+    }
+    memcpy(str, t + skip, n - skip);
+    str[n - skip] = '\0';
+    s->pos += n;
+    s->line = line;
+    size_t len = n - skip;
     while (len > 0 && (str[len - 1] == '\n' || str[len - 1] == '\r'))
         len--;
     memcpy(s->cur, str, len);
@@ -331,13 +460,12 @@ static int on_key(void *user, const char *section, const char *name, const char 
         if (key && (key->flags & LSI_K_REPEAT))
             return 1;
     }
-    for (size_t i = 0; i + 1 < s->n_items; i++) {
-        const cfg_item *o = &s->items[i];
-        if (o->type == ITEM_ENTRY && o->section == it->section && strcmp(o->key, it->key) == 0) {
-            it->dup_line = o->line;
-            break;
-        }
-    }
+    const int idx = (int)s->n_items - 1;
+    const int first = index_find(s, &s->by_key, item_eq, it->section, it->key, strlen(it->key));
+    if (first >= 0)
+        it->dup_line = s->items[first].line;
+    else if (index_add(s, &s->by_key, item_eq, idx, it->section, it->key) != 0)
+        return 0;
     return 1;
 }
 
@@ -404,15 +532,11 @@ static int collect_file(session *s, lagsim_error_t *err)
         lsi_err(err, "%s: out of memory", s->origin);
         return LAGSIM_ENOMEM;
     }
-    if (s->read_error) {
-        lsi_err(err, "%s: read error", s->origin);
-        return LAGSIM_EIO;
-    }
     char msg[LAGSIM_ERROR_MAX];
     int line = 0;
-    if (s->too_long_line) {
-        line = s->too_long_line;
-        snprintf(msg, sizeof msg, "line too long (at most %d characters)", LSI_LINE_MAX - 2);
+    if (s->bad_line) {
+        line = s->bad_line;
+        snprintf(msg, sizeof msg, "%s", s->bad);
     } else if (rc > 0) {
         line = rc;
         syntax_message(s->cur, msg, sizeof msg);
@@ -509,26 +633,27 @@ static int check_items(session *s, lagsim_error_t *err)
     int rc = LAGSIM_OK;
     for (size_t i = 0; i < s->n_items && rc == LAGSIM_OK; i++) {
         cfg_item *it = &s->items[i];
-        where(s, it->line, it->set, w, sizeof w);
+        /* WHERE is only needed for a message: formatted lazily, as W. */
+#define W (where(s, it->line, it->set, w, sizeof w), w)
         if (it->type == ITEM_SYNTAX) {
-            lsi_err(err, "%s: %s", w, it->value);
+            lsi_err(err, "%s: %s", W, it->value);
             rc = LAGSIM_EINVAL;
         } else if (it->type == ITEM_HEADER) {
             cfg_section *sec = &s->sections[it->section];
             if (sec->dup_line > 0) {
-                lsi_err(err, "%s: duplicate section [%s] (first on line %d)", w, sec->name,
+                lsi_err(err, "%s: duplicate section [%s] (first on line %d)", W, sec->name,
                         sec->dup_line);
                 rc = LAGSIM_EINVAL;
             } else if (lsi_section_classify(sec->name, &sec->kind, &sec->instance, &inner)) {
-                lsi_err(err, "%s: %s", w, inner.message);
+                lsi_err(err, "%s: %s", W, inner.message);
                 rc = LAGSIM_EINVAL;
             }
         } else if (it->section < 0) {
             lsi_err(err, "%s: key '%s' is outside any section (put it under a [section] header)",
-                    w, it->key);
+                    W, it->key);
             rc = LAGSIM_EINVAL;
         } else if (it->key[0] == '\0') {
-            lsi_err(err, "%s: missing key name before '=' in [%s]", w,
+            lsi_err(err, "%s: missing key name before '=' in [%s]", W,
                     s->sections[it->section].name);
             rc = LAGSIM_EINVAL;
         } else if (!(it->k = lsi_key_find(s->sections[it->section].kind, it->key, &inner))) {
@@ -545,6 +670,7 @@ static int check_items(session *s, lagsim_error_t *err)
             rc = key_error(s, it, inner.message, err);
         }
     }
+#undef W
     free(v);
     return rc;
 }
@@ -699,6 +825,29 @@ static int apply_items(session *s, lagsim_scenario_t *sc, int fresh, lagsim_erro
     }
     lagsim_scenario_defaults(def);
     int events_cleared = !fresh, clients_cleared = !fresh;
+    /* Each section's live entries, in list order: head[] and items' next. */
+    int *head = malloc((s->n_sections ? s->n_sections : 1) * sizeof *head);
+    int *tail = malloc((s->n_sections ? s->n_sections : 1) * sizeof *tail);
+    if (!head || !tail) {
+        free(head);
+        free(tail);
+        lsi_err(err, "out of memory");
+        rc = LAGSIM_ENOMEM;
+        goto done;
+    }
+    for (size_t si = 0; si < s->n_sections; si++)
+        head[si] = tail[si] = -1;
+    for (size_t ii = 0; ii < s->n_items; ii++) {
+        cfg_item *it = &s->items[ii];
+        it->next = -1;
+        if (it->type != ITEM_ENTRY || it->dead || it->section < 0)
+            continue;
+        if (tail[it->section] < 0)
+            head[it->section] = (int)ii;
+        else
+            s->items[tail[it->section]].next = (int)ii;
+        tail[it->section] = (int)ii;
+    }
     char w[WHERE_MAX];
     lagsim_error_t inner;
 
@@ -728,9 +877,9 @@ static int apply_items(session *s, lagsim_scenario_t *sc, int fresh, lagsim_erro
         for (size_t ki = 0; ki < sd->n_keys && ki < MAX_KEYS && rc == LAGSIM_OK; ki++) {
             const lsi_key_t *k = &sd->keys[ki];
             int first = 1;
-            for (size_t ii = 0; ii < s->n_items && rc == LAGSIM_OK; ii++) {
+            for (int ii = head[si]; ii >= 0 && rc == LAGSIM_OK; ii = s->items[ii].next) {
                 const cfg_item *it = &s->items[ii];
-                if (it->type != ITEM_ENTRY || it->dead || it->section != (int)si || it->k != k)
+                if (it->k != k)
                     continue;
                 if (first && (k->flags & LSI_K_REPEAT))
                     lsi_key_clear(k, base);
@@ -757,6 +906,8 @@ static int apply_items(session *s, lagsim_scenario_t *sc, int fresh, lagsim_erro
         if (rc == LAGSIM_OK && sec->kind == LSI_SEC_RAMP)
             rc = one_of_rule(s, sec, base, given, "to", "to_multiplier", created, err);
     }
+    free(head);
+    free(tail);
 done:
     free(def);
     free(v);
@@ -859,9 +1010,16 @@ static int replay_scan(const session *s, lagsim_scenario_t *sc, lagsim_error_t *
 
 /* ---- Public entry points -------------------------------------------------------- */
 
-static int load(session *s, const char *const *sets, size_t n_sets, lagsim_scenario_t *out,
-                lagsim_error_t *err)
+/*
+ * Collects, checks, applies and validates the session's input with
+ * sets[0..n_sets) (the replay file is resolved, not scanned). Returns
+ * LAGSIM_OK or the first problem in err; *at_validate says whether
+ * lagsim_scenario_validate() is what refused. The caller frees s.
+ */
+static int load_stages(session *s, const char *const *sets, size_t n_sets,
+                       lagsim_scenario_t *out, lagsim_error_t *err, int *at_validate)
 {
+    *at_validate = 0;
     int rc = collect_file(s, err);
     for (size_t i = 0; rc == LAGSIM_OK && i < n_sets; i++)
         if (collect_set(s, sets[i] ? sets[i] : "") != LAGSIM_OK) {
@@ -876,59 +1034,183 @@ static int load(session *s, const char *const *sets, size_t n_sets, lagsim_scena
     }
     if (rc == LAGSIM_OK)
         rc = replay_resolve(s, out, err);
-    if (rc == LAGSIM_OK)
+    if (rc == LAGSIM_OK) {
         rc = validate(s, out, err);
+        *at_validate = rc != LAGSIM_OK;
+    }
+    return rc;
+}
+
+/*
+ * A scenario refused by lagsim_scenario_validate() with overrides: if the
+ * file alone is valid, the blame goes to the first --set that makes it
+ * invalid, found by loading the file with sets[0..k) for k = 1, 2, ...:
+ * err becomes "--set TEXT: what is wrong". Only on the error path.
+ */
+static void blame_set(const session *proto, const char *const *sets, size_t n_sets,
+                      lagsim_error_t *err)
+{
+    lagsim_scenario_t *scratch = malloc(sizeof *scratch);
+    lagsim_error_t *inner = malloc(sizeof *inner);
+    for (size_t k = 0; scratch && inner && k <= n_sets; k++) {
+        session *s = calloc(1, sizeof *s);
+        if (!s)
+            break;
+        s->origin = proto->origin;
+        s->text = proto->text;
+        s->text_len = proto->text_len;
+        int at_validate;
+        const int rc = load_stages(s, sets, k, scratch, inner, &at_validate);
+        session_free(s);
+        free(s);
+        if (rc == LAGSIM_OK)
+            continue;
+        if (k > 0 && at_validate) {
+            char msg[LAGSIM_ERROR_MAX];
+            if (lagsim_scenario_validate(scratch, msg, sizeof msg) != LAGSIM_OK)
+                lsi_err(err, "--set %s: %s", sets[k - 1] ? sets[k - 1] : "", msg);
+        }
+        break;
+    }
+    free(scratch);
+    free(inner);
+}
+
+static int load(session *s, const char *const *sets, size_t n_sets, lagsim_scenario_t *out,
+                lagsim_error_t *err)
+{
+    int at_validate;
+    int rc = load_stages(s, sets, n_sets, out, err, &at_validate);
+    if (rc == LAGSIM_EINVAL && at_validate && n_sets > 0)
+        blame_set(s, sets, n_sets, err);
     if (rc == LAGSIM_OK)
         rc = replay_scan(s, out, err);
     session_free(s);
     return rc;
 }
 
-int lagsim_config_load(const char *path, const char *const *sets, size_t n_sets,
-                       lagsim_scenario_t *out, lagsim_error_t *err)
+/* Loads data[0..len) (may hold NUL bytes, refused at their line). */
+static int load_buffer(const char *data, size_t len, const char *origin,
+                       const char *const *sets, size_t n_sets, lagsim_scenario_t *out,
+                       lagsim_error_t *err)
 {
-    lagsim_error_t dummy;
-    if (!err)
-        err = &dummy;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        char why[128];
+    session *s = calloc(1, sizeof *s);
+    if (!s) {
+        lsi_err(err, "%s: out of memory", origin);
+        return LAGSIM_ENOMEM;
+    }
+    s->origin = origin;
+    s->text = data ? data : "";
+    s->text_len = data ? len : 0;
+    const int rc = load(s, sets, n_sets, out, err);
+    free(s);
+    return rc;
+}
+
+/*
+ * Reads the file at `path` whole, once, with read(2), so FIFOs, devices
+ * and /dev/stdin work. Stops early after a chunk holding a NUL byte (the
+ * parser refuses it at its line) and refuses a file past LSI_FILE_MAX.
+ * On success *data (malloc'd, NUL-terminated) and *len hold the bytes.
+ */
+static int read_all(const char *path, char **data, size_t *len, lagsim_error_t *err)
+{
+    char why[128];
+    const int fd = open(path, O_RDONLY | O_NOCTTY);
+    if (fd < 0) {
         if (strerror_r(errno, why, sizeof why) != 0)
             snprintf(why, sizeof why, "error %d", errno);
         lsi_err(err, "%s: cannot open: %s", path, why);
         return LAGSIM_EIO;
     }
-    session *s = calloc(1, sizeof *s);
-    if (!s) {
-        fclose(f);
-        lsi_err(err, "%s: out of memory", path);
-        return LAGSIM_ENOMEM;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap + 1);
+    int rc = buf ? LAGSIM_OK : LAGSIM_ENOMEM;
+    while (rc == LAGSIM_OK) {
+        if (n == cap) {
+            if (cap >= LSI_FILE_MAX) {
+                lsi_err(err, "%s: larger than %zu MiB (not a scenario file?)", path,
+                        LSI_FILE_MAX >> 20);
+                rc = LAGSIM_EINVAL;
+                break;
+            }
+            char *bigger = realloc(buf, 2 * cap + 1);
+            if (!bigger) {
+                rc = LAGSIM_ENOMEM;
+                break;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        const ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            if (strerror_r(errno, why, sizeof why) != 0)
+                snprintf(why, sizeof why, "error %d", errno);
+            lsi_err(err, "%s: read error: %s", path, why);
+            rc = LAGSIM_EIO;
+            break;
+        }
+        if (got == 0)
+            break;
+        const int has_nul = memchr(buf + n, '\0', (size_t)got) != NULL;
+        n += (size_t)got;
+        if (has_nul)
+            break;
     }
-    s->origin = path;
-    s->file = f;
-    const int rc = load(s, sets, n_sets, out, err);
-    free(s);
-    fclose(f);
+    close(fd);
+    if (rc == LAGSIM_ENOMEM)
+        lsi_err(err, "%s: out of memory", path);
+    if (rc != LAGSIM_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return LAGSIM_OK;
+}
+
+int lagsim_config_load_hashed(const char *path, const char *const *sets, size_t n_sets,
+                              lagsim_scenario_t *out, uint64_t *hash, lagsim_error_t *err)
+{
+    lagsim_error_t dummy;
+    if (!err)
+        err = &dummy;
+    char *data = NULL;
+    size_t len = 0;
+    int rc = read_all(path, &data, &len, err);
+    if (rc != LAGSIM_OK)
+        return rc;
+    if (hash)
+        *hash = lagsim_fnv1a64(data, len, 14695981039346656037ull);
+    rc = load_buffer(data, len, path, sets, n_sets, out, err);
+    free(data);
     return rc;
+}
+
+int lagsim_config_load(const char *path, const char *const *sets, size_t n_sets,
+                       lagsim_scenario_t *out, lagsim_error_t *err)
+{
+    return lagsim_config_load_hashed(path, sets, n_sets, out, NULL, err);
+}
+
+int lagsim_config_load_buffer(const char *data, size_t len, const char *origin,
+                              const char *const *sets, size_t n_sets, lagsim_scenario_t *out,
+                              lagsim_error_t *err)
+{
+    lagsim_error_t dummy;
+    return load_buffer(data, len, origin ? origin : "<string>", sets, n_sets, out,
+                       err ? err : &dummy);
 }
 
 int lagsim_config_load_string(const char *text, const char *origin,
                               const char *const *sets, size_t n_sets,
                               lagsim_scenario_t *out, lagsim_error_t *err)
 {
-    lagsim_error_t dummy;
-    if (!err)
-        err = &dummy;
-    session *s = calloc(1, sizeof *s);
-    if (!s) {
-        lsi_err(err, "out of memory");
-        return LAGSIM_ENOMEM;
-    }
-    s->origin = origin ? origin : "<string>";
-    s->text = text ? text : "";
-    const int rc = load(s, sets, n_sets, out, err);
-    free(s);
-    return rc;
+    return lagsim_config_load_buffer(text, text ? strlen(text) : 0, origin, sets, n_sets, out,
+                                     err);
 }
 
 int lagsim_config_set(lagsim_scenario_t *sc, const char *assignment, lagsim_error_t *err)

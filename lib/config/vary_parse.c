@@ -9,6 +9,12 @@
  * key's own parser, and STEP by the same parser without the range. Only
  * keys with a numeric value (numbers, counts, fractions, durations, rates,
  * sizes) can be varied.
+ *
+ * Exactness: an axis holds doubles, so a whole-unit axis (counts, sizes,
+ * durations in microseconds) is refused when a bound or the step is above
+ * 2^53, where doubles no longer hold every integer (grid points would be
+ * rounded and repeat); every integer is converted only after its range
+ * is checked, never by an out-of-range cast.
  */
 #include <math.h>
 #include <stdio.h>
@@ -52,6 +58,20 @@ static int unit_of(enum lsi_type t)
     return -1;
 }
 
+/* Largest whole value an axis holds exactly: 2^53. */
+#define AXIS_WHOLE_MAX 9007199254740992.0
+
+/* Whether a parsed value is a whole number too large for a double to
+ * hold exactly (above 2^53). */
+static int whole_too_large(const lsi_key_t *k, const lsi_value_t *v)
+{
+    if (k->type == LSI_T_DURATION)
+        return v->as.t > (1ll << 53);
+    if (k->type == LSI_T_U32 || k->type == LSI_T_U64 || k->type == LSI_T_SIZE)
+        return v->as.u > (1ull << 53);
+    return 0;
+}
+
 /* A parsed value as a double in the stored unit. */
 static double value_of(const lsi_key_t *k, const lsi_value_t *v)
 {
@@ -93,6 +113,11 @@ static int parse_part(const lsi_key_t *k, const char *what, const char *text, in
     lagsim_error_t inner;
     if (lsi_key_parse(&loose, text, &v, &inner) != LAGSIM_OK) {
         lsi_err(err, "%s: %s", what, inner.message);
+        return LAGSIM_EINVAL;
+    }
+    if (whole_too_large(k, &v)) {
+        lsi_err(err, "%s: '%s' is above 2^53 = 9007199254740992 (in the key's stored unit), "
+                "where a sweep cannot step exactly; give such values with --set", what, text);
         return LAGSIM_EINVAL;
     }
     *out = value_of(k, &v);
@@ -186,10 +211,28 @@ int lagsim_parse_vary(const char *spec, lagsim_axis_t *out, lagsim_error_t *err)
 
 void lagsim_config_axis_text(const lagsim_axis_t *axis, double value, char *buf, size_t size)
 {
+    /* Whole units: converted only inside [0, 2^53] (what lagsim_parse_vary
+     * gives); anything else is written as a number the key refuses. */
+    const int whole_ok = value >= 0 && value <= AXIS_WHOLE_MAX && value == floor(value);
     switch (axis->unit) {
-    case LAGSIM_UNIT_DURATION: lsi_fmt_duration((lagsim_time_t)value, buf, size); break;
-    case LAGSIM_UNIT_COUNT: snprintf(buf, size, "%.0f", value); break;
-    case LAGSIM_UNIT_SIZE: lsi_fmt_size((uint64_t)value, buf, size); break;
+    case LAGSIM_UNIT_DURATION:
+        if (whole_ok)
+            lsi_fmt_duration((lagsim_time_t)value, buf, size);
+        else
+            lsi_fmt_double(value, buf, size);
+        break;
+    case LAGSIM_UNIT_COUNT:
+        if (whole_ok)
+            snprintf(buf, size, "%.0f", value);
+        else
+            lsi_fmt_double(value, buf, size);
+        break;
+    case LAGSIM_UNIT_SIZE:
+        if (whole_ok)
+            lsi_fmt_size((uint64_t)value, buf, size);
+        else
+            lsi_fmt_double(value, buf, size);
+        break;
     case LAGSIM_UNIT_RATE: lsi_fmt_rate(value, 0, buf, size); break;
     case LAGSIM_UNIT_BYTE_RATE: lsi_fmt_rate(value, 1, buf, size); break;
     case LAGSIM_UNIT_NUMBER:

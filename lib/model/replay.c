@@ -6,8 +6,14 @@
  *
  * Memory is one line buffer (REPLAY_LINE bytes) and the open FILE,
  * whatever the number of rows: nothing is kept per row. The file must
- * stay unchanged between the scan and the run; if a row no longer parses
- * at run time, the replay ends there.
+ * stay unchanged between the scan and the run: the scan records its
+ * size, modification time and FNV-1a 64 hash; a stream refuses to open a
+ * file whose size or time changed, and lagsim_replay_verify() (called
+ * after a run) checks all three. If a row no longer parses at run time,
+ * the replay ends there.
+ *
+ * Lines are read byte by byte, so a NUL byte anywhere (even on a last
+ * line without a line end) is refused at its own FILE:LINE.
  *
  * Format: a header row naming the columns, then one row per event.
  * Columns: `time` (required: seconds, or ISO-8601 with a UTC offset),
@@ -43,8 +49,12 @@ struct lsi_replay {
     int col[COLS_MAX];       /* field index of each column, or -1 */
     int have_origin;         /* origin known (ORIGIN_FIRST: after the first row) */
     int64_t origin;          /* us on the file's clock */
+    uint64_t hash;           /* FNV-1a 64 of the bytes read so far */
     char buf[REPLAY_LINE];
 };
+
+#define FNV64_OFFSET 14695981039346656037ull
+#define FNV64_PRIME 1099511628211ull
 
 /* A row as read, before the time transform. */
 typedef struct raw_row {
@@ -264,36 +274,65 @@ static void say(char *msg, size_t n, const char *fmt, ...)
         __VA_ARGS__)
 
 /*
- * Reads the next line into r->buf without its line end. Returns 1, 0 at
- * the end of the file, or -1 (message in msg) for a line too long or a
- * read error.
+ * Reads the next line into r->buf without its line end, hashing its
+ * bytes. Returns 1, 0 at the end of the file, or -1 (message in msg) for
+ * a line too long, a NUL byte or a read error.
  */
 static int read_line(lsi_replay_t *r, char *msg, size_t n)
 {
-    if (!fgets(r->buf, sizeof r->buf, r->f)) {
-        if (ferror(r->f)) {
-            say(msg, n, "%s: read error", r->sc->replay.file);
-            return -1;
-        }
-        return 0;
+    size_t len = 0, nul_at = 0;
+    int c, too_long = 0, any = 0;
+    uint64_t h = r->hash;
+    while ((c = getc_unlocked(r->f)) != EOF) {
+        any = 1;
+        h = (h ^ (unsigned char)c) * FNV64_PRIME;
+        if (c == '\n')
+            break;
+        if (c == '\0' && nul_at == 0)
+            nul_at = len + 1;
+        if (len < sizeof r->buf - 2)
+            r->buf[len] = (char)c;
+        else
+            too_long = 1;
+        len++;
     }
+    r->hash = h;
+    if (ferror(r->f)) {
+        say(msg, n, "%s: read error", r->sc->replay.file);
+        return -1;
+    }
+    if (!any)
+        return 0;
     r->line++;
-    size_t len = strlen(r->buf);
-    if (len > 0 && r->buf[len - 1] == '\n') {
-        r->buf[--len] = '\0';
-    } else if (!feof(r->f)) {
+    if (nul_at) {
+        ROW_ERROR(r, msg, n, "a NUL byte at column %zu (not a text CSV file?)", nul_at);
+        return -1;
+    }
+    if (too_long) {
         ROW_ERROR(r, msg, n, "line too long (at most %d characters)%s", REPLAY_LINE - 2, "");
         return -1;
     }
+    r->buf[len] = '\0';
     if (len > 0 && r->buf[len - 1] == '\r')
         r->buf[--len] = '\0';
-    if (memchr(r->buf, '\0', len) != NULL || strlen(r->buf) != len) {
-        ROW_ERROR(r, msg, n, "a NUL byte in the line (not a text CSV file?)%s", "");
+    if (r->line == 1 && (unsigned char)r->buf[0] == 0xEF && (unsigned char)r->buf[1] == 0xBB &&
+        (unsigned char)r->buf[2] == 0xBF) {
+        memmove(r->buf, r->buf + 3, len - 2);
+        len -= 3;
+    }
+    const char *cr = memchr(r->buf, '\r', len);
+    if (cr) {
+        ROW_ERROR(r, msg, n, "a carriage return not followed by a line feed at column %zu: "
+                  "rows must end in LF or CR LF", (size_t)(cr - r->buf) + 1);
         return -1;
     }
-    if (r->line == 1 && (unsigned char)r->buf[0] == 0xEF && (unsigned char)r->buf[1] == 0xBB &&
-        (unsigned char)r->buf[2] == 0xBF)
-        memmove(r->buf, r->buf + 3, strlen(r->buf + 3) + 1);
+    for (size_t i = 0; i + 2 < len; i++)
+        if ((unsigned char)r->buf[i] == 0xEF && (unsigned char)r->buf[i + 1] == 0xBB &&
+            (unsigned char)r->buf[i + 2] == 0xBF) {
+            ROW_ERROR(r, msg, n, "a second byte-order mark (U+FEFF) at column %zu: a BOM may "
+                      "only start the file", i + 1);
+            return -1;
+        }
     return 1;
 }
 
@@ -506,6 +545,7 @@ static int reader_open(lsi_replay_t *r, const lagsim_scenario_t *sc, char *msg, 
 {
     memset(r, 0, offsetof(lsi_replay_t, buf));
     r->sc = sc;
+    r->hash = FNV64_OFFSET;
     struct stat st;
     const char *path = sc->replay.file;
     char why[128];
@@ -528,6 +568,17 @@ static int reader_open(lsi_replay_t *r, const lagsim_scenario_t *sc, char *msg, 
         return LAGSIM_EIO;
     }
     return read_header(r, msg, n);
+}
+
+/* The size and modification time (ns) of the open file, or -1. */
+static int file_stamp(FILE *f, uint64_t *size, int64_t *mtime_ns)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0)
+        return -1;
+    *size = (uint64_t)st.st_size;
+    *mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + (int64_t)st.st_mtim.tv_nsec;
+    return 0;
 }
 
 /* ---- The scan and the stream --------------------------------------------------- */
@@ -585,6 +636,12 @@ int lagsim_replay_scan(lagsim_scenario_t *sc, char *msg, size_t msg_size)
         rc = LAGSIM_EINVAL;
         goto done;
     }
+    sum->hash = r->hash;
+    if (file_stamp(r->f, &sum->size, &sum->mtime_ns) != 0) {
+        say(msg, msg_size, "%s: cannot stat: %s", sc->replay.file, strerror(errno));
+        rc = LAGSIM_EIO;
+        goto done;
+    }
     sc->replay = *sum;
 done:
     if (r->f)
@@ -602,6 +659,11 @@ lsi_replay_t *lsi_replay_open(const lagsim_scenario_t *sc, int *rc)
         return NULL;
     }
     *rc = reader_open(r, sc, NULL, 0);
+    uint64_t size;
+    int64_t mtime_ns;
+    if (*rc == LAGSIM_OK && (file_stamp(r->f, &size, &mtime_ns) != 0 ||
+                             size != sc->replay.size || mtime_ns != sc->replay.mtime_ns))
+        *rc = LAGSIM_EIO; /* changed since the scan: its rows were not checked */
     if (*rc != LAGSIM_OK) {
         *rc = LAGSIM_EIO;
         lsi_replay_close(r);
@@ -636,4 +698,33 @@ void lsi_replay_close(lsi_replay_t *r)
     if (r->f)
         fclose(r->f);
     free(r);
+}
+
+int lagsim_replay_verify(const lagsim_scenario_t *sc, char *msg, size_t msg_size)
+{
+    const char *path = sc->replay.file;
+    if (path[0] == '\0')
+        return LAGSIM_OK;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        say(msg, msg_size, "%s: cannot open after the run: %s", path, strerror(errno));
+        return LAGSIM_EIO;
+    }
+    uint64_t size = 0, h = FNV64_OFFSET;
+    int64_t mtime_ns = 0;
+    int rc = file_stamp(f, &size, &mtime_ns) == 0 ? LAGSIM_OK : LAGSIM_EIO;
+    if (rc == LAGSIM_OK && (size != sc->replay.size || mtime_ns != sc->replay.mtime_ns))
+        rc = LAGSIM_EINVAL;
+    int c;
+    while (rc == LAGSIM_OK && (c = getc_unlocked(f)) != EOF)
+        h = (h ^ (unsigned char)c) * FNV64_PRIME;
+    if (rc == LAGSIM_OK && (ferror(f) || h != sc->replay.hash))
+        rc = ferror(f) ? LAGSIM_EIO : LAGSIM_EINVAL;
+    fclose(f);
+    if (rc == LAGSIM_EINVAL)
+        say(msg, msg_size, "%s: changed during the run (size, time or content differ from "
+            "the file checked before it); the replayed rows cannot be trusted", path);
+    else if (rc != LAGSIM_OK)
+        say(msg, msg_size, "%s: cannot read after the run", path);
+    return rc == LAGSIM_OK ? LAGSIM_OK : LAGSIM_EIO;
 }

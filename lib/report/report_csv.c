@@ -17,7 +17,11 @@
 
 void lsi_csv_number(FILE *f, double x)
 {
-    if (isfinite(x))
+    /* A whole number that a double holds exactly prints in full
+     * (1000000001, not 1e+09); others with 9 significant digits. */
+    if (isfinite(x) && x == floor(x) && fabs(x) <= 9007199254740992.0)
+        fprintf(f, "%.0f", x);
+    else if (isfinite(x))
         fprintf(f, "%.9g", x);
 }
 

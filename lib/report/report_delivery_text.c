@@ -221,7 +221,9 @@ static void alerts(FILE *f, const lagsim_scenario_t *sc, const lagsim_monitor_t 
         if (a->metric == LAGSIM_METRIC_P95_LATENCY)
             lagsim_format_duration(thr, sizeof thr, (lagsim_time_t)a->threshold);
         else
-            snprintf(thr, sizeof thr, "%.6g", a->threshold);
+            snprintf(thr, sizeof thr, a->threshold == floor(a->threshold) &&
+                                          fabs(a->threshold) <= 9007199254740992.0
+                                          ? "%.0f" : "%.6g", a->threshold);
         fmt_width(win, sizeof win, a->window > 0 ? a->window : lagsim_series_width(s));
         fprintf(f, "    %s: %s %s %s over %s\n", a->name, lagsim_alert_metric_name(a->metric),
                 a->below ? "<" : ">=", thr, win);

@@ -47,6 +47,9 @@ void lsi_manifest_text(FILE *f, const lagsim_manifest_t *m)
     }
     fprintf(f, "  scenario hash  %016" PRIx64 " (FNV-1a 64 of the file's bytes)\n",
             m->scenario_hash);
+    if (m->replay)
+        fprintf(f, "  replay hash    %016" PRIx64 " (FNV-1a 64 of the replay CSV's bytes)\n",
+                m->replay_hash);
     fprintf(f, "  seed           %" PRIu64 "\n", m->seed);
     fputs("  replications   ", f);
     replications_text(f, m);
@@ -76,6 +79,8 @@ void lsi_manifest_json(FILE *f, int indent, const lagsim_manifest_t *m,
     else
         fputs("null", f);
     fprintf(f, ",\n%*s\"scenario_fnv1a64\": \"%016" PRIx64 "\",\n", in, "", m->scenario_hash);
+    if (m->replay)
+        fprintf(f, "%*s\"replay_fnv1a64\": \"%016" PRIx64 "\",\n", in, "", m->replay_hash);
     fprintf(f, "%*s\"seed\": %" PRIu64 ",\n", in, "", m->seed);
     fprintf(f, "%*s\"replications\": %" PRIu32 ",\n", in, "", m->replications);
     fprintf(f, "%*s\"precision\": ", in, "");
@@ -122,6 +127,8 @@ void lsi_manifest_csv(FILE *f, const lagsim_manifest_t *m)
         fputc('\n', f);
     }
     fprintf(f, "# scenario_fnv1a64: %016" PRIx64 "\n", m->scenario_hash);
+    if (m->replay)
+        fprintf(f, "# replay_fnv1a64: %016" PRIx64 "\n", m->replay_hash);
     fprintf(f, "# seed: %" PRIu64 "\n", m->seed);
     fprintf(f, "# replications: %" PRIu32 "\n", m->replications);
     if (m->precision > 0)

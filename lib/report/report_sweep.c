@@ -37,11 +37,21 @@ static void fmt_axis(char *buf, size_t size, const lagsim_axis_t *a, double v)
 {
     char tmp[24];
     switch (a->unit) {
-    case LAGSIM_UNIT_DURATION: lagsim_format_duration(buf, size, (lagsim_time_t)v); break;
+    case LAGSIM_UNIT_DURATION: /* converted only within range */
+        if (v >= -9.2e18 && v <= 9.2e18)
+            lagsim_format_duration(buf, size, (lagsim_time_t)v);
+        else
+            snprintf(buf, size, "%.6g us", v);
+        break;
     case LAGSIM_UNIT_COUNT: snprintf(buf, size, "%.0f", v); break;
-    case LAGSIM_UNIT_NUMBER:
+    case LAGSIM_UNIT_NUMBER: /* whole values in full: 1234567, not 1.23457e+06 */
+        snprintf(buf, size, v == floor(v) && fabs(v) <= 9007199254740992.0 ? "%.0f" : "%.6g", v);
+        break;
     case LAGSIM_UNIT_FRACTION: snprintf(buf, size, "%.6g", v); break;
-    case LAGSIM_UNIT_RATE: snprintf(buf, size, "%.6g/s", v); break;
+    case LAGSIM_UNIT_RATE:
+        snprintf(buf, size, v == floor(v) && fabs(v) <= 9007199254740992.0 ? "%.0f/s" : "%.6g/s",
+                 v);
+        break;
     case LAGSIM_UNIT_BYTE_RATE:
         fmt_bytes(tmp, sizeof tmp, v);
         snprintf(buf, size, "%s/s", tmp);

@@ -1,7 +1,7 @@
 /*
  * fuzz_loader.c - libFuzzer target for the scenario loader on whole INI
- * files: the input, as text, goes to lagsim_config_load_string() with
- * origin "fuzz.ini" and no overrides.
+ * files: the input's bytes, NUL bytes included, go to
+ * lagsim_config_load_buffer() with origin "fuzz.ini" and no overrides.
  *
  * Invariants checked (besides ASan/UBSan/LSan finding nothing):
  *  - the return code is LAGSIM_OK, LAGSIM_EINVAL or LAGSIM_ENOMEM;
@@ -9,6 +9,8 @@
  *    buffer, and starts with "fuzz.ini:" or "--set", or with '/' (the
  *    absolute path of a [replay] file with a bad row): it names where the
  *    mistake is;
+ *  - an input holding a NUL byte, or a carriage return not followed by a
+ *    line feed, is refused (never parsed as if the line ended there);
  *  - on success lagsim_config_write() succeeds, its text loads again
  *    without error, and writing that scenario gives identical text (the
  *    write/load round trip is exact).
@@ -76,7 +78,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     lagsim_error_t err;
     memset(&err, 'X', sizeof err); /* so an unset message is seen */
-    const int rc = lagsim_config_load_string(text, "fuzz.ini", NULL, 0, sc, &err);
+    const int rc = lagsim_config_load_buffer((const char *)data, size, "fuzz.ini", NULL, 0, sc,
+                                             &err);
+    int bare_cr = 0;
+    for (size_t i = 0; i < size; i++)
+        bare_cr |= data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n');
+    if (rc == LAGSIM_OK && (memchr(data, '\0', size) || bare_cr))
+        fail("a NUL byte or a bare CR was accepted", text, NULL, NULL);
     if (rc != LAGSIM_OK) {
         check_error(rc, &err, text);
     } else {
