@@ -6,6 +6,26 @@
 # (fenced `console` blocks, the convention of docs/README.md) still prints
 # what they show. `sh tests/docs_test.sh BUILD` (make test) runs the quick
 # blocks; `sh tests/docs_test.sh BUILD --slow` (make docs-check) all of them.
+# --run-block DIR ROOT BUILD: runs the commands of one extracted block, in
+# order, in a scratch directory in which the checkout's directories appear
+# as at its top (files the commands write stay there); for xargs below.
+if [ "${1:-}" = --run-block ]; then
+  d=$2
+  run=$(mktemp -d "$d/run.XXXXXX") || exit 1
+  ln -s "$4" "$run/build"
+  for sub in configs examples docs include tests tools man; do
+    [ -e "$3/$sub" ] && ln -s "$3/$sub" "$run/$sub"
+  done
+  k=1
+  while [ -f "$d/cmd.$k" ]; do
+    (cd "$run" && timeout 900 sh -c "$(cat "$d/cmd.$k")") >"$d/got.$k" 2>>"$d/err"
+    echo $? >"$d/rc.$k"
+    k=$((k + 1))
+  done
+  rm -rf "$run"
+  exit 0
+fi
+
 BUILD=${1:-build}
 SLOW=0
 [ "${2:-}" = --slow ] && SLOW=1
@@ -56,50 +76,47 @@ check $? "no document or source points outside the repository (../shared/)"
 
 # ---- Shown commands -----------------------------------------------------------
 if [ -n "${LAGSIM_SANITIZED:-}" ]; then
-  # Not a skip: another tier's work (the runner counts skips, and CI fails on them).
-  echo "# shown commands are checked in the plain build (too slow under the sanitizers)"
+  skip "shown commands are checked in the plain build (too slow under the sanitizers)"
   exit 0
 fi
 python3 tests/docs_blocks.py extract "$TMP/blocks" README.md docs/*.md >"$TMP/count" 2>"$TMP/err"
 check $? "every shown command is in a console block with a valid marker"
 [ -s "$TMP/err" ] && sed 's/^/#   /' "$TMP/err"
-mkdir -p "$TMP/cache"
+# First the blocks to run, in order: a block of a single command that an
+# earlier block also shows (the README's run and the tutorial's) is not
+# run again, it takes that block's output (a single command runs in a
+# fresh directory, so it prints the same).
+: >"$TMP/torun"
+for d in "$TMP"/blocks/*/; do
+  [ -d "$d" ] || continue
+  reason=$(sed -n 's/^skip=//p' "$d/flags")
+  if [ -n "$reason" ]; then echo "skip $reason" >"$d/state"; continue; fi
+  if grep -q '^slow=1' "$d/flags" && [ "$SLOW" -eq 0 ]; then
+    echo "skip slow, checked by make docs-check" >"$d/state"
+    continue
+  fi
+  if [ ! -f "$d/cmd.2" ]; then
+    key=$(cksum <"$d/cmd.1" | tr ' ' _)
+    if [ -f "$TMP/key.$key" ]; then echo "same $(cat "$TMP/key.$key")" >"$d/state"; continue; fi
+    echo "$d" >"$TMP/key.$key"
+  fi
+  echo run >"$d/state"
+  echo "$d" >>"$TMP/torun"
+done
+# Then run them, DOCS_JOBS (2) blocks at a time, and report in order.
+xargs -P "${DOCS_JOBS:-2}" -I{} sh tests/docs_test.sh --run-block {} "$ROOT" "$BUILD_ABS" <"$TMP/torun"
 for d in "$TMP"/blocks/*/; do
   [ -d "$d" ] || continue
   where=$(cat "$d/where")
-  reason=$(sed -n 's/^skip=//p' "$d/flags")
-  if [ -n "$reason" ]; then skip "$where: $reason"; continue; fi
-  if grep -q '^slow=1' "$d/flags" && [ "$SLOW" -eq 0 ]; then
-    echo "# $where: slow, checked by make docs-check" # another tier's, not a skip
-    continue
-  fi
-  # A scratch directory in which the checkout's directories appear as
-  # they do at its top; files the commands write stay here.
-  run=$(mktemp -d "$TMP/run.XXXXXX")
-  ln -s "$BUILD_ABS" "$run/build"
-  for sub in configs examples docs include tests tools man; do
-    [ -e "$ROOT/$sub" ] && ln -s "$ROOT/$sub" "$run/$sub"
-  done
-  # A block of one command runs in a fresh directory, so the same command
-  # shown twice (the README's run and the tutorial's) runs once.
-  single=0
-  [ -f "$d/cmd.2" ] || single=1
-  k=1
-  while [ -f "$d/cmd.$k" ]; do
-    key=$(cksum <"$d/cmd.$k" | tr ' ' _)
-    if [ "$single" -eq 1 ] && [ -f "$TMP/cache/$key.rc" ]; then
-      cp "$TMP/cache/$key.out" "$d/got.$k"; cp "$TMP/cache/$key.rc" "$d/rc.$k"
-    else
-      (cd "$run" && timeout 900 sh -c "$(cat "$d/cmd.$k")") >"$d/got.$k" 2>>"$d/err"
-      echo $? >"$d/rc.$k"
-      if [ "$single" -eq 1 ]; then cp "$d/got.$k" "$TMP/cache/$key.out"; cp "$d/rc.$k" "$TMP/cache/$key.rc"; fi
-    fi
-    k=$((k + 1))
-  done
+  state=$(cat "$d/state")
+  case $state in
+    "skip slow"*) echo "# $where: slow, checked by make docs-check"; continue ;; # another tier's, not a skip
+    skip*) skip "$where: ${state#skip }"; continue ;;
+    same*) cp "${state#same }"/got.1 "${state#same }"/rc.1 "$d" ;;
+  esac
   python3 tests/docs_blocks.py compare "$d" >"$d/diff"
   st=$?
   check $st "$where: the shown output is current"
   [ $st -ne 0 ] && head -n 12 "$d/diff"
-  rm -rf "$run"
 done
 exit 0

@@ -390,7 +390,7 @@ typedef struct lagsim_scenario {
     lagsim_alert_t alerts[LAGSIM_MAX_ALERTS];
 } lagsim_scenario_t;
 
-/* Sets every field to its documented default (see the README). */
+/* Sets every field to its documented default (see docs/scenario-reference.md). */
 void lagsim_scenario_defaults(lagsim_scenario_t *sc);
 
 /*
@@ -793,7 +793,7 @@ typedef struct lagsim_monitor {
 /*
  * Evaluates the scenario's alerts and the recovery from each incident on
  * a run's series (result->series; pooled replications count per run).
- * The rules (README, "Event Delivery view, alerts and recovery"):
+ * The rules (docs/model.md, "Event Delivery view, alerts and recovery"):
  *
  *  - An alert is evaluated at the end of every series window i from its
  *    own span on, over the last `window` of time (k windows, i-k+1 .. i):

@@ -278,7 +278,7 @@ int lagsim_report_chart(FILE *f, const lagsim_hist_t *h, const char *title, int 
  * mode (text) of the headline figures per point, mean ± 95% half-width
  * when there are replications. JSON: {"lagsim_version", "manifest",
  * "scenario", "seed", "sweep": {"axes": [...], "slo", "points": [...]},
- * "find": {...}} (see the README). CSV: one row per (point, mode), axis
+ * "find": {...}} (see docs/outputs.md). CSV: one row per (point, mode), axis
  * values first (durations in seconds, rates per second, sizes in bytes).
  * Returns LAGSIM_OK or LAGSIM_EIO.
  */

@@ -9,7 +9,7 @@
  * be checked against the table by eye. Values are per run: a pooled
  * series of N replications counts sums / N (and the mean of the backlog
  * maxima). The exact rules are in lagsim_monitor_evaluate()'s comment in
- * model.h and in the README ("Event Delivery view, alerts and recovery").
+ * model.h and in docs/model.md ("Event Delivery view, alerts and recovery").
  *
  * Cost: O(windows) per alert for counts (a rolling sum), O(windows x
  * span) for the backlog's rolling maximum, O(windows x 488) for a p95

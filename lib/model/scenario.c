@@ -3,7 +3,7 @@
  * names of the model's enumerations.
  *
  * Every default is a figure from docs/pipeline-facts.md
- * (cited) or marked ASSUMPTION; the README's scenario reference lists the
+ * (cited) or marked ASSUMPTION; docs/scenario-reference.md lists the
  * same defaults with the same basis.
  */
 #include <math.h>

@@ -4,8 +4,8 @@
  *
  * Sources are cited as in docs/pipeline-facts.md ([src] =
  * read from the vendor's code, [doc] = vendor documentation). Figures the
- * vendors do not publish are marked ASSUMPTION; the README's scenario
- * reference repeats these marks.
+ * vendors do not publish are marked ASSUMPTION; docs/scenario-reference.md,
+ * generated from lib/config/key_docs.c, repeats these marks.
  */
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * integrate it. The MMPP's multiplier is not in it (it is random: the
  * workload applies it, the estimates use its stationary mean).
  *
- * How the parts combine (the README's model section says the same):
+ * How the parts combine (docs/model.md says the same):
  *
  *   base(t)  = base_rate * daily_profile[hour of day at t]
  *   burst    extra = rate - base(t), or base(t) * (multiplier - 1)
