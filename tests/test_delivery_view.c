@@ -1,7 +1,7 @@
 /*
  * test_delivery_view.c - the Event Delivery series of whole runs
  * (lib/model/delivery_view.c) and the alerts and recoveries evaluated on
- * them (lib/model/monitor.c), through the public API.
+ * them (lib/analysis/monitor.c), through the public API.
  *
  * Central idea: the series must add up to the run's own totals exactly
  * (delivered, drops other than sampled, responses, retries, the backlog

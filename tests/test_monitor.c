@@ -1,5 +1,5 @@
 /*
- * test_monitor.c - unit tests of lib/model/monitor.c: alerts and recovery
+ * test_monitor.c - unit tests of lib/analysis/monitor.c: alerts and recovery
  * times evaluated on hand-made Event Delivery series whose answers are
  * worked out in the comments, and the [alert.*] validation rules.
  *

@@ -413,7 +413,7 @@ void lsi_dv_request(lsi_model_t *m, const lsi_batch_t *batch); /* counts retries
 void lsi_dv_response(lsi_model_t *m, enum lagsim_response st, lagsim_time_t now);
 /* The run ended at `end`: windows up to it. LAGSIM_OK or LAGSIM_ENOMEM. */
 int lsi_dv_finish(lsi_model_t *m, lagsim_time_t end);
-/* monitor.c: the series_window and [alert.*] checks of lagsim_scenario_validate(). */
+/* scenario_delivery.c: the series_window and [alert.*] checks of lagsim_scenario_validate(). */
 int lsi_delivery_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size);
 /* client.c: index of the scenario client that `user` is on. */
 unsigned lsi_user_client(const lsi_model_t *m, uint64_t user);

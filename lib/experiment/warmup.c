@@ -82,19 +82,6 @@ uint32_t lagsim_mser(const double *y, uint32_t n)
     return best_d;
 }
 
-/* ---- The pilot's probe -------------------------------------------------- */
-
-void lsi_probe_add(lsi_probe_t *p, lagsim_time_t fired_at, lagsim_time_t latency)
-{
-    int64_t w = fired_at / p->width;
-    if (w < 0)
-        w = 0;
-    if (w >= (int64_t)p->n)
-        return; /* fired at the horizon's last microsecond rounding: ignore */
-    p->sum[w] += (double)latency;
-    p->count[w]++;
-}
-
 /*
  * Merges the probe's windows into batches of about five visible events
  * (at least one window each) and leaves their means in y[], their first
