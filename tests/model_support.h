@@ -5,6 +5,9 @@
 #ifndef LAGSIM_TESTS_MODEL_SUPPORT_H
 #define LAGSIM_TESTS_MODEL_SUPPORT_H
 
+#include "lagsim/analysis.h"
+#include "lagsim/config.h"
+#include "lagsim/experiment.h"
 #include "lagsim/model.h"
 
 #define S LAGSIM_SEC

@@ -20,6 +20,8 @@
 #include <cmocka.h>
 
 #include "lagsim/model.h"
+#include "lagsim/analysis.h"
+#include "lagsim/experiment.h"
 
 #define S LAGSIM_SEC
 #define MIN LAGSIM_MIN

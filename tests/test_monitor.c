@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "lagsim/model.h"
+#include "lagsim/analysis.h"
 
 #define MIN LAGSIM_MIN
 #define S LAGSIM_SEC

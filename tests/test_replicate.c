@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "lagsim/model.h"
+#include "lagsim/analysis.h"
+#include "lagsim/experiment.h"
 
 /* A small scenario with some randomness in every hop: two minutes at
  * 300 events/s, with a short burst over a lowered limit. */

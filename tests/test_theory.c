@@ -17,6 +17,8 @@
 #include <gsl/gsl_rng.h>
 
 #include "lagsim/model.h"
+#include "lagsim/analysis.h"
+#include "lagsim/experiment.h"
 
 #define S LAGSIM_SEC
 

@@ -29,6 +29,7 @@
 #include <cmocka.h>
 
 #include "lagsim/config.h"
+#include "lagsim/analysis.h"
 #include "model/model_internal.h"
 
 #define S LAGSIM_SEC
@@ -602,18 +603,20 @@ static void replay_reproduces_rows(void **state)
     const int type[5] = {0, 1, 0, 0, 1};
     uint64_t user[5];
     int rc;
-    lsi_replay_t *r = lsi_replay_open(sc, &rc);
+    const lagsim_replay_source_t *src = sc->replay.source; /* attached by the scan */
+    assert_non_null(src);
+    void *r = src->open(sc, &rc);
     assert_non_null(r);
-    lsi_replay_row_t row;
+    lagsim_replay_row_t row;
     for (int i = 0; i < 5; i++) {
-        assert_int_equal(lsi_replay_next(r, &row), 1);
+        assert_int_equal(src->next(r, &row), 1);
         if (row.at != at[i] || row.type != type[i] || !row.has_user || row.user >= sc->users)
             fail_msg("row %d: at %lld type %d user %llu", i, (long long)row.at, row.type,
                      (unsigned long long)row.user);
         user[i] = row.user;
     }
-    assert_int_equal(lsi_replay_next(r, &row), 0);
-    lsi_replay_close(r);
+    assert_int_equal(src->next(r, &row), 0);
+    src->close(r);
     /* Rows 0 and 2 are alice: one user; bob, carol and dave distinct from
      * her and each other (10^9 users: a collision among 4 names has
      * probability 6e-9). */

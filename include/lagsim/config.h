@@ -164,6 +164,46 @@ int lagsim_parse_size(const char *s, uint64_t *out, lagsim_error_t *err);
  */
 int lagsim_parse_dist(const char *s, char unit, lagsim_dist_t *out, lagsim_error_t *err);
 
+/* ---- Replay ---------------------------------------------------------------- */
+
+/*
+ * Reads the whole file sc->replay.file (if not empty) and checks every
+ * row: a header naming the columns (`time` required; `event` and `user`
+ * optional; no others), then one row per event with time in seconds
+ * ("12.5") or ISO-8601 ("2024-05-01T12:00:00.25Z", "+02:00" offsets
+ * allowed), in non-decreasing order, and events naming [event.NAME]
+ * types of the scenario. On success fills sc->replay's rows, fired,
+ * first_at, last_at and bins and returns LAGSIM_OK. On failure returns
+ * LAGSIM_EIO (cannot open or read) or LAGSIM_EINVAL, with "FILE:LINE:
+ * what is wrong" (or "FILE: what") in msg; sc is then unchanged. Memory
+ * does not grow with the file: it is read line by line.
+ */
+int lagsim_replay_scan(lagsim_scenario_t *sc, char *msg, size_t msg_size);
+
+/*
+ * Whether sc->replay.file (if any) is still the file that
+ * lagsim_replay_scan() read: same size, modification time and FNV-1a 64
+ * hash (the file is read again). Call it after a run: the run streams the
+ * file, so a file changed meanwhile may have given other rows than those
+ * checked. Returns LAGSIM_OK, or LAGSIM_EIO with "FILE: changed ..." (or
+ * why it cannot be read) in msg.
+ */
+int lagsim_replay_verify(const lagsim_scenario_t *sc, char *msg, size_t msg_size);
+
+/*
+ * A time as in a replay file: seconds ("12", "0.000001", "-3.5") or an
+ * ISO-8601 date and time, with "T" or a space, optional fraction, and "Z"
+ * or a "+HH:MM" offset ("2024-05-01T12:00:00Z"). Writes microseconds
+ * (since 1970-01-01T00:00:00Z for ISO) to *us and whether it was ISO to
+ * *iso (may be NULL). Returns LAGSIM_OK or LAGSIM_EINVAL (*us unchanged).
+ * Fractions finer than a microsecond are refused, so times are exact.
+ */
+int lagsim_parse_timestamp(const char *s, int64_t *us, int *iso);
+
+/* Writes us as lagsim_parse_timestamp() reads it back exactly: ISO-8601
+ * UTC ("2024-05-01T12:00:00.25Z") if iso, else seconds ("12.5"). */
+void lagsim_format_timestamp(int64_t us, int iso, char *buf, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

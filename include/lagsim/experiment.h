@@ -5,7 +5,7 @@
  * bisection for the value at which a service-level objective stops
  * holding.
  *
- * Part of the model layer: it runs scenarios but knows nothing of scenario
+ * The experiment layer: it runs scenarios but knows nothing of scenario
  * files. A sweep changes its scenario through a callback
  * (lagsim_apply_fn); the config layer supplies one that applies a value as
  * a --set would (lagsim_config_axis_apply() in config.h), so every point
@@ -29,6 +29,161 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---- Replications ------------------------------------------------------- */
+
+/* The headline figures summarised across replications. */
+enum lagsim_figure {
+    LAGSIM_FIG_VISIBLE_SHARE,   /* visible / fired */
+    LAGSIM_FIG_VISIBLE_P50,     /* latency to visible, seconds */
+    LAGSIM_FIG_VISIBLE_P90,
+    LAGSIM_FIG_VISIBLE_P99,
+    LAGSIM_FIG_VISIBLE_P999,
+    LAGSIM_FIG_VISIBLE_MAX,
+    LAGSIM_FIG_VISIBLE_MEAN,
+    LAGSIM_FIG_DELIVERED_P99,   /* latency to delivered, seconds */
+    LAGSIM_FIG_DROPPED,         /* events dropped, all reasons */
+    LAGSIM_FIG_429,             /* 429 responses */
+    LAGSIM_FIG_RETRIES,         /* retried requests */
+    LAGSIM_FIG_BACKLOG_PEAK,    /* events */
+    LAGSIM_FIG_DRAIN_TIME,      /* seconds (replications that drained) */
+    LAGSIM_FIG_COUNT
+};
+
+/* Short key of a figure ("p99_visible_s", ...), as used in JSON. */
+const char *lagsim_figure_name(enum lagsim_figure f);
+
+/* The value of figure `f` in one result (NAN when undefined, e.g. a
+ * percentile of nothing visible, or the drain time of a run that did not
+ * drain). */
+double lagsim_figure_value(const lagsim_result_t *r, enum lagsim_figure f);
+
+/* ---- Warm-up ---------------------------------------------------------------- */
+
+/* How the warm-up cut of a set of replications was chosen. */
+enum lagsim_warmup_method {
+    LAGSIM_WARMUP_NONE,      /* sc->warmup = none (0): reported from time zero */
+    LAGSIM_WARMUP_FIXED,     /* sc->warmup is a duration */
+    LAGSIM_WARMUP_TERMINATING, /* auto, but lagsim_scenario_terminating(): it
+                                  is reported from time zero */
+    LAGSIM_WARMUP_MSER,      /* auto: MSER-5 on a pilot run found the cut */
+    LAGSIM_WARMUP_UNSETTLED  /* auto: the pilot never settled in its first half
+                                (or saw too little): nothing cut, a warning */
+};
+
+const char *lagsim_warmup_method_name(enum lagsim_warmup_method m);
+
+#define LAGSIM_WARMUP_WINDOWS 1000 /* firing-time windows MSER-5 looks at, at most */
+
+typedef struct lagsim_warmup {
+    enum lagsim_warmup_method method;
+    lagsim_time_t cut;       /* latencies count for events fired at or after this */
+    const char *why;         /* TERMINATING: what makes it so ("bursts", ...);
+                                else NULL (a static string) */
+    uint32_t batches;        /* MSER / UNSETTLED: batch means looked at */
+    uint32_t cut_batches;    /* MSER: batches cut */
+    lagsim_time_t batch_width; /* MSER / UNSETTLED: firing time per batch */
+} lagsim_warmup_t;
+
+/*
+ * What makes a scenario terminating rather than steady-state (its arrival
+ * rate or capacity changes over the run: bursts, ramps, a daily profile, a
+ * replay, Mixpanel outages, or an MMPP, whose episodes last too long for
+ * a warm-up cut to tell them from a start-up), as a short phrase; NULL if
+ * it is steady-state (a constant rate).
+ */
+const char *lagsim_scenario_terminating(const lagsim_scenario_t *sc);
+
+/*
+ * MSER on a series of n batch means y[0..n-1] (in time order): the d in
+ * [0, n / 2] that minimises sum_{i>=d} (y_i - mean_d)^2 / (n - d)^2, the
+ * squared standard error of the mean of what is left after cutting d
+ * (White 1997; with batches of five observations this is MSER-5). Only
+ * the first half is searched (with few batches left the statistic is
+ * noise), so d = n / 2 means the series had not settled by half-way.
+ * Returns d, or n when n < 2. Ties go to the smaller d.
+ */
+uint32_t lagsim_mser(const double *y, uint32_t n);
+
+/*
+ * Decides the warm-up of replications of sc in `mode`. sc->warmup > 0 or
+ * 0 is taken as given (FIXED or NONE); LAGSIM_WARMUP_AUTO on a
+ * terminating scenario is TERMINATING (cut 0). On a steady-state one it
+ * runs a pilot (replication 0, seeded as usual) that records the mean
+ * latency to visible of the events fired in each of up to
+ * LAGSIM_WARMUP_WINDOWS equal windows of [0, horizon) (windows of at
+ * least 5 visible events, and never narrower than 1 s), and cuts where
+ * lagsim_mser() says. A cut of 40% of the batches or more (or a pilot
+ * that stopped early or saw fewer than 10 batches) means it did not
+ * settle: UNSETTLED, nothing cut. Returns LAGSIM_OK or the pilot's error.
+ */
+int lagsim_warmup_find(const lagsim_scenario_t *sc, enum lagsim_mode mode,
+                       const lagsim_run_limits_t *limits, lagsim_warmup_t *out);
+
+/* Replications of one mode: pooled results and per-figure summaries. */
+typedef struct lagsim_replicated {
+    uint32_t reps;
+    lagsim_warmup_t warmup;  /* the cut its replications apply (set by
+                                lagsim_run_batch() before the first one) */
+    lagsim_result_t *pooled; /* counters summed, histograms merged; peaks and
+                                times are the largest over replications */
+    lagsim_summary_t figure[LAGSIM_FIG_COUNT]; /* across replications */
+    double *values; /* [reps][LAGSIM_FIG_COUNT]: each replication's figures */
+} lagsim_replicated_t;
+
+/*
+ * The paired difference b - a of figure `f`, replication by replication
+ * (both must hold the same replications of the same scenario: with common
+ * random numbers the pairing removes most of the shared noise), into *out.
+ * Replications where either value is undefined are skipped.
+ */
+void lagsim_replicated_difference(const lagsim_replicated_t *a, const lagsim_replicated_t *b,
+                                  enum lagsim_figure f, lagsim_summary_t *out);
+
+/* Allocates an empty one (NULL if out of memory); destroy accepts NULL. */
+lagsim_replicated_t *lagsim_replicated_create(void);
+void lagsim_replicated_destroy(lagsim_replicated_t *r);
+
+/*
+ * Runs replications 0 .. reps-1 of the scenario in `mode` on up to
+ * `threads` threads (each replication on its own independent random
+ * streams) and summarises them. The result is identical for any thread
+ * count: histograms and counters add exactly, and figures are summarised
+ * in replication order. Returns LAGSIM_OK, or the first failing run's
+ * status (LAGSIM_ECONSERVE still fills `out`).
+ */
+int lagsim_run_replications(const lagsim_scenario_t *sc, enum lagsim_mode mode,
+                            uint32_t reps, unsigned threads,
+                            const lagsim_run_limits_t *limits, lagsim_replicated_t *out);
+
+/* ---- Service-level objectives ------------------------------------------ */
+
+enum lagsim_slo_op { LAGSIM_SLO_LE, LAGSIM_SLO_LT, LAGSIM_SLO_GE, LAGSIM_SLO_GT };
+
+#define LAGSIM_SLO_MAX_TERMS 8
+
+/* All terms must hold: figure OP value (value in the figure's unit:
+ * seconds, a share in [0, 1], or a count). */
+typedef struct lagsim_slo {
+    unsigned n;
+    struct {
+        enum lagsim_figure figure;
+        enum lagsim_slo_op op;
+        double value;
+        char text[48]; /* the term as written, for messages */
+    } term[LAGSIM_SLO_MAX_TERMS];
+} lagsim_slo_t;
+
+/*
+ * Whether every term holds for the replications' mean of its figure (the
+ * value itself for one replication). A figure undefined in every
+ * replication (say, p99 when nothing became visible) does not hold.
+ * Returns 1 or 0; on 0, writes the first failing term and the value found
+ * to `why`.
+ */
+int lagsim_slo_holds(const lagsim_slo_t *slo, const lagsim_replicated_t *r, char *why,
+                     size_t why_size);
+
 
 /* ---- Batches of replications --------------------------------------------- */
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lagsim/analysis.h"
 #include "lagsim/experiment.h"
 #include "lagsim/model.h"
 #include "lagsim/trace.h"

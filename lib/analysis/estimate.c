@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "lagsim/analysis.h"
 #include "model/model_internal.h"
 
 double lagsim_scenario_expected_events(const lagsim_scenario_t *sc)

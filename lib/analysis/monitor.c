@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lagsim/analysis.h"
 #include "model/model_internal.h"
 
 /* Recovery tolerance: back at the level with at most level * 1.1 + 1. */

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lagsim/analysis.h"
 #include "model/model_internal.h"
 
 #define TOLERANCE 0.10  /* relative difference still counted as agreeing */

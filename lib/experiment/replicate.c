@@ -23,8 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lagsim/experiment.h"
-#include "model/model_internal.h"
+#include "experiment/experiment_internal.h"
 
 const char *lagsim_figure_name(enum lagsim_figure f)
 {

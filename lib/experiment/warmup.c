@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/model_internal.h"
+#include "experiment/experiment_internal.h"
 
 const char *lagsim_warmup_method_name(enum lagsim_warmup_method m)
 {

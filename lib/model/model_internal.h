@@ -231,15 +231,6 @@ typedef struct lsi_rate_piece {
     double slope;
 } lsi_rate_piece_t;
 
-/* One replayed row, as the workload fires it (replay.c). */
-typedef struct lsi_replay_row {
-    lagsim_time_t at;  /* simulated time, in [0, horizon) */
-    int type;          /* index into event_types, or -1: draw it */
-    int has_user;      /* 0: draw the user */
-    uint64_t user;     /* hashed user index, < users */
-} lsi_replay_row_t;
-
-typedef struct lsi_replay lsi_replay_t; /* a replay file being streamed */
 
 /* The Poisson arrival process, modulated by a two-state Markov chain when
  * the scenario sets an MMPP (workload.c). */
@@ -270,8 +261,8 @@ typedef struct lsi_model {
 
     /* workload */
     lsi_arrivals_t arrivals;    /* the Poisson (or MMPP) arrivals */
-    lsi_replay_t *replay;       /* rows still to replay, or NULL */
-    lsi_replay_row_t replay_row;/* the next replayed row (scheduled) */
+    void *replay;               /* sc->replay.source's stream, or NULL */
+    lagsim_replay_row_t replay_row; /* the next replayed row (scheduled) */
     gsl_ran_discrete_t *type_table;
     /* sampling: events fired per second over the trailing window */
     uint32_t rate_slot[LSI_RATE_SLOTS];
@@ -309,7 +300,7 @@ typedef struct lsi_model {
     struct lsi_probe *probe;    /* warmup.c's pilot: latency by firing time, or NULL */
 } lsi_model_t;
 
-/* warmup.c: the pilot's record of latency to visible by firing window. */
+/* warmup_probe.c: the pilot's record of latency to visible by firing window. */
 typedef struct lsi_probe {
     lagsim_time_t width; /* of a window */
     uint32_t n;          /* windows, covering [0, horizon) */
@@ -318,11 +309,6 @@ typedef struct lsi_probe {
 } lsi_probe_t;
 
 void lsi_probe_add(lsi_probe_t *p, lagsim_time_t fired_at, lagsim_time_t latency);
-/* lagsim_warmup_find() that leaves the pilot's result in r: replication 0
- * with no cut, so it can stand in for that replication when the cut is 0. */
-int lsi_warmup_pilot(const lagsim_scenario_t *sc, enum lagsim_mode mode,
-                     const lagsim_run_limits_t *limits, lagsim_warmup_t *out,
-                     lagsim_result_t *r);
 
 /* run.c: a run, with latencies counted from `warmup` on and (if probe is
  * not NULL) recorded by firing window for warmup.c. */
@@ -340,14 +326,6 @@ double lsi_profile_at(const lagsim_scenario_t *sc, lagsim_time_t t);
 /* Stationary mean of the MMPP's rate multiplier (1 without an MMPP). */
 double lsi_mmpp_mean_factor(const lagsim_scenario_t *sc);
 
-/* replay.c: streams sc->replay.file, one row at a time. */
-/* Opens it; NULL with *rc = LAGSIM_EIO or LAGSIM_ENOMEM on failure. */
-lsi_replay_t *lsi_replay_open(const lagsim_scenario_t *sc, int *rc);
-/* The next row inside [0, horizon): 1, or 0 at the end (also at a row
- * that no longer parses: the file changed after it was scanned). */
-int lsi_replay_next(lsi_replay_t *r, lsi_replay_row_t *row);
-/* Closes it. Accepts NULL. */
-void lsi_replay_close(lsi_replay_t *r);
 
 /* workload.c */
 /* Sets up the arrivals of sc on the two streams (draws the chain's first

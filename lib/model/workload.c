@@ -7,7 +7,8 @@
  *  - a Poisson process whose rate is the piecewise-linear function of
  *    traffic.c (base rate, daily profile, bursts, ramps, scale), times
  *    the multiplier of a two-state Markov chain when an MMPP is set;
- *  - the rows of a [replay] file, streamed one at a time (replay.c).
+ *  - replayed rows, streamed one at a time from sc->replay.source (the
+ *    config layer's CSV reader, lib/config/replay.c).
  *
  * Poisson arrivals are drawn exactly by inversion: draw E ~ Exp(1) and
  * walk the pieces (cut further at the chain's switches) until the
@@ -40,8 +41,10 @@ int lsi_workload_init(lsi_model_t *m)
         LAGSIM_OK)
         return LAGSIM_ENOMEM;
     if (sc->replay.file[0]) {
-        int rc;
-        m->replay = lsi_replay_open(sc, &rc);
+        if (!sc->replay.source)
+            return LAGSIM_EINVAL; /* no reader attached: lagsim_replay_scan() was not called */
+        int rc = LAGSIM_EIO;
+        m->replay = sc->replay.source->open(sc, &rc);
         if (!m->replay)
             return rc;
     }
@@ -68,7 +71,8 @@ void lsi_workload_free(lsi_model_t *m)
         gsl_ran_discrete_free(m->type_table);
     m->type_table = NULL;
     lsi_arrivals_free(&m->arrivals);
-    lsi_replay_close(m->replay);
+    if (m->replay)
+        m->sc->replay.source->close(m->replay);
     m->replay = NULL;
 }
 
@@ -279,7 +283,7 @@ static void on_replay(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 /* Schedules the next replayed row, if any. */
 static void schedule_replay(lsi_model_t *m)
 {
-    if (!lsi_replay_next(m->replay, &m->replay_row))
+    if (!m->sc->replay.source->next(m->replay, &m->replay_row))
         return;
     if (lagsim_sim_schedule(m->sim, m->replay_row.at, on_replay, m, 0) != LAGSIM_OK)
         lsi_fail(m);
@@ -290,7 +294,7 @@ static void on_replay(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     (void)sim;
     (void)arg;
     lsi_model_t *m = ctx;
-    const lsi_replay_row_t row = m->replay_row;
+    const lagsim_replay_row_t row = m->replay_row;
     fire(m, row.type, row.has_user, row.user);
     if (!m->failed)
         schedule_replay(m);

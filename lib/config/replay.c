@@ -2,7 +2,9 @@
  * replay.c - arrivals read from a CSV file ([replay]): the one parser of
  * its rows, used twice. lagsim_replay_scan() reads the whole file before
  * anything runs, checks every row and counts what will fire; during the
- * run the workload streams the same rows through lsi_replay_next().
+ * run the workload streams the same rows through the reader it attaches
+ * to the scenario (sc->replay.source): the model knows only that
+ * interface, not files or CSV.
  *
  * Memory is one line buffer (REPLAY_LINE bytes) and the open FILE,
  * whatever the number of rows: nothing is kept per row. The file must
@@ -32,7 +34,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "model/model_internal.h"
+#include "lagsim/config.h"
 
 #define REPLAY_LINE 4096 /* longest row, '\n' included */
 #define COLS_MAX 3       /* time, event, user */
@@ -41,7 +43,9 @@
 enum column { COL_TIME, COL_EVENT, COL_USER };
 static const char *const column_names[COLS_MAX] = {"time", "event", "user"};
 
-struct lsi_replay {
+typedef struct replay_reader replay_reader_t;
+
+struct replay_reader {
     const lagsim_scenario_t *sc;
     FILE *f;
     uint64_t line;           /* number of the line in buf */
@@ -278,7 +282,7 @@ static void say(char *msg, size_t n, const char *fmt, ...)
  * bytes. Returns 1, 0 at the end of the file, or -1 (message in msg) for
  * a line too long, a NUL byte or a read error.
  */
-static int read_line(lsi_replay_t *r, char *msg, size_t n)
+static int read_line(replay_reader_t *r, char *msg, size_t n)
 {
     size_t len = 0, nul_at = 0;
     int c, too_long = 0, any = 0;
@@ -349,7 +353,7 @@ static int is_blank(const char *s)
  * blanks, removes quotes. Returns the number of fields, or -1 (message in
  * msg) for a bad quote or too many fields.
  */
-static int split(lsi_replay_t *r, char **field, int max, char *msg, size_t n)
+static int split(replay_reader_t *r, char **field, int max, char *msg, size_t n)
 {
     char *p = r->buf;
     int count = 0;
@@ -405,7 +409,7 @@ static int split(lsi_replay_t *r, char **field, int max, char *msg, size_t n)
 }
 
 /* Reads the header. Returns LAGSIM_OK or LAGSIM_EINVAL (message in msg). */
-static int read_header(lsi_replay_t *r, char *msg, size_t n)
+static int read_header(replay_reader_t *r, char *msg, size_t n)
 {
     int rc;
     do
@@ -462,7 +466,7 @@ static uint64_t hash_text(const char *s)
  * Reads the next data row. Returns 1, 0 at the end of the file, or -1
  * (message in msg) for a row that does not parse.
  */
-static int read_row(lsi_replay_t *r, raw_row_t *row, char *msg, size_t n)
+static int read_row(replay_reader_t *r, raw_row_t *row, char *msg, size_t n)
 {
     int rc;
     do
@@ -513,7 +517,7 @@ static int read_row(lsi_replay_t *r, raw_row_t *row, char *msg, size_t n)
  * The simulated time of file time t: < 0 before the run (*at unset),
  * 0 inside [0, horizon), > 0 at or after the horizon.
  */
-static int transform(lsi_replay_t *r, int64_t t, lagsim_time_t *at)
+static int transform(replay_reader_t *r, int64_t t, lagsim_time_t *at)
 {
     const lagsim_replay_t *p = &r->sc->replay;
     if (!r->have_origin) {
@@ -541,9 +545,9 @@ static int transform(lsi_replay_t *r, int64_t t, lagsim_time_t *at)
 }
 
 /* Opens the file and reads its header. */
-static int reader_open(lsi_replay_t *r, const lagsim_scenario_t *sc, char *msg, size_t n)
+static int reader_open(replay_reader_t *r, const lagsim_scenario_t *sc, char *msg, size_t n)
 {
-    memset(r, 0, offsetof(lsi_replay_t, buf));
+    memset(r, 0, offsetof(replay_reader_t, buf));
     r->sc = sc;
     r->hash = FNV64_OFFSET;
     struct stat st;
@@ -583,11 +587,17 @@ static int file_stamp(FILE *f, uint64_t *size, int64_t *mtime_ns)
 
 /* ---- The scan and the stream --------------------------------------------------- */
 
+/* The CSV reader a scanned scenario streams its rows from during a run. */
+static void *csv_open(const lagsim_scenario_t *sc, int *rc);
+static int csv_next(void *stream, lagsim_replay_row_t *row);
+static void csv_close(void *stream);
+static const lagsim_replay_source_t csv_source = {csv_open, csv_next, csv_close};
+
 int lagsim_replay_scan(lagsim_scenario_t *sc, char *msg, size_t msg_size)
 {
     if (sc->replay.file[0] == '\0')
         return LAGSIM_OK;
-    lsi_replay_t *r = malloc(sizeof *r);
+    replay_reader_t *r = malloc(sizeof *r);
     if (!r) {
         say(msg, msg_size, "out of memory");
         return LAGSIM_ENOMEM;
@@ -642,6 +652,7 @@ int lagsim_replay_scan(lagsim_scenario_t *sc, char *msg, size_t msg_size)
         rc = LAGSIM_EIO;
         goto done;
     }
+    sum->source = &csv_source;
     sc->replay = *sum;
 done:
     if (r->f)
@@ -651,9 +662,9 @@ done:
     return rc;
 }
 
-lsi_replay_t *lsi_replay_open(const lagsim_scenario_t *sc, int *rc)
+static void *csv_open(const lagsim_scenario_t *sc, int *rc)
 {
-    lsi_replay_t *r = malloc(sizeof *r);
+    replay_reader_t *r = malloc(sizeof *r);
     if (!r) {
         *rc = LAGSIM_ENOMEM;
         return NULL;
@@ -666,14 +677,15 @@ lsi_replay_t *lsi_replay_open(const lagsim_scenario_t *sc, int *rc)
         *rc = LAGSIM_EIO; /* changed since the scan: its rows were not checked */
     if (*rc != LAGSIM_OK) {
         *rc = LAGSIM_EIO;
-        lsi_replay_close(r);
+        csv_close(r);
         return NULL;
     }
     return r;
 }
 
-int lsi_replay_next(lsi_replay_t *r, lsi_replay_row_t *row)
+static int csv_next(void *stream, lagsim_replay_row_t *row)
 {
+    replay_reader_t *r = stream;
     raw_row_t raw;
     while (read_row(r, &raw, NULL, 0) == 1) {
         lagsim_time_t at;
@@ -691,8 +703,9 @@ int lsi_replay_next(lsi_replay_t *r, lsi_replay_row_t *row)
     return 0;
 }
 
-void lsi_replay_close(lsi_replay_t *r)
+static void csv_close(void *stream)
 {
+    replay_reader_t *r = stream;
     if (!r)
         return;
     if (r->f)

@@ -1,0 +1,114 @@
+#!/bin/sh
+# layers_test.sh - the library's dependencies point one way:
+#
+#   config, report -> experiment, analysis -> model -> stats -> des
+#
+# (config and report may use every layer below them, experiment and
+# analysis the model and what it uses, and so on; siblings do not use each
+# other). Checked twice, independently:
+#   - by symbol: every function or object a layer's object file takes from
+#     another file of the library (nm -u) is defined (nm --defined-only) in
+#     its own layer or one it may use;
+#   - by include: every "lagsim/H.h" public header and "LAYER/..." private
+#     header a file of lib/ or include/lagsim/ includes belongs to its own
+#     layer or one it may use (lagsim.h, the umbrella, is for programs).
+#
+# Usage: sh tests/layers_test.sh [BUILD]   (needs BUILD/pic, made by make)
+BUILD=${1:-build}
+. tests/tap.sh
+tap_init layers
+
+# may LAYER USED: whether files of LAYER may use layer USED.
+may() {
+  [ "$1" = "$2" ] && return 0
+  case "$1:$2" in
+    stats:des) return 0 ;;
+    model:stats|model:des) return 0 ;;
+    experiment:model|experiment:stats|experiment:des) return 0 ;;
+    analysis:model|analysis:stats|analysis:des) return 0 ;;
+    config:experiment|config:analysis|config:model|config:stats|config:des) return 0 ;;
+    report:experiment|report:analysis|report:model|report:stats|report:des) return 0 ;;
+  esac
+  return 1
+}
+LAYERS="des stats model experiment analysis config report"
+
+# The layer of a public header (lagsim/NAME.h); "any" for version.h.
+header_layer() {
+  case $1 in
+    des|stats|model|experiment|analysis|config|report) echo "$1" ;;
+    scenario|trace) echo model ;;
+    version) echo any ;;
+    *) echo program ;;
+  esac
+}
+
+# ---- by symbol ----------------------------------------------------------------
+: >"$TMP/defs"
+missing=""
+for L in $LAYERS; do
+  for c in lib/$L/*.c; do
+    o=$BUILD/pic/${c%.c}.o
+    [ -f "$o" ] || { missing="$missing $o"; continue; }
+    nm --defined-only -g "$o" | awk -v L="$L" 'NF == 3 {print $3, L}' >>"$TMP/defs"
+  done
+done
+[ -z "$missing" ]
+check $? "every library source has its object in $BUILD/pic (run make first)"
+[ -n "$missing" ] && echo "#  missing:$missing"
+
+: >"$TMP/uses"
+for L in $LAYERS; do
+  for c in lib/$L/*.c; do
+    o=$BUILD/pic/${c%.c}.o
+    [ -f "$o" ] || continue
+    nm -u "$o" | awk -v c="$c" -v L="$L" '{print c, L, $NF}' >>"$TMP/uses"
+  done
+done
+# Each use whose symbol the library defines: "FILE LAYER SYMBOL DEFINING-LAYER".
+awk 'NR == FNR {def[$1] = $2; next} ($3 in def) {print $1, $2, $3, def[$3]}' \
+  "$TMP/defs" "$TMP/uses" >"$TMP/edges"
+: >"$TMP/bad"
+while read -r c L sym D; do
+  may "$L" "$D" || echo "$c ($L) uses $sym from $D" >>"$TMP/bad"
+done <"$TMP/edges"
+[ ! -s "$TMP/bad" ]
+check $? "by symbol: no layer uses a function of a layer above it or beside it"
+sed 's/^/#   /' "$TMP/bad"
+
+# ---- by include ---------------------------------------------------------------
+: >"$TMP/bad"
+for L in $LAYERS; do
+  for f in lib/$L/*.c lib/$L/*.h; do
+    [ -f "$f" ] || continue
+    sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f" | while read -r inc; do
+      case $inc in
+        lagsim/*.h) H=$(basename "$inc" .h); U=$(header_layer "$H") ;;
+        */*) U=${inc%%/*} ;;
+        *) continue ;; # a header beside the file
+      esac
+      [ "$U" = any ] && continue
+      may "$L" "$U" || echo "$f ($L) includes $inc ($U)" >>"$TMP/bad"
+    done
+  done
+done
+for f in include/lagsim/*.h; do
+  L=$(header_layer "$(basename "$f" .h)")
+  [ "$L" = any ] || [ "$L" = program ] && continue
+  sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f" | while read -r inc; do
+    U=$(header_layer "$(basename "$inc" .h)")
+    [ "$U" = any ] && continue
+    may "$L" "$U" || echo "$f ($L) includes $inc ($U)" >>"$TMP/bad"
+  done
+done
+[ ! -s "$TMP/bad" ]
+check $? "by include: no file or public header includes a layer above it or beside it"
+sed 's/^/#   /' "$TMP/bad"
+
+# ---- the check itself can fail --------------------------------------------------
+# A model file that called an experiment function would be refused: the
+# rule table says so (checked here, so an edit that opened it up shows).
+! may model experiment && ! may model analysis && ! may model config && ! may model report &&
+  ! may experiment analysis && ! may analysis experiment && ! may des stats &&
+  ! may stats model && ! may experiment config && ! may config report && ! may report config
+check $? "the rules refuse upward and sideways uses (model->experiment, analysis<->experiment, ...)"
