@@ -31,8 +31,13 @@ PKGS    := gsl inih
 TESTPKGS := cmocka
 
 OPT     ?= -O2
+# -Wconversion (with gcc, -Wsign-conversion and -Wfloat-conversion too):
+# no implicit narrowing; a cast says the range was checked. -Wcast-qual:
+# no const cast away. -Wswitch-enum: a switch over an enum names every
+# value, so a new one is a decision at each switch (docs/testing.md).
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wpointer-arith -Wvla -Wformat=2 -Wundef
+           -Wpointer-arith -Wvla -Wformat=2 -Wundef \
+           -Wconversion -Wcast-qual -Wswitch-enum
 ifneq ($(CI),)
 WARN    += -Werror
 endif
@@ -64,7 +69,7 @@ KEYREF    := $(BUILD)/keyref
 .PHONY: all deps run test check sanitize bench install uninstall clean tests-build
 .PHONY: valgrind check-all update-golden tsan mutants
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-deps
-.PHONY: docs docs-check
+.PHONY: docs docs-check print-warn
 
 all: deps
 	@$(MAKE) --no-print-directory $(LIBA) $(LIBSO) $(LAGSIM) $(BENCH_BIN)
@@ -119,6 +124,11 @@ $(BUILD)/tests/%: tests/%.c $(LIBA) $(wildcard tests/*.h)
 
 run: all
 	$(LAGSIM) run configs/default.ini
+
+# The warning flags, for tests/install_test.sh (headers and examples/embed.c
+# compile with them too).
+print-warn:
+	@echo $(WARN)
 
 tests-build: $(LIBA) $(LAGSIM) $(TEST_BIN) $(BENCH_BIN) $(KEYREF)
 
@@ -231,7 +241,8 @@ $(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_LIBA)
 
 fuzz-build: $(FUZZ_BIN)
 
-# clang and its libFuzzer runtime, from Debian, when missing.
+# clang and its libFuzzer runtime, from Debian, when missing (.ci/run
+# also builds everything with this clang).
 fuzz-deps: deps
 	@if command -v $(FUZZ_CC) >/dev/null 2>&1 && \
 	    echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }' | \

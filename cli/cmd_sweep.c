@@ -192,8 +192,10 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
             simulated += (double)r->pooled->end_time / (double)LAGSIM_SEC;
             failing |= o.has_slo && !lagsim_slo_holds(&o.slo, r, NULL, 0);
         }
-        points_run += ran;
-        points_failing += failing;
+        if (ran)
+            points_run++;
+        if (failing)
+            points_failing++;
     }
 
     const lagsim_report_opts_t ropts = lsi_cli_report_opts(&o, &man);

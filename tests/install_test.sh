@@ -36,26 +36,29 @@ nm -D --defined-only "$P/lib/liblagsim.so.$VERSION" 2>>"$TMP/log" | awk '$2 ~ /[
 check $? "the shared library exports lagsim_ symbols only"
 grep -q "^Version: $VERSION$" "$P/lib/pkgconfig/lagsim.pc"
 check $? "lagsim.pc carries the library's version"
+# The project's warning flags (the Makefile's WARN), as errors: the
+# installed headers and the embedding example must be clean under them.
+WARN="$(make --no-print-directory -s print-warn) -Werror"
 # Every installed header compiles on its own.
 ok=0
 for h in "$P"/include/lagsim/*.h; do
   printf '#include <lagsim/%s>\n' "$(basename "$h")" > "$TMP/h.c"
-  ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$P/include" $(pkg-config --cflags gsl) \
+  ${CC:-cc} -std=c11 $WARN -I"$P/include" $(pkg-config --cflags gsl) \
     -c "$TMP/h.c" -o "$TMP/h.o" 2>>"$TMP/log" || ok=1
 done
-check $ok "every installed header compiles on its own"
+check $ok "every installed header compiles on its own with the warning flags as errors"
 
 export PKG_CONFIG_PATH="$P/lib/pkgconfig"
 # Shared: pkg-config --libs, no --static.
-${CC:-cc} -std=c11 examples/embed.c $(pkg-config --cflags --libs lagsim) -o "$TMP/embed_shared" 2>>"$TMP/log"
-check $? "examples/embed.c links against the shared library with pkg-config --libs lagsim"
+${CC:-cc} -std=c11 $WARN examples/embed.c $(pkg-config --cflags --libs lagsim) -o "$TMP/embed_shared" 2>>"$TMP/log"
+check $? "examples/embed.c builds without a warning and links against the shared library with pkg-config --libs lagsim"
 readelf -d "$TMP/embed_shared" 2>/dev/null | grep -q "NEEDED.*\[liblagsim\.so\.$MAJOR\]"
 check $? "the program needs liblagsim.so.$MAJOR"
 LD_LIBRARY_PATH="$P/lib" "$TMP/embed_shared" configs/steady-state.ini >"$TMP/out" 2>>"$TMP/log" &&
   grep -q "p99 to visible" "$TMP/out"
 check $? "the program runs a scenario with the shared library"
 # Static: the archive, and --static for what it needs.
-${CC:-cc} -std=c11 examples/embed.c $(pkg-config --cflags lagsim) "$P/lib/liblagsim.a" \
+${CC:-cc} -std=c11 $WARN examples/embed.c $(pkg-config --cflags lagsim) "$P/lib/liblagsim.a" \
   $(pkg-config --libs --static lagsim | sed 's/-llagsim//') -o "$TMP/embed_static" 2>>"$TMP/log"
 check $? "examples/embed.c links against the static library (pkg-config --static)"
 ! readelf -d "$TMP/embed_static" 2>/dev/null | grep -q 'NEEDED.*liblagsim' &&

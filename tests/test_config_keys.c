@@ -239,6 +239,8 @@ static int teardown(void **state)
 
 /* Appends printf output to a growing text. */
 static void add(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void add(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -48,8 +48,8 @@ static lagsim_replicated_t *made_up(enum lagsim_mode mode, uint32_t reps, double
     r->reps = reps;
     r->values = calloc((size_t)reps * LAGSIM_FIG_COUNT, sizeof *r->values);
     for (uint32_t i = 0; i < reps; i++)
-        for (int f = 0; f < LAGSIM_FIG_COUNT; f++) {
-            const double x = (f + 1) * shift * (1 + 0.01 * i);
+        for (size_t f = 0; f < LAGSIM_FIG_COUNT; f++) {
+            const double x = (double)(f + 1) * shift * (1 + 0.01 * i);
             r->values[(size_t)i * LAGSIM_FIG_COUNT + f] = x;
             lagsim_summary_add(&r->figure[f], x);
         }

@@ -56,6 +56,10 @@ static unsigned metric_counter(enum lagsim_alert_metric m)
     case LAGSIM_METRIC_5XX: return LAGSIM_DV_RESPONSES + LAGSIM_RESP_5XX;
     case LAGSIM_METRIC_TIMEOUT: return LAGSIM_DV_RESPONSES + LAGSIM_RESP_TIMEOUT;
     case LAGSIM_METRIC_RETRIES: return LAGSIM_DV_RETRIES;
+    /* Not counts: lagsim_delivery_value() reads them from the series. */
+    case LAGSIM_METRIC_P95_LATENCY:
+    case LAGSIM_METRIC_BACKLOG:
+    case LAGSIM_METRIC_COUNT:
     default: return LAGSIM_DV_COUNT;
     }
 }

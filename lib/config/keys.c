@@ -722,8 +722,25 @@ static double ranged_value(const lsi_key_t *k, const lsi_value_t *v)
     case LSI_T_FRACTION:
     case LSI_T_RATE:
     case LSI_T_BYTE_RATE: return v->as.d;
-    default: return NAN;
+    case LSI_T_STRING:
+    case LSI_T_DIST_TIME:
+    case LSI_T_DIST_SIZE:
+    case LSI_T_BOOL:
+    case LSI_T_MODE_MASK:
+    case LSI_T_ROUTE:
+    case LSI_T_PRIORITY:
+    case LSI_T_PLATFORM:
+    case LSI_T_LIMITER:
+    case LSI_T_JITTER:
+    case LSI_T_OUTAGE:
+    case LSI_T_PRESET:
+    case LSI_T_PATH:
+    case LSI_T_PROFILE:
+    case LSI_T_ORIGIN:
+    case LSI_T_METRIC:
+    case LSI_T_THRESHOLD: return NAN;
     }
+    return NAN;
 }
 
 static void fmt_bound(const lsi_key_t *k, double b, char *buf, size_t n)
@@ -735,6 +752,28 @@ static void fmt_bound(const lsi_key_t *k, double b, char *buf, size_t n)
         break;
     case LSI_T_RATE: lsi_fmt_rate(b, 0, buf, n); break;
     case LSI_T_BYTE_RATE: lsi_fmt_rate(b, 1, buf, n); break;
+    case LSI_T_U32:
+    case LSI_T_U64:
+    case LSI_T_NUMBER:
+    case LSI_T_FRACTION: lsi_fmt_double(b, buf, n); break;
+    /* The unranged types (ranged_value() is NAN) have no bounds to print. */
+    case LSI_T_STRING:
+    case LSI_T_DIST_TIME:
+    case LSI_T_DIST_SIZE:
+    case LSI_T_BOOL:
+    case LSI_T_MODE_MASK:
+    case LSI_T_ROUTE:
+    case LSI_T_PRIORITY:
+    case LSI_T_PLATFORM:
+    case LSI_T_LIMITER:
+    case LSI_T_JITTER:
+    case LSI_T_OUTAGE:
+    case LSI_T_PRESET:
+    case LSI_T_PATH:
+    case LSI_T_PROFILE:
+    case LSI_T_ORIGIN:
+    case LSI_T_METRIC:
+    case LSI_T_THRESHOLD:
     default: lsi_fmt_double(b, buf, n); break;
     }
 }

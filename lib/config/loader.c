@@ -752,6 +752,15 @@ static void *instance(lagsim_scenario_t *sc, const cfg_section *sec, const lagsi
         snprintf(c->name, sizeof c->name, "%s", name);
         *created = 1;
         return c;
+    /* The single sections set fields of the scenario itself. */
+    case LSI_SEC_SCENARIO:
+    case LSI_SEC_TRAFFIC:
+    case LSI_SEC_REPLAY:
+    case LSI_SEC_NETWORK:
+    case LSI_SEC_SEGMENT:
+    case LSI_SEC_MIXPANEL:
+    case LSI_SEC_SAMPLING:
+    case LSI_SEC_COUNT:
     default:
         return sc;
     }

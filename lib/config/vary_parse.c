@@ -80,8 +80,30 @@ static double value_of(const lsi_key_t *k, const lsi_value_t *v)
     case LSI_T_U32:
     case LSI_T_U64:
     case LSI_T_SIZE: return (double)v->as.u;
-    default: return v->as.d;
+    case LSI_T_NUMBER:
+    case LSI_T_FRACTION:
+    case LSI_T_RATE:
+    case LSI_T_BYTE_RATE: return v->as.d;
+    /* Not sweepable (unit_of() refuses them): never parsed here. */
+    case LSI_T_STRING:
+    case LSI_T_DIST_TIME:
+    case LSI_T_DIST_SIZE:
+    case LSI_T_BOOL:
+    case LSI_T_MODE_MASK:
+    case LSI_T_ROUTE:
+    case LSI_T_PRIORITY:
+    case LSI_T_PLATFORM:
+    case LSI_T_LIMITER:
+    case LSI_T_JITTER:
+    case LSI_T_OUTAGE:
+    case LSI_T_PATH:
+    case LSI_T_PROFILE:
+    case LSI_T_ORIGIN:
+    case LSI_T_METRIC:
+    case LSI_T_THRESHOLD:
+    case LSI_T_PRESET: break;
     }
+    return v->as.d;
 }
 
 /* Copies [s, e) without surrounding blanks into buf; 0 if it does not fit. */

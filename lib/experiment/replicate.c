@@ -315,7 +315,7 @@ static int grow_values(batch_t *b)
 /* Summaries of every figure over all replications, in replication order. */
 static void summarise(lagsim_replicated_t *out)
 {
-    for (int f = 0; f < LAGSIM_FIG_COUNT; f++) {
+    for (size_t f = 0; f < LAGSIM_FIG_COUNT; f++) {
         lagsim_summary_reset(&out->figure[f]);
         for (uint32_t i = 0; i < out->reps; i++) {
             const double x = out->values[(size_t)i * LAGSIM_FIG_COUNT + f];

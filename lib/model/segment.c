@@ -86,7 +86,7 @@ static lsi_list_t *dest_queue(lsi_model_t *m, const lsi_event_t *e)
  */
 void lsi_segment_stamp(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t queued_at)
 {
-    const uint32_t max_bytes = m->sc->segment.max_event_bytes;
+    const uint64_t max_bytes = m->sc->segment.max_event_bytes; /* may be >= 2^32 */
     uint8_t big = 0;
     for (uint32_t id = batch->events.head; id != LSI_NIL; id = m->pool.ev[id].next) {
         lsi_event_t *e = &m->pool.ev[id];

@@ -25,6 +25,7 @@
 #define CDF_ROWS 6  /* rows of the CDF */
 #define LABEL_W 6   /* width of the y labels ("100%", "12.3%") */
 
+/* Every tick is below 2^53 us, so (double)us is exact. */
 typedef struct tick {
     int64_t us;
     const char *label;
@@ -137,15 +138,18 @@ static void draw_axis(FILE *f, double lo, double hi, const glyphs_t *g)
     /* Candidate labels: the major ticks inside the axis, or every tick
      * inside it when fewer than three majors are. */
     int majors = 0;
-    for (size_t i = 0; i < N_TICKS; i++)
-        majors += ticks[i].major && ticks[i].us >= lo && ticks[i].us <= hi;
+    for (size_t i = 0; i < N_TICKS; i++) {
+        const double us = (double)ticks[i].us;
+        majors += ticks[i].major && us >= lo && us <= hi;
+    }
     int col[N_TICKS];
     size_t use[N_TICKS], n = 0;
     int next_free = 0; /* first column a new label may start at */
     for (size_t i = 0; i < N_TICKS; i++) {
-        if (ticks[i].us < lo || ticks[i].us > hi || (majors >= 3 && !ticks[i].major))
+        const double us = (double)ticks[i].us;
+        if (us < lo || us > hi || (majors >= 3 && !ticks[i].major))
             continue;
-        int c = (int)lround(log((double)ticks[i].us / lo) / log(hi / lo) * PLOT_W);
+        int c = (int)lround(log(us / lo) / log(hi / lo) * PLOT_W);
         if (c >= PLOT_W)
             c = PLOT_W - 1;
         if (c < next_free)
@@ -159,7 +163,8 @@ static void draw_axis(FILE *f, double lo, double hi, const glyphs_t *g)
     for (int c = 0; c < PLOT_W; c++) {
         const int is_tick = k < n && col[k] == c;
         fputs(is_tick ? g->tick : g->line, f);
-        k += is_tick;
+        if (is_tick)
+            k++;
     }
     fputc('\n', f);
     fprintf(f, "%*s ", LABEL_W, "");
