@@ -75,6 +75,8 @@ typedef struct lsi_batch {
     lagsim_time_t attempt_sent_at; /* when the current attempt was sent */
     lagsim_time_t recv_at;     /* cloud: when Segment received it */
     lagsim_time_t back_delay;  /* response's trip back to the sender */
+    lagsim_time_t oldest_seg_at; /* cloud, Segment's batches: a lower bound of
+                                    its events' seg_at (set at the first send) */
     uint32_t attempts;         /* sends so far */
     uint32_t owner;            /* client slot (LSI_SENDER_CLIENT) */
     uint32_t owner_gen;
