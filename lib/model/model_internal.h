@@ -368,6 +368,9 @@ int lsi_clients_init(lsi_clients_t *cs);
 void lsi_clients_free(lsi_clients_t *cs);
 /* Events stored on devices between sessions (at the end of a run). */
 uint64_t lsi_clients_waiting(const lsi_model_t *m);
+/* Starts loading the device table's entry for (user, path), which
+ * lsi_client_accept() is about to read (a likely cache miss). */
+void lsi_client_prefetch(const lsi_model_t *m, uint64_t user, unsigned path);
 /* An event fired on a user's device enters its SDK. */
 void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
 
