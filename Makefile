@@ -66,7 +66,7 @@ LIBSO     := $(BUILD)/liblagsim.so.$(VERSION)
 LAGSIM    := $(BUILD)/lagsim
 KEYREF    := $(BUILD)/keyref
 
-.PHONY: all deps run test check sanitize bench install uninstall clean tests-build
+.PHONY: all deps run test check sanitize bench bench-base install uninstall clean tests-build
 .PHONY: valgrind check-all update-golden tsan mutants
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-deps
 .PHONY: docs docs-check print-warn
@@ -203,8 +203,25 @@ valgrind: deps
 # of every scenario in configs/), and memcheck.
 check-all: test sanitize valgrind
 
+# make bench runs every benchmark on this tree and, side by side (the runs
+# interleaved), on the commit BENCH_BASE (the previous release by default),
+# built once from `git archive` into $(BENCH_BASE_DIR); each row shows
+# both and their ratio. BENCH_BASE= (empty) benchmarks this tree alone.
+BENCH_BASE     ?= 61b1eed
+BENCH_BASE_DIR := $(BUILD)/bench-base
 bench: all
-	@sh benchmarks/run_bench.sh $(BUILD) $(BENCH_ARGS)
+	@if [ -n "$(BENCH_BASE)" ]; then $(MAKE) --no-print-directory bench-base; fi
+	@BASE=$(if $(BENCH_BASE),$(BENCH_BASE_DIR)/build) sh benchmarks/run_bench.sh $(BUILD) $(BENCH_ARGS)
+
+bench-base:
+	@ref=$$(git rev-parse --short $(BENCH_BASE)) || exit 1; \
+	if [ ! -x $(BENCH_BASE_DIR)/build/pipeline ] || [ "$$(cat $(BENCH_BASE_DIR)/REF 2>/dev/null)" != "$$ref" ]; then \
+	  echo "bench: building $$ref into $(BENCH_BASE_DIR)"; \
+	  rm -rf $(BENCH_BASE_DIR) && mkdir -p $(BENCH_BASE_DIR) && \
+	  git archive "$$ref" | tar -x -C $(BENCH_BASE_DIR) && \
+	  $(MAKE) --no-print-directory -C $(BENCH_BASE_DIR) all >$(BENCH_BASE_DIR).log 2>&1 && \
+	  echo "$$ref" > $(BENCH_BASE_DIR)/REF || { echo "bench: building $$ref failed (see $(BENCH_BASE_DIR).log)"; exit 1; }; \
+	fi
 
 # ---- Fuzzing -----------------------------------------------------------------
 # Each tests/fuzz/fuzz_*.c is built with clang and libFuzzer, ASan and UBSan

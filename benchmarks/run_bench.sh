@@ -1,9 +1,15 @@
 #!/bin/sh
-# make bench: the engine (mm1) and pipeline benchmarks, as one table.
-#   sh benchmarks/run_bench.sh BUILD [--quick] [--json]
+# make bench: the engine (mm1, heap), pipeline and `lagsim run` benchmarks,
+# as one table.
+#   [BASE=DIR] sh benchmarks/run_bench.sh BUILD [--quick] [--json]
 # Each figure is the median of REPEAT runs (default 3; the 10^8-event
-# pipeline runs REPEAT_BIG times, default 1). --quick uses
-# smaller sizes (for a smoke test); --json prints JSON instead.
+# pipeline runs REPEAT_BIG times, default 1). --quick uses smaller sizes
+# (for a smoke test); --json prints JSON instead.
+# With BASE set to another build directory (make bench builds the previous
+# release there), every figure is also measured on BASE's binaries, the
+# two interleaved run by run so that both see the same machine load, and
+# the row adds base_FIGURE=... and ratio=this/base (for times, base/this:
+# above 1 is always faster; mem_ratio: base/this peak memory).
 BUILD=${1:-build}; shift
 QUICK=0; JSON=0
 for a in "$@"; do
@@ -11,56 +17,89 @@ for a in "$@"; do
 done
 REPEAT=${REPEAT:-3}
 SCEN=configs/default.ini
-if [ $QUICK = 1 ]; then MM1=1000000; SCALES="100000 1000000"; REPEAT=1
-else MM1=10000000; SCALES="1000000 10000000 100000000"; fi
+if [ $QUICK = 1 ]; then MM1=1000000; SCALES="100000 1000000"; REPEAT=1; RUNSET="--set traffic.scale=0.05"
+else MM1=10000000; SCALES="1000000 10000000 100000000"; RUNSET=""; fi
+BUILDS=$BUILD
+[ -n "$BASE" ] && BUILDS="$BUILD $BASE"
 
 # median VALUES...: the middle value (lower middle for an even count)
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+
+# measure REPS NAMES -- CMD...: runs CMD (with @B@ replaced by each build
+# directory) REPS times per build, the builds interleaved; each run's
+# output lines NAME=VALUE are collected; sets med_<k>_<NAME> to the median
+# for build k (0: BUILD, 1: BASE).
+measure() {
+  _reps=$1; _names=$2; shift 3
+  for _n in $_names; do _k=0; for _b in $BUILDS; do eval "acc_${_k}_$_n="; _k=$((_k+1)); done; done
+  _j=0
+  while [ $_j -lt "$_reps" ]; do
+    _k=0
+    for _b in $BUILDS; do
+      _cmd=""; for _a in "$@"; do _cmd="$_cmd '$(printf '%s' "$_a" | sed "s|@B@|$_b|g")'"; done
+      _out=$(eval "$_cmd") || exit 1
+      for _n in $_names; do eval "acc_${_k}_$_n=\"\$acc_${_k}_$_n $(field "$_out" "$_n")\""; done
+      _k=$((_k+1))
+    done
+    _j=$((_j+1))
+  done
+  for _n in $_names; do _k=0; for _b in $BUILDS; do eval "med_${_k}_$_n=\$(median \$acc_${_k}_$_n)"; _k=$((_k+1)); done; done
+}
+# cmp NAME [time|mem]: " base_LABEL=.. ratio=.." when BASE is set (LABEL:
+# NAME with _per_s as /s; a memory ratio is named mem_ratio).
+cmp() {
+  [ -z "$BASE" ] && return
+  eval "a=\$med_0_$1; b=\$med_1_$1"
+  label=$(printf '%s' "$1" | sed 's|_per_s$|/s|')
+  case $2 in
+    time) printf ' base_%s=%s ratio=%s' "$label" "$b" "$(ratio "$b" "$a")" ;;
+    mem) printf ' base_%s=%s mem_ratio=%s' "$label" "$b" "$(ratio "$b" "$a")" ;;
+    *) printf ' base_%s=%s ratio=%s' "$label" "$b" "$(ratio "$a" "$b")" ;;
+  esac
+}
+
+# `lagsim run` on the default scenario, both modes, printing fired events
+# and wall seconds (its last stderr line says the wall time).
+run_cli() {
+  _rb=$1; shift
+  err=$("$_rb"/lagsim run "$SCEN" "$@" --format json 2>&1 >/dev/null | tail -1)
+  printf 'wall_s=%s\n' "$(printf '%s\n' "$err" | sed -n 's/.* in \([0-9.]*\) s .*/\1/p')"
+}
 
 rows=""
-mm1_c=""; mm1_e=""; mm1_t=""
-i=0; while [ $i -lt "$REPEAT" ]; do
-  out=$("$BUILD"/mm1 "$MM1") || exit 1
-  mm1_c="$mm1_c $(field "$out" customers_per_s)"; mm1_e="$mm1_e $(field "$out" events_per_s)"
-  mm1_t=$(field "$out" mean_T); i=$((i+1))
-done
-C=$(median $mm1_c); E=$(median $mm1_e)
-rows="engine mm1 $MM1 customers/s=$C events/s=$E mean_T=$mm1_t"
+measure "$REPEAT" "customers_per_s events_per_s mean_T" -- @B@/mm1 "$MM1"
+rows="engine mm1 $MM1 customers/s=$med_0_customers_per_s events/s=$med_0_events_per_s$(cmp events_per_s) mean_T=$med_0_mean_T"
 for pending in 100 100000; do
-  h=""; i=0; while [ $i -lt "$REPEAT" ]; do
-    out=$("$BUILD"/heap "$pending" "$MM1") || exit 1
-    h="$h $(field "$out" ns_per_event)"; i=$((i+1))
-  done
+  measure "$REPEAT" "ns_per_event" -- @B@/heap "$pending" "$MM1"
   rows="$rows
-engine heap $pending ns_per_event=$(median $h)"
+engine heap $pending ns_per_event=$med_0_ns_per_event$(cmp ns_per_event time)"
 done
 
-pipe() { # mode events threads -> "fired/s rss wall"
-  f=""; r=""; w=""
-  # 10^8 events take minutes a run: once (REPEAT_BIG, default 1).
-  reps=$REPEAT; [ "$2" -ge 100000000 ] && reps=${REPEAT_BIG:-1}
-  j=0; while [ $j -lt "$reps" ]; do
-    out=$("$BUILD"/pipeline "$SCEN" "$1" "$2" "$3") || exit 1
-    f="$f $(field "$out" fired_per_s)"; r="$r $(field "$out" peak_rss_mb)"; w="$w $(field "$out" wall_s)"
-    j=$((j+1))
-  done
-  echo "$(median $f) $(median $r) $(median $w)"
-}
 for mode in cloud device; do
   for n in $SCALES; do
-    set -- $(pipe $mode $n 1)
+    # 10^8 events take minutes a run: once (REPEAT_BIG, default 1).
+    reps=$REPEAT; [ "$n" -ge 100000000 ] && reps=${REPEAT_BIG:-1}
+    measure "$reps" "fired_per_s peak_rss_mb wall_s" -- @B@/pipeline "$SCEN" "$mode" "$n" 1
     rows="$rows
-pipeline $mode $n fired/s=$1 peak_rss_mb=$2 wall_s=$3"
+pipeline $mode $n fired/s=$med_0_fired_per_s$(cmp fired_per_s) peak_rss_mb=$med_0_peak_rss_mb$(cmp peak_rss_mb mem) wall_s=$med_0_wall_s"
   done
 done
 # Threads: two replications of the middle scale (10^7), on 1 thread and on 2.
 n=$(echo $SCALES | awk '{print $2}')
-set -- $(pipe cloud $n 1); one=$3
-set -- $(pipe cloud $n 2); two=$3
+measure "$REPEAT" "wall_s" -- "$BUILD"/pipeline "$SCEN" cloud "$n" 1; one=$med_0_wall_s
+measure "$REPEAT" "wall_s" -- "$BUILD"/pipeline "$SCEN" cloud "$n" 2; two=$med_0_wall_s
 speedup=$(awk -v a="$one" -v b="$two" 'BEGIN {printf "%.2f", 2 * a / b}')
 rows="$rows
 threads cloud $n 1x_wall_s=$one 2x2reps_wall_s=$two speedup=$speedup"
+# The default command: `lagsim run` of the scenario, both modes (side by
+# side on two threads since the modes share one batch).
+BUILDS_SAVED=$BUILDS
+measure "$REPEAT" "wall_s" -- run_cli @B@ $RUNSET
+rows="$rows
+run default $(echo "${RUNSET:-scale=1}" | sed 's/.*scale=//') wall_s=$med_0_wall_s$(cmp wall_s time)"
+BUILDS=$BUILDS_SAVED
 
 if [ $JSON = 1 ]; then
   printf '%s\n' "$rows" | awk 'BEGIN {print "["} {
@@ -68,6 +107,7 @@ if [ $JSON = 1 ]; then
     for (i = 4; i <= NF; i++) { split($i, kv, "="); printf ",\"%s\":%s", kv[1], kv[2] }
     printf "}" } END {print "\n]"}'
 else
+  [ -n "$BASE" ] && echo "base: $BASE ($(cat "$BASE/../REF" 2>/dev/null || echo '?')); ratio > 1: this tree is faster (or smaller)"
   printf '%-9s %-7s %11s  %s\n' bench case size figures
   printf '%s\n' "$rows" | awk '{printf "%-9s %-7s %11s ", $1, $2, $3; for (i = 4; i <= NF; i++) printf " %s", $i; print ""}'
 fi

@@ -11,6 +11,7 @@
  * results are still written, then a loud error); 2 for usage and
  * scenario errors; 3 an --slo not met.
  */
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,23 +169,43 @@ static int run_modes(int argc, char **argv, const char *cmd)
             for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
                 if (reps[m] && !reps[m]->pooled->conserved)
                     conserve_failed |= 1u << m;
+    } else if (lsi_cli_signal_caught()) { /* nothing ran: nothing to report */
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            lagsim_replicated_destroy(reps[m]);
+            reps[m] = NULL;
+        }
     } else {
-        for (int m = 0; m < LAGSIM_MODE_COUNT && rc == LAGSIM_OK; m++) {
+        /* Every mode's replications in one batch, so that the modes run
+         * side by side on the threads (each run is the same whichever
+         * thread runs it, and each mode's results are pooled apart). */
+        lagsim_batch_job_t jobs[LAGSIM_MODE_COUNT];
+        size_t n = 0;
+        char label[64] = "";
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
             if (!reps[m])
                 continue;
-            if (lsi_cli_signal_caught()) { /* report what ran so far */
+            jobs[n++] = (lagsim_batch_job_t){sc, (enum lagsim_mode)m, o.reps, 0, reps[m]};
+            snprintf(label + strlen(label), sizeof label - strlen(label), "%s%s",
+                     n > 1 ? "+" : "", lagsim_mode_name((enum lagsim_mode)m));
+        }
+        snprintf(label + strlen(label), sizeof label - strlen(label), n > 1 ? " modes" : " mode");
+        lsi_cli_progress_start(&progress, label);
+        rc = lagsim_run_batch(jobs, n, o.threads, &limits);
+        if (rc == LAGSIM_ECONSERVE)
+            for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+                if (reps[m] && !reps[m]->pooled->conserved)
+                    conserve_failed |= 1u << m;
+        if (rc == LAGSIM_ECONSERVE)
+            rc = LAGSIM_OK;
+        /* A mode that a signal kept from starting is left out of the
+         * report: none of its replications ran (their rows stay NAN). */
+        for (int m = 0; m < LAGSIM_MODE_COUNT && lsi_cli_signal_caught(); m++) {
+            int ran = 0;
+            for (uint32_t i = 0; reps[m] && i < reps[m]->reps; i++)
+                ran |= !isnan(reps[m]->values[(size_t)i * LAGSIM_FIG_COUNT + LAGSIM_FIG_DROPPED]);
+            if (reps[m] && !ran) {
                 lagsim_replicated_destroy(reps[m]);
                 reps[m] = NULL;
-                continue;
-            }
-            char label[48];
-            snprintf(label, sizeof label, "%s mode", lagsim_mode_name((enum lagsim_mode)m));
-            lsi_cli_progress_start(&progress, label);
-            rc = lagsim_run_replications(sc, (enum lagsim_mode)m, o.reps, o.threads, &limits,
-                                         reps[m]);
-            if (rc == LAGSIM_ECONSERVE) {
-                conserve_failed |= 1u << m;
-                rc = LAGSIM_OK;
             }
         }
     }

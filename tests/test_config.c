@@ -1199,11 +1199,11 @@ static void write_load_round_trip(void **state)
     sc->bursts[1] = (lagsim_burst_t){.name = "b.c", .start = LAGSIM_DAY, .duration = 1,
                                      .rate = -1, .multiplier = 2.5};
     sc->horizon = 2 * LAGSIM_DAY;
-    sc->event_types[0].payload_bytes = (lagsim_dist_t){LAGSIM_DIST_GAMMA, {0.7, 1023.5}};
+    sc->event_types[0].payload_bytes = lagsim_dist_make(LAGSIM_DIST_GAMMA, 0.7, 1023.5);
     sc->event_types[0].route = LAGSIM_MODE_DEVICE;
-    sc->network.client_rtt = (lagsim_dist_t){LAGSIM_DIST_PARETO, {1.1, 0.1 + 0.2}};
-    sc->network.server_rtt = (lagsim_dist_t){LAGSIM_DIST_WEIBULL, {2, 1e-7}};
-    sc->segment.processing = (lagsim_dist_t){LAGSIM_DIST_NORMAL, {1.0 / 7, 0.01}};
+    sc->network.client_rtt = lagsim_dist_make(LAGSIM_DIST_PARETO, 1.1, 0.1 + 0.2);
+    sc->network.server_rtt = lagsim_dist_make(LAGSIM_DIST_WEIBULL, 2, 1e-7);
+    sc->segment.processing = lagsim_dist_make(LAGSIM_DIST_NORMAL, 1.0 / 7, 0.01);
     sc->segment.backoff.jitter = LAGSIM_JITTER_PCT;
     sc->segment.backoff.jitter_a = 0.15;
     sc->segment.backoff.factor = 1.7;
@@ -1211,8 +1211,8 @@ static void write_load_round_trip(void **state)
     sc->mixpanel.ingest_limit = 123456.789;
     sc->mixpanel.ingest_limit_bytes = 1e9 / 7;
     sc->mixpanel.failure_rate = 1e-5;
-    sc->mixpanel.response_time = (lagsim_dist_t){LAGSIM_DIST_CONST, {0.123456789, 0}};
-    sc->mixpanel.idres_new = (lagsim_dist_t){LAGSIM_DIST_EXP, {86400.5, 0}};
+    sc->mixpanel.response_time = lagsim_dist_make(LAGSIM_DIST_CONST, 0.123456789, 0);
+    sc->mixpanel.idres_new = lagsim_dist_make(LAGSIM_DIST_EXP, 86400.5, 0);
     sc->mixpanel.n_outages = 2;
     sc->mixpanel.outages[0] = (lagsim_outage_t){10 * S + 1, 90 * S, LAGSIM_RESP_5XX, 502};
     sc->mixpanel.outages[1] = (lagsim_outage_t){LAGSIM_HOUR, 1, LAGSIM_RESP_TIMEOUT, 0};

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 
 #include "lagsim/des.h"
 
@@ -572,29 +573,29 @@ static void distributions_match_closed_forms(void **state)
         /* const(3) */
         {lagsim_dist_const(3.0), 3.0, 0, 3.0, 3.0},
         /* exp(mean = 2): q_p = -mean ln(1 - p) */
-        {{LAGSIM_DIST_EXP, {2.0, 0}}, 2.0, 2.0, -2.0 * log(0.75), -2.0 * log(0.10)},
+        {lagsim_dist_make(LAGSIM_DIST_EXP, 2.0, 0), 2.0, 2.0, -2.0 * log(0.75), -2.0 * log(0.10)},
         /* lognormal(median = 1.2, sigma = 0.5): mean median exp(s^2/2),
          * var median^2 (e^{s^2} - 1) e^{s^2}, q_p = median exp(s z_p) */
-        {{LAGSIM_DIST_LOGNORMAL, {1.2, 0.5}}, 1.2 * exp(0.125),
+        {lagsim_dist_make(LAGSIM_DIST_LOGNORMAL, 1.2, 0.5), 1.2 * exp(0.125),
          1.2 * sqrt((exp(0.25) - 1) * exp(0.25)), 1.2 * exp(0.5 * z25), 1.2 * exp(0.5 * z90)},
         /* lognormal(median = 0.08, sigma = 1.2): a wide one */
-        {{LAGSIM_DIST_LOGNORMAL, {0.08, 1.2}}, 0.08 * exp(0.72),
+        {lagsim_dist_make(LAGSIM_DIST_LOGNORMAL, 0.08, 1.2), 0.08 * exp(0.72),
          0.08 * sqrt((exp(1.44) - 1) * exp(1.44)), 0.08 * exp(1.2 * z25), 0.08 * exp(1.2 * z90)},
         /* uniform(1, 5): q_p = low + p (high - low) */
-        {{LAGSIM_DIST_UNIFORM, {1.0, 5.0}}, 3.0, 4.0 / sqrt(12.0), 2.0, 4.6},
+        {lagsim_dist_make(LAGSIM_DIST_UNIFORM, 1.0, 5.0), 3.0, 4.0 / sqrt(12.0), 2.0, 4.6},
         /* gamma(shape 2, scale 1.5): mean k theta, sd sqrt(k) theta */
-        {{LAGSIM_DIST_GAMMA, {2.0, 1.5}}, 3.0, sqrt(2.0) * 1.5, gq[0], gq[1]},
+        {lagsim_dist_make(LAGSIM_DIST_GAMMA, 2.0, 1.5), 3.0, sqrt(2.0) * 1.5, gq[0], gq[1]},
         /* pareto(shape 4.5, min 2): mean a xm / (a - 1), var xm^2 a /
          * ((a-1)^2 (a-2)), q_p = xm (1 - p)^(-1/a) */
-        {{LAGSIM_DIST_PARETO, {4.5, 2.0}}, 4.5 * 2.0 / 3.5, sqrt(4.0 * 4.5 / (3.5 * 3.5 * 2.5)),
+        {lagsim_dist_make(LAGSIM_DIST_PARETO, 4.5, 2.0), 4.5 * 2.0 / 3.5, sqrt(4.0 * 4.5 / (3.5 * 3.5 * 2.5)),
          2.0 * pow(0.75, -1 / 4.5), 2.0 * pow(0.10, -1 / 4.5)},
-        {{LAGSIM_DIST_NORMAL, {0.5, 1.0}}, mn, sqrt(m2n - mn * mn), 0.0, 0.5 + z90},
+        {lagsim_dist_make(LAGSIM_DIST_NORMAL, 0.5, 1.0), mn, sqrt(m2n - mn * mn), 0.0, 0.5 + z90},
         /* normal(10, 2): clamping moves the mean by 1e-7 (same formula) */
-        {{LAGSIM_DIST_NORMAL, {10.0, 2.0}}, 10.0 * phi_cdf(5.0) + 2.0 * phi_pdf(5.0), 2.0, 10.0 + 2.0 * z25, 10.0 + 2.0 * z90},
+        {lagsim_dist_make(LAGSIM_DIST_NORMAL, 10.0, 2.0), 10.0 * phi_cdf(5.0) + 2.0 * phi_pdf(5.0), 2.0, 10.0 + 2.0 * z25, 10.0 + 2.0 * z90},
         /* weibull(shape k, scale l): mean l Gamma(1 + 1/k), q_p = l (-ln(1-p))^(1/k) */
-        {{LAGSIM_DIST_WEIBULL, {2.0, 1.0}}, sqrt(pi) / 2, sqrt(1.0 - pi / 4.0),
+        {lagsim_dist_make(LAGSIM_DIST_WEIBULL, 2.0, 1.0), sqrt(pi) / 2, sqrt(1.0 - pi / 4.0),
          pow(-log(0.75), 0.5), pow(-log(0.10), 0.5)},
-        {{LAGSIM_DIST_WEIBULL, {0.8, 3.0}}, 3.0 * tgamma(1 + 1 / 0.8),
+        {lagsim_dist_make(LAGSIM_DIST_WEIBULL, 0.8, 3.0), 3.0 * tgamma(1 + 1 / 0.8),
          3.0 * sqrt(tgamma(1 + 2 / 0.8) - pow(tgamma(1 + 1 / 0.8), 2)),
          3.0 * pow(-log(0.75), 1 / 0.8), 3.0 * pow(-log(0.10), 1 / 0.8)},
     };
@@ -646,13 +647,13 @@ static void distributions_match_closed_forms(void **state)
     }
     /* Never negative, even when most of the mass is below 0; the clamped
      * mean of normal(-5, 1) is 1.5e-7 by the formula above. */
-    const lagsim_dist_t normal = {LAGSIM_DIST_NORMAL, {-5.0, 1.0}};
+    const lagsim_dist_t normal = {.kind = LAGSIM_DIST_NORMAL, .p = {-5.0, 1.0}};
     for (int i = 0; i < 1000; i++)
         assert_true(lagsim_dist_sample(&normal, r) >= 0);
     const double want = -5.0 * phi_cdf(-5.0) + phi_pdf(-5.0);
     assert_true(fabs(lagsim_dist_mean(&normal) - want) < 1e-15);
     /* A Pareto with shape <= 1 has no mean. */
-    const lagsim_dist_t heavy = {LAGSIM_DIST_PARETO, {1.0, 1.0}};
+    const lagsim_dist_t heavy = {.kind = LAGSIM_DIST_PARETO, .p = {1.0, 1.0}};
     assert_true(isinf(lagsim_dist_mean(&heavy)));
     gsl_rng_free(r);
 }
@@ -675,6 +676,31 @@ static void names_and_errors(void **state)
     assert_string_equal(lagsim_strerror(12345), "unknown error");
 }
 
+/*
+ * A lognormal's log(median) is computed once by lagsim_dist_make(): the
+ * draws are bit for bit GSL's own lognormal with the log taken per draw,
+ * also for a distribution built without it or whose median changed
+ * after it was made (the cached log is then ignored).
+ */
+static void lognormal_cache_draws_as_gsl(void **state)
+{
+    (void)state;
+    lagsim_dist_t made = lagsim_dist_make(LAGSIM_DIST_LOGNORMAL, 0.15, 0.5);
+    const lagsim_dist_t plain = {.kind = LAGSIM_DIST_LOGNORMAL, .p = {0.15, 0.5}};
+    lagsim_dist_t moved = made;
+    moved.p[0] = 2.5;
+    gsl_rng *const r1 = lagsim_rng_create(NULL, 7, 0, 0);
+    gsl_rng *const r2 = lagsim_rng_create(NULL, 7, 0, 0);
+    for (int i = 0; i < 1000; i++) {
+        const double want = gsl_ran_lognormal(r2, log(0.15), 0.5);
+        assert_true(lagsim_dist_sample(&made, r1) == want);
+        assert_true(lagsim_dist_sample(&plain, r1) == gsl_ran_lognormal(r2, log(0.15), 0.5));
+        assert_true(lagsim_dist_sample(&moved, r1) == gsl_ran_lognormal(r2, log(2.5), 0.5));
+    }
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -689,6 +715,7 @@ int main(void)
         cmocka_unit_test(trace_matches_a_sorted_reference),
         cmocka_unit_test(stream_seeds_are_distinct_and_reproducible),
         cmocka_unit_test(distributions_match_closed_forms),
+        cmocka_unit_test(lognormal_cache_draws_as_gsl),
         cmocka_unit_test(names_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

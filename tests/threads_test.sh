@@ -5,7 +5,8 @@
 # runs with --threads 1 (one worker, in order) and --threads 2 and 3 (a
 # different code path: concurrent workers, out-of-order completion), and
 # the outputs must be byte-identical. `make tsan` runs this script under
-# ThreadSanitizer, where it is also the race check of those paths.
+# ThreadSanitizer, where it is also the race check of those paths. A plain
+# run (one replication per mode) runs its modes side by side.
 #
 # Usage: sh tests/threads_test.sh [BUILD]
 
@@ -51,7 +52,8 @@ route = device
 ingest_limit = 1000/s
 EOF
 
-for args in "run|--reps 5 --format json" \
+for args in "run|--format json" \
+            "run|--reps 5 --format json" \
             "compare|--reps 4 --format json" \
             "run|--precision 10% --max-reps 12 --mode cloud,device --format csv" \
             "sweep|--vary burst.launch.rate=1000/s..3000/s:1000/s --reps 2 --mode device --format json"; do

@@ -135,14 +135,22 @@ enum lagsim_dist_kind {
 /*
  * A distribution of a non-negative quantity, in the quantity's base unit
  * (seconds for durations, bytes for sizes). Plain value: copy it freely.
+ * `ln_p0` caches log(p[0]) for a lognormal, valid only while `ln_of`
+ * equals p[0] (lagsim_dist_make() fills it; a distribution built or
+ * changed otherwise is sampled the same, computing the log per draw).
  */
 typedef struct lagsim_dist {
     enum lagsim_dist_kind kind;
     double p[2];
+    double ln_of; /* the p[0] whose log ln_p0 holds (0: none) */
+    double ln_p0;
 } lagsim_dist_t;
 
 /* Shorthand constructors. */
 lagsim_dist_t lagsim_dist_const(double value);
+/* A distribution of `kind` with parameters a, b, its per-draw constants
+ * computed once. */
+lagsim_dist_t lagsim_dist_make(enum lagsim_dist_kind kind, double a, double b);
 
 /* Draws one sample (never negative). */
 double lagsim_dist_sample(const lagsim_dist_t *d, gsl_rng *rng);

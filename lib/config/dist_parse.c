@@ -240,7 +240,7 @@ int lsi_parse_dist(const char *s, char unit, lagsim_dist_t *out, lagsim_error_t 
         break;
     }
 #undef NEED
-    *out = (lagsim_dist_t){.kind = spec->kind, .p = {p[0], p[1]}};
+    *out = lagsim_dist_make(spec->kind, p[0], p[1]);
     return LAGSIM_OK;
 }
 

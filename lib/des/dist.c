@@ -21,6 +21,16 @@ lagsim_dist_t lagsim_dist_const(double value)
     return d;
 }
 
+lagsim_dist_t lagsim_dist_make(enum lagsim_dist_kind kind, double a, double b)
+{
+    lagsim_dist_t d = {.kind = kind, .p = {a, b}};
+    if (kind == LAGSIM_DIST_LOGNORMAL && a > 0) {
+        d.ln_of = a;
+        d.ln_p0 = log(a);
+    }
+    return d;
+}
+
 double lagsim_dist_sample(const lagsim_dist_t *d, gsl_rng *rng)
 {
     const double a = d->p[0], b = d->p[1];
@@ -28,7 +38,9 @@ double lagsim_dist_sample(const lagsim_dist_t *d, gsl_rng *rng)
     switch (d->kind) {
     case LAGSIM_DIST_CONST: x = a; break;
     case LAGSIM_DIST_EXP: x = gsl_ran_exponential(rng, a); break;
-    case LAGSIM_DIST_LOGNORMAL: x = gsl_ran_lognormal(rng, log(a), b); break;
+    case LAGSIM_DIST_LOGNORMAL: /* log(median) once, at load (the same value) */
+        x = gsl_ran_lognormal(rng, d->ln_of == a && a > 0 ? d->ln_p0 : log(a), b);
+        break;
     case LAGSIM_DIST_UNIFORM: x = gsl_ran_flat(rng, a, b); break;
     case LAGSIM_DIST_GAMMA: x = gsl_ran_gamma(rng, a, b); break;
     case LAGSIM_DIST_PARETO: x = gsl_ran_pareto(rng, a, b); break; /* exponent, scale */

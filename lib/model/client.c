@@ -90,6 +90,18 @@ static uint32_t table_find(const lsi_clients_t *cs, uint64_t key, uint32_t *pos)
     }
 }
 
+void lsi_client_prefetch(const lsi_model_t *m, uint64_t user, unsigned path)
+{
+#if defined(__GNUC__)
+    const lsi_clients_t *cs = &m->clients;
+    __builtin_prefetch(&cs->table[key_hash(user * 2 + path) & cs->table_mask]);
+#else
+    (void)m;
+    (void)user;
+    (void)path;
+#endif
+}
+
 /* Fills the empty entry `pos` found by table_find() for `key`. */
 static void table_set(lsi_clients_t *cs, uint32_t pos, uint64_t key, uint32_t s)
 {

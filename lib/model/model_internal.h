@@ -75,6 +75,8 @@ typedef struct lsi_batch {
     lagsim_time_t attempt_sent_at; /* when the current attempt was sent */
     lagsim_time_t recv_at;     /* cloud: when Segment received it */
     lagsim_time_t back_delay;  /* response's trip back to the sender */
+    lagsim_time_t oldest_seg_at; /* cloud, Segment's batches: a lower bound of
+                                    its events' seg_at (set at the first send) */
     uint32_t attempts;         /* sends so far */
     uint32_t owner;            /* client slot (LSI_SENDER_CLIENT) */
     uint32_t owner_gen;
@@ -344,6 +346,9 @@ int lsi_clients_init(lsi_clients_t *cs);
 void lsi_clients_free(lsi_clients_t *cs);
 /* Events stored on devices between sessions (at the end of a run). */
 uint64_t lsi_clients_waiting(const lsi_model_t *m);
+/* Starts loading the device table's entry for (user, path), which
+ * lsi_client_accept() is about to read (a likely cache miss). */
+void lsi_client_prefetch(const lsi_model_t *m, uint64_t user, unsigned path);
 /* An event fired on a user's device enters its SDK. */
 void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
 

@@ -86,6 +86,7 @@ uint32_t lsi_batch_alloc(lsi_pool_t *p)
     b->attempt_sent_at = 0;
     b->recv_at = 0;
     b->back_delay = 0;
+    b->oldest_seg_at = 0;
     b->attempts = 0;
     b->owner = LSI_NIL;
     b->owner_gen = 0;

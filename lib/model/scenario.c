@@ -18,8 +18,7 @@
 
 static lagsim_dist_t dist2(enum lagsim_dist_kind kind, double a, double b)
 {
-    lagsim_dist_t d = {.kind = kind, .p = {a, b}};
-    return d;
+    return lagsim_dist_make(kind, a, b);
 }
 
 static void client_defaults(lagsim_client_t *c, const char *name, double share,

@@ -159,19 +159,34 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
     dispatch(m);
 }
 
-/* Drops the events of a batch that are past the retry window. */
+/*
+ * Drops the events of a batch that are past the retry window. The batch
+ * keeps a lower bound of its events' receipt times (oldest_seg_at), so
+ * that when none can be past the window - the usual case - nothing is
+ * walked: a retried batch of 1,000 events would otherwise read 1,000
+ * scattered records on every 429 just to keep them all.
+ */
 static void expire(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now)
 {
+    const lagsim_time_t window = m->sc->segment.retry_window;
+    if (now - batch->oldest_seg_at < window)
+        return;
     lsi_list_t keep;
     lsi_list_init(&keep);
+    lagsim_time_t oldest = LAGSIM_TIME_MAX;
     uint32_t id;
     while ((id = lsi_list_pop(&m->pool, &batch->events)) != LSI_NIL) {
-        if (now - m->pool.ev[id].seg_at >= m->sc->segment.retry_window)
+        const lagsim_time_t seg_at = m->pool.ev[id].seg_at;
+        if (now - seg_at >= window) {
             lsi_drop(m, id, LAGSIM_DROP_RETRY_WINDOW);
-        else
+        } else {
             lsi_list_push(&m->pool, &keep, id);
+            if (seg_at < oldest)
+                oldest = seg_at;
+        }
     }
     batch->events = keep;
+    batch->oldest_seg_at = oldest;
 }
 
 static void send(lsi_model_t *m, uint32_t b)
@@ -181,9 +196,15 @@ static void send(lsi_model_t *m, uint32_t b)
     const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.server_rtt, m->rng[LSI_RNG_SEGMENT]);
     if (batch->first_sent_at == 0) {
         batch->first_sent_at = now;
-        for (uint32_t id = batch->events.head; id != LSI_NIL; id = m->pool.ev[id].next)
-            if (m->pool.ev[id].dest_sent_at == LSI_UNSENT)
-                m->pool.ev[id].dest_sent_at = now;
+        lagsim_time_t oldest = LAGSIM_TIME_MAX;
+        for (uint32_t id = batch->events.head; id != LSI_NIL; id = m->pool.ev[id].next) {
+            lsi_event_t *e = &m->pool.ev[id];
+            if (e->dest_sent_at == LSI_UNSENT)
+                e->dest_sent_at = now;
+            if (e->seg_at < oldest)
+                oldest = e->seg_at;
+        }
+        batch->oldest_seg_at = oldest;
     }
     batch->attempt_sent_at = now;
     batch->attempts++;
