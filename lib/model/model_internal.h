@@ -451,6 +451,11 @@ int lsi_trace_done(const lsi_model_t *m);
 /* The run ended: followed events not settled are in flight. */
 void lsi_trace_finish(lsi_model_t *m);
 
+/* Keeps the process-wide sum of the state of runs in progress
+ * (memory_guard.c): *held is what this run counted so far, now_bytes what
+ * it holds now. */
+void lsi_memory_note(uint64_t *held, uint64_t now_bytes);
+
 /* A duration drawn from `d` (seconds) in microseconds, at most a year so
  * that heavy tails cannot overflow the clock. */
 static inline lagsim_time_t lsi_sample_time(const lagsim_dist_t *d, gsl_rng *r)
