@@ -47,7 +47,7 @@ int lsi_cli_explain_partial(const lagsim_result_t *r, enum lagsim_mode mode,
                             const lsi_cli_opts_t *o)
 {
     if (r->partial == LAGSIM_STOP_MEMORY) {
-        fprintf(stderr, "lagsim: the %s-mode run stopped when its state passed "
+        fprintf(stderr, "lagsim: the %s-mode run stopped when the process's memory passed "
                         "--max-memory=%.3g GB; its results are partial (raise "
                         "--max-memory, or shorten the backlog: lower bursts, a higher "
                         "ingest_limit)\n",
@@ -59,6 +59,12 @@ int lsi_cli_explain_partial(const lagsim_result_t *r, enum lagsim_mode mode,
                         "at one simulated instant, a zero-delay retry loop; give the "
                         "network, Mixpanel's response_time or the backoff a non-zero "
                         "delay\n",
+                lagsim_mode_name(mode));
+        return 1;
+    }
+    if (r->partial == LAGSIM_STOP_EVENTS) { /* not set by the CLI; said all the same */
+        fprintf(stderr, "lagsim: the %s-mode run stopped at its limit of engine events; "
+                        "its results are partial\n",
                 lagsim_mode_name(mode));
         return 1;
     }

@@ -239,7 +239,7 @@ static int run_modes(int argc, char **argv, const char *cmd)
     if (conserve_failed)
         status = LSI_CLI_EXIT_FAILURE;
     if (status == LSI_CLI_EXIT_OK && limit_hit)
-        status = LSI_CLI_EXIT_USAGE;
+        status = LSI_CLI_EXIT_LIMIT;
     if (status == LSI_CLI_EXIT_OK && o.has_slo && !lsi_cli_signal_caught()) {
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
             if (!reps[m])
