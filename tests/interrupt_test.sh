@@ -42,4 +42,56 @@ else
   skip "--out holds the whole partial report as valid JSON: no python3"
 fi
 [ -z "$(ls "$TMP" | grep '\.tmp')" ]; check $? "--out leaves no temporary file behind"
+
+# A dense simulated second (5 million events): the signal is seen within
+# a few thousand engine events, not at the end of the simulated second
+# (which takes about ten seconds of work here).
+cat > "$TMP/dense.ini" <<'E'
+[scenario]
+horizon = 10s
+mode = device
+[traffic]
+base_rate = 5000000/s
+users = 1000
+[event.e]
+share = 1
+[client.w]
+share = 1
+platform = server
+[mixpanel]
+ingest_limit = 0
+ingest_limit_bytes = 0
+E
+DENSE="--max-events 1e12 --max-memory 64GB"
+"$LAGSIM" run "$TMP/dense.ini" $DENSE > "$TMP/out" 2> "$TMP/err" &
+pid=$!
+sleep 1
+t0=$(date +%s%N)
+kill -s INT $pid
+wait $pid
+rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ $rc -eq 130 ] && [ $ms -lt 1000 ]
+check $? "a SIGINT inside a dense simulated second is answered within a second (${ms} ms)"
+grep -q "^PARTIAL: the device-mode run stopped early (interrupted) at simulated [0-9.]*ms" "$TMP/out"
+check $? "the dense run stopped inside its first simulated second"
+
+# A second signal exits at once, without the report, leaving no temporary file.
+"$LAGSIM" run "$TMP/dense.ini" $DENSE --out "$TMP/dense.txt" > "$TMP/out" 2> "$TMP/err" &
+pid=$!
+sleep 1
+kill -s INT $pid; kill -s INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ]; check $? "two SIGINTs exit with status 130"
+[ -z "$(ls "$TMP" | grep '\.tmp')" ]; check $? "two SIGINTs leave no temporary file behind"
+
+# trace: interrupted, it tells what it collected and exits 130, not 0.
+"$LAGSIM" trace "$TMP/dense.ini" $DENSE --set scenario.drain_limit=0 > "$TMP/out" 2> "$TMP/err" &
+pid=$!
+sleep 1
+kill -s INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ]; check $? "an interrupted trace exits with status 130"
 exit 0
