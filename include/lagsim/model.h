@@ -29,6 +29,11 @@ extern "C" {
 #define LAGSIM_MAX_RAMPS 64
 #define LAGSIM_PATH_MAX 1024      /* longest replay file path, NUL included */
 #define LAGSIM_REPLAY_BINS 1024   /* replay rows counted per 1/1024 of the horizon */
+/* The highest arrival rate lagsim simulates, events per second, for any
+ * rate derived from several keys (base rate x daily profile x burst or
+ * ramp multipliers x MMPP multiplier x scale) and for a replay's rows per
+ * 1/LAGSIM_REPLAY_BINS of the horizon: a scenario above it is refused. */
+#define LAGSIM_RATE_MAX 1e9
 
 /* Delivery path of a run. */
 enum lagsim_mode {
@@ -742,6 +747,24 @@ void lagsim_format_timestamp(int64_t us, int iso, char *buf, size_t n);
  * is set. Writes when the peak is reached to *at (if not NULL).
  */
 double lagsim_scenario_backlog_estimate(const lagsim_scenario_t *sc, lagsim_time_t *at);
+
+/*
+ * The same fluid walk against everything that holds events back, for
+ * memory bounds: the tightest of Mixpanel's limits and, with Cloud-mode
+ * selected, Segment's inbound limit and its destination's max_in_flight
+ * requests of batch_size events per mean round trip, times the share of
+ * requests that succeed (1 - failure_rate), and nothing at all during
+ * Mixpanel's outages. 0 when nothing limits.
+ */
+double lagsim_scenario_backlog_bound(const lagsim_scenario_t *sc, lagsim_time_t *at);
+
+/*
+ * Events on their way at the busiest instant, by Little's law: the peak
+ * arrival rate times the shortest mean time an event stays in memory
+ * before Mixpanel accepts it (the network trips, and Segment's processing
+ * in Cloud-mode), at most the expected number fired.
+ */
+double lagsim_scenario_in_flight_estimate(const lagsim_scenario_t *sc);
 
 /* Bytes of simulation state per event in the backlog (for memory estimates). */
 size_t lagsim_state_bytes_per_event(void);

@@ -339,6 +339,11 @@ lsi_rate_piece_t *lsi_rate_pieces_create(const lagsim_scenario_t *sc, unsigned *
 double lsi_profile_at(const lagsim_scenario_t *sc, lagsim_time_t t);
 /* Stationary mean of the MMPP's rate multiplier (1 without an MMPP). */
 double lsi_mmpp_mean_factor(const lagsim_scenario_t *sc);
+/* LAGSIM_OK if every rate derived from several keys is finite and at
+ * most LAGSIM_RATE_MAX; else LAGSIM_EINVAL with a message that starts
+ * with the section to blame ("[burst.NAME] ...", "[traffic] ..."), or
+ * LAGSIM_ENOMEM. */
+int lsi_rate_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size);
 
 /* replay.c: streams sc->replay.file, one row at a time. */
 /* Opens it; NULL with *rc = LAGSIM_EIO or LAGSIM_ENOMEM on failure. */

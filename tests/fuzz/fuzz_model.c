@@ -17,7 +17,8 @@
  *  - lagsim_run_limited() returns LAGSIM_OK (a run stopped by a limit
  *    too: it says so in `partial`);
  *  - conservation: fired = visible + dropped + in flight;
- *  - the expected event count and backlog estimate are not NaN.
+ *  - the up-front estimates (events, backlog bound, events in flight)
+ *    are not NaN.
  * A broken invariant prints the scenario's overrides and aborts, so
  * libFuzzer saves the input as a crash artifact.
  */
@@ -172,8 +173,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     const double events = lagsim_scenario_expected_events(sc);
     lagsim_time_t at;
-    const double backlog = lagsim_scenario_backlog_estimate(sc, &at);
-    if (isnan(events) || isnan(backlog))
+    const double backlog = lagsim_scenario_backlog_bound(sc, &at);
+    const double moving = lagsim_scenario_in_flight_estimate(sc);
+    if (isnan(events) || isnan(backlog) || isnan(moving))
         fail("an estimate is NaN", NULL);
     if (!(events <= FUZZ_MAX_EVENTS)) {
         free(sc);
