@@ -19,7 +19,7 @@
 #   make docs-check   run every command the docs show (make test: the quick ones)
 #   make deps         install the Debian packages we need, if missing
 #   make fuzz         libFuzzer targets (clang, ASan + UBSan) for the config
-#                     layer, each run FUZZ_SECONDS (60); make fuzz-smoke: 20 s
+#                     layer and the model, each run FUZZ_SECONDS (60); make fuzz-smoke: 20 s
 #
 # Honours CC, CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS. With CI set, warnings
 # are errors.
@@ -244,6 +244,8 @@ FUZZ_DICT    := tests/fuzz/lagsim.dict
 FUZZ_MAX_LEN_fuzz_loader := 8192
 FUZZ_MAX_LEN_fuzz_values := 512
 FUZZ_MAX_LEN_fuzz_set    := 1024
+# Two bytes per override, at most 24 overrides.
+FUZZ_MAX_LEN_fuzz_model  := 48
 
 $(FUZZ_BUILD)/obj/%.o: %.c $(wildcard include/lagsim/*.h) $(wildcard lib/*/*.h)
 	@mkdir -p $(dir $@)
@@ -275,7 +277,8 @@ fuzz: fuzz-deps
 	@mkdir -p $(FUZZ_BUILD)/findings
 	@status=0; for t in $(FUZZ_SRC:tests/fuzz/%.c=%); do \
 	  case $$t in fuzz_loader) max=$(FUZZ_MAX_LEN_fuzz_loader) ;; \
-	    fuzz_values) max=$(FUZZ_MAX_LEN_fuzz_values) ;; *) max=$(FUZZ_MAX_LEN_fuzz_set) ;; esac; \
+	    fuzz_values) max=$(FUZZ_MAX_LEN_fuzz_values) ;; \
+	    fuzz_model) max=$(FUZZ_MAX_LEN_fuzz_model) ;; *) max=$(FUZZ_MAX_LEN_fuzz_set) ;; esac; \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
 	  if [ -d tests/fuzz/corpus/$$t ]; then cp tests/fuzz/corpus/$$t/* $(FUZZ_BUILD)/corpus/$$t/; fi; \
 	  dict=; [ -f $(FUZZ_DICT) ] && dict=-dict=$(FUZZ_DICT); \

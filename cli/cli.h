@@ -19,6 +19,7 @@ enum {
     LSI_CLI_EXIT_FAILURE = 1, /* internal failure (I/O, memory, conservation) */
     LSI_CLI_EXIT_USAGE = 2,   /* usage or scenario error */
     LSI_CLI_EXIT_SLO = 3,     /* an --slo was not met */
+    LSI_CLI_EXIT_LIMIT = 4,   /* a run stopped by a limit (--max-memory, stuck): partial */
     LSI_CLI_EXIT_SIGINT = 130, /* interrupted by SIGINT: partial results */
     LSI_CLI_EXIT_SIGTERM = 143 /* stopped by SIGTERM: partial results */
 };

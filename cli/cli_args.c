@@ -116,7 +116,8 @@ static const char help_compare[] =
 static const char usage_check[] = "usage: lagsim check SCENARIO [--set SECTION.KEY=VALUE]...\n";
 static const char usage_trace[] =
     "usage: lagsim trace SCENARIO [--follow N] [--filter TYPE] [--mode M] [--seed N]\n"
-    "         [--set SECTION.KEY=VALUE]... [--format text|json] [--out FILE]\n";
+    "         [--set SECTION.KEY=VALUE]... [--format text|json] [--out FILE]\n"
+    "         [--max-events N] [--max-memory SIZE]\n";
 static const char help_trace[] =
     "Follows a few events through the pipeline and tells their journeys hop by hop:\n"
     "fired, queued on the device, sent, accepted by Segment, in Segment's queue,\n"
@@ -142,10 +143,16 @@ static const char help_trace[] =
     "                  outcome and steps - time, step, status, backoff, drop\n"
     "                  reason - with the narration's words in separate fields)\n"
     "  --out FILE      write the trace to FILE, atomically, instead of stdout\n"
+    "  --max-events N  refuse a scenario expected to fire more than N events\n"
+    "                  per mode (default 1e9)\n"
+    "  --max-memory S  refuse a scenario that would need more than S (default\n"
+    "                  4GB), and stop a run when the process holds more\n"
     "  -h, --help      show this help\n"
     "\n"
     "Exit status: 0 success, 1 internal failure, 2 usage or scenario error\n"
-    "(including an unknown --filter type or --format), 130/143 interrupted.\n";
+    "(including an unknown --filter type or --format), 4 a run stopped by a\n"
+    "limit (--max-memory, a zero-delay loop; the trace told is partial),\n"
+    "129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.\n";
 
 static const char help_top[] =
     "lagsim " LAGSIM_VERSION_STRING " - simulates analytics events on their way to Mixpanel,\n"
@@ -176,7 +183,7 @@ static const char help_top[] =
     "  1    internal failure (including a failed conservation check)\n"
     "  2    usage or scenario error\n"
     "  3    an --slo not met\n"
-    "  4    stopped by a limit (--max-events, --max-memory)\n"
+    "  4    a run stopped by a limit (--max-memory, a zero-delay loop): partial\n"
     "  129  stopped by SIGHUP\n"
     "  130  interrupted by SIGINT\n"
     "  143  stopped by SIGTERM\n";
@@ -216,8 +223,8 @@ static const char help_run[] =
     "  --max-events N  refuse a scenario expected to fire more than N events\n"
     "                  per mode (default 1e9)\n"
     "  --max-memory S  refuse a scenario whose backlog would need more than S\n"
-    "                  (e.g. 512MB, 8GB; default 4GB), and stop a run whose\n"
-    "                  state grows past it (results marked partial)\n"
+    "                  (e.g. 512MB, 8GB; default 4GB), and stop the runs when\n"
+    "                  the process holds more (results partial, exit status 4)\n"
     "  --series FILE   write the Event Delivery series (per [scenario]\n"
     "                  series_window: delivered, not delivered, responses,\n"
     "                  retries, p95 latency, backlog) of every mode as CSV,\n"

@@ -17,17 +17,29 @@ int lsi_cli_check_limits(const lagsim_scenario_t *sc, const lsi_cli_opts_t *o)
         return LSI_CLI_EXIT_USAGE;
     }
     lagsim_time_t at;
-    const double backlog = lagsim_scenario_backlog_estimate(sc, &at);
-    const double bytes = backlog * (double)lagsim_state_bytes_per_event();
-    if (bytes > (double)o->max_memory) {
+    const double backlog = lagsim_scenario_backlog_bound(sc, &at);
+    const double per_event = (double)lagsim_state_bytes_per_event();
+    const double bytes = backlog * per_event;
+    if (!(bytes <= (double)o->max_memory)) {
         char when[LAGSIM_DURATION_MAX];
         fprintf(stderr,
-                "lagsim: the scenario's bursts would build a backlog of about %.3g events "
-                "(about %.3g GB of state) by %s, offered faster than Mixpanel's ingest_limit "
-                "accepts them; more than --max-memory=%.3g GB; shorten or lower the bursts, "
-                "raise [mixpanel] ingest_limit, or raise --max-memory\n",
+                "lagsim: the scenario would build a backlog of about %.3g events "
+                "(about %.3g GB of state) by %s, offered faster than the pipeline passes "
+                "them on (Mixpanel's ingest_limit, outages and failure_rate; in Cloud-mode "
+                "Segment's inbound_limit and max_in_flight); more than --max-memory=%.3g GB; "
+                "shorten or lower the bursts, raise those limits, or raise --max-memory\n",
                 backlog, bytes / 1e9, lagsim_format_duration(when, sizeof when, at),
                 (double)o->max_memory / 1e9);
+        return LSI_CLI_EXIT_USAGE;
+    }
+    const double moving = lagsim_scenario_in_flight_estimate(sc);
+    if (!(moving * per_event <= (double)o->max_memory)) {
+        fprintf(stderr,
+                "lagsim: about %.3g events would be on their way at the busiest instant "
+                "(the peak rate times the wait in the device's queue, the network trips and Segment's processing; about "
+                "%.3g GB of state), more than --max-memory=%.3g GB; lower the rates, or raise "
+                "--max-memory\n",
+                moving, moving * per_event / 1e9, (double)o->max_memory / 1e9);
         return LSI_CLI_EXIT_USAGE;
     }
     const double series = lagsim_scenario_series_bytes(sc);
@@ -47,7 +59,7 @@ int lsi_cli_explain_partial(const lagsim_result_t *r, enum lagsim_mode mode,
                             const lsi_cli_opts_t *o)
 {
     if (r->partial == LAGSIM_STOP_MEMORY) {
-        fprintf(stderr, "lagsim: the %s-mode run stopped when its state passed "
+        fprintf(stderr, "lagsim: the %s-mode run stopped when the process's memory passed "
                         "--max-memory=%.3g GB; its results are partial (raise "
                         "--max-memory, or shorten the backlog: lower bursts, a higher "
                         "ingest_limit)\n",
@@ -59,6 +71,12 @@ int lsi_cli_explain_partial(const lagsim_result_t *r, enum lagsim_mode mode,
                         "at one simulated instant, a zero-delay retry loop; give the "
                         "network, Mixpanel's response_time or the backoff a non-zero "
                         "delay\n",
+                lagsim_mode_name(mode));
+        return 1;
+    }
+    if (r->partial == LAGSIM_STOP_EVENTS) { /* not set by the CLI; said all the same */
+        fprintf(stderr, "lagsim: the %s-mode run stopped at its limit of engine events; "
+                        "its results are partial\n",
                 lagsim_mode_name(mode));
         return 1;
     }

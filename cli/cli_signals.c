@@ -15,6 +15,7 @@
  */
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -32,6 +33,10 @@ static int installed;
 
 static void on_signal(int sig)
 {
+    if (stop_flag) { /* the second one: the user does not want to wait */
+        lsi_cli_output_unlink_temps();
+        _exit(128 + sig);
+    }
     caught_signal = sig;
     stop_flag = 1;
 }

@@ -222,8 +222,16 @@ static int run_modes(int argc, char **argv, const char *cmd)
         status = LSI_CLI_EXIT_FAILURE;
         goto done;
     }
+    /* A mode an interrupt kept from starting is left out of every format,
+     * never shown as a run that fired nothing. */
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        if (reps[m] && reps[m]->reps == 0) {
+            lagsim_replicated_destroy(reps[m]);
+            reps[m] = NULL;
+        }
     uint64_t events = 0;
     double simulated = 0;
+    man.replications = 0; /* those that ran (fewer than asked after a signal) */
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         if (!reps[m])
             continue;
@@ -260,7 +268,7 @@ static int run_modes(int argc, char **argv, const char *cmd)
     if (conserve_failed)
         status = LSI_CLI_EXIT_FAILURE;
     if (status == LSI_CLI_EXIT_OK && limit_hit)
-        status = LSI_CLI_EXIT_USAGE;
+        status = LSI_CLI_EXIT_LIMIT;
     if (status == LSI_CLI_EXIT_OK && o.has_slo && !lsi_cli_signal_caught()) {
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
             if (!reps[m])

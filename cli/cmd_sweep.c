@@ -223,7 +223,7 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
         status = LSI_CLI_EXIT_FAILURE;
     }
     if (status == LSI_CLI_EXIT_OK && limit_hit)
-        status = LSI_CLI_EXIT_USAGE;
+        status = LSI_CLI_EXIT_LIMIT;
     if (status == LSI_CLI_EXIT_OK && o.has_slo && !interrupted) {
         if (fd) {
             if (say_find(&sw, fd))

@@ -16,8 +16,11 @@
  *
  * Exit status: 0 success; 1 if a run failed or the output could not be
  * written; 2 for usage and scenario errors, an unknown --filter type
- * among them, and a bad --format; 130/143 when interrupted (what was
- * collected is told, and --out still renamed into place).
+ * among them, a bad --format, and a scenario over --max-events or
+ * --max-memory before it runs (the same check as run's); 4 when a run
+ * was stopped by --max-memory or the zero-delay-loop guard; 129/130/143
+ * when stopped by a signal (in those cases what was collected is told,
+ * and --out still renamed into place).
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -111,13 +114,15 @@ int lsi_cli_cmd_trace(int argc, char **argv)
     lagsim_traced_run_t runs[LAGSIM_MODE_COUNT]; /* the modes that ran, in order (JSON) */
     size_t n_runs = 0;
     uint32_t explained = 0; /* explanations already printed */
+    int limit_hit = 0;      /* a run stopped by --max-memory or stuck */
     lsi_cli_output_t out = {0};
     lagsim_manifest_t man;
     char *command = NULL;
 
     int status = lsi_cli_parse(argc, argv, "trace",
                                LSI_CLI_OPT_MODE | LSI_CLI_OPT_SEED | LSI_CLI_OPT_SET |
-                                   LSI_CLI_OPT_TRACE | LSI_CLI_OPT_FORMAT | LSI_CLI_OPT_OUT,
+                                   LSI_CLI_OPT_TRACE | LSI_CLI_OPT_FORMAT | LSI_CLI_OPT_OUT |
+                                   LSI_CLI_OPT_LIMITS,
                                &o);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
@@ -135,6 +140,9 @@ int lsi_cli_cmd_trace(int argc, char **argv)
         goto done;
     }
     lagsim_trace_plan(sc, tr.follow, &tr.from, &tr.gap);
+    status = lsi_cli_check_limits(sc, &o);
+    if (status != LSI_CLI_EXIT_OK)
+        goto done;
     status = lsi_cli_manifest("trace", argc, argv, &o, sc, &man, &command);
     if (status != LSI_CLI_EXIT_OK)
         goto done;
@@ -168,6 +176,7 @@ int lsi_cli_cmd_trace(int argc, char **argv)
         }
         runs[n_runs++] = (lagsim_traced_run_t){(enum lagsim_mode)m, pts[m].p, pts[m].n,
                                                result->partial, result->end_time};
+        limit_hit |= lsi_cli_explain_partial(result, (enum lagsim_mode)m, &o);
         if (json)
             continue;
         print_mode(out.f, (enum lagsim_mode)m, result);
@@ -195,6 +204,8 @@ int lsi_cli_cmd_trace(int argc, char **argv)
     }
     /* Interrupted or not, what was collected is written whole and renamed into place. */
     status = lsi_cli_output_close(&out, 1);
+    if (status == LSI_CLI_EXIT_OK && limit_hit)
+        status = LSI_CLI_EXIT_LIMIT;
     if (status == LSI_CLI_EXIT_OK && lsi_cli_signal_caught()) {
         fprintf(stderr, "lagsim: stopped by %s; the trace above is partial\n",
                 lsi_cli_signal_name());

@@ -13,8 +13,9 @@ trap 'rm -rf "$TMP"' EXIT HUP INT TERM
 LIMIT=${LAGSIM_EXTREME_TIMEOUT:-120}
 n=0
 
-# t NAME EXIT PATTERN [ARGS...] <<INI : runs `lagsim run FILE ARGS` on the
-# INI text from stdin; passes when the exit status is EXIT, the output
+# t NAME EXIT PATTERN [ARGS...] <<INI : runs `lagsim run FILE ARGS` (or
+# `lagsim $CMD FILE ARGS` when CMD is set: tt runs trace) on the INI text
+# from stdin; passes when the exit status is EXIT, the output
 # (stdout and stderr together) matches the grep -E PATTERN, and, for
 # EXIT 0, the conservation check says ok in every column.
 t() {
@@ -22,7 +23,7 @@ t() {
   n=$((n + 1))
   cat > "$TMP/s.ini"
   t0=$(date +%s)
-  timeout "$LIMIT" "$LAGSIM" run "$TMP/s.ini" "$@" > "$TMP/out" 2>&1
+  timeout "$LIMIT" "$LAGSIM" "${CMD:-run}" "$TMP/s.ini" "$@" > "$TMP/out" 2>&1
   rc=$?
   [ -n "${LAGSIM_EXTREME_TIMES:-}" ] && echo "# $(( $(date +%s) - t0 ))s $name" >&2
   why=""
@@ -36,6 +37,7 @@ t() {
   if [ -z "$why" ]; then echo "ok $n - $name"; else
     echo "not ok $n - $name: $why"; sed 's/^/#   /' "$TMP/out" | head -n 15; fi
 }
+tt() { CMD=trace; t "$@"; CMD=run; }
 
 # --- rates -------------------------------------------------------------------
 t "a rate of zero fires nothing" 0 "fired +0 " <<'E'
@@ -211,7 +213,24 @@ drain_limit = 6h
 [mixpanel]
 outage = 0+5h 503
 E
-t "a zero-delay retry loop is stopped, not hung" 2 "zero-delay retry loop" --mode device <<'E'
+ZERO_LOOP='[scenario]
+horizon = 1s
+drain_limit = 1h
+[traffic]
+users = 1
+[network]
+client_rtt = const(0)
+[mixpanel]
+response_time = const(0)
+outage = 0+1h 503
+[client.web]
+share = 1
+platform = web
+device_flush_interval = 0
+device_backoff_base = 0'
+echo "$ZERO_LOOP" | tt "trace: a zero-delay loop stops it with exit status 4, not 0" 4 \
+  "zero-delay retry loop" --mode device
+t "a zero-delay retry loop is stopped, not hung (exit status 4)" 4 "zero-delay retry loop" --mode device <<'E'
 [scenario]
 horizon = 1s
 drain_limit = 1h
@@ -228,6 +247,217 @@ platform = web
 device_flush_interval = 0
 device_backoff_base = 0
 E
+# --- derived rates: each key valid, their product not ------------------------------
+t "a ramp of 1e308 x the base rate is refused at its section" 2 \
+  "s.ini:3: \[ramp.r\] goes from inf to inf events/s.*above the 1e\+09/s" <<'E'
+[scenario]
+horizon = 1m
+[ramp.r]
+start = 0
+duration = 10s
+from_multiplier = 1e308
+to_multiplier = 1e308
+E
+t "a burst multiplier that overflows is refused at its section" 2 \
+  "s.ini:5: \[burst.b\] its rate .* is inf events/s" <<'E'
+[scenario]
+horizon = 1m
+[traffic]
+base_rate = 1000/s
+[burst.b]
+start = 0
+duration = 1s
+multiplier = 1e306
+E
+t "base rate x MMPP multiplier above 10^9/s is refused" 2 \
+  "s.ini:3: \[traffic\] the arrival rate reaches 1e\+10 events/s" <<'E'
+[scenario]
+horizon = 1m
+[traffic]
+base_rate = 10000/s
+mmpp_high = 1000000
+mmpp_high_mean = 1s
+mmpp_low_mean = 1s
+E
+t "base rate x scale above 10^9/s is refused" 2 "\[traffic\] the arrival rate reaches 1e\+12" <<'E'
+[scenario]
+horizon = 1ms
+[traffic]
+base_rate = 1e9/s
+scale = 1000
+E
+t "two overlapping bursts of 6e8/s add up past 10^9/s: refused" 2 \
+  "\[traffic\] the arrival rate reaches 1\.2e\+09 events/s at 0\.5 s" <<'E'
+[scenario]
+horizon = 1s
+[burst.a]
+start = 0
+duration = 1s
+rate = 6e8/s
+[burst.b]
+start = 500ms
+duration = 1s
+rate = 6e8/s
+E
+printf 'time,event,user\n' > "$TMP/dense.csv"
+i=0; while [ $i -lt 1500 ]; do echo "0,e,u1"; i=$((i + 1)); done >> "$TMP/dense.csv"
+t "a replay of 1500 rows in one microsecond is refused at the row" 2 \
+  "dense.csv:1002: more than 1e\+09 rows per second" <<E
+[scenario]
+horizon = 1ms
+[traffic]
+base_rate = 0
+[replay]
+file = $TMP/dense.csv
+[event.e]
+share = 1
+E
+printf 'time,event,user\n' > "$TMP/scaled.csv"
+awk 'BEGIN { for (i = 0; i < 1500; i++) printf "%.3f,e,u1\n", i / 1000 }' >> "$TMP/scaled.csv"
+t "a replay of 1 ms steps pressed into 0.1 ns steps by time_scale is refused too" 2 \
+  "scaled.csv:[0-9]+: more than 1e\+09 rows per second" <<E
+[scenario]
+horizon = 1ms
+[traffic]
+base_rate = 0
+[replay]
+file = $TMP/scaled.csv
+time_scale = 0.0000001
+[event.e]
+share = 1
+E
+
+# --- the up-front memory check sees every limit that holds events back ------------
+t "no ingest limit at 10^9 events/s (device): refused, not run out of memory" 2 \
+  "would be on their way.*--max-memory" --mode device <<'E'
+[scenario]
+horizon = 1s
+[traffic]
+base_rate = 1e9/s
+[mixpanel]
+ingest_limit = 0
+ingest_limit_bytes = 0
+E
+t "no ingest limit at 10^9 events/s (cloud): Segment's max_in_flight caps it" 2 \
+  "backlog of about 1e\+09 events.*--max-memory" --mode cloud <<'E'
+[scenario]
+horizon = 1s
+[traffic]
+base_rate = 1e9/s
+[mixpanel]
+ingest_limit = 0
+ingest_limit_bytes = 0
+E
+t "an hour-long outage at 20,000 events/s is refused before it runs" 2 \
+  "backlog of about 7\.2e\+07 events.*--max-memory" --mode device <<'E'
+[scenario]
+horizon = 1h
+[traffic]
+base_rate = 20000/s
+[mixpanel]
+outage = 0+1h 503
+E
+t "failure_rate = 1 at 20,000 events/s is refused before it runs" 2 \
+  "backlog of about 7\.2e\+07 events" --mode device <<'E'
+[scenario]
+horizon = 1h
+[traffic]
+base_rate = 20000/s
+[mixpanel]
+failure_rate = 1
+E
+t "Segment's inbound_limit of 10/s against 20,000 events/s is refused" 2 \
+  "backlog of about 7\.2e\+07 events" --mode cloud <<'E'
+[scenario]
+horizon = 1h
+[traffic]
+base_rate = 20000/s
+[segment]
+inbound_limit = 10/s
+E
+
+# --- a trip longer than the sender's timeout: a counted timeout, never an abort ---
+t "cloud: Segment's 1 ms timeout against a 20 ms network times out every request" 0 \
+  "timeout +[1-9]" --mode cloud <<'E'
+[scenario]
+horizon = 10s
+drain_limit = 1m
+[traffic]
+base_rate = 50/s
+[segment]
+request_timeout = 1ms
+E
+t "cloud: a 30 s server round trip against Segment's 10 s timeout" 0 "timeout +[1-9]" \
+  --mode cloud <<'E'
+[scenario]
+horizon = 10s
+drain_limit = 10m
+[traffic]
+base_rate = 20/s
+[network]
+server_rtt = const(30s)
+E
+t "device: Pareto (alpha 0.5) client round trips against the SDK's timeout" 0 "timeout +[1-9]" \
+  --mode device <<'E'
+[scenario]
+horizon = 1m
+drain_limit = 1h
+[traffic]
+base_rate = 100/s
+[network]
+client_rtt = pareto(shape=0.5, min=50ms)
+E
+t "device: a 1 us SDK timeout, retried by the SDK's rules until it gives up" 0 \
+  "timeout +[1-9]" --mode device <<'E'
+[scenario]
+horizon = 5s
+drain_limit = 10m
+[traffic]
+base_rate = 20/s
+[client.srv]
+share = 1
+platform = server
+device_request_timeout = 1us
+device_max_retries = 3
+E
+tt "trace: a 30 s server round trip against a 1 ms timeout" 0 "timed out|timeout" --mode cloud <<'E'
+[scenario]
+horizon = 10s
+drain_limit = 1m
+[traffic]
+base_rate = 20/s
+[network]
+server_rtt = const(30s)
+[segment]
+request_timeout = 1ms
+E
+
+# --- limits that hold while it runs --------------------------------------------------
+MANY_DEVICES='[scenario]
+horizon = 2m
+mode = device
+[traffic]
+base_rate = 100000/s
+users = 1000000000
+[event.e]
+share = 1
+[client.w]
+share = 1
+platform = web
+[mixpanel]
+ingest_limit = 0
+ingest_limit_bytes = 0'
+echo "$MANY_DEVICES" | t "run: the process passing --max-memory stops the run, exit status 4" 4 \
+  "PARTIAL.*memory.*|memory passed --max-memory" --max-memory 100MB
+echo "$MANY_DEVICES" | tt "trace: the process passing --max-memory stops it, exit status 4" 4 \
+  "memory passed --max-memory" --max-memory 100MB
+echo "$MANY_DEVICES" | tt "trace: a scenario over --max-events is refused before it runs" 2 \
+  "more than --max-events" --max-events 1000
+tt "trace: a bad --max-memory is a usage error" 2 "bad --max-memory value" --max-memory 0 <<'E'
+[scenario]
+horizon = 1m
+E
+
 # --- sizes and distributions ------------------------------------------------------
 t "events larger than every limit are dropped as invalid" 0 "invalid +[1-9]" <<'E'
 [scenario]

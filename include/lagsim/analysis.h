@@ -35,6 +35,24 @@ double lagsim_scenario_expected_events(const lagsim_scenario_t *sc);
  */
 double lagsim_scenario_backlog_estimate(const lagsim_scenario_t *sc, lagsim_time_t *at);
 
+/*
+ * The same fluid walk against everything that holds events back, for
+ * memory bounds: the tightest of Mixpanel's limits and, with Cloud-mode
+ * selected, Segment's inbound limit and its destination's max_in_flight
+ * requests of batch_size events per mean round trip, times the share of
+ * requests that succeed (1 - failure_rate), and nothing at all during
+ * Mixpanel's outages. 0 when nothing limits.
+ */
+double lagsim_scenario_backlog_bound(const lagsim_scenario_t *sc, lagsim_time_t *at);
+
+/*
+ * Events on their way at the busiest instant, by Little's law: the peak
+ * arrival rate times the shortest mean time an event stays in memory
+ * before Mixpanel accepts it (the network trips, and Segment's processing
+ * in Cloud-mode), at most the expected number fired.
+ */
+double lagsim_scenario_in_flight_estimate(const lagsim_scenario_t *sc);
+
 /* Bytes of simulation state per event in the backlog (for memory estimates). */
 size_t lagsim_state_bytes_per_event(void);
 

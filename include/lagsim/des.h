@@ -87,6 +87,15 @@ int lagsim_sim_schedule(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn,
  */
 uint64_t lagsim_sim_run(lagsim_sim_t *sim, lagsim_time_t until);
 
+/*
+ * lagsim_sim_run() that also returns after `max_events` events, so that a
+ * caller can look at the clock, a signal or the memory in use every few
+ * thousand events however dense simulated time is. Call it again to go
+ * on: the events run are exactly those of one lagsim_sim_run(sim, until)
+ * (unless lagsim_sim_stop() was called). Returns the number run.
+ */
+uint64_t lagsim_sim_run_some(lagsim_sim_t *sim, lagsim_time_t until, uint64_t max_events);
+
 /* Asks a running lagsim_sim_run() to return after the current event. */
 void lagsim_sim_stop(lagsim_sim_t *sim);
 

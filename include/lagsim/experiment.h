@@ -129,6 +129,9 @@ typedef struct lagsim_replicated {
                                 times are the largest over replications */
     lagsim_summary_t figure[LAGSIM_FIG_COUNT]; /* across replications */
     double *values; /* [reps][LAGSIM_FIG_COUNT]: each replication's figures */
+    uint32_t ran;   /* replications that ran (fully or stopped partial) and are
+                       pooled: fewer than reps when an interrupt kept some from
+                       starting, 0 when none started (the mode did not run) */
 } lagsim_replicated_t;
 
 /*

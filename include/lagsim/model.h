@@ -90,7 +90,8 @@ enum lagsim_stop_reason {
     LAGSIM_STOP_INTERRUPTED, /* *limits->interrupt became non-zero */
     LAGSIM_STOP_MEMORY,      /* its state grew past limits->max_memory */
     LAGSIM_STOP_STUCK,       /* the clock stopped moving (a zero-delay loop) */
-    LAGSIM_STOP_TRACED       /* every followed event settled (lagsim_trace_t.stop_when_settled) */
+    LAGSIM_STOP_TRACED,      /* every followed event settled (lagsim_trace_t.stop_when_settled) */
+    LAGSIM_STOP_EVENTS       /* it ran limits->max_sim_events engine events */
 };
 
 const char *lagsim_stop_reason_name(enum lagsim_stop_reason r);
@@ -120,11 +121,23 @@ typedef void (*lagsim_progress_fn)(void *ctx, double fraction);
 
 /* Bounds on one run. Zero-initialise for "no limits". */
 typedef struct lagsim_run_limits {
-    uint64_t max_memory;           /* bytes of simulation state (0: no limit) */
+    /* Bytes the whole process may hold (lagsim_process_memory(), all
+     * threads together; 0: no limit). Checked every few thousand engine
+     * events, not only between simulated seconds. */
+    uint64_t max_memory;
     const volatile int *interrupt; /* the run stops soon after *interrupt != 0 */
     lagsim_progress_fn progress;   /* called with the run's progress (NULL: none) */
     void *progress_ctx;            /* its first argument */
+    uint64_t max_sim_events;       /* engine events one run may execute (0: no limit) */
 } lagsim_run_limits_t;
+
+/*
+ * The memory the whole process has allocated, all threads together, in
+ * bytes: the allocator's statistics where available (glibc mallinfo2(),
+ * the ASan allocator), and never less than the simulation state of the
+ * runs in progress. What limits->max_memory is compared with.
+ */
+uint64_t lagsim_process_memory(void);
 
 /*
  * lagsim_run() with limits (NULL: none). A run stopped by a limit or an interrupt

@@ -33,6 +33,11 @@ extern "C" {
 #define LAGSIM_MAX_RAMPS 64
 #define LAGSIM_PATH_MAX 1024      /* longest replay file path, NUL included */
 #define LAGSIM_REPLAY_BINS 1024   /* replay rows counted per 1/1024 of the horizon */
+/* The highest arrival rate lagsim simulates, events per second, for any
+ * rate derived from several keys (base rate x daily profile x burst or
+ * ramp multipliers x MMPP multiplier x scale) and for a replay's rows per
+ * 1/LAGSIM_REPLAY_BINS of the horizon: a scenario above it is refused. */
+#define LAGSIM_RATE_MAX 1e9
 
 /* Delivery path of a run. */
 enum lagsim_mode {

@@ -26,6 +26,7 @@
  * not decrease, so the file can be streamed in order.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -638,8 +639,19 @@ int lagsim_replay_scan(lagsim_scenario_t *sc, char *msg, size_t msg_size)
         sum->rows++;
         if (where == 0) {
             sum->fired++;
-            const int64_t bin = at / ((sc->horizon + LAGSIM_REPLAY_BINS - 1) / LAGSIM_REPLAY_BINS);
-            sum->bins[bin < LAGSIM_REPLAY_BINS ? bin : LAGSIM_REPLAY_BINS - 1]++;
+            const int64_t width = (sc->horizon + LAGSIM_REPLAY_BINS - 1) / LAGSIM_REPLAY_BINS;
+            const int64_t bin = at / width;
+            const uint64_t in_bin = ++sum->bins[bin < LAGSIM_REPLAY_BINS ? bin : LAGSIM_REPLAY_BINS - 1];
+            /* A rate derived from the rows (and time_scale) is held to the
+             * same maximum as the keys' rates. */
+            if ((double)in_bin > LAGSIM_RATE_MAX * ((double)width / LAGSIM_SEC)) {
+                ROW_ERROR(r, msg, msg_size, "more than %.0e rows per second of simulated time "
+                          "(%" PRIu64 " rows within %.6g s, after time_scale), above the "
+                          "%.0e events/s lagsim simulates", LAGSIM_RATE_MAX, in_bin,
+                          (double)width / LAGSIM_SEC, LAGSIM_RATE_MAX);
+                rc = LAGSIM_EINVAL;
+                goto done;
+            }
         }
     }
     if (got < 0) {

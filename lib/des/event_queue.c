@@ -800,6 +800,30 @@ uint64_t lagsim_sim_run(lagsim_sim_t *sim, lagsim_time_t until)
     return sim->executed - executed_before;
 }
 
+uint64_t lagsim_sim_run_some(lagsim_sim_t *sim, lagsim_time_t until, uint64_t max_events)
+{
+    const uint64_t executed_before = sim->executed;
+    const uint64_t stop_at = max_events > UINT64_MAX - executed_before ? UINT64_MAX
+                                                                        : executed_before + max_events;
+    const lagsim_time_t outer_until = sim->until; /* restored for nested runs */
+    sim->until = until;
+    while (LIKELY(sim->near.size != 0) && sim->near.a[0].time <= sim->until &&
+           sim->executed < stop_at) {
+        const record_t *const top = &sim->near.a[0];
+        const lagsim_event_fn fn = top->fn;
+        void *const ctx = top->ctx;
+        const uint64_t arg = top->arg;
+        sim->now = top->time;
+        heap_pop(&sim->near);
+        sim->executed++;
+        if (UNLIKELY(sim->wheel_on) && sim->near.size == 0)
+            advance(sim); /* invariant 5: the root is the next event */
+        fn(sim, ctx, arg);
+    }
+    sim->until = outer_until;
+    return sim->executed - executed_before;
+}
+
 void lagsim_sim_stop(lagsim_sim_t *sim)
 {
     sim->until = -1; /* below every pending time (invariant 3) */

@@ -165,6 +165,7 @@ void lagsim_replicated_reset(lagsim_replicated_t *r)
     free(r->values);
     r->values = NULL;
     r->reps = 0;
+    r->ran = 0;
     memset(&r->warmup, 0, sizeof r->warmup);
     for (int f = 0; f < LAGSIM_FIG_COUNT; f++)
         lagsim_summary_reset(&r->figure[f]);
@@ -253,6 +254,10 @@ static void *work(void *arg)
             break;
         if (b->pilot_job) {
             const size_t pj = b->pilot_job[u];
+            if (b->limits && b->limits->interrupt && *b->limits->interrupt) {
+                b->status[u] = LAGSIM_EINTR; /* never started: its job runs nothing */
+                continue;
+            }
             b->status[u] = lsi_warmup_pilot(b->jobs[pj].sc, b->jobs[pj].mode, &w->limits,
                                             &b->jobs[pj].out->warmup, b->pilot[pj]);
             pthread_mutex_lock(&b->lock);
@@ -404,8 +409,16 @@ static int decide_warmups(lagsim_batch_job_t *jobs, size_t n, unsigned threads,
     }
     if (rc == LAGSIM_OK && b.total > 0)
         rc = run_units(&b, threads);
-    for (uint64_t u = 0; u < b.total && rc == LAGSIM_OK; u++)
-        rc = b.status[u];
+    /* A pilot an interrupt kept from starting is not a failure: its job's
+     * replications will not start either (the batch leaves them out). */
+    for (uint64_t u = 0; u < b.total && rc == LAGSIM_OK; u++) {
+        if (b.status[u] != LAGSIM_EINTR) {
+            rc = b.status[u];
+        } else {
+            lagsim_result_destroy(pilot[b.pilot_job[u]]);
+            pilot[b.pilot_job[u]] = NULL;
+        }
+    }
     /* A pilot stands in for replication 0 only where no cut applies. */
     for (size_t j = 0; j < n; j++)
         if (pilot[j] && jobs[j].out->warmup.cut != 0) {
@@ -463,7 +476,14 @@ int lagsim_run_batch(lagsim_batch_job_t *jobs, size_t n, unsigned threads,
     rc = run_units(&b, threads);
     for (size_t j = 0; j < n; j++) {
         lagsim_replicated_t *out = jobs[j].out;
-        out->reps += jobs[j].add;
+        /* Replications an interrupt kept from starting are left out: the
+         * job ends after the last one that ran (none ran: reps stays). */
+        uint32_t started = 0;
+        for (uint64_t u = b.first_unit[j]; u < b.first_unit[j + 1]; u++)
+            if (b.status[u] != LAGSIM_EINTR)
+                started = (uint32_t)(u - b.first_unit[j]) + 1;
+        out->reps += started;
+        out->ran = b.pooled[j];
         out->pooled->mode = jobs[j].mode;
         out->pooled->replication = 0;
         out->pooled->warmup = out->warmup.cut;

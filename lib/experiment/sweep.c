@@ -142,6 +142,18 @@ static int job_for(lagsim_sweep_t *sw, uint32_t point, enum lagsim_mode mode, ui
     return LAGSIM_OK;
 }
 
+/* A (point, mode) that an interrupt kept from starting holds no
+ * replication: it is left NULL, which every report shows as not run. */
+static void forget_not_run(lagsim_sweep_t *sw)
+{
+    for (uint32_t i = 0; i < sw->n_points; i++)
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+            if (sw->points[i].reps[m] && sw->points[i].reps[m]->reps == 0) {
+                lagsim_replicated_destroy(sw->points[i].reps[m]);
+                sw->points[i].reps[m] = NULL;
+            }
+}
+
 /* Runs jobs[0..n): a fixed number of replications, or to the precision. */
 static int run_jobs(const lagsim_sweep_t *sw, lagsim_batch_job_t *jobs, size_t n,
                     unsigned threads, const lagsim_run_limits_t *limits)
@@ -164,6 +176,7 @@ int lagsim_sweep_run(lagsim_sweep_t *sw, unsigned threads, const lagsim_run_limi
                 rc = job_for(sw, i, (enum lagsim_mode)m, i, &jobs[n++]);
     if (rc == LAGSIM_OK)
         rc = run_jobs(sw, jobs, n, threads, limits);
+    forget_not_run(sw);
     free(jobs);
     return rc;
 }
@@ -235,8 +248,10 @@ int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned thre
         }
     }
     int rc = probe_round(sw, slo, 0, point, mode, n, threads, limits, out);
-    if (rc != LAGSIM_OK)
+    if (rc != LAGSIM_OK) {
+        forget_not_run(sw);
         return rc;
+    }
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         if (!(sw->mode_mask & (1u << m)))
             continue;
@@ -272,8 +287,10 @@ int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned thre
         if (n == 0)
             break;
         rc = probe_round(sw, slo, round, point, mode, n, threads, limits, out);
-        if (rc != LAGSIM_OK)
+        if (rc != LAGSIM_OK) {
+            forget_not_run(sw);
             return rc;
+        }
         for (size_t i = 0; i < n; i++) {
             side_t *s = &side[mode[i]];
             if (holds_at(sw, slo, point[i], mode[i]))

@@ -14,7 +14,9 @@
 #include "model/model_internal.h"
 
 static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg);
+static void on_request_aborted(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 static void on_response_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg);
+static lagsim_time_t sender_timeout(const lsi_model_t *m, const lsi_batch_t *batch);
 
 void lsi_mixpanel_send(lsi_model_t *m, uint32_t b, lagsim_time_t one_way)
 {
@@ -26,8 +28,15 @@ void lsi_mixpanel_send(lsi_model_t *m, uint32_t b, lagsim_time_t one_way)
     lsi_dv_request(m, &m->pool.b[b]);
     if (m->trace)
         lsi_trace_sent(m, b, LAGSIM_ENDPOINT_MIXPANEL);
-    if (lagsim_sim_schedule(m->sim, lagsim_sim_now(m->sim) + one_way, on_request_arrives, m, b) !=
-        LAGSIM_OK)
+    /* A request still on its way when the sender's timeout expires is
+     * abandoned then (the HTTP client closes the connection): Mixpanel
+     * never reads it, and the sender counts a timeout and retries by its
+     * own rules. Valid input, however slow the network, never schedules
+     * into the past. */
+    const lagsim_time_t timeout = sender_timeout(m, &m->pool.b[b]);
+    const int aborted = one_way > timeout;
+    if (lagsim_sim_schedule(m->sim, lagsim_sim_now(m->sim) + (aborted ? timeout : one_way),
+                            aborted ? on_request_aborted : on_request_arrives, m, b) != LAGSIM_OK)
         lsi_fail(m);
 }
 
@@ -248,6 +257,8 @@ static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     const lagsim_time_t timeout = sender_timeout(m, batch);
     const lagsim_time_t sent = now - (batch->back_delay > 0 ? batch->back_delay : 0);
     lagsim_time_t at = sent + timeout;
+    if (at < now) /* the trip took the whole timeout (to rounding): the timer fires now */
+        at = now;
     if (st != LAGSIM_RESP_TIMEOUT) {
         const lagsim_time_t answer =
             now + lsi_sample_time(&m->sc->mixpanel.response_time, m->rng[LSI_RNG_MIXPANEL]) +
@@ -271,6 +282,21 @@ static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     lsi_dv_response(m, st, now);
     if (lagsim_sim_schedule(sim, at, on_response_arrives, m, b) != LAGSIM_OK)
         lsi_fail(m);
+}
+
+/* The sender's timeout expired while its request was still on the way:
+ * a timeout, answered to the sender at once. */
+static void on_request_aborted(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    lsi_model_t *m = ctx;
+    const uint32_t b = (uint32_t)arg;
+    if (m->trace)
+        lsi_trace_refused(m, b, LAGSIM_RESP_TIMEOUT);
+    m->pool.b[b].status = (uint8_t)LAGSIM_RESP_TIMEOUT;
+    m->pool.b[b].code = 0; /* no answer */
+    m->out->responses[LAGSIM_RESP_TIMEOUT]++;
+    lsi_dv_response(m, LAGSIM_RESP_TIMEOUT, lagsim_sim_now(sim));
+    on_response_arrives(sim, ctx, arg);
 }
 
 static void on_response_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)

@@ -327,6 +327,11 @@ lsi_rate_piece_t *lsi_rate_pieces_create(const lagsim_scenario_t *sc, unsigned *
 double lsi_profile_at(const lagsim_scenario_t *sc, lagsim_time_t t);
 /* Stationary mean of the MMPP's rate multiplier (1 without an MMPP). */
 double lsi_mmpp_mean_factor(const lagsim_scenario_t *sc);
+/* LAGSIM_OK if every rate derived from several keys is finite and at
+ * most LAGSIM_RATE_MAX; else LAGSIM_EINVAL with a message that starts
+ * with the section to blame ("[burst.NAME] ...", "[traffic] ..."), or
+ * LAGSIM_ENOMEM. */
+int lsi_rate_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size);
 
 
 /* workload.c */
@@ -433,6 +438,11 @@ void lsi_trace_dropped(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
 int lsi_trace_done(const lsi_model_t *m);
 /* The run ended: followed events not settled are in flight. */
 void lsi_trace_finish(lsi_model_t *m);
+
+/* Keeps the process-wide sum of the state of runs in progress
+ * (memory_guard.c): *held is what this run counted so far, now_bytes what
+ * it holds now. */
+void lsi_memory_note(uint64_t *held, uint64_t now_bytes);
 
 /* A duration drawn from `d` (seconds) in microseconds, at most a year so
  * that heavy tails cannot overflow the clock. */

@@ -175,6 +175,7 @@ const char *lagsim_stop_reason_name(enum lagsim_stop_reason r)
     case LAGSIM_STOP_MEMORY: return "memory";
     case LAGSIM_STOP_STUCK: return "stuck";
     case LAGSIM_STOP_TRACED: return "traced";
+    case LAGSIM_STOP_EVENTS: return "events";
     }
     return "?";
 }
@@ -189,31 +190,69 @@ static uint64_t state_bytes(const lsi_model_t *m)
            (uint64_t)lagsim_sim_pending(m->sim) * 40 + lagsim_series_bytes(m->out->series);
 }
 
-/* Simulated time run between checks of the limits. */
+/* Simulated time between progress reports and backlog samples. */
 #define CHUNK (LAGSIM_SEC)
 
+/* Engine events between checks of an interrupt and of the memory: a few
+ * milliseconds of work at any density of simulated time. */
+#define SLICE_EVENTS 8192u
+
+/* Why the run must stop now (a limit, a signal), or LAGSIM_STOP_NONE.
+ * Also publishes the run's state to the process-wide sum. */
+static enum lagsim_stop_reason limit_reached(lsi_model_t *m, const lagsim_run_limits_t *lim,
+                                             uint64_t *held)
+{
+    if (lim->interrupt && *lim->interrupt)
+        return LAGSIM_STOP_INTERRUPTED;
+    lsi_memory_note(held, state_bytes(m));
+    if (lim->max_memory && (*held > lim->max_memory || lagsim_process_memory() > lim->max_memory))
+        return LAGSIM_STOP_MEMORY;
+    if (lim->max_sim_events && lagsim_sim_executed(m->sim) >= lim->max_sim_events)
+        return LAGSIM_STOP_EVENTS;
+    return LAGSIM_STOP_NONE;
+}
+
 /*
- * Runs the engine to the end limit in chunks of simulated time, checking
- * between chunks for an interrupt and for the memory limit. Idle stretches
- * are skipped: each chunk starts at the next pending event.
+ * Runs the engine to the end limit in chunks of simulated time, each run
+ * in slices of SLICE_EVENTS engine events; between slices it checks for
+ * an interrupt and for the memory and event limits, so that a dense
+ * simulated second is stopped within milliseconds. Between chunks it
+ * samples the backlog and reports progress. Idle stretches are skipped:
+ * each chunk starts at the next pending event.
  */
-static enum lagsim_stop_reason run_engine(lsi_model_t *m, const lagsim_run_limits_t *lim)
+static enum lagsim_stop_reason run_engine(lsi_model_t *m, const lagsim_run_limits_t *lim,
+                                          uint64_t *held)
 {
     for (;;) {
         const lagsim_time_t next = lagsim_sim_next_time(m->sim);
         if (next > m->end_limit || m->failed)
             return LAGSIM_STOP_NONE;
         const lagsim_time_t until = next < m->end_limit - CHUNK ? next + CHUNK : m->end_limit;
-        lagsim_sim_run(m->sim, until);
+        for (;;) {
+            uint64_t budget = SLICE_EVENTS;
+            if (lim->max_sim_events) {
+                const uint64_t done = lagsim_sim_executed(m->sim);
+                budget = done >= lim->max_sim_events ? 0 : lim->max_sim_events - done;
+                if (budget > SLICE_EVENTS)
+                    budget = SLICE_EVENTS;
+            }
+            const uint64_t ran = lagsim_sim_run_some(m->sim, until, budget);
+            if (m->stuck)
+                return LAGSIM_STOP_STUCK;
+            if (m->failed)
+                return LAGSIM_STOP_NONE;
+            if (ran < budget || lagsim_sim_next_time(m->sim) > until)
+                break; /* the chunk is done (or a trace stopped it) */
+            const enum lagsim_stop_reason why = limit_reached(m, lim, held);
+            if (why != LAGSIM_STOP_NONE)
+                return why;
+        }
         lsi_backlog_watch(m, until);
-        if (m->stuck)
-            return LAGSIM_STOP_STUCK;
         if (m->trace && lsi_trace_done(m))
             return LAGSIM_STOP_TRACED;
-        if (lim->interrupt && *lim->interrupt)
-            return LAGSIM_STOP_INTERRUPTED;
-        if (lim->max_memory && state_bytes(m) > lim->max_memory)
-            return LAGSIM_STOP_MEMORY;
+        const enum lagsim_stop_reason why = limit_reached(m, lim, held);
+        if (why != LAGSIM_STOP_NONE)
+            return why;
         if (lim->progress)
             lim->progress(lim->progress_ctx, until >= m->sc->horizon ? 1.0
                                              : (double)until / (double)m->sc->horizon);
@@ -265,8 +304,10 @@ int lsi_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replica
         goto done;
 
     const double t0 = wall_now();
+    uint64_t held = 0; /* this run's share of the process-wide state sum */
     lsi_workload_start(m);
-    out->partial = (int)run_engine(m, limits);
+    out->partial = (int)run_engine(m, limits, &held);
+    lsi_memory_note(&held, 0);
     out->wall_seconds = wall_now() - t0;
     out->sim_events = lagsim_sim_executed(m->sim);
     if (m->trace)

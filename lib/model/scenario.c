@@ -243,6 +243,9 @@ int lagsim_scenario_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_
                 FAIL("[client.%s] device batch_size %u exceeds [mixpanel] max_batch_events %u",
                      sc->clients[i].name, sc->clients[i].sdk[m].batch_size,
                      sc->mixpanel.max_batch_events);
+    const int rates = lsi_rate_validate(sc, msg, msg_size);
+    if (rates != LAGSIM_OK)
+        return rates;
     return lsi_delivery_validate(sc, msg, msg_size);
 #undef FAIL
 }

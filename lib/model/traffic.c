@@ -26,6 +26,7 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "model/model_internal.h"
@@ -175,4 +176,74 @@ double lsi_mmpp_mean_factor(const lagsim_scenario_t *sc)
         return 1.0;
     const double h = (double)sc->mmpp_high_mean, l = (double)sc->mmpp_low_mean;
     return (sc->mmpp_high * h + sc->mmpp_low * l) / (h + l);
+}
+
+/* 1 if x is a rate lagsim simulates: finite, not negative, at most the maximum. */
+static int rate_ok(double x)
+{
+    return x >= 0 && x <= LAGSIM_RATE_MAX; /* false for NaN and infinities */
+}
+
+int lsi_rate_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size)
+{
+#define FAIL(...) do { snprintf(msg, msg_size, __VA_ARGS__); return LAGSIM_EINVAL; } while (0)
+    double profile_max = 0;
+    for (int h = 0; h < 24; h++)
+        if (sc->daily_profile[h] > profile_max)
+            profile_max = sc->daily_profile[h];
+    const double base = sc->base_rate * profile_max;
+    if (!rate_ok(base))
+        FAIL("[traffic] base_rate %.6g/s times the daily_profile's largest multiplier %.6g "
+             "is %.6g events/s, above the %.0e/s lagsim simulates",
+             sc->base_rate, profile_max, base, LAGSIM_RATE_MAX);
+    /* Each window's own total rate first: its product with the base rate
+     * must stay finite before windows are added up. */
+    for (unsigned i = 0; i < sc->n_bursts; i++) {
+        const lagsim_burst_t *b = &sc->bursts[i];
+        const double r = b->rate >= 0 ? b->rate : base * b->multiplier;
+        if (!rate_ok(r))
+            FAIL("[burst.%s] its rate (base rate at the busiest hour %.6g/s times multiplier "
+                 "%.6g) is %.6g events/s, above the %.0e/s lagsim simulates",
+                 b->name, base, b->multiplier, r, LAGSIM_RATE_MAX);
+    }
+    for (unsigned i = 0; i < sc->n_ramps; i++) {
+        const lagsim_ramp_t *p = &sc->ramps[i];
+        const double from = p->from >= 0 ? p->from : base * p->from_multiplier;
+        const double to = p->to >= 0 ? p->to : base * p->to_multiplier;
+        if (!rate_ok(from) || !rate_ok(to))
+            FAIL("[ramp.%s] goes from %.6g to %.6g events/s (rates, or the base rate at the "
+                 "busiest hour %.6g/s times from_multiplier/to_multiplier), above the %.0e/s "
+                 "lagsim simulates",
+                 p->name, from, to, base, LAGSIM_RATE_MAX);
+    }
+    /* Then the total: overlapping windows add up, times scale, times the
+     * MMPP's busier state. */
+    unsigned n;
+    lsi_rate_piece_t *pieces = lsi_rate_pieces_create(sc, &n);
+    if (!pieces) {
+        snprintf(msg, msg_size, "out of memory");
+        return LAGSIM_ENOMEM;
+    }
+    double mmpp = 1;
+    if (sc->mmpp_high_mean > 0 && sc->mmpp_low_mean > 0)
+        mmpp = sc->mmpp_high > sc->mmpp_low ? sc->mmpp_high : sc->mmpp_low;
+    double peak = 0;
+    lagsim_time_t peak_at = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const double span = (double)(pieces[i + 1].start - pieces[i].start) / LAGSIM_SEC;
+        const double end = pieces[i].rate + pieces[i].slope * span;
+        const double r = (end > pieces[i].rate ? end : pieces[i].rate) * mmpp;
+        if (!(r <= peak)) { /* NaN included: reported */
+            peak = r;
+            peak_at = pieces[i].start;
+        }
+    }
+    free(pieces);
+    if (!rate_ok(peak))
+        FAIL("[traffic] the arrival rate reaches %.9g events/s at %.6g s (base_rate x "
+             "daily_profile, plus the bursts and ramps active then, x scale %.6g x the "
+             "MMPP's larger multiplier %.6g), above the %.0e/s lagsim simulates",
+             peak, (double)peak_at / LAGSIM_SEC, sc->scale, mmpp, LAGSIM_RATE_MAX);
+    return LAGSIM_OK;
+#undef FAIL
 }

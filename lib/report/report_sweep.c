@@ -365,7 +365,7 @@ static void print_partial(FILE *f, const lagsim_sweep_t *sw)
             const lagsim_replicated_t *r = sw->points[i].reps[m];
             if (r && r->pooled->partial != LAGSIM_STOP_NONE) {
                 fprintf(f, "PARTIAL: some runs stopped early (%s); their figures count what had "
-                           "settled by then,\n  and '-' marks points that did not run\n",
+                           "settled by then,\n  and points that did not start are left out\n",
                         lagsim_stop_reason_name((enum lagsim_stop_reason)r->pooled->partial));
                 return;
             }
