@@ -97,92 +97,41 @@ static const char *unit_name(const lsi_key_t *k)
 /* One end of a range in the key's own unit. */
 static void fmt_bound(const lsi_key_t *k, double v, char *buf, size_t n)
 {
-    if (isinf(v)) {
+    const int whole = k->type == LSI_T_U32 || k->type == LSI_T_U64;
+    if (isinf(v))
         snprintf(buf, n, "∞");
-        return;
-    }
-    switch (k->type) {
-    case LSI_T_DURATION: lsi_fmt_duration((lagsim_time_t)v, buf, n); return;
-    case LSI_T_SIZE:
-        if (v >= U64MAX)
-            snprintf(buf, n, "2^64-1 B");
-        else
-            lsi_fmt_size((uint64_t)v, buf, n);
-        return;
-    case LSI_T_RATE: lsi_fmt_rate(v, 0, buf, n); return;
-    case LSI_T_BYTE_RATE: lsi_fmt_rate(v, 1, buf, n); return;
-    case LSI_T_U32:
-    case LSI_T_U64:
-        if (v == U64MAX)
-            snprintf(buf, n, "2^64-1");
-        else if (v == U32MAX)
-            snprintf(buf, n, "2^32-1");
-        else
-            snprintf(buf, n, "%.0f", v);
-        return;
-    case LSI_T_STRING:
-    case LSI_T_NUMBER:
-    case LSI_T_FRACTION:
-    case LSI_T_DIST_TIME:
-    case LSI_T_DIST_SIZE:
-    case LSI_T_BOOL:
-    case LSI_T_MODE_MASK:
-    case LSI_T_ROUTE:
-    case LSI_T_PRIORITY:
-    case LSI_T_PLATFORM:
-    case LSI_T_LIMITER:
-    case LSI_T_JITTER:
-    case LSI_T_OUTAGE:
-    case LSI_T_PRESET:
-    case LSI_T_PATH:
-    case LSI_T_PROFILE:
-    case LSI_T_ORIGIN:
-    case LSI_T_METRIC:
-    case LSI_T_THRESHOLD: break;
-    }
-    lsi_fmt_double(v, buf, n);
+    else if (k->type == LSI_T_DURATION)
+        lsi_fmt_duration((lagsim_time_t)v, buf, n);
+    else if (k->type == LSI_T_SIZE && v >= U64MAX)
+        snprintf(buf, n, "2^64-1 B");
+    else if (k->type == LSI_T_SIZE)
+        lsi_fmt_size((uint64_t)v, buf, n);
+    else if (k->type == LSI_T_RATE || k->type == LSI_T_BYTE_RATE)
+        lsi_fmt_rate(v, k->type == LSI_T_BYTE_RATE, buf, n);
+    else if (whole && v == U64MAX)
+        snprintf(buf, n, "2^64-1");
+    else if (whole && v == U32MAX)
+        snprintf(buf, n, "2^32-1");
+    else if (whole)
+        snprintf(buf, n, "%.0f", v);
+    else
+        lsi_fmt_double(v, buf, n);
 }
 
 static void fmt_range(const lsi_key_t *k, char *buf, size_t n)
 {
     char lo[64], hi[64];
-    switch (k->type) {
-    case LSI_T_DURATION:
-    case LSI_T_U32:
-    case LSI_T_U64:
-    case LSI_T_NUMBER:
-    case LSI_T_FRACTION:
-    case LSI_T_RATE:
-    case LSI_T_BYTE_RATE:
-    case LSI_T_SIZE:
-        fmt_bound(k, k->min, lo, sizeof lo);
-        fmt_bound(k, k->max, hi, sizeof hi);
+    if (lsi_type_scalar(k->type) == LSI_SCALAR_NONE && k->type != LSI_T_PROFILE) {
+        snprintf(buf, n, "—");
+        return;
+    }
+    fmt_bound(k, k->min, lo, sizeof lo);
+    fmt_bound(k, k->max, hi, sizeof hi);
+    if (k->type == LSI_T_PROFILE)
+        snprintf(buf, n, "each in [%s, %s]", lo, hi);
+    else
         snprintf(buf, n, "%s%s, %s%s", (k->flags & LSI_K_MIN_EXCL) ? "(" : "[", lo, hi,
                  isinf(k->max) ? ")" : "]");
-        return;
-    case LSI_T_PROFILE:
-        fmt_bound(k, k->min, lo, sizeof lo);
-        fmt_bound(k, k->max, hi, sizeof hi);
-        snprintf(buf, n, "each in [%s, %s]", lo, hi);
-        return;
-    case LSI_T_STRING:
-    case LSI_T_DIST_TIME:
-    case LSI_T_DIST_SIZE:
-    case LSI_T_BOOL:
-    case LSI_T_MODE_MASK:
-    case LSI_T_ROUTE:
-    case LSI_T_PRIORITY:
-    case LSI_T_PLATFORM:
-    case LSI_T_LIMITER:
-    case LSI_T_JITTER:
-    case LSI_T_OUTAGE:
-    case LSI_T_PRESET:
-    case LSI_T_PATH:
-    case LSI_T_ORIGIN:
-    case LSI_T_METRIC:
-    case LSI_T_THRESHOLD: break;
-    }
-    snprintf(buf, n, "—");
 }
 
 /* The default of key k in base, as `lagsim check` writes it: "`1h`". */

@@ -180,6 +180,15 @@ typedef struct lsi_value {
     lagsim_outage_t outages[LAGSIM_MAX_OUTAGES];
 } lsi_value_t;
 
+/* How a key type's value reads as one number (range checks, sweeps, the
+ * reference): a duration (as.t), a whole count or size (as.u), a real
+ * (as.d), or not one number at all. */
+enum lsi_scalar { LSI_SCALAR_NONE, LSI_SCALAR_TIME, LSI_SCALAR_WHOLE, LSI_SCALAR_REAL };
+enum lsi_scalar lsi_type_scalar(enum lsi_type t);
+/* A parsed value of key k as a double in its stored unit; NAN when the
+ * key's type is not a single number. */
+double lsi_value_number(const lsi_key_t *k, const lsi_value_t *v);
+
 /*
  * Splits a section name: "traffic" or "burst.launch". On success sets
  * *kind and *instance (pointer into name after the dot, or NULL for a

@@ -710,18 +710,17 @@ static int parse_preset(const lsi_key_t *k, const char *s, lsi_value_t *v,
 
 /* ---- Parse, check, store, write ---------------------------------------------- */
 
-/* The value as a double for range checks, or NAN for unranged types. */
-static double ranged_value(const lsi_key_t *k, const lsi_value_t *v)
+enum lsi_scalar lsi_type_scalar(enum lsi_type t)
 {
-    switch (k->type) {
-    case LSI_T_DURATION: return (double)v->as.t;
+    switch (t) {
+    case LSI_T_DURATION: return LSI_SCALAR_TIME;
     case LSI_T_U32:
     case LSI_T_U64:
-    case LSI_T_SIZE: return (double)v->as.u;
+    case LSI_T_SIZE: return LSI_SCALAR_WHOLE;
     case LSI_T_NUMBER:
     case LSI_T_FRACTION:
     case LSI_T_RATE:
-    case LSI_T_BYTE_RATE: return v->as.d;
+    case LSI_T_BYTE_RATE: return LSI_SCALAR_REAL;
     case LSI_T_STRING:
     case LSI_T_DIST_TIME:
     case LSI_T_DIST_SIZE:
@@ -738,50 +737,38 @@ static double ranged_value(const lsi_key_t *k, const lsi_value_t *v)
     case LSI_T_PROFILE:
     case LSI_T_ORIGIN:
     case LSI_T_METRIC:
-    case LSI_T_THRESHOLD: return NAN;
+    case LSI_T_THRESHOLD: return LSI_SCALAR_NONE;
+    }
+    return LSI_SCALAR_NONE;
+}
+
+double lsi_value_number(const lsi_key_t *k, const lsi_value_t *v)
+{
+    switch (lsi_type_scalar(k->type)) {
+    case LSI_SCALAR_TIME: return (double)v->as.t;
+    case LSI_SCALAR_WHOLE: return (double)v->as.u;
+    case LSI_SCALAR_REAL: return v->as.d;
+    case LSI_SCALAR_NONE: break;
     }
     return NAN;
 }
 
 static void fmt_bound(const lsi_key_t *k, double b, char *buf, size_t n)
 {
-    switch (k->type) {
-    case LSI_T_DURATION: lsi_fmt_duration((lagsim_time_t)b, buf, n); break;
-    case LSI_T_SIZE: /* U64MAX is 2^64 as a double: converting it is undefined */
+    if (k->type == LSI_T_DURATION)
+        lsi_fmt_duration((lagsim_time_t)b, buf, n);
+    else if (k->type == LSI_T_SIZE) /* U64MAX is 2^64 as a double: converting it is undefined */
         lsi_fmt_size(b < 18446744073709551616.0 ? (uint64_t)b : UINT64_MAX, buf, n);
-        break;
-    case LSI_T_RATE: lsi_fmt_rate(b, 0, buf, n); break;
-    case LSI_T_BYTE_RATE: lsi_fmt_rate(b, 1, buf, n); break;
-    case LSI_T_U32:
-    case LSI_T_U64:
-    case LSI_T_NUMBER:
-    case LSI_T_FRACTION: lsi_fmt_double(b, buf, n); break;
-    /* The unranged types (ranged_value() is NAN) have no bounds to print. */
-    case LSI_T_STRING:
-    case LSI_T_DIST_TIME:
-    case LSI_T_DIST_SIZE:
-    case LSI_T_BOOL:
-    case LSI_T_MODE_MASK:
-    case LSI_T_ROUTE:
-    case LSI_T_PRIORITY:
-    case LSI_T_PLATFORM:
-    case LSI_T_LIMITER:
-    case LSI_T_JITTER:
-    case LSI_T_OUTAGE:
-    case LSI_T_PRESET:
-    case LSI_T_PATH:
-    case LSI_T_PROFILE:
-    case LSI_T_ORIGIN:
-    case LSI_T_METRIC:
-    case LSI_T_THRESHOLD:
-    default: lsi_fmt_double(b, buf, n); break;
-    }
+    else if (k->type == LSI_T_RATE || k->type == LSI_T_BYTE_RATE)
+        lsi_fmt_rate(b, k->type == LSI_T_BYTE_RATE, buf, n);
+    else
+        lsi_fmt_double(b, buf, n);
 }
 
 static int check_range(const lsi_key_t *k, const char *text, const lsi_value_t *v,
                        lagsim_error_t *err)
 {
-    const double x = ranged_value(k, v);
+    const double x = lsi_value_number(k, v);
     if (isnan(x))
         return LAGSIM_OK;
     const int excl = (k->flags & LSI_K_MIN_EXCL) != 0;

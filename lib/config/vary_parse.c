@@ -28,34 +28,21 @@
 /* The unit of a key type, or -1 if the type cannot be varied. */
 static int unit_of(enum lsi_type t)
 {
-    switch (t) {
-    case LSI_T_DURATION: return LAGSIM_UNIT_DURATION;
-    case LSI_T_U32:
-    case LSI_T_U64: return LAGSIM_UNIT_COUNT;
-    case LSI_T_NUMBER: return LAGSIM_UNIT_NUMBER;
-    case LSI_T_FRACTION: return LAGSIM_UNIT_FRACTION;
-    case LSI_T_RATE: return LAGSIM_UNIT_RATE;
-    case LSI_T_BYTE_RATE: return LAGSIM_UNIT_BYTE_RATE;
-    case LSI_T_SIZE: return LAGSIM_UNIT_SIZE;
-    case LSI_T_STRING:
-    case LSI_T_DIST_TIME:
-    case LSI_T_DIST_SIZE:
-    case LSI_T_BOOL:
-    case LSI_T_MODE_MASK:
-    case LSI_T_ROUTE:
-    case LSI_T_PRIORITY:
-    case LSI_T_PLATFORM:
-    case LSI_T_LIMITER:
-    case LSI_T_JITTER:
-    case LSI_T_OUTAGE:
-    case LSI_T_PATH:
-    case LSI_T_PROFILE:
-    case LSI_T_ORIGIN:
-    case LSI_T_METRIC:
-    case LSI_T_THRESHOLD:
-    case LSI_T_PRESET: break;
-    }
-    return -1;
+    if (lsi_type_scalar(t) == LSI_SCALAR_NONE)
+        return -1;
+    if (t == LSI_T_DURATION)
+        return LAGSIM_UNIT_DURATION;
+    if (t == LSI_T_U32 || t == LSI_T_U64)
+        return LAGSIM_UNIT_COUNT;
+    if (t == LSI_T_FRACTION)
+        return LAGSIM_UNIT_FRACTION;
+    if (t == LSI_T_RATE)
+        return LAGSIM_UNIT_RATE;
+    if (t == LSI_T_BYTE_RATE)
+        return LAGSIM_UNIT_BYTE_RATE;
+    if (t == LSI_T_SIZE)
+        return LAGSIM_UNIT_SIZE;
+    return LAGSIM_UNIT_NUMBER;
 }
 
 /* Largest whole value an axis holds exactly: 2^53. */
@@ -65,46 +52,15 @@ static int unit_of(enum lsi_type t)
  * hold exactly (above 2^53). */
 static int whole_too_large(const lsi_key_t *k, const lsi_value_t *v)
 {
-    if (k->type == LSI_T_DURATION)
-        return v->as.t > (1ll << 53);
-    if (k->type == LSI_T_U32 || k->type == LSI_T_U64 || k->type == LSI_T_SIZE)
-        return v->as.u > (1ull << 53);
+    switch (lsi_type_scalar(k->type)) {
+    case LSI_SCALAR_TIME: return v->as.t > (1ll << 53);
+    case LSI_SCALAR_WHOLE: return v->as.u > (1ull << 53);
+    case LSI_SCALAR_REAL:
+    case LSI_SCALAR_NONE: break;
+    }
     return 0;
 }
 
-/* A parsed value as a double in the stored unit. */
-static double value_of(const lsi_key_t *k, const lsi_value_t *v)
-{
-    switch (k->type) {
-    case LSI_T_DURATION: return (double)v->as.t;
-    case LSI_T_U32:
-    case LSI_T_U64:
-    case LSI_T_SIZE: return (double)v->as.u;
-    case LSI_T_NUMBER:
-    case LSI_T_FRACTION:
-    case LSI_T_RATE:
-    case LSI_T_BYTE_RATE: return v->as.d;
-    /* Not sweepable (unit_of() refuses them): never parsed here. */
-    case LSI_T_STRING:
-    case LSI_T_DIST_TIME:
-    case LSI_T_DIST_SIZE:
-    case LSI_T_BOOL:
-    case LSI_T_MODE_MASK:
-    case LSI_T_ROUTE:
-    case LSI_T_PRIORITY:
-    case LSI_T_PLATFORM:
-    case LSI_T_LIMITER:
-    case LSI_T_JITTER:
-    case LSI_T_OUTAGE:
-    case LSI_T_PATH:
-    case LSI_T_PROFILE:
-    case LSI_T_ORIGIN:
-    case LSI_T_METRIC:
-    case LSI_T_THRESHOLD:
-    case LSI_T_PRESET: break;
-    }
-    return v->as.d;
-}
 
 /* Copies [s, e) without surrounding blanks into buf; 0 if it does not fit. */
 static int copy_trimmed(const char *s, const char *e, char *buf, size_t n)
@@ -142,7 +98,7 @@ static int parse_part(const lsi_key_t *k, const char *what, const char *text, in
                 "where a sweep cannot step exactly; give such values with --set", what, text);
         return LAGSIM_EINVAL;
     }
-    *out = value_of(k, &v);
+    *out = lsi_value_number(k, &v);
     if (step && !(*out > 0)) {
         lsi_err(err, "STEP must be greater than 0 (got '%s')", text);
         return LAGSIM_EINVAL;
