@@ -779,27 +779,6 @@ int lagsim_sim_schedule(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn,
     return LAGSIM_OK;
 }
 
-uint64_t lagsim_sim_run(lagsim_sim_t *sim, lagsim_time_t until)
-{
-    const uint64_t executed_before = sim->executed;
-    const lagsim_time_t outer_until = sim->until; /* restored for nested runs */
-    sim->until = until;
-    while (LIKELY(sim->near.size != 0) && sim->near.a[0].time <= sim->until) {
-        const record_t *const top = &sim->near.a[0];
-        const lagsim_event_fn fn = top->fn;
-        void *const ctx = top->ctx;
-        const uint64_t arg = top->arg;
-        sim->now = top->time;
-        heap_pop(&sim->near);
-        sim->executed++;
-        if (UNLIKELY(sim->wheel_on) && sim->near.size == 0) /* flag first: predictable */
-            advance(sim); /* invariant 5: the root is the next event */
-        fn(sim, ctx, arg);
-    }
-    sim->until = outer_until;
-    return sim->executed - executed_before;
-}
-
 uint64_t lagsim_sim_run_some(lagsim_sim_t *sim, lagsim_time_t until, uint64_t max_events)
 {
     const uint64_t executed_before = sim->executed;
@@ -822,6 +801,11 @@ uint64_t lagsim_sim_run_some(lagsim_sim_t *sim, lagsim_time_t until, uint64_t ma
     }
     sim->until = outer_until;
     return sim->executed - executed_before;
+}
+
+uint64_t lagsim_sim_run(lagsim_sim_t *sim, lagsim_time_t until)
+{
+    return lagsim_sim_run_some(sim, until, UINT64_MAX);
 }
 
 void lagsim_sim_stop(lagsim_sim_t *sim)
