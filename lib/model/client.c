@@ -608,10 +608,12 @@ static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_cl
     return one_way + (rtt - rtt / 2);
 }
 
+static void on_response(lsi_model_t *m, uint32_t b);
+
 static void on_offline_failure(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
-    lsi_client_on_response(ctx, (uint32_t)arg);
+    on_response(ctx, (uint32_t)arg);
 }
 
 static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
@@ -653,6 +655,7 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
          * need not read the device's state (a cache miss). */
         batch->to_track = cl->platform != LAGSIM_PLATFORM_SERVER;
         batch->timeout = sdk->request_timeout;
+        batch->keeps_copy = batch->at_exit && sdk->exit_keeps_copy;
         c->in_flight++;
         batch->back_delay = rtt - rtt / 2 + (one_way - rtt / 2);
         lsi_mixpanel_send(m, b, one_way);
@@ -739,7 +742,7 @@ static void on_parked_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 }
 
 /* Mixpanel answered one of this device's requests (device mode). */
-void lsi_client_on_response(lsi_model_t *m, uint32_t b)
+static void on_response(lsi_model_t *m, uint32_t b)
 {
     lsi_batch_t *batch = &m->pool.b[b];
     const uint32_t s = batch->owner;
@@ -812,4 +815,9 @@ void lsi_client_on_response(lsi_model_t *m, uint32_t b)
     c->parked++;
     if (lagsim_sim_schedule(m->sim, now + d, on_parked_retry, m, b) != LAGSIM_OK)
         lsi_fail(m);
+}
+
+void lsi_client_register(lsi_model_t *m)
+{
+    m->on_response[LSI_SENDER_CLIENT] = on_response;
 }

@@ -16,7 +16,6 @@
 static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 static void on_request_aborted(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 static void on_response_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg);
-static lagsim_time_t sender_timeout(const lsi_model_t *m, const lsi_batch_t *batch);
 
 void lsi_mixpanel_send(lsi_model_t *m, uint32_t b, lagsim_time_t one_way)
 {
@@ -33,7 +32,7 @@ void lsi_mixpanel_send(lsi_model_t *m, uint32_t b, lagsim_time_t one_way)
      * never reads it, and the sender counts a timeout and retries by its
      * own rules. Valid input, however slow the network, never schedules
      * into the past. */
-    const lagsim_time_t timeout = sender_timeout(m, &m->pool.b[b]);
+    const lagsim_time_t timeout = m->pool.b[b].timeout;
     const int aborted = one_way > timeout;
     if (lagsim_sim_schedule(m->sim, lagsim_sim_now(m->sim) + (aborted ? timeout : one_way),
                             aborted ? on_request_aborted : on_request_arrives, m, b) != LAGSIM_OK)
@@ -154,14 +153,12 @@ static enum lagsim_response ingest(lsi_model_t *m, lsi_batch_t *batch, lagsim_ti
      * request is still ingested (as /import?strict=1 does); /track (device
      * mode) silently skips events older than its age limit. No event can
      * be over the size limit when the whole request is not, or when
-     * Segment's own per-event limit is the tighter one. */
-    const int by_device = batch->sender == LSI_SENDER_CLIENT;
-    const int may_have_oversize =
-        batch->events.bytes > sc->mixpanel.max_event_bytes &&
-        !(!by_device && sc->segment.max_event_bytes <= sc->mixpanel.max_event_bytes);
-    /* Browser and mobile SDKs send to /track; a server sends to /import,
-     * which has no age limit. */
-    const int to_track = by_device && batch->to_track;
+     * the sender already refused every event over a tighter limit. */
+    const int may_have_oversize = batch->events.bytes > sc->mixpanel.max_event_bytes &&
+                                  batch->event_bytes_max > sc->mixpanel.max_event_bytes;
+    /* Browser and mobile SDKs send to /track; a server (and Segment) to
+     * /import, which has no age limit. */
+    const int to_track = batch->to_track;
     const int may_be_old = to_track && sc->mixpanel.track_max_age > 0 &&
                            now - sc->mixpanel.track_max_age > 0;
     uint64_t invalid = 0;
@@ -226,22 +223,7 @@ static void accept_batch(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now, 
     batch->events = kept;
 }
 
-static lagsim_time_t sender_timeout(const lsi_model_t *m, const lsi_batch_t *batch)
-{
-    if (batch->sender == LSI_SENDER_SEGMENT)
-        return m->sc->segment.request_timeout;
-    return batch->timeout; /* set by the device at the send */
-}
 
-/* A batch sent as a session ended by an SDK that keeps what it sent
- * (mixpanel-js's sendBeacon at page unload: no answer is read). */
-static int keeps_exit_copies(const lsi_model_t *m, const lsi_batch_t *batch)
-{
-    if (!batch->at_exit || batch->sender != LSI_SENDER_CLIENT)
-        return 0;
-    const lsi_client_t *c = &m->clients.slot[batch->owner];
-    return m->sc->clients[c->kind].sdk[c->path].exit_keeps_copy != 0;
-}
 
 static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
@@ -254,7 +236,7 @@ static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     if (m->trace && st != LAGSIM_RESP_2XX)
         lsi_trace_refused(m, b, st);
 
-    const lagsim_time_t timeout = sender_timeout(m, batch);
+    const lagsim_time_t timeout = batch->timeout;
     const lagsim_time_t sent = now - (batch->back_delay > 0 ? batch->back_delay : 0);
     lagsim_time_t at = sent + timeout;
     if (at < now) /* the trip took the whole timeout (to rounding): the timer fires now */
@@ -268,7 +250,7 @@ static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
             const int lost = late || (m->sc->mixpanel.lost_response_rate > 0 &&
                                       gsl_rng_uniform(m->rng[LSI_RNG_MIXPANEL_FAULTS]) <
                                           m->sc->mixpanel.lost_response_rate);
-            accept_batch(m, batch, now, lost || keeps_exit_copies(m, batch));
+            accept_batch(m, batch, now, lost || batch->keeps_copy);
             if (lost)
                 st = LAGSIM_RESP_TIMEOUT;
         } else if (late) {
@@ -304,8 +286,5 @@ static void on_response_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     (void)sim;
     lsi_model_t *m = ctx;
     const uint32_t b = (uint32_t)arg;
-    if (m->pool.b[b].sender == LSI_SENDER_SEGMENT)
-        lsi_segment_on_response(m, b);
-    else
-        lsi_client_on_response(m, b);
+    m->on_response[m->pool.b[b].sender](m, b); /* the handler its sender registered */
 }

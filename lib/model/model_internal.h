@@ -66,7 +66,9 @@ typedef struct lsi_list {
     uint64_t bytes;
 } lsi_list_t;
 
-enum lsi_sender { LSI_SENDER_CLIENT, LSI_SENDER_SEGMENT };
+/* Who sent a request: the index of the response handler it registered
+ * (lsi_model_t.on_response), and who a trace names as its sender. */
+enum lsi_sender { LSI_SENDER_CLIENT, LSI_SENDER_SEGMENT, LSI_SENDER_COUNT };
 
 /* One request (a batch of events) on its way, or waiting to be retried. */
 typedef struct lsi_batch {
@@ -88,7 +90,9 @@ typedef struct lsi_batch {
     uint8_t throttled;         /* waited for Segment's inbound limit */
     uint8_t seg_big_event;     /* cloud: an event is over Segment's per-event limit */
     uint8_t to_track;          /* device: sent to /track (browser, mobile), not /import */
-    lagsim_time_t timeout;     /* device: the SDK's request timeout */
+    uint8_t keeps_copy;        /* sent at exit by an SDK that keeps what it sent */
+    lagsim_time_t timeout;     /* the sender's request timeout */
+    uint64_t event_bytes_max;  /* no event is larger (a limit the sender enforced) */
 } lsi_batch_t;
 
 /* Records [0, used) have been handed out at least once; a record is
@@ -300,6 +304,9 @@ typedef struct lsi_model {
     double watch_area;          /* and its integral so far, event-seconds */
     lagsim_time_t warmup;       /* latencies count for events fired from then on */
     struct lsi_probe *probe;    /* warmup.c's pilot: latency by firing time, or NULL */
+    /* The response handler each kind of sender registered (its
+     * lsi_*_register()): Mixpanel answers through it, knowing no sender. */
+    void (*on_response[LSI_SENDER_COUNT])(struct lsi_model *m, uint32_t batch);
 } lsi_model_t;
 
 /* warmup_probe.c: the pilot's record of latency to visible by firing window. */
@@ -374,9 +381,9 @@ void lsi_segment_receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes);
 /* mixpanel.c */
 /* Sends a batch to Mixpanel; the sender's response handler runs later. */
 void lsi_mixpanel_send(lsi_model_t *m, uint32_t batch, lagsim_time_t one_way);
-/* Response handlers of the two kinds of sender. */
-void lsi_client_on_response(lsi_model_t *m, uint32_t batch);
-void lsi_segment_on_response(lsi_model_t *m, uint32_t batch);
+/* Each sender registers the handler of its responses in m->on_response. */
+void lsi_client_register(lsi_model_t *m);
+void lsi_segment_register(lsi_model_t *m);
 
 /* run.c: empties a result (keeping its histograms) for a new run. */
 void lsi_result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replication);

@@ -98,7 +98,9 @@ uint32_t lsi_batch_alloc(lsi_pool_t *p)
     b->throttled = 0;
     b->seg_big_event = 0;
     b->to_track = 0;
+    b->keeps_copy = 0;
     b->timeout = 0;
+    b->event_bytes_max = UINT64_MAX;
     p->b_live++;
     return id;
 }

@@ -164,6 +164,8 @@ static int model_init(lsi_model_t *m, const lagsim_scenario_t *sc, enum lagsim_m
         return LAGSIM_ENOMEM;
     if (lsi_clients_init(&m->clients) != LAGSIM_OK)
         return LAGSIM_ENOMEM;
+    lsi_client_register(m);
+    lsi_segment_register(m);
     return lsi_workload_init(m);
 }
 

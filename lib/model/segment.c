@@ -209,6 +209,8 @@ static void send(lsi_model_t *m, uint32_t b)
     batch->attempt_sent_at = now;
     batch->attempts++;
     batch->sender = LSI_SENDER_SEGMENT;
+    batch->timeout = m->sc->segment.request_timeout;
+    batch->event_bytes_max = m->sc->segment.max_event_bytes; /* larger ones were refused */
     batch->back_delay = rtt - rtt / 2;
     m->dest.in_flight++;
     lsi_mixpanel_send(m, b, rtt / 2);
@@ -333,7 +335,7 @@ static void on_dest_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     dispatch(m);
 }
 
-void lsi_segment_on_response(lsi_model_t *m, uint32_t b)
+static void on_response(lsi_model_t *m, uint32_t b)
 {
     lsi_batch_t *batch = &m->pool.b[b];
     const lagsim_time_t now = lagsim_sim_now(m->sim);
@@ -386,4 +388,9 @@ void lsi_segment_on_response(lsi_model_t *m, uint32_t b)
         break;
     }
     dispatch(m);
+}
+
+void lsi_segment_register(lsi_model_t *m)
+{
+    m->on_response[LSI_SENDER_SEGMENT] = on_response;
 }

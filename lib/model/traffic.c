@@ -240,7 +240,7 @@ int lsi_rate_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size)
     }
     free(pieces);
     if (!rate_ok(peak))
-        FAIL("[traffic] the arrival rate reaches %.6g events/s at %.6g s (base_rate x "
+        FAIL("[traffic] the arrival rate reaches %.9g events/s at %.6g s (base_rate x "
              "daily_profile, plus the bursts and ramps active then, x scale %.6g x the "
              "MMPP's larger multiplier %.6g), above the %.0e/s lagsim simulates",
              peak, (double)peak_at / LAGSIM_SEC, sc->scale, mmpp, LAGSIM_RATE_MAX);
