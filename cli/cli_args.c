@@ -357,10 +357,13 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
             o->format = LSI_CLI_FORMAT_JSON;
         else if (strcmp(val, "csv") == 0 && (accepted & LSI_CLI_OPT_CSV))
             o->format = LSI_CLI_FORMAT_CSV;
+        else if (strcmp(val, "html") == 0)
+            o->format = LSI_CLI_FORMAT_HTML;
         else if (accepted & LSI_CLI_OPT_CSV)
-            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json or csv)", val);
+            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json, csv or html)",
+                                       val);
         else
-            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text or json)", val);
+            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json or html)", val);
         break;
     case LSI_CLI_OPT_LIMITS:
         if (strcmp(spec->name, "max-events") == 0) {

@@ -157,7 +157,8 @@ char *lagsim_format_duration(char *buf, size_t size, lagsim_time_t us);
 enum lagsim_report_format {
     LAGSIM_REPORT_TEXT, /* aligned tables for people */
     LAGSIM_REPORT_JSON, /* one object */
-    LAGSIM_REPORT_CSV   /* '#' comment lines, a header row, one row per mode (and point) */
+    LAGSIM_REPORT_CSV,  /* '#' comment lines, a header row, one row per mode (and point) */
+    LAGSIM_REPORT_HTML  /* one self-contained page with SVG charts (docs/reports.md) */
 };
 
 /*

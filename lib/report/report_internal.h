@@ -27,6 +27,20 @@ void lsi_json_real(FILE *f, double x);
 /* Microseconds as exact decimal seconds. */
 void lsi_json_seconds(FILE *f, int64_t us);
 
+/* ---- report_html_*.c ------------------------------------------------------ */
+
+/*
+ * The HTML page of run (compare 0) or compare (1): charts and tables, the
+ * manifest if not NULL. Returns LAGSIM_OK or LAGSIM_EIO.
+ */
+int lsi_report_html(FILE *f, const lagsim_scenario_t *sc,
+                    const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT], int compare,
+                    const lagsim_manifest_t *manifest);
+
+/* The HTML page of a sweep or a bisection (report_html_sweep.c). */
+int lsi_report_sweep_html(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
+                          const lagsim_find_t *find, const lagsim_manifest_t *manifest);
+
 /* ---- report_manifest.c ----------------------------------------------------- */
 
 /* Text: a "Manifest" block, after a blank line. */
