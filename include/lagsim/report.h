@@ -334,6 +334,17 @@ int lagsim_report_trace_json(FILE *f, const lagsim_scenario_t *sc, const lagsim_
                              const lagsim_traced_run_t *runs, size_t n_runs,
                              const lagsim_manifest_t *manifest);
 
+/*
+ * The same journeys as one self-contained HTML page (docs/reports.md): per
+ * mode, a swimlane chart of each followed event across client, Segment
+ * and Mixpanel (waits, backoffs, refusals, visibility) and a table of
+ * every milestone in words. Same arguments as lagsim_report_trace_json().
+ * Returns LAGSIM_OK, LAGSIM_ENOMEM or LAGSIM_EIO.
+ */
+int lagsim_report_trace_html(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace_t *trace,
+                             const lagsim_traced_run_t *runs, size_t n_runs,
+                             const lagsim_manifest_t *manifest);
+
 #ifdef __cplusplus
 }
 #endif
