@@ -663,7 +663,7 @@ static void forest_chart(FILE *f, reps_t reps)
         fig.xhi = lim;
         fig.ylo = 0;
         fig.yhi = rows ? rows : 1;
-        lsi_fig_legend(&fig, "mean difference", lsi_svg_mode_colour((enum lagsim_mode)m), NULL, 0);
+        lsi_fig_legend(&fig, "mean difference (dot)", "#000000", NULL, 0);
         lsi_fig_legend(&fig, "95% interval", lsi_svg_mode_colour((enum lagsim_mode)m), NULL, 1);
         lsi_fig_begin(f, &fig);
         lsi_fig_vline(f, &fig, 0, "#444444", NULL);
