@@ -46,20 +46,20 @@ static const char usage_top[] =
     "       (commands: run, compare, sweep, trace, check, help)\n";
 static const char usage_run[] =
     "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
-    "         [--format text|json|csv] [--out FILE] [--hist FILE] [--ascii]\n"
+    "         [--format text|json|csv|html] [--out FILE] [--hist FILE] [--ascii]\n"
     "         [--reps N | --precision P [--max-reps N]] [--threads N]\n"
     "         [--slo EXPR] [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_compare[] =
     "usage: lagsim compare SCENARIO [--modes cloud,device,hybrid] [--threads N]\n"
     "         [--reps N | --precision P [--max-reps N]] [--seed N]\n"
-    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
+    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv|html]\n"
     "         [--out FILE] [--hist FILE] [--ascii] [--slo EXPR]\n"
     "         [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_sweep[] =
     "usage: lagsim sweep SCENARIO --vary SECTION.KEY=FROM..TO[:STEP] [--vary ...]\n"
     "         [--slo EXPR [--find]] [--mode M] [--threads N]\n"
     "         [--reps N | --precision P [--max-reps N]] [--seed N]\n"
-    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
+    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv|html]\n"
     "         [--out FILE] [--hist FILE.csv] [--ascii] [--max-events N]\n"
     "         [--max-memory SIZE]\n";
 static const char help_sweep[] =
@@ -116,7 +116,7 @@ static const char help_compare[] =
 static const char usage_check[] = "usage: lagsim check SCENARIO [--set SECTION.KEY=VALUE]...\n";
 static const char usage_trace[] =
     "usage: lagsim trace SCENARIO [--follow N] [--filter TYPE] [--mode M] [--seed N]\n"
-    "         [--set SECTION.KEY=VALUE]... [--format text|json] [--out FILE]\n";
+    "         [--set SECTION.KEY=VALUE]... [--format text|json|html] [--out FILE]\n";
 static const char help_trace[] =
     "Follows a few events through the pipeline and tells their journeys hop by hop:\n"
     "fired, queued on the device, sent, accepted by Segment, in Segment's queue,\n"
@@ -140,7 +140,8 @@ static const char help_trace[] =
     "  --format F      text (the default: the narration) or json (one object with\n"
     "                  the manifest and, per mode, each event's id, type, user,\n"
     "                  outcome and steps - time, step, status, backoff, drop\n"
-    "                  reason - with the narration's words in separate fields)\n"
+    "                  reason - with the narration's words in separate fields),\n"
+    "                  or html (a page with a swimlane chart per mode)\n"
     "  --out FILE      write the trace to FILE, atomically, instead of stdout\n"
     "  -h, --help      show this help\n"
     "\n"
@@ -193,8 +194,9 @@ static const char help_run[] =
     "  --set S.K=V     set key K of section [S] to V, as if written at the end of\n"
     "                  the file (repeatable), e.g. --set scenario.horizon=10m\n"
     "  --format F      text (the default: tables, then a histogram and a CDF of\n"
-    "                  the latency to visible per mode), json, or csv (one row per\n"
-    "                  mode, a column per figure)\n"
+    "                  the latency to visible per mode), json, csv (one row per\n"
+    "                  mode, a column per figure), or html (one page with charts\n"
+    "                  and tables, no external files: docs/reports.md)\n"
     "  --out FILE      write the report to FILE, atomically, instead of stdout\n"
     "  --hist FILE     also write the latency histograms' buckets as CSV (per mode,\n"
     "                  delivered and visible: bounds, count, cumulative share)\n"

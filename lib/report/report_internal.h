@@ -41,6 +41,13 @@ int lsi_report_html(FILE *f, const lagsim_scenario_t *sc,
 int lsi_report_sweep_html(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
                           const lagsim_find_t *find, const lagsim_manifest_t *manifest);
 
+/* ---- report_chart.c ---------------------------------------------------------- */
+
+/* lagsim_report_chart() on an axis that also encloses [axis_min, axis_max]
+ * (us): the charts of several modes share one x axis. */
+int lsi_report_chart_axis(FILE *f, const lagsim_hist_t *h, const char *title, int ascii,
+                          int64_t axis_min, int64_t axis_max);
+
 /* ---- report_manifest.c ----------------------------------------------------- */
 
 /* Text: a "Manifest" block, after a blank line. */
