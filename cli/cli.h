@@ -49,7 +49,8 @@ enum lsi_cli_format {
     LSI_CLI_FORMAT_TEXT,
     LSI_CLI_FORMAT_JSON,
     LSI_CLI_FORMAT_CSV,
-    LSI_CLI_FORMAT_HTML
+    LSI_CLI_FORMAT_HTML,
+    LSI_CLI_FORMAT_MD
 };
 
 /* The options of one subcommand, as given on the command line. */

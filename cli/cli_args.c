@@ -46,13 +46,13 @@ static const char usage_top[] =
     "       (commands: run, compare, sweep, trace, check, help)\n";
 static const char usage_run[] =
     "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
-    "         [--format text|json|csv|html] [--out FILE] [--hist FILE] [--ascii]\n"
+    "         [--format text|json|csv|html|md] [--out FILE] [--hist FILE] [--ascii]\n"
     "         [--reps N | --precision P [--max-reps N]] [--threads N]\n"
     "         [--slo EXPR] [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_compare[] =
     "usage: lagsim compare SCENARIO [--modes cloud,device,hybrid] [--threads N]\n"
     "         [--reps N | --precision P [--max-reps N]] [--seed N]\n"
-    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv|html]\n"
+    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv|html|md]\n"
     "         [--out FILE] [--hist FILE] [--ascii] [--slo EXPR]\n"
     "         [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_sweep[] =
@@ -195,8 +195,9 @@ static const char help_run[] =
     "                  the file (repeatable), e.g. --set scenario.horizon=10m\n"
     "  --format F      text (the default: tables, then a histogram and a CDF of\n"
     "                  the latency to visible per mode), json, csv (one row per\n"
-    "                  mode, a column per figure), or html (one page with charts\n"
-    "                  and tables, no external files: docs/reports.md)\n"
+    "                  mode, a column per figure), html (one page with charts\n"
+    "                  and tables, no external files: docs/reports.md), or md\n"
+    "                  (the verdict and tables as Markdown, to paste)\n"
     "  --out FILE      write the report to FILE, atomically, instead of stdout\n"
     "  --hist FILE     also write the latency histograms' buckets as CSV (per mode,\n"
     "                  delivered and visible: bounds, count, cumulative share)\n"
@@ -361,6 +362,11 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
             o->format = LSI_CLI_FORMAT_CSV;
         else if (strcmp(val, "html") == 0)
             o->format = LSI_CLI_FORMAT_HTML;
+        else if (strcmp(val, "md") == 0 && (accepted & LSI_CLI_OPT_SERIES))
+            o->format = LSI_CLI_FORMAT_MD; /* run and compare */
+        else if (accepted & LSI_CLI_OPT_SERIES)
+            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json, csv, html or md)",
+                                       val);
         else if (accepted & LSI_CLI_OPT_CSV)
             return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json, csv or html)",
                                        val);

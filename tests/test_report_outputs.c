@@ -330,6 +330,19 @@ static void manifest_everywhere(void **state)
     free(pages[0]);
     free(pages[1]);
 
+    /* Markdown: the verdict in bold, the headline figures as a table in
+     * human units, the manifest. */
+    opts.format = LAGSIM_REPORT_MD;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_results(c.f, &sc, (const lagsim_replicated_t *const *)reps, 0,
+                                           &opts), LAGSIM_OK);
+    out = cap_close(&c);
+    assert_contains(out, "\n**In short: in cloud mode ");
+    assert_contains(out, "\n| figure | cloud |\n| --- | ---: |\n| visible share | ");
+    assert_contains(out, "| scenario hash | 0123456789abcdef (FNV-1a 64) |\n");
+    assert_null(strstr(out, "e+0"));
+    free(out);
+
     opts.format = LAGSIM_REPORT_JSON;
     cap_open(&c);
     assert_int_equal(lagsim_report_results(c.f, &sc, (const lagsim_replicated_t *const *)reps, 0,

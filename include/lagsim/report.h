@@ -158,7 +158,8 @@ enum lagsim_report_format {
     LAGSIM_REPORT_TEXT, /* aligned tables for people */
     LAGSIM_REPORT_JSON, /* one object */
     LAGSIM_REPORT_CSV,  /* '#' comment lines, a header row, one row per mode (and point) */
-    LAGSIM_REPORT_HTML  /* one self-contained page with SVG charts (docs/reports.md) */
+    LAGSIM_REPORT_HTML, /* one self-contained page with SVG charts (docs/reports.md) */
+    LAGSIM_REPORT_MD    /* run and compare: the verdict and tables as Markdown */
 };
 
 /*

@@ -37,6 +37,11 @@ int lsi_report_html(FILE *f, const lagsim_scenario_t *sc,
                     const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT], int compare,
                     const lagsim_manifest_t *manifest);
 
+/* The Markdown report of run or compare (report_md.c). */
+int lsi_report_md(FILE *f, const lagsim_scenario_t *sc,
+                  const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT], int compare,
+                  const lagsim_manifest_t *manifest);
+
 /* The HTML page of a sweep or a bisection (report_html_sweep.c). */
 int lsi_report_sweep_html(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
                           const lagsim_find_t *find, const lagsim_manifest_t *manifest);

@@ -157,6 +157,7 @@ int lagsim_report_results(FILE *f, const lagsim_scenario_t *sc,
     case LAGSIM_REPORT_JSON: return lsi_report_json(f, sc, reps, compare, opts->manifest);
     case LAGSIM_REPORT_CSV: return lagsim_report_csv(f, reps, compare, opts->manifest);
     case LAGSIM_REPORT_HTML: return lsi_report_html(f, sc, reps, compare, opts->manifest);
+    case LAGSIM_REPORT_MD: return lsi_report_md(f, sc, reps, compare, opts->manifest);
     case LAGSIM_REPORT_TEXT: break;
     }
     return report_text(f, sc, reps, compare, opts);
