@@ -29,7 +29,7 @@ static const char style[] =
     "th{background:#f4f4f4}\n"
     "figure{margin:1rem 0;break-inside:avoid;page-break-inside:avoid}\n"
     "svg{width:100%;height:auto;max-width:56rem;font-size:12px}\n"
-    "svg text{fill:#1a1a1a}svg .title{font-size:15px;font-weight:600}\n"
+    "svg .title{font-size:15px;font-weight:600}\n"
     "svg .label{font-size:13px}svg .note{font-size:11px}svg .legend{font-size:12px}\n"
     "svg .grid{stroke:#e6e6e6;stroke-width:1}svg .axis{stroke:#444;stroke-width:1}\n"
     "details{margin:.3rem 0 1rem}summary{cursor:pointer;color:#0b5394}\n"

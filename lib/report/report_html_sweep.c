@@ -86,7 +86,7 @@ static void figure_chart(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *
                          const lagsim_find_t *find, enum lagsim_figure k)
 {
     const lagsim_axis_t *a = &sw->axis[0];
-    double xlo = INFINITY, xhi = -INFINITY, yhi = 0, ylo = 0;
+    double xlo = INFINITY, xhi = -INFINITY, yhi = 0, ylo = 0, ymean_max = 0;
     for (uint32_t i = 0; i < sw->n_points; i++) {
         const lagsim_sweep_point_t *p = &sw->points[i];
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
@@ -99,7 +99,9 @@ static void figure_chart(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *
             if (s->n == 0)
                 continue;
             const double hw = p->reps[m]->reps > 1 ? lagsim_summary_half_width(s, 0.95) : 0;
-            const double top = s->mean * (lsi_figure_kind(k) == 1 ? 1 : 1) + (isfinite(hw) ? hw : 0);
+            const double top = s->mean + (isfinite(hw) ? hw : 0);
+            if (s->mean > ymean_max)
+                ymean_max = s->mean;
             if (top > yhi)
                 yhi = top;
             if (s->mean - (isfinite(hw) ? hw : 0) < ylo)
@@ -127,7 +129,15 @@ static void figure_chart(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *
                                           : LSI_AXIS_LINEAR;
     fig.xlo = xlo;
     fig.xhi = xhi;
-    fig.ylo = ylo < 0 ? ylo * 1.08 : 0;
+    /* Every figure is >= 0; a wide interval (few replications) is cut at
+     * the frame rather than squeezing the means into a line. */
+    (void)ylo;
+    fig.ylo = 0;
+    if (ymean_max > 0 && yhi > ymean_max * 1.5)
+        yhi = ymean_max * 1.5;
+    for (unsigned t = 0; slo && t < slo->n; t++)
+        if (slo->term[t].figure == k && slo->term[t].value * 1.1 > yhi)
+            yhi = slo->term[t].value * 1.1;
     fig.yhi = yhi > 0 ? yhi * 1.08 : 1;
     if (lsi_figure_kind(k) == 2 && fig.yhi > 1)
         fig.yhi = 1;
@@ -220,6 +230,7 @@ static void heat_map(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
     lsi_fig_init(&fig, id, title, xl, yl, W, 90 + 36.0 * ny + 70);
     fig.left = 110;
     fig.no_yticks = 1;
+    fig.no_xticks = 1;
     fig.xkind = LSI_AXIS_LINEAR;
     fig.xlo = 0;
     fig.xhi = nx;
@@ -247,7 +258,15 @@ static void heat_map(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
         heat_colour(col, sizeof col, s && s->n && vmax > 0 ? s->mean / vmax : 0);
         snprintf(t, sizeof t, "p99 %s", s && s->n ? lsi_html_dur(v, sizeof v, (int64_t)llround(s->mean * 1e6)) : "-");
         lsi_fig_rect(f, &fig, cx + 0.03, cy + 0.06, cx + 0.97, cy + 0.94, col, t);
-        lsi_fig_text(f, &fig, cx + 0.5, cy + 0.4, "middle", s && s->n ? v : "-");
+        const double shade = s && s->n && vmax > 0 ? s->mean / vmax : 0;
+        fprintf(f, "<text class=\"note\" text-anchor=\"middle\" fill=\"%s\" x=\"",
+                shade > 0.55 ? "#ffffff" : "#1a1a1a");
+        lsi_svg_num(f, lsi_svg_map(&fig.x, cx + 0.5));
+        fputs("\" y=\"", f);
+        lsi_svg_num(f, lsi_svg_map(&fig.y, cy + 0.5) + 4);
+        fputs("\">", f);
+        lsi_html_escape(f, s && s->n ? v : "-");
+        fputs("</text>\n", f);
         if (slo && p->reps[m] && lagsim_slo_holds(slo, p->reps[m], NULL, 0)) {
             const double x0 = lsi_svg_map(&fig.x, cx + 0.03), x1 = lsi_svg_map(&fig.x, cx + 0.97);
             const double y0 = lsi_svg_map(&fig.y, cy + 0.94), y1 = lsi_svg_map(&fig.y, cy + 0.06);
@@ -270,7 +289,7 @@ static void heat_map(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
     for (uint32_t j = 0; j < nx; j++) {
         char lab[48];
         value_label(lab, sizeof lab, &sw->axis[1], lagsim_axis_value(&sw->axis[1], j));
-        lsi_fig_text_px(f, lsi_svg_map(&fig.x, j + 0.5), lsi_svg_map(&fig.y, 0) + 32, "middle", lab);
+        lsi_fig_text_px(f, lsi_svg_map(&fig.x, j + 0.5), lsi_svg_map(&fig.y, 0) + 18, "middle", lab);
     }
     lsi_fig_end(f, &fig);
 }

@@ -269,7 +269,7 @@ void lsi_fig_begin(FILE *f, lsi_fig_t *fig)
     text_at(f, left, 22, "class=\"title\"", fig->title);
 
     double t[32];
-    size_t n = axis_ticks(fig->xkind, fig->xlo, fig->xhi, 8, t, 32);
+    size_t n = fig->no_xticks ? 0 : axis_ticks(fig->xkind, fig->xlo, fig->xhi, 8, t, 32);
     for (size_t i = 0; i < n; i++) {
         char lab[32];
         const double px = lsi_svg_map(&fig->x, t[i]);

@@ -78,6 +78,7 @@ typedef struct lsi_fig {
     double left, bottom; /* margins (lsi_fig_init: 80 and 64); the legend
                             wraps into the bottom margin below the x label */
     int no_yticks;       /* 1: the chart labels its rows itself */
+    int no_xticks;       /* 1: ... and its columns */
     enum lsi_axis_kind xkind, ykind;
     lsi_svg_axis_t x, y; /* set by lsi_fig_begin() from the ranges below */
     double xlo, xhi, ylo, yhi;
