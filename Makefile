@@ -108,7 +108,7 @@ report-screenshot: all deps-browser
 	$(LAGSIM) $(REPORT_SHOT_ARGS) --format html --out $(BUILD)/shot/report-compare.html
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
 	  --user-data-dir=$(BUILD)/shot/profile --no-first-run --disable-background-networking \
-	  --window-size=1000,1700 --screenshot=docs/img/report-compare.png \
+	  --window-size=1000,2080 --screenshot=docs/img/report-compare.png \
 	  file://$(abspath $(BUILD))/shot/report-compare.html 2>/dev/null
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/lagsim/*.h) $(wildcard lib/*/*.h) $(wildcard cli/*.h)

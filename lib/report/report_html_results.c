@@ -698,7 +698,7 @@ static void forest_chart(FILE *f, reps_t reps)
 
         const char *head[] = {"figure", "difference ± 95% half-width", "relative"};
         snprintf(id, sizeof id, "chart-forest-%s-data", mname(m));
-        lsi_html_table_begin(f, id, "Numbers behind the chart (in each figure's unit)", 1, head, 3);
+        lsi_html_table_begin(f, id, "Numbers behind the chart (in each figure's unit)", 0, head, 3);
         for (int k = 0; k < LAGSIM_FIG_COUNT; k++) {
             char v[96], r[48];
             lsi_human_mean_hw(v, sizeof v, d[k].mean, lagsim_summary_half_width(&d[k], 0.95),
