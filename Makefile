@@ -18,6 +18,9 @@
 #   make docs         regenerate the docs made from the key table
 #   make docs-check   run every command the docs show (make test: the quick ones)
 #   make deps         install the Debian packages we need, if missing
+#   make deps-browser install Debian's chromium (the HTML reports' browser
+#                     test), if missing; make test and make sanitize call it
+#   make report-screenshot  regenerate docs/img/report-compare.png
 #   make fuzz         libFuzzer targets (clang, ASan + UBSan) for the config
 #                     layer and the model, each run FUZZ_SECONDS (60); make fuzz-smoke: 20 s
 #
@@ -66,6 +69,7 @@ LIBSO     := $(BUILD)/liblagsim.so.$(VERSION)
 LAGSIM    := $(BUILD)/lagsim
 KEYREF    := $(BUILD)/keyref
 
+.PHONY: deps-browser report-screenshot
 .PHONY: all deps run test check sanitize bench bench-base install uninstall clean tests-build
 .PHONY: valgrind check-all update-golden tsan mutants
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-deps
@@ -88,6 +92,29 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    libgsl-dev libinih-dev libcmocka-dev pkg-config python3 python3-jsonschema >/dev/null || exit 1; \
 	fi
+
+# Headless Chromium opens every kind of HTML report in
+# tests/html_report_test.sh; fonts-dejavu-core gives its screenshots text.
+deps-browser:
+	@if command -v chromium >/dev/null 2>&1; then :; else \
+	  echo "lagsim: installing chromium fonts-dejavu-core"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium fonts-dejavu-core >/dev/null || exit 1; \
+	fi
+
+# The picture of a report in README.md and docs/reports.md: compare on a
+# small default scenario, as HTML, screenshot by headless Chromium.
+REPORT_SHOT_ARGS := compare configs/default.ini --reps 3 --set traffic.scale=0.005 \
+  --set mixpanel.ingest_limit=150/s --set mixpanel.ingest_limit_bytes=10MB/min
+report-screenshot: all deps-browser
+	@mkdir -p docs/img $(BUILD)/shot
+	$(LAGSIM) $(REPORT_SHOT_ARGS) --format html --out $(BUILD)/shot/report-compare.html
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+	  --user-data-dir=$(BUILD)/shot/profile --no-first-run --disable-background-networking \
+	  --window-size=1000,2080 --screenshot=docs/img/report-compare.png \
+	  file://$(abspath $(BUILD))/shot/report-compare.html 2>/dev/null
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/lagsim/*.h) $(wildcard lib/*/*.h) $(wildcard cli/*.h)
 	@mkdir -p $(dir $@)
@@ -132,7 +159,7 @@ print-warn:
 
 tests-build: $(LIBA) $(LAGSIM) $(TEST_BIN) $(BENCH_BIN) $(KEYREF)
 
-test: deps
+test: deps deps-browser
 	@$(MAKE) --no-print-directory tests-build
 	@sh tests/run_tests.sh $(BUILD) all
 
@@ -174,7 +201,7 @@ mutants: deps
 # hostile-input table (tests/extreme_test.sh) and the input/output safety
 # scripts, so those run under ASan + UBSan too.
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow
-sanitize: deps
+sanitize: deps deps-browser
 	@$(MAKE) --no-print-directory BUILD=build/san OPT=-O1 \
 	  EXTRA_CFLAGS="$(SAN_FLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="$(LDFLAGS) $(SAN_FLAGS)" tests-build

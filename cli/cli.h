@@ -46,7 +46,13 @@ enum {
 #define LSI_CLI_DEFAULT_MAX_EVENTS 1000000000ull          /* 10^9 fired events per mode */
 #define LSI_CLI_DEFAULT_MAX_MEMORY (4ull * 1000 * 1000 * 1000) /* 4 GB */
 
-enum lsi_cli_format { LSI_CLI_FORMAT_TEXT, LSI_CLI_FORMAT_JSON, LSI_CLI_FORMAT_CSV };
+enum lsi_cli_format {
+    LSI_CLI_FORMAT_TEXT,
+    LSI_CLI_FORMAT_JSON,
+    LSI_CLI_FORMAT_CSV,
+    LSI_CLI_FORMAT_HTML,
+    LSI_CLI_FORMAT_MD
+};
 
 /* The options of one subcommand, as given on the command line. */
 typedef struct lsi_cli_opts {

@@ -46,20 +46,20 @@ static const char usage_top[] =
     "       (commands: run, compare, sweep, trace, check, help)\n";
 static const char usage_run[] =
     "usage: lagsim run SCENARIO [--mode M] [--seed N] [--set SECTION.KEY=VALUE]...\n"
-    "         [--format text|json|csv] [--out FILE] [--hist FILE] [--ascii]\n"
+    "         [--format text|json|csv|html|md] [--out FILE] [--hist FILE] [--ascii]\n"
     "         [--reps N | --precision P [--max-reps N]] [--threads N]\n"
     "         [--slo EXPR] [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_compare[] =
     "usage: lagsim compare SCENARIO [--modes cloud,device,hybrid] [--threads N]\n"
     "         [--reps N | --precision P [--max-reps N]] [--seed N]\n"
-    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
+    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv|html|md]\n"
     "         [--out FILE] [--hist FILE] [--ascii] [--slo EXPR]\n"
     "         [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_sweep[] =
     "usage: lagsim sweep SCENARIO --vary SECTION.KEY=FROM..TO[:STEP] [--vary ...]\n"
     "         [--slo EXPR [--find]] [--mode M] [--threads N]\n"
     "         [--reps N | --precision P [--max-reps N]] [--seed N]\n"
-    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
+    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv|html]\n"
     "         [--out FILE] [--hist FILE.csv] [--ascii] [--max-events N]\n"
     "         [--max-memory SIZE]\n";
 static const char help_sweep[] =
@@ -116,7 +116,7 @@ static const char help_compare[] =
 static const char usage_check[] = "usage: lagsim check SCENARIO [--set SECTION.KEY=VALUE]...\n";
 static const char usage_trace[] =
     "usage: lagsim trace SCENARIO [--follow N] [--filter TYPE] [--mode M] [--seed N]\n"
-    "         [--set SECTION.KEY=VALUE]... [--format text|json] [--out FILE]\n"
+    "         [--set SECTION.KEY=VALUE]... [--format text|json|html] [--out FILE]\n"
     "         [--max-events N] [--max-memory SIZE]\n";
 static const char help_trace[] =
     "Follows a few events through the pipeline and tells their journeys hop by hop:\n"
@@ -141,7 +141,8 @@ static const char help_trace[] =
     "  --format F      text (the default: the narration) or json (one object with\n"
     "                  the manifest and, per mode, each event's id, type, user,\n"
     "                  outcome and steps - time, step, status, backoff, drop\n"
-    "                  reason - with the narration's words in separate fields)\n"
+    "                  reason - with the narration's words in separate fields),\n"
+    "                  or html (a page with a swimlane chart per mode)\n"
     "  --out FILE      write the trace to FILE, atomically, instead of stdout\n"
     "  --max-events N  refuse a scenario expected to fire more than N events\n"
     "                  per mode (default 1e9)\n"
@@ -200,8 +201,10 @@ static const char help_run[] =
     "  --set S.K=V     set key K of section [S] to V, as if written at the end of\n"
     "                  the file (repeatable), e.g. --set scenario.horizon=10m\n"
     "  --format F      text (the default: tables, then a histogram and a CDF of\n"
-    "                  the latency to visible per mode), json, or csv (one row per\n"
-    "                  mode, a column per figure)\n"
+    "                  the latency to visible per mode), json, csv (one row per\n"
+    "                  mode, a column per figure), html (one page with charts\n"
+    "                  and tables, no external files: docs/reports.md), or md\n"
+    "                  (the verdict and tables as Markdown, to paste)\n"
     "  --out FILE      write the report to FILE, atomically, instead of stdout\n"
     "  --hist FILE     also write the latency histograms' buckets as CSV (per mode,\n"
     "                  delivered and visible: bounds, count, cumulative share)\n"
@@ -364,10 +367,18 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
             o->format = LSI_CLI_FORMAT_JSON;
         else if (strcmp(val, "csv") == 0 && (accepted & LSI_CLI_OPT_CSV))
             o->format = LSI_CLI_FORMAT_CSV;
+        else if (strcmp(val, "html") == 0)
+            o->format = LSI_CLI_FORMAT_HTML;
+        else if (strcmp(val, "md") == 0 && (accepted & LSI_CLI_OPT_SERIES))
+            o->format = LSI_CLI_FORMAT_MD; /* run and compare */
+        else if (accepted & LSI_CLI_OPT_SERIES)
+            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json, csv, html or md)",
+                                       val);
         else if (accepted & LSI_CLI_OPT_CSV)
-            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json or csv)", val);
+            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json, csv or html)",
+                                       val);
         else
-            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text or json)", val);
+            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json or html)", val);
         break;
     case LSI_CLI_OPT_LIMITS:
         if (strcmp(spec->name, "max-events") == 0) {

@@ -136,6 +136,8 @@ lagsim_report_opts_t lsi_cli_report_opts(const lsi_cli_opts_t *o, const lagsim_m
     memset(&r, 0, sizeof r);
     r.format = o->format == LSI_CLI_FORMAT_JSON  ? LAGSIM_REPORT_JSON
                : o->format == LSI_CLI_FORMAT_CSV ? LAGSIM_REPORT_CSV
+               : o->format == LSI_CLI_FORMAT_HTML ? LAGSIM_REPORT_HTML
+               : o->format == LSI_CLI_FORMAT_MD   ? LAGSIM_REPORT_MD
                                                  : LAGSIM_REPORT_TEXT;
     r.manifest = m;
     r.ascii = o->ascii;

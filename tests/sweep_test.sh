@@ -356,14 +356,20 @@ fi
 # ---- Charts and progress -------------------------------------------------------------------
 
 run run "$CFG" --mode cloud,device
-awk '/^Latency to visible, (cloud|device) mode:/ {on = 1} on && /^$/ {on = 0} on' "$TMP/out" >"$TMP/charts"
-[ $rc -eq 0 ] && [ "$(grep -c '^Latency to visible, .* mode: ' "$TMP/charts")" -eq 2 ] \
+awk '/^Latency to visible, (cloud|device):/ {on = 1} on && /^$/ {on = 0} on' "$TMP/out" >"$TMP/charts"
+[ $rc -eq 0 ] && [ "$(grep -c '^Latency to visible, [a-z]*: ' "$TMP/charts")" -eq 2 ] \
   && grep -q '█' "$TMP/charts" && grep -q '(CDF)' "$TMP/charts" \
   && grep -Eq '^ +(1s|5s|10s) ' "$TMP/charts" \
   && { [ $have_python = 0 ] || python3 -c 'import sys
 w = max(len(l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines())
 sys.exit(0 if w <= 80 else 1)' "$TMP/charts"; }
 check $? "text shows a histogram and a CDF per mode within 80 columns, with time labels"
+# The modes' charts share one x axis: the four axis lines (a histogram and
+# a CDF per mode) and the four label lines under them are the same.
+[ "$(grep -c ' 0% [┼+]' "$TMP/charts")" -eq 4 ] \
+  && [ "$(grep ' 0% [┼+]' "$TMP/charts" | sort -u | wc -l)" -eq 1 ] \
+  && [ "$(grep -A1 ' 0% [┼+]' "$TMP/charts" | grep -v ' 0% \|^--' | sort -u | wc -l)" -eq 1 ]
+check $? "the charts of both modes share one x axis"
 [ $have_python = 0 ] && skip "the charts' 80-column check: no python3"
 run run "$CFG" --ascii
 [ $rc -eq 0 ] && LC_ALL=C awk '/[\200-\377]/ { bad = 1 } END { exit bad }' "$TMP/out" && grep -q '#' "$TMP/out"

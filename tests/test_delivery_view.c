@@ -122,6 +122,29 @@ static void test_device_latency_matches(void **state)
     lagsim_result_destroy(r);
 }
 
+/* Latency to visible by firing window (result->visible_by_fired): every
+ * counted visible event lands in the window it was fired in (none past the
+ * horizon), all windows together give the run's p99 within the sketch's
+ * 1/16 and the histogram's 1/256, and the burst's windows are slower than
+ * the quiet ones before it. Memory follows the windows: 15 of them. */
+static void test_visible_by_fired(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    launch(&sc);
+    lagsim_result_t *r = run(&sc, LAGSIM_MODE_CLOUD);
+    const lagsim_series_t *s = r->visible_by_fired;
+    const size_t n = lagsim_series_length(s);
+    assert_int_equal(n, 15); /* fired within 15 minutes, windows of 1m */
+    assert_int_equal(lagsim_series_latency_count(s, 0, n), lagsim_hist_count(r->latency_visible));
+    const double all = (double)lagsim_series_quantile(s, 0, n, 0.99);
+    const double exact = (double)lagsim_hist_quantile(r->latency_visible, 0.99);
+    assert_true(fabs(all - exact) <= exact * (1.0 / 16 + 1.0 / 256));
+    /* minute 6 (in the burst, behind its backlog) against minute 2 */
+    assert_true(lagsim_series_quantile(s, 6, 1, 0.99) > 2 * lagsim_series_quantile(s, 2, 1, 0.99));
+    lagsim_result_destroy(r);
+}
+
 /* Cloud mode measures from Segment's receipt, so its series p95 is below
  * the run's fired -> 2xx p95 (client time left out). */
 static void test_cloud_latency_from_segment(void **state)
@@ -244,6 +267,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_series_adds_up),
         cmocka_unit_test(test_device_latency_matches),
+        cmocka_unit_test(test_visible_by_fired),
         cmocka_unit_test(test_cloud_latency_from_segment),
         cmocka_unit_test(test_outage_alert_fires),
         cmocka_unit_test(test_burst_recovery),

@@ -302,7 +302,45 @@ static void manifest_everywhere(void **state)
     assert_contains(out, "scenario hash  0123456789abcdef (FNV-1a 64 of the file's bytes)");
     assert_contains(out, "replications   3 per mode, added until every headline figure's");
     assert_contains(out, "Precision, cloud: 3 replications; widest 95% half-width");
-    assert_contains(out, "Latency to visible, cloud mode: 1,000 events");
+    assert_contains(out, "Latency to visible, cloud: 1,000 events");
+    assert_contains(out, "Pooled over 3 replications: counts are totals of all runs");
+    assert_contains(out, "\nIn short: in cloud mode ");
+    free(out);
+
+    /* HTML: one page, its charts and tables by id, no script, the same
+     * bytes twice. */
+    opts.format = LAGSIM_REPORT_HTML;
+    char *pages[2];
+    for (int k = 0; k < 2; k++) {
+        cap_open(&c);
+        assert_int_equal(lagsim_report_results(c.f, &sc,
+                                               (const lagsim_replicated_t *const *)reps, 0, &opts),
+                         LAGSIM_OK);
+        pages[k] = cap_close(&c);
+    }
+    assert_string_equal(pages[0], pages[1]);
+    assert_contains(pages[0], "<!DOCTYPE html>\n");
+    assert_contains(pages[0], "<svg id=\"chart-cdf\"");
+    assert_contains(pages[0], "<table id=\"chart-cdf-data\">");
+    assert_contains(pages[0], "<table id=\"headline-table\">");
+    assert_contains(pages[0], "id=\"verdict\">In short: in cloud mode");
+    assert_contains(pages[0], "0123456789abcdef (FNV-1a 64)");
+    assert_null(strstr(pages[0], "<script"));
+    assert_true(strlen(pages[0]) > 2000 && strcmp(pages[0] + strlen(pages[0]) - 8, "</html>\n") == 0);
+    free(pages[0]);
+    free(pages[1]);
+
+    /* Markdown: the verdict in bold, the headline figures as a table in
+     * human units, the manifest. */
+    opts.format = LAGSIM_REPORT_MD;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_results(c.f, &sc, (const lagsim_replicated_t *const *)reps, 0,
+                                           &opts), LAGSIM_OK);
+    out = cap_close(&c);
+    assert_contains(out, "\n**In short: in cloud mode ");
+    assert_contains(out, "\n| figure | cloud |\n| --- | ---: |\n| visible share | ");
+    assert_contains(out, "| scenario hash | 0123456789abcdef (FNV-1a 64) |\n");
+    assert_null(strstr(out, "e+0"));
     free(out);
 
     opts.format = LAGSIM_REPORT_JSON;

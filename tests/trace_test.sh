@@ -208,9 +208,9 @@ fi
 
 for bad in xml csv ''; do
   run trace "$CFG" --format "$bad"
-  [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] && grep -q "bad --format value '$bad' (text or json)" "$TMP/err" \
+  [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] && grep -q "bad --format value '$bad' (text, json or html)" "$TMP/err" \
     && grep -q '^usage: lagsim trace' "$TMP/err"
-  check $? "trace --format '$bad' exits 2 saying text or json"
+  check $? "trace --format '$bad' exits 2 saying text, json or html"
 done
 
 # --out writes atomically, in either format: the same bytes as stdout, no

@@ -65,6 +65,10 @@ typedef struct lagsim_result {
     uint64_t duplicates; /* copies Mixpanel received again, removed by $insert_id */
     uint64_t offline_failures; /* sends that failed because the device was offline */
 
+    lagsim_series_t *visible_by_fired; /* latency to visible (us) in the sketch of
+                                the sc->series_window window each event was
+                                fired in (no counters used): p50/p99 by the
+                                minute fired; counts as latency_visible does */
     lagsim_series_t *series; /* the Event Delivery view: per sc->series_window,
                                 counters by enum lagsim_delivery_counter, the
                                 backlog as the level, and the latency sketch of

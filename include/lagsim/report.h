@@ -158,7 +158,9 @@ char *lagsim_format_duration(char *buf, size_t size, lagsim_time_t us);
 enum lagsim_report_format {
     LAGSIM_REPORT_TEXT, /* aligned tables for people */
     LAGSIM_REPORT_JSON, /* one object */
-    LAGSIM_REPORT_CSV   /* '#' comment lines, a header row, one row per mode (and point) */
+    LAGSIM_REPORT_CSV,  /* '#' comment lines, a header row, one row per mode (and point) */
+    LAGSIM_REPORT_HTML, /* one self-contained page with SVG charts (docs/reports.md) */
+    LAGSIM_REPORT_MD    /* run and compare: the verdict and tables as Markdown */
 };
 
 /*
@@ -331,6 +333,17 @@ typedef struct lagsim_traced_run {
  * or LAGSIM_EIO.
  */
 int lagsim_report_trace_json(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace_t *trace,
+                             const lagsim_traced_run_t *runs, size_t n_runs,
+                             const lagsim_manifest_t *manifest);
+
+/*
+ * The same journeys as one self-contained HTML page (docs/reports.md): per
+ * mode, a swimlane chart of each followed event across client, Segment
+ * and Mixpanel (waits, backoffs, refusals, visibility) and a table of
+ * every milestone in words. Same arguments as lagsim_report_trace_json().
+ * Returns LAGSIM_OK, LAGSIM_ENOMEM or LAGSIM_EIO.
+ */
+int lagsim_report_trace_html(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace_t *trace,
                              const lagsim_traced_run_t *runs, size_t n_runs,
                              const lagsim_manifest_t *manifest);
 

@@ -108,7 +108,10 @@ void lagsim_replicated_destroy(lagsim_replicated_t *r)
  * Returns LAGSIM_OK, or LAGSIM_ENOMEM if the series could not grow. */
 static int pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
 {
-    const int rc = lagsim_series_merge(p->series, r->series) == 0 ? LAGSIM_OK : LAGSIM_ENOMEM;
+    const int rc = lagsim_series_merge(p->series, r->series) == 0 &&
+                           lagsim_series_merge(p->visible_by_fired, r->visible_by_fired) == 0
+                       ? LAGSIM_OK
+                       : LAGSIM_ENOMEM;
     p->fired += r->fired;
     p->delivered += r->delivered;
     p->visible += r->visible;

@@ -41,12 +41,20 @@ double lagsim_scenario_series_bytes(const lagsim_scenario_t *sc)
 {
     const double windows = ((double)sc->horizon + (double)sc->drain_limit) /
                                (double)(sc->series_window > 0 ? sc->series_window : 1) + 1;
-    return lagsim_series_bytes_for(windows, LAGSIM_DV_COUNT);
+    /* the Event Delivery series and the latency sketches by firing window */
+    return lagsim_series_bytes_for(windows, LAGSIM_DV_COUNT) + lagsim_series_bytes_for(windows, 1);
 }
 
 void lsi_dv_start(lsi_model_t *m)
 {
     lagsim_series_reset(m->out->series, m->sc->series_window);
+    lagsim_series_reset(m->out->visible_by_fired, m->sc->series_window);
+}
+
+void lsi_dv_visible(lsi_model_t *m, const lsi_event_t *e, lagsim_time_t at)
+{
+    if (lagsim_series_record(m->out->visible_by_fired, e->fired_at, at - e->fired_at) != 0)
+        lsi_fail(m);
 }
 
 void lsi_dv_fired(lsi_model_t *m)

@@ -100,6 +100,7 @@ static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsi
     if (!counted)
         return;
     lagsim_hist_record(out->latency_visible, t - e->fired_at);
+    lsi_dv_visible(m, e, t);
     lagsim_hist_record(out->latency_by_priority[sc->event_types[e->type].priority], t - e->fired_at);
 
     int64_t hop[LAGSIM_HOP_COUNT] = {0};

@@ -404,6 +404,9 @@ void lsi_dv_fired(lsi_model_t *m);       /* an event was fired (backlog up) */
 void lsi_dv_delivered(lsi_model_t *m, const lsi_event_t *e, lagsim_time_t now);
 /* An event (not a copy) is dropped now (before it leaves the backlog). */
 void lsi_dv_dropped(lsi_model_t *m, enum lagsim_drop_reason why);
+/* event e becomes visible at `at` (counted latencies only): its latency
+ * into the sketch of the window it was fired in (result->visible_by_fired) */
+void lsi_dv_visible(lsi_model_t *m, const lsi_event_t *e, lagsim_time_t at);
 void lsi_dv_request(lsi_model_t *m, const lsi_batch_t *batch); /* counts retries */
 void lsi_dv_response(lsi_model_t *m, enum lagsim_response st, lagsim_time_t now);
 /* The run ended at `end`: windows up to it. LAGSIM_OK or LAGSIM_ENOMEM. */

@@ -20,7 +20,9 @@ lagsim_result_t *lagsim_result_create(void)
     r->latency_visible = lagsim_hist_create();
     r->hops = lagsim_breakdown_create(LAGSIM_HOP_COUNT);
     r->series = lagsim_series_create(LAGSIM_DV_COUNT, LAGSIM_MIN);
-    int ok = r->latency_delivered && r->latency_visible && r->hops && r->series;
+    r->visible_by_fired = lagsim_series_create(1, LAGSIM_MIN);
+    int ok = r->latency_delivered && r->latency_visible && r->hops && r->series &&
+             r->visible_by_fired;
     for (int p = 0; p < 3; p++)
         ok &= (r->latency_by_priority[p] = lagsim_hist_create()) != NULL;
     if (!ok) {
@@ -40,6 +42,7 @@ void lagsim_result_destroy(lagsim_result_t *r)
     for (int p = 0; p < 3; p++)
         lagsim_hist_destroy(r->latency_by_priority[p]);
     lagsim_series_destroy(r->series);
+    lagsim_series_destroy(r->visible_by_fired);
     free(r);
 }
 
@@ -50,7 +53,7 @@ void lsi_result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replic
     lagsim_hist_t *by[3];
     for (int p = 0; p < 3; p++)
         lagsim_hist_reset(by[p] = r->latency_by_priority[p]);
-    lagsim_series_t *s = r->series;
+    lagsim_series_t *s = r->series, *vf = r->visible_by_fired;
     memset(r, 0, sizeof *r);
     for (int p = 0; p < 3; p++)
         r->latency_by_priority[p] = by[p];
@@ -58,7 +61,9 @@ void lsi_result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replic
     r->latency_visible = v;
     r->hops = h;
     r->series = s;
+    r->visible_by_fired = vf;
     lagsim_series_reset(s, lagsim_series_width(s));
+    lagsim_series_reset(vf, lagsim_series_width(vf));
     lagsim_hist_reset(d);
     lagsim_hist_reset(v);
     lagsim_breakdown_reset(h);
@@ -189,7 +194,8 @@ static uint64_t state_bytes(const lsi_model_t *m)
            (uint64_t)m->pool.b_cap * sizeof(lsi_batch_t) +
            (uint64_t)m->clients.cap * sizeof(lsi_client_t) +
            ((uint64_t)m->clients.table_mask + 1) * sizeof *m->clients.table +
-           (uint64_t)lagsim_sim_pending(m->sim) * 40 + lagsim_series_bytes(m->out->series);
+           (uint64_t)lagsim_sim_pending(m->sim) * 40 + lagsim_series_bytes(m->out->series) +
+           lagsim_series_bytes(m->out->visible_by_fired);
 }
 
 /* Simulated time between progress reports and backlog samples. */

@@ -6,7 +6,8 @@
  * Central idea: latencies span decades (a second for an idle pipeline,
  * minutes behind a backlog), so the x axis is logarithmic between two
  * "nice" ticks that enclose the data (1ms, 10ms, ..., 1s, 10s, 1m, 10m,
- * 1h, ...; with 2s, 5s, 30s, ... when the data span few of those), split
+ * 1h, ...; with 2s, 5s, 30s, ... when the data span few of those; the
+ * report of several modes gives them all one axis), split
  * into 64 columns of equal ratio. The histogram's buckets (each narrower
  * than 1% of its value) are summed into the column holding their
  * midpoint. Heights are drawn in eighths of a row with the Unicode lower
@@ -192,6 +193,12 @@ static void fmt_count(char *buf, size_t size, uint64_t n)
 
 int lagsim_report_chart(FILE *f, const lagsim_hist_t *h, const char *title, int use_ascii)
 {
+    return lsi_report_chart_axis(f, h, title, use_ascii, lagsim_hist_min(h), lagsim_hist_max(h));
+}
+
+int lsi_report_chart_axis(FILE *f, const lagsim_hist_t *h, const char *title, int use_ascii,
+                          int64_t axis_min, int64_t axis_max)
+{
     const glyphs_t *g = use_ascii ? &ascii : &unicode;
     const uint64_t total = lagsim_hist_count(h);
     char count[32];
@@ -208,7 +215,7 @@ int lagsim_report_chart(FILE *f, const lagsim_hist_t *h, const char *title, int 
 
     const int64_t vmin = lagsim_hist_min(h), vmax = lagsim_hist_max(h);
     double lo, hi;
-    axis_range(vmin, vmax, &lo, &hi);
+    axis_range(axis_min < vmin ? axis_min : vmin, axis_max > vmax ? axis_max : vmax, &lo, &hi);
     uint64_t per_col[PLOT_W] = {0};
     for (size_t i = 0; i < lagsim_hist_bucket_count(); i++) {
         int64_t low, high;

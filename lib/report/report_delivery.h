@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "lagsim/analysis.h"
 #include "lagsim/model.h"
 
 /*

@@ -27,6 +27,32 @@ void lsi_json_real(FILE *f, double x);
 /* Microseconds as exact decimal seconds. */
 void lsi_json_seconds(FILE *f, int64_t us);
 
+/* ---- report_html_*.c ------------------------------------------------------ */
+
+/*
+ * The HTML page of run (compare 0) or compare (1): charts and tables, the
+ * manifest if not NULL. Returns LAGSIM_OK or LAGSIM_EIO.
+ */
+int lsi_report_html(FILE *f, const lagsim_scenario_t *sc,
+                    const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT], int compare,
+                    const lagsim_manifest_t *manifest);
+
+/* The Markdown report of run or compare (report_md.c). */
+int lsi_report_md(FILE *f, const lagsim_scenario_t *sc,
+                  const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT], int compare,
+                  const lagsim_manifest_t *manifest);
+
+/* The HTML page of a sweep or a bisection (report_html_sweep.c). */
+int lsi_report_sweep_html(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
+                          const lagsim_find_t *find, const lagsim_manifest_t *manifest);
+
+/* ---- report_chart.c ---------------------------------------------------------- */
+
+/* lagsim_report_chart() on an axis that also encloses [axis_min, axis_max]
+ * (us): the charts of several modes share one x axis. */
+int lsi_report_chart_axis(FILE *f, const lagsim_hist_t *h, const char *title, int ascii,
+                          int64_t axis_min, int64_t axis_max);
+
 /* ---- report_manifest.c ----------------------------------------------------- */
 
 /* Text: a "Manifest" block, after a blank line. */

@@ -6,8 +6,11 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "report/report_internal.h"
+#include "report/report_theory.h"
+#include "report/report_verdict.h"
 
 /* One line per mode on the precision its replications reached. */
 static void precision_lines(FILE *f, const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
@@ -33,16 +36,16 @@ static void precision_lines(FILE *f, const lagsim_replicated_t *const reps[LAGSI
 
 void lsi_warmup_given_line(FILE *f, const lagsim_warmup_t *w)
 {
-    char cut[LAGSIM_DURATION_MAX];
-    fputs("\nWarm-up: ", f);
+    char cut[LAGSIM_DURATION_MAX], text[256];
     if (w->method == LAGSIM_WARMUP_TERMINATING)
-        fprintf(f, "none cut; the scenario has %s, so it is a terminating run, "
-                   "reported from time zero\n", w->why);
+        snprintf(text, sizeof text, "none cut; the scenario has %s, so it is a terminating "
+                                    "run, reported from time zero", w->why);
     else if (w->method == LAGSIM_WARMUP_NONE)
-        fputs("none cut (warmup = none); latencies from time zero\n", f);
+        snprintf(text, sizeof text, "none cut (warmup = none); latencies from time zero");
     else
-        fprintf(f, "latencies count events fired from %s on (warmup = %s)\n",
-                lagsim_format_duration(cut, sizeof cut, w->cut), cut);
+        snprintf(text, sizeof text, "latencies count events fired from %s on (warmup = %s)",
+                 lagsim_format_duration(cut, sizeof cut, w->cut), cut);
+    lsi_report_wrap(f, "\nWarm-up:", 2, 80, text); /* within 80 columns */
 }
 
 /*
@@ -109,17 +112,32 @@ static int report_text(FILE *f, const lagsim_scenario_t *sc,
         rc = lagsim_report_text(f, sc, pooled);
     if (rc != LAGSIM_OK)
         return rc;
+    if (!compare) { /* compare ends its differences with its own */
+        char verdict[1024];
+        lsi_verdict_run(verdict, sizeof verdict, reps);
+        lsi_report_wrap(f, "\nIn short:", 2, 80, verdict + strlen("In short:"));
+    }
     warmup_lines(f, reps);
     if (opts->manifest && opts->manifest->precision > 0)
         precision_lines(f, reps, opts->manifest);
+    /* One x axis for every mode's chart, so they compare by eye. */
+    int64_t amin = INT64_MAX, amax = 0;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        const lagsim_hist_t *h = reps[m] ? reps[m]->pooled->latency_visible : NULL;
+        if (!h || lagsim_hist_count(h) == 0)
+            continue;
+        amin = lagsim_hist_min(h) < amin ? lagsim_hist_min(h) : amin;
+        amax = lagsim_hist_max(h) > amax ? lagsim_hist_max(h) : amax;
+    }
     for (int m = 0; opts->charts && m < LAGSIM_MODE_COUNT; m++) {
         if (!reps[m])
             continue;
         char title[64];
-        snprintf(title, sizeof title, "Latency to visible, %s mode",
+        snprintf(title, sizeof title, "Latency to visible, %s",
                  lagsim_mode_name((enum lagsim_mode)m));
         fputc('\n', f);
-        rc = lagsim_report_chart(f, reps[m]->pooled->latency_visible, title, opts->ascii);
+        rc = lsi_report_chart_axis(f, reps[m]->pooled->latency_visible, title, opts->ascii,
+                                   amin, amax);
         if (rc != LAGSIM_OK)
             return rc;
     }
@@ -138,6 +156,8 @@ int lagsim_report_results(FILE *f, const lagsim_scenario_t *sc,
     switch (opts->format) {
     case LAGSIM_REPORT_JSON: return lsi_report_json(f, sc, reps, compare, opts->manifest);
     case LAGSIM_REPORT_CSV: return lagsim_report_csv(f, reps, compare, opts->manifest);
+    case LAGSIM_REPORT_HTML: return lsi_report_html(f, sc, reps, compare, opts->manifest);
+    case LAGSIM_REPORT_MD: return lsi_report_md(f, sc, reps, compare, opts->manifest);
     case LAGSIM_REPORT_TEXT: break;
     }
     return report_text(f, sc, reps, compare, opts);

@@ -522,6 +522,8 @@ int lagsim_report_sweep(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *s
     switch (opts->format) {
     case LAGSIM_REPORT_JSON: return lsi_report_sweep_json(f, sw, slo, find, opts->manifest);
     case LAGSIM_REPORT_CSV: return lsi_report_sweep_csv(f, sw, slo, find, opts->manifest);
+    case LAGSIM_REPORT_HTML: return lsi_report_sweep_html(f, sw, slo, find, opts->manifest);
+    case LAGSIM_REPORT_MD: return LAGSIM_EINVAL; /* not for sweeps (yet) */
     case LAGSIM_REPORT_TEXT: break;
     }
     rc = find ? text_find(f, sw, slo, find, opts->ascii) : text_sweep(f, sw, slo, opts->ascii);

@@ -19,7 +19,9 @@
 
 #include "lagsim/report.h"
 #include "report/report_delivery.h"
+#include "report/report_svg.h"
 #include "report/report_theory.h"
+#include "report/report_verdict.h"
 
 #define ROWS_MAX 96  /* more than the rows any report has */
 #define LABEL_MAX 64 /* longest label or heading, NUL included */
@@ -401,8 +403,11 @@ static void print_table(FILE *f, const table_t *t)
     }
 }
 
-int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
-                       const lagsim_result_t *const results[LAGSIM_MODE_COUNT])
+/* The tables; `pooled` > 1: the results pool that many replications
+ * (said under the scenario line). */
+static int report_text_pooled(FILE *f, const lagsim_scenario_t *sc,
+                              const lagsim_result_t *const results[LAGSIM_MODE_COUNT],
+                              uint32_t pooled)
 {
     table_t t; /* about 14 KB */
     char horizon[LAGSIM_DURATION_MAX], drain[LAGSIM_DURATION_MAX];
@@ -422,6 +427,11 @@ int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
     fprintf(f, " (seed %" PRIu64 ", horizon %s, drain limit %s)\n", sc->seed,
             lagsim_format_duration(horizon, sizeof horizon, sc->horizon),
             lagsim_format_duration(drain, sizeof drain, sc->drain_limit));
+    if (pooled > 1 && t.n_cols > 0)
+        fprintf(f, "Pooled over %" PRIu32 " replications: counts are totals of all runs, "
+                   "latencies\n"
+                   "from their merged histograms, peaks the largest of any run\n",
+                pooled);
     if (t.n_cols == 0) {
         fputs("no mode ran\n", f);
         return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
@@ -451,19 +461,18 @@ int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
     return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
 }
 
-/* "41.3 ± 0.82" with the figure's unit; "-" when no replication had it. */
-static void fmt_mean_hw(char *buf, size_t size, const lagsim_summary_t *s, int seconds)
+int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
+                       const lagsim_result_t *const results[LAGSIM_MODE_COUNT])
 {
-    if (s->n == 0) {
-        snprintf(buf, size, "-");
-        return;
-    }
-    const double hw = lagsim_summary_half_width(s, 0.95);
-    const char *unit = seconds ? " s" : "";
-    if (isnan(hw))
-        snprintf(buf, size, "%.4g%s", s->mean, unit);
-    else
-        snprintf(buf, size, "%.4g ± %.2g%s", s->mean, hw, unit);
+    return report_text_pooled(f, sc, results, 1);
+}
+
+/* "3m 01s ± 12.0s" in the figure's unit, as the tables above write it;
+ * "-" when no replication had it. */
+static void fmt_mean_hw(char *buf, size_t size, const lagsim_summary_t *s, enum lagsim_figure fig)
+{
+    lsi_human_mean_hw(buf, size, s->mean, lagsim_summary_half_width(s, 0.95), (int)s->n,
+                      lsi_figure_kind(fig));
 }
 
 int lagsim_report_text_replicated(FILE *f, const lagsim_scenario_t *sc,
@@ -472,21 +481,20 @@ int lagsim_report_text_replicated(FILE *f, const lagsim_scenario_t *sc,
     static const struct {
         enum lagsim_figure fig;
         const char *label;
-        int seconds;
     } rows[] = {
-        {LAGSIM_FIG_VISIBLE_SHARE, "visible share", 0},
-        {LAGSIM_FIG_VISIBLE_P50, "p50 to visible", 1},
-        {LAGSIM_FIG_VISIBLE_P90, "p90 to visible", 1},
-        {LAGSIM_FIG_VISIBLE_P99, "p99 to visible", 1},
-        {LAGSIM_FIG_VISIBLE_P999, "p99.9 to visible", 1},
-        {LAGSIM_FIG_VISIBLE_MAX, "max to visible", 1},
-        {LAGSIM_FIG_VISIBLE_MEAN, "mean to visible", 1},
-        {LAGSIM_FIG_DELIVERED_P99, "p99 to delivered", 1},
-        {LAGSIM_FIG_DROPPED, "dropped", 0},
-        {LAGSIM_FIG_429, "429 responses", 0},
-        {LAGSIM_FIG_RETRIES, "retries", 0},
-        {LAGSIM_FIG_BACKLOG_PEAK, "backlog peak", 0},
-        {LAGSIM_FIG_DRAIN_TIME, "drain time", 1},
+        {LAGSIM_FIG_VISIBLE_SHARE, "visible share"},
+        {LAGSIM_FIG_VISIBLE_P50, "p50 to visible"},
+        {LAGSIM_FIG_VISIBLE_P90, "p90 to visible"},
+        {LAGSIM_FIG_VISIBLE_P99, "p99 to visible"},
+        {LAGSIM_FIG_VISIBLE_P999, "p99.9 to visible"},
+        {LAGSIM_FIG_VISIBLE_MAX, "max to visible"},
+        {LAGSIM_FIG_VISIBLE_MEAN, "mean to visible"},
+        {LAGSIM_FIG_DELIVERED_P99, "p99 to delivered"},
+        {LAGSIM_FIG_DROPPED, "dropped"},
+        {LAGSIM_FIG_429, "429 responses"},
+        {LAGSIM_FIG_RETRIES, "retries"},
+        {LAGSIM_FIG_BACKLOG_PEAK, "backlog peak"},
+        {LAGSIM_FIG_DRAIN_TIME, "drain time"},
     };
     const lagsim_result_t *pooled[LAGSIM_MODE_COUNT];
     uint32_t n = 0;
@@ -495,11 +503,11 @@ int lagsim_report_text_replicated(FILE *f, const lagsim_scenario_t *sc,
         if (reps[m])
             n = reps[m]->reps;
     }
-    int rc = lagsim_report_text(f, sc, pooled);
+    int rc = report_text_pooled(f, sc, pooled, n);
     if (rc != LAGSIM_OK || n == 0)
         return rc;
-    fprintf(f, "\nAcross %u replications (mean ± 95%% confidence half-width; "
-               "counts above are pooled)\n", n);
+    fprintf(f, "\nAcross %u replications (mean ± 95%% confidence half-width of the\n"
+               "figures of each run; the counts above are pooled)\n", n);
     fprintf(f, "%-20s", "");
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         if (reps[m])
@@ -511,33 +519,13 @@ int lagsim_report_text_replicated(FILE *f, const lagsim_scenario_t *sc,
             if (!reps[m])
                 continue;
             char cell[64];
-            fmt_mean_hw(cell, sizeof cell, &reps[m]->figure[rows[i].fig], rows[i].seconds);
+            fmt_mean_hw(cell, sizeof cell, &reps[m]->figure[rows[i].fig], rows[i].fig);
             /* "±" is two bytes but one column wide. */
             fprintf(f, " %*s", strstr(cell, "±") ? 23 : 22, cell);
         }
         fputc('\n', f);
     }
     return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
-}
-
-/* "cuts ... by 12.3 ± 1.1 s" or "raises ... by ...", for a difference b - a. */
-static void say_change(FILE *f, const char *what, const lagsim_summary_t *d, double scale,
-                       const char *unit, const char *down, const char *up)
-{
-    if (d->n == 0) {
-        fprintf(f, "%s: not defined in these runs", what);
-        return;
-    }
-    const double hw = lagsim_summary_half_width(d, 0.95) * scale;
-    const double mean = d->mean * scale;
-    if (mean == 0 && !(hw > 0)) {
-        fprintf(f, "leaves %s unchanged", what);
-        return;
-    }
-    fprintf(f, "%s %s by %.3g", mean <= 0 ? down : up, what, fabs(mean));
-    if (!isnan(hw))
-        fprintf(f, " ± %.2g", hw);
-    fputs(unit, f);
 }
 
 int lagsim_report_text_compare(FILE *f, const lagsim_scenario_t *sc,
@@ -562,21 +550,14 @@ int lagsim_report_text_compare(FILE *f, const lagsim_scenario_t *sc,
             lagsim_summary_t d;
             lagsim_replicated_difference(reps[base], reps[m], (enum lagsim_figure)k, &d);
             char cell[64];
-            fmt_mean_hw(cell, sizeof cell, &d, 0);
+            fmt_mean_hw(cell, sizeof cell, &d, (enum lagsim_figure)k);
             fprintf(f, "  %-20s %*s\n", lagsim_figure_name((enum lagsim_figure)k),
                     strstr(cell, "±") ? 25 : 24, cell);
         }
-        lagsim_summary_t p99, share, dropped;
-        lagsim_replicated_difference(reps[base], reps[m], LAGSIM_FIG_VISIBLE_P99, &p99);
-        lagsim_replicated_difference(reps[base], reps[m], LAGSIM_FIG_VISIBLE_SHARE, &share);
-        lagsim_replicated_difference(reps[base], reps[m], LAGSIM_FIG_DROPPED, &dropped);
-        fprintf(f, "In short: %s-mode ", mn);
-        say_change(f, "p99 latency to visible", &p99, 1.0, " s", "cuts", "raises");
-        fputs(", ", f);
-        say_change(f, "the visible share", &share, 100.0, " points", "lowers", "raises");
-        fputs(" and ", f);
-        say_change(f, "drops", &dropped, 1.0, " events", "cuts", "raises");
-        fprintf(f, " against %s-mode.\n", bn);
+        char verdict[1024];
+        lsi_verdict_compare(verdict, sizeof verdict, reps[base], (enum lagsim_mode)base, reps[m],
+                            (enum lagsim_mode)m);
+        lsi_report_wrap(f, "In short:", 2, 80, verdict + strlen("In short:"));
     }
     return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
 }

@@ -1,0 +1,250 @@
+/*
+ * report_md.c - owns the Markdown reports (--format md) of run, compare
+ * and sweep: the HTML page's verdict and tables as Markdown tables, for
+ * pasting into design documents and tickets. The numbers are the ones the
+ * HTML page's data tables hold, in the same human units (report_html.c);
+ * there are no charts. Cells are escaped for '|'.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/report_internal.h"
+#include "report/report_svg.h"
+#include "report/report_verdict.h"
+
+typedef const lagsim_replicated_t *const reps_t[LAGSIM_MODE_COUNT];
+
+/* A cell: '|' escaped, line breaks as spaces. */
+static void cell(FILE *f, const char *s)
+{
+    fputs("| ", f);
+    for (; s && *s; s++) {
+        if (*s == '|')
+            fputs("\\|", f);
+        else if (*s == '\n' || *s == '\r')
+            fputc(' ', f);
+        else
+            fputc(*s, f);
+    }
+    fputc(' ', f);
+}
+
+/* A header row and its rule: the first column left-aligned, the rest right. */
+static void head(FILE *f, const char *const *h, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        cell(f, h[i]);
+    fputs("|\n", f);
+    for (size_t i = 0; i < n; i++)
+        fputs(i ? "| ---: " : "| --- ", f);
+    fputs("|\n", f);
+}
+
+static void row(FILE *f, const char *const *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        cell(f, c[i]);
+    fputs("|\n", f);
+}
+
+static void manifest_md(FILE *f, const lagsim_manifest_t *m)
+{
+    if (!m)
+        return;
+    fputs("\n## Manifest\n\n", f);
+    static const char *const h[] = {"", ""};
+    head(f, h, 2);
+    char buf[64];
+    const char *r[2] = {"command", m->command ? m->command : "-"};
+    row(f, r, 2);
+    r[0] = "scenario file";
+    r[1] = m->scenario_file ? m->scenario_file : "-";
+    row(f, r, 2);
+    snprintf(buf, sizeof buf, "%016" PRIx64 " (FNV-1a 64)", m->scenario_hash);
+    r[0] = "scenario hash";
+    r[1] = buf;
+    row(f, r, 2);
+    snprintf(buf, sizeof buf, "%" PRIu64, m->seed);
+    r[0] = "seed";
+    r[1] = buf;
+    row(f, r, 2);
+}
+
+static const struct {
+    enum lagsim_figure fig;
+    const char *label;
+} figs[] = {
+    {LAGSIM_FIG_VISIBLE_SHARE, "visible share"},     {LAGSIM_FIG_VISIBLE_P50, "p50 to visible"},
+    {LAGSIM_FIG_VISIBLE_P90, "p90 to visible"},      {LAGSIM_FIG_VISIBLE_P99, "p99 to visible"},
+    {LAGSIM_FIG_VISIBLE_P999, "p99.9 to visible"},   {LAGSIM_FIG_VISIBLE_MAX, "max to visible"},
+    {LAGSIM_FIG_VISIBLE_MEAN, "mean to visible"},    {LAGSIM_FIG_DELIVERED_P99, "p99 to delivered"},
+    {LAGSIM_FIG_DROPPED, "dropped"},                 {LAGSIM_FIG_429, "429 responses"},
+    {LAGSIM_FIG_RETRIES, "retries"},                 {LAGSIM_FIG_BACKLOG_PEAK, "backlog peak"},
+    {LAGSIM_FIG_DRAIN_TIME, "drain time"},
+};
+#define N_FIGS (sizeof figs / sizeof figs[0])
+
+int lsi_report_md(FILE *f, const lagsim_scenario_t *sc, reps_t reps, int compare,
+                  const lagsim_manifest_t *manifest)
+{
+    uint32_t n = 0;
+    int base = -1;
+    const char *h[1 + LAGSIM_MODE_COUNT] = {"figure"};
+    size_t nc = 1;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        if (!reps[m])
+            continue;
+        n = reps[m]->reps > n ? reps[m]->reps : n;
+        base = base < 0 ? m : base;
+        h[nc++] = lagsim_mode_name((enum lagsim_mode)m);
+    }
+    char d1[LAGSIM_DURATION_MAX], d2[LAGSIM_DURATION_MAX], verdict[1024];
+    fprintf(f, "# lagsim %s: %.*s\n\n", compare ? "compare" : "run", (int)sizeof sc->name,
+            sc->name);
+    fprintf(f, "Seed %" PRIu64 ", horizon %s, drain limit %s, %" PRIu32
+               " replication%s per mode%s.\n",
+            sc->seed, lagsim_format_duration(d1, sizeof d1, sc->horizon),
+            lagsim_format_duration(d2, sizeof d2, sc->drain_limit), n, n == 1 ? "" : "s",
+            n > 1 ? "; counts are pooled over the replications" : "");
+    if (base < 0) {
+        fputs("\nNo mode ran.\n", f);
+        manifest_md(f, manifest);
+        return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
+    }
+    if (!compare) {
+        lsi_verdict_run(verdict, sizeof verdict, reps);
+        fprintf(f, "\n**%s**\n", verdict);
+    }
+    for (int m = base + 1; compare && m < LAGSIM_MODE_COUNT; m++) {
+        if (!reps[m])
+            continue;
+        lsi_verdict_compare(verdict, sizeof verdict, reps[base], (enum lagsim_mode)base, reps[m],
+                            (enum lagsim_mode)m);
+        fprintf(f, "\n**%s**\n", verdict);
+    }
+
+    fprintf(f, "\n## Headline figures\n\n%s\n\n",
+            n > 1 ? "Mean over the replications ± 95% confidence half-width."
+                  : "One replication: the value of that run.");
+    head(f, h, nc);
+    for (size_t i = 0; i < N_FIGS; i++) {
+        char cells[LAGSIM_MODE_COUNT][96];
+        const char *r[1 + LAGSIM_MODE_COUNT] = {figs[i].label};
+        size_t k = 1;
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            if (!reps[m])
+                continue;
+            const lagsim_summary_t *s = &reps[m]->figure[figs[i].fig];
+            lsi_human_mean_hw(cells[k - 1], sizeof cells[0], s->mean,
+                              reps[m]->reps > 1 ? lagsim_summary_half_width(s, 0.95) : NAN,
+                              (int)s->n, lsi_figure_kind(figs[i].fig));
+            r[k] = cells[k - 1];
+            k++;
+        }
+        row(f, r, nc);
+    }
+
+    for (int m = base + 1; compare && m < LAGSIM_MODE_COUNT; m++) {
+        if (!reps[m])
+            continue;
+        fprintf(f, "\n## %s against %s\n\nPaired over %" PRIu32
+                   " replications on common random numbers: mean difference %s - %s ± 95%% "
+                   "half-width.\n\n",
+                lagsim_mode_name((enum lagsim_mode)m), lagsim_mode_name((enum lagsim_mode)base),
+                reps[m]->reps, lagsim_mode_name((enum lagsim_mode)m),
+                lagsim_mode_name((enum lagsim_mode)base));
+        static const char *const dh[] = {"figure", "difference"};
+        head(f, dh, 2);
+        for (int k = 0; k < LAGSIM_FIG_COUNT; k++) {
+            lagsim_summary_t d;
+            lagsim_replicated_difference(reps[base], reps[m], (enum lagsim_figure)k, &d);
+            char v[96];
+            lsi_human_mean_hw(v, sizeof v, d.mean, lagsim_summary_half_width(&d, 0.95), (int)d.n,
+                              lsi_figure_kind((enum lagsim_figure)k));
+            const char *r[2] = {lagsim_figure_name((enum lagsim_figure)k), v};
+            row(f, r, 2);
+        }
+    }
+
+    fputs("\n## Events by how they ended\n\n", f);
+    const char *eh[1 + LAGSIM_MODE_COUNT] = {"events"};
+    for (size_t i = 1; i < nc; i++)
+        eh[i] = h[i];
+    head(f, eh, nc);
+    for (int k = -3; k <= LAGSIM_DROP_COUNT; k++) {
+        char lab[64], cells[LAGSIM_MODE_COUNT][32];
+        const char *r[1 + LAGSIM_MODE_COUNT] = {lab};
+        if (k == -3)
+            snprintf(lab, sizeof lab, "fired");
+        else if (k == -2)
+            snprintf(lab, sizeof lab, "visible");
+        else if (k == -1)
+            snprintf(lab, sizeof lab, "delivered");
+        else if (k == LAGSIM_DROP_COUNT)
+            snprintf(lab, sizeof lab, "in flight at the end");
+        else
+            snprintf(lab, sizeof lab, "dropped: %s",
+                     lagsim_drop_reason_name((enum lagsim_drop_reason)k));
+        size_t c = 1;
+        uint64_t any = 0;
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            if (!reps[m])
+                continue;
+            const lagsim_result_t *p = reps[m]->pooled;
+            const uint64_t v = k == -3   ? p->fired
+                               : k == -2 ? p->visible
+                               : k == -1 ? p->delivered
+                               : k == LAGSIM_DROP_COUNT ? p->in_flight
+                                                        : p->dropped[k];
+            any |= v;
+            lsi_human_count(cells[c - 1], sizeof cells[0], (double)v);
+            r[c] = cells[c - 1];
+            c++;
+        }
+        if (k < 0 || k == LAGSIM_DROP_COUNT || any) /* drop reasons that happened */
+            row(f, r, nc);
+    }
+
+    fputs("\n## Where the time goes\n\nShare of latency to visible per hop: mean event, "
+          "and the slowest 1% (p99 tail).\n\n", f);
+    const char *hh[1 + 2 * LAGSIM_MODE_COUNT] = {"hop"};
+    char hl[LAGSIM_MODE_COUNT][2][40];
+    size_t nh = 1;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        if (!reps[m])
+            continue;
+        snprintf(hl[m][0], sizeof hl[m][0], "%s mean", lagsim_mode_name((enum lagsim_mode)m));
+        snprintf(hl[m][1], sizeof hl[m][1], "%s p99 tail", lagsim_mode_name((enum lagsim_mode)m));
+        hh[nh++] = hl[m][0];
+        hh[nh++] = hl[m][1];
+    }
+    head(f, hh, nh);
+    for (int hop = 0; hop < LAGSIM_HOP_COUNT; hop++) {
+        char cells[2 * LAGSIM_MODE_COUNT][40];
+        const char *r[1 + 2 * LAGSIM_MODE_COUNT] = {lagsim_hop_name((enum lagsim_hop)hop)};
+        size_t c = 1;
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            if (!reps[m])
+                continue;
+            const lagsim_result_t *p = reps[m]->pooled;
+            const int64_t p99 = lagsim_hist_count(p->latency_visible)
+                                    ? lagsim_hist_quantile(p->latency_visible, 0.99)
+                                    : 0;
+            char d[LAGSIM_DURATION_MAX];
+            snprintf(cells[c - 1], sizeof cells[0], "%s (%.0f%%)",
+                     lsi_html_dur(d, sizeof d,
+                                  (int64_t)llround(lagsim_breakdown_mean(p->hops, (unsigned)hop))),
+                     100 * lagsim_breakdown_share(p->hops, (unsigned)hop));
+            snprintf(cells[c], sizeof cells[0], "%.0f%%",
+                     100 * lagsim_breakdown_tail_share(p->hops, (unsigned)hop, p99, NULL));
+            r[c] = cells[c - 1];
+            r[c + 1] = cells[c];
+            c += 2;
+        }
+        row(f, r, nh);
+    }
+    manifest_md(f, manifest);
+    return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
+}
