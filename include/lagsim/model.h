@@ -500,12 +500,18 @@ int lagsim_run(const lagsim_scenario_t *sc, enum lagsim_mode mode,
  */
 typedef void (*lagsim_progress_fn)(void *ctx, double fraction);
 
+struct lagsim_executor; /* experiment.h */
+
 /* Bounds on one run. Zero-initialise for "no limits". */
 typedef struct lagsim_run_limits {
     uint64_t max_memory;           /* bytes of simulation state (0: no limit) */
     const volatile int *interrupt; /* the run stops soon after *interrupt != 0 */
     lagsim_progress_fn progress;   /* called with the run's progress (NULL: none) */
     void *progress_ctx;            /* its first argument */
+    /* Who runs the replications of a batch (experiment.h): NULL for this
+     * process's threads; the MPI build passes one that spreads them over
+     * ranks. Single runs ignore it. */
+    const struct lagsim_executor *executor;
 } lagsim_run_limits_t;
 
 /*
