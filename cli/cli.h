@@ -260,6 +260,8 @@ int lsi_cli_cmd_trace(int argc, char **argv);
  * other ranks go and returns the status to exit with.
  * lsi_cli_executor(): the executor for lagsim_run_limits_t.executor
  * (NULL: this process's threads).
+ * lsi_cli_dist_threads(): the default --threads given the machine's
+ * cores: all of them, or under MPI each rank's share of its node's.
  * lsi_cli_dist_terminal(): 1 on rank 0 of a job that has a terminal
  * (under mpirun, rank 0's stderr is a pipe even then), for progress.
  */
@@ -267,5 +269,6 @@ int lsi_cli_dist_serve(int *argc, char ***argv, int *status);
 int lsi_cli_dist_finish(int status);
 const lagsim_executor_t *lsi_cli_executor(void);
 int lsi_cli_dist_terminal(void);
+unsigned lsi_cli_dist_threads(unsigned cores);
 
 #endif /* LAGSIM_CLI_H */

@@ -29,3 +29,8 @@ int lsi_cli_dist_terminal(void)
 {
     return 0;
 }
+
+unsigned lsi_cli_dist_threads(unsigned cores)
+{
+    return cores;
+}

@@ -51,9 +51,15 @@
 enum { TAG_WORK = 1, TAG_BACK = 2 };
 enum { KIND_STOP = 0, KIND_UNITS = 1 };
 
-#define INTERRUPT_GRACE 5.0 /* seconds rank 0 waits for units after a signal */
+/* Seconds rank 0 waits, after a signal, for the units other ranks hold.
+ * An interrupted run stops within milliseconds; a rank that stays silent
+ * longer has most likely died (mpirun then signals everyone, and kills
+ * what is left a second later: rank 0 must be gone before that, with its
+ * temporary output files removed). */
+#define INTERRUPT_GRACE 0.7
 
 static int mpi_on;       /* MPI_Init_thread() was called */
+static int node_ranks = 1; /* ranks on this rank's node */
 static int my_rank;
 static int n_ranks = 1;
 
@@ -583,9 +589,9 @@ static int mpi_run(const lagsim_executor_t *ex, const lagsim_task_t *units, uint
             for (int r = 1; r < n_ranks; r++)
                 if (ranks.out[r])
                     fprintf(stderr, "lagsim: rank %d did not send back its %u unit(s) after the "
-                                    "signal; stopping without a report\n", r, ranks.out[r]);
-            if (m.busy)
-                pthread_join(m.tid, NULL);
+                                    "signal (did it die?); stopping without a report\n", r,
+                            ranks.out[r]);
+            lsi_cli_output_unlink_temps(); /* no half-written output, no temporary file */
             MPI_Abort(MPI_COMM_WORLD, 1);
         }
         if (!moved)
@@ -601,7 +607,7 @@ done:
     return rc;
 }
 
-static const lagsim_executor_t mpi_executor = {mpi_run, NULL};
+static lagsim_executor_t mpi_executor = {mpi_run, NULL, 0}; /* width: n_ranks */
 
 /* ---- Entry and exit ------------------------------------------------------------------- */
 
@@ -612,7 +618,14 @@ int lsi_cli_dist_serve(int *argc, char ***argv, int *status)
     mpi_on = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &my_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &n_ranks);
+    MPI_Comm node;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
+        MPI_SUCCESS) {
+        MPI_Comm_size(node, &node_ranks);
+        MPI_Comm_free(&node);
+    }
     if (my_rank == 0) {
+        mpi_executor.width = (unsigned)n_ranks;
         ranks.has = calloc((size_t)n_ranks, sizeof *ranks.has);
         ranks.has_cap = calloc((size_t)n_ranks, sizeof *ranks.has_cap);
         ranks.parked = calloc((size_t)n_ranks, sizeof *ranks.parked);
@@ -681,4 +694,14 @@ int lsi_cli_dist_terminal(void)
         return 0;
     close(fd);
     return 1;
+}
+
+/* One rank per core is how MPI jobs are usually laid out: then each rank
+ * runs one thread by default, not one per core of its node. */
+unsigned lsi_cli_dist_threads(unsigned cores)
+{
+    if (!mpi_on || node_ranks < 2)
+        return cores;
+    const unsigned share = cores / (unsigned)node_ranks;
+    return share > 0 ? share : 1;
 }

@@ -376,7 +376,7 @@ static void batch_same_anywhere(void **state)
         assert_non_null(far[k] = lagsim_replicated_create());
     }
     int calls = 0;
-    const lagsim_executor_t ex = {far_run, &calls};
+    const lagsim_executor_t ex = {far_run, &calls, 1};
     const lagsim_run_limits_t far_limits = {.executor = &ex};
     for (uint32_t add = 4; add >= 2; add -= 2) {
         lagsim_batch_job_t a[2] = {{&steady, LAGSIM_MODE_CLOUD, add, 0, here[0]},

@@ -116,7 +116,10 @@ typedef struct lagsim_executor {
     int (*run)(const struct lagsim_executor *ex, const lagsim_task_t *units, uint64_t n,
                unsigned threads, const lagsim_run_limits_t *limits, lagsim_task_done_fn done,
                void *done_ctx);
-    void *ctx; /* the executor's own state */
+    void *ctx;      /* the executor's own state */
+    unsigned width; /* processes it spreads units over, each with `threads`
+                       threads (0: 1); lagsim_sweep_find() looks ahead to
+                       keep them busy */
 } lagsim_executor_t;
 
 /* The default executor: up to `threads` threads of this process take
@@ -316,7 +319,12 @@ typedef struct lagsim_find {
  * lagsim_sweep_run() over the same grid shows whether it does. Every probe
  * runs sw->reps replications (or to sw->precision) with the same seed, so
  * probes share common random numbers; the modes' probes of a round run as
- * one batch. Only probed points get sw->points[i].reps. Returns as
+ * one batch. When more units can run at once than a round has (threads,
+ * or limits->executor->width processes), a batch also runs the probes of
+ * the next rounds, whichever way this one goes, and those that no round
+ * takes are dropped: the rounds, probes and answer are the same for any
+ * number of threads or processes, with fewer batches to wait for. Only
+ * probed points get sw->points[i].reps. Returns as
  * lagsim_run_batch(), or LAGSIM_EINVAL if the sweep has two axes.
  */
 int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned threads,
