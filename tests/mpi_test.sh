@@ -7,7 +7,8 @@
 # interrupted sweep writes the same kind of partial report as an
 # interrupted single process (the same points, marked as stopped, a
 # complete JSON file, no temporary file left), and rank 0 says it was
-# stopped. Ranks are oversubscribed (this machine has 2 cores), and run
+# stopped. A rank killed mid-sweep makes rank 0 say so and write nothing.
+# Ranks are oversubscribed (this machine has 2 cores), and run
 # as root where the tests do (CI containers).
 #
 # Skipped, and says so, when Open MPI or build/lagsim-mpi is missing
@@ -135,4 +136,26 @@ else
 fi
 [ -z "$(ls "$TMP/int1" "$TMP/intN" | grep '\.tmp')" ]
 check $? "no temporary output file is left behind"
+
+# ---- A rank that dies -------------------------------------------------------------------
+# Rank 1 is killed (SIGKILL) mid-sweep: a clear message, a failing exit
+# status, and neither a report nor a temporary file.
+mkdir -p "$TMP/die"
+# shellcheck disable=SC2086
+(cd "$TMP/die" && exec $MPIRUN -n 2 "$ABS/lagsim-mpi" sweep "$CFG" $LONG --format json \
+  --out report.json >out 2>err) &
+pid=$!
+sleep 2
+for d in /proc/[0-9]*; do # mpirun's children (no pgrep needed)
+  [ "$(awk '{print $4}' "$d/stat" 2>/dev/null)" = "$pid" ] || continue
+  if tr '\0' '\n' <"$d/environ" 2>/dev/null | grep -q '^OMPI_COMM_WORLD_RANK=1$'; then
+    kill -KILL "${d#/proc/}"
+  fi
+done
+wait $pid
+rc=$?
+[ $rc -ne 0 ] && grep -q "rank 1 did not send back" "$TMP/die/err"
+check $? "a rank killed mid-sweep: rank 0 names it and fails (mpirun: $rc)"
+[ ! -e "$TMP/die/report.json" ] && [ -z "$(ls "$TMP/die" | grep '\.tmp')" ]
+check $? "a rank killed mid-sweep: no report and no temporary file"
 exit 0

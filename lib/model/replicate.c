@@ -142,11 +142,16 @@ static int pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
         p->drain_time = r->drain_time;
         return rc;
     }
+    /* Every choice below is a minimum or maximum, so that the pool is the
+     * same in whatever order replications arrive (threads, other ranks). */
     p->conserved &= r->conserved;
-    if (!p->partial)
+    if (r->partial && (!p->partial || r->partial < p->partial))
         p->partial = r->partial;
     if (r->backlog_peak > p->backlog_peak ||
-        (r->backlog_peak == p->backlog_peak && r->backlog_peak_at < p->backlog_peak_at)) {
+        (r->backlog_peak == p->backlog_peak &&
+         (r->backlog_peak_at < p->backlog_peak_at ||
+          (r->backlog_peak_at == p->backlog_peak_at &&
+           r->backlog_drained_at < p->backlog_drained_at)))) {
         p->backlog_peak = r->backlog_peak;
         p->backlog_peak_at = r->backlog_peak_at;
         p->backlog_drained_at = r->backlog_drained_at;
