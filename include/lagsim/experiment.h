@@ -1,6 +1,7 @@
 /*
  * lagsim/experiment.h - experiments built from many runs: batches of
- * replications spread over threads, replication counts chosen to reach a
+ * replications spread over threads (or, through an executor, over other
+ * processes: "Distributing work"), replication counts chosen to reach a
  * stated precision, sweeps of one or two scenario keys over a grid, and a
  * bisection for the value at which a service-level objective stops
  * holding.
@@ -11,7 +12,7 @@
  * a --set would (lagsim_config_axis_apply() in config.h), so every point
  * goes through the same validation as the scenario file.
  *
- * Everything here gives the same answer for any thread count: a
+ * Everything here gives the same answer for any thread or process count: a
  * replication is identified by its number (its random streams are seeded
  * from (seed, replication, stream)), what is pooled adds exactly, figures
  * are summarised in replication order, and every decision (how many

@@ -50,7 +50,6 @@ typedef struct worker {
     local_t *l;
     lagsim_run_limits_t limits; /* the caller's, with progress through this worker */
     double fraction;            /* progress of its current run, as last reported */
-    int rc;                     /* LAGSIM_ENOMEM if it could not get a result */
 } worker_t;
 
 /* Calls the caller's progress callback with the share done. Under lock. */
@@ -78,10 +77,8 @@ static void *work(void *arg)
     worker_t *w = arg;
     local_t *l = w->l;
     lagsim_result_t *mine = lagsim_result_create();
-    if (!mine) {
-        w->rc = LAGSIM_ENOMEM;
-        return NULL;
-    }
+    if (!mine)
+        return NULL; /* the other workers take the units */
     for (;;) {
         const uint64_t u = atomic_fetch_add(&l->next, 1u);
         if (u >= l->n)
@@ -152,13 +149,9 @@ int lagsim_execute_local(const lagsim_task_t *units, uint64_t n, unsigned thread
     for (unsigned t = 1; t <= started; t++)
         pthread_join(tid[t], NULL);
     pthread_mutex_destroy(&l.lock);
-    /* Units a thread that could not start left untaken: none, since the
-     * others keep taking until the counter passes n; but if every worker
-     * failed, report it. */
-    for (unsigned t = 0; t < threads; t++)
-        if (w[t].rc != LAGSIM_OK)
-            rc = w[t].rc;
-    if (rc != LAGSIM_OK && atomic_load(&l.next) < n)
+    /* A worker without memory for its result takes no unit and the others
+     * take them all; only when every worker failed are units left over. */
+    if (atomic_load(&l.next) < n)
         rc = LAGSIM_ENOMEM;
 done:
     free(w);
