@@ -13,6 +13,8 @@
 #                     copy and run make check on it (MUTANT_JOBS=2 at once)
 #   make check-all    test, sanitize, and valgrind memcheck
 #   make bench        performance benchmarks
+#   make mpi          build/lagsim-mpi with Open MPI (make deps-mpi installs it);
+#                     make bench-mpi: its speedup on 2 ranks (docs/cluster.md)
 #   make install PREFIX=/usr/local   (binary, libraries, headers, lagsim.pc,
 #                     man pages, shell completion, example scenarios)
 #   make docs         regenerate the docs made from the key table
@@ -52,7 +54,8 @@ LIBS         = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread $(LD
 TESTLIBS     = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
 
 LIB_SRC   := $(sort $(wildcard lib/*/*.c))
-CLI_SRC   := $(sort $(wildcard cli/*.c))
+# cli/cli_dist_mpi.c goes only into lagsim-mpi, in place of cli_dist_local.c.
+CLI_SRC   := $(filter-out cli/cli_dist_mpi.c,$(sort $(wildcard cli/*.c)))
 TEST_SRC  := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC := $(sort $(wildcard benchmarks/*.c))
 
@@ -67,13 +70,21 @@ VERSION   := $(shell sed -n 's/.*LAGSIM_VERSION_STRING "\(.*\)"/\1/p' include/la
 SOMAJOR   := $(firstword $(subst ., ,$(VERSION)))
 LIBSO     := $(BUILD)/liblagsim.so.$(VERSION)
 LAGSIM    := $(BUILD)/lagsim
+# lagsim-mpi (make mpi): the same program, built with Open MPI's compiler
+# wrapper, whose batches spread over MPI ranks (docs/cluster.md).
+MPICC       ?= mpicc
+LAGSIM_MPI  := $(BUILD)/lagsim-mpi
+CLI_MPI_OBJ := $(filter-out $(BUILD)/obj/cli/cli_dist_local.o,$(CLI_OBJ)) $(BUILD)/mpi/cli_dist_mpi.o
+# The test build includes lagsim-mpi where Open MPI is installed
+# (make deps-mpi); tests/mpi_test.sh skips, and says so, where it is not.
+HAVE_MPI    := $(shell command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 && echo yes)
 KEYREF    := $(BUILD)/keyref
 
 .PHONY: deps-browser report-screenshot
 .PHONY: all deps run test check sanitize bench bench-base install uninstall clean tests-build
 .PHONY: valgrind check-all update-golden tsan mutants
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-deps
-.PHONY: docs docs-check print-warn
+.PHONY: docs docs-check print-warn mpi deps-mpi bench-mpi
 
 all: deps
 	@$(MAKE) --no-print-directory $(LIBA) $(LIBSO) $(LAGSIM) $(BENCH_BIN)
@@ -142,6 +153,31 @@ $(LIBSO): $(LIB_OBJ) lib/lagsim.map
 $(LAGSIM): $(CLI_OBJ) $(LIBA)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(LIBA) $(LIBS) -o $@
 
+$(BUILD)/mpi/cli_dist_mpi.o: cli/cli_dist_mpi.c $(wildcard include/lagsim/*.h) $(wildcard cli/*.h)
+	@mkdir -p $(dir $@)
+	$(MPICC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(LAGSIM_MPI): $(CLI_MPI_OBJ) $(LIBA)
+	$(MPICC) $(ALL_CFLAGS) $(LDFLAGS) $(CLI_MPI_OBJ) $(LIBA) $(LIBS) -o $@
+
+# Open MPI's compiler wrapper and mpirun, from Debian, when missing
+# (apt-get update first: a fresh machine has no package lists).
+deps-mpi:
+	@if command -v $(MPICC) >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1; then :; else \
+	  echo "lagsim: installing libopenmpi-dev openmpi-bin"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libopenmpi-dev openmpi-bin >/dev/null || exit 1; \
+	fi
+
+mpi: deps deps-mpi
+	@$(MAKE) --no-print-directory $(LAGSIM_MPI)
+
+# Speedup of 2 ranks over one process on an 8-point sweep (docs/cluster.md).
+bench-mpi: mpi
+	@$(MAKE) --no-print-directory $(LAGSIM)
+	@sh benchmarks/mpi_speedup.sh $(BUILD) $(BENCH_MPI_ARGS)
+
 $(BUILD)/%: benchmarks/%.c $(LIBA)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -DNDEBUG $(LDFLAGS) $< $(LIBA) $(LIBS) -o $@
 
@@ -157,7 +193,7 @@ run: all
 print-warn:
 	@echo $(WARN)
 
-tests-build: $(LIBA) $(LAGSIM) $(TEST_BIN) $(BENCH_BIN) $(KEYREF)
+tests-build: $(LIBA) $(LAGSIM) $(TEST_BIN) $(BENCH_BIN) $(KEYREF) $(if $(HAVE_MPI),$(LAGSIM_MPI))
 
 test: deps deps-browser
 	@$(MAKE) --no-print-directory tests-build

@@ -252,4 +252,30 @@ int lsi_cli_cmd_compare(int argc, char **argv);
 int lsi_cli_cmd_sweep(int argc, char **argv);
 int lsi_cli_cmd_trace(int argc, char **argv);
 
+/*
+ * cli_dist_mpi.c (lagsim-mpi) or cli_dist_local.c (lagsim): where the
+ * replications of a batch run. Under MPI, rank 0 runs the command and
+ * the other ranks serve it: they run the units rank 0 hands them and send
+ * back the packed results, so rank 0 writes exactly what one process
+ * would. Without MPI these do nothing.
+ *
+ * lsi_cli_dist_serve(): called first thing in main(). Returns 0 on the
+ * process that runs the command (rank 0, or any process without MPI);
+ * on another rank it serves until rank 0 finishes, then returns 1 with
+ * the rank's exit status in *status.
+ * lsi_cli_dist_finish(): called with the command's exit status; lets the
+ * other ranks go and returns the status to exit with.
+ * lsi_cli_executor(): the executor for lagsim_run_limits_t.executor
+ * (NULL: this process's threads).
+ * lsi_cli_dist_threads(): the default --threads given the machine's
+ * cores: all of them, or under MPI each rank's share of its node's.
+ * lsi_cli_dist_terminal(): 1 on rank 0 of a job that has a terminal
+ * (under mpirun, rank 0's stderr is a pipe even then), for progress.
+ */
+int lsi_cli_dist_serve(int *argc, char ***argv, int *status);
+int lsi_cli_dist_finish(int status);
+const lagsim_executor_t *lsi_cli_executor(void);
+int lsi_cli_dist_terminal(void);
+unsigned lsi_cli_dist_threads(unsigned cores);
+
 #endif /* LAGSIM_CLI_H */

@@ -500,7 +500,7 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
     o->max_reps = LAGSIM_PRECISION_MAX_REPS;
     o->follow = 5;
     const long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    o->threads = cores > 0 && cores <= 256 ? (unsigned)cores : 1;
+    o->threads = lsi_cli_dist_threads(cores > 0 && cores <= 256 ? (unsigned)cores : 1);
     /* At most one --set per argument; +1 so that argc == 0 allocates. */
     o->sets = malloc(((size_t)argc + 1) * sizeof *o->sets);
     if (!o->sets) {

@@ -70,7 +70,8 @@ static int help_or_version(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* The command line, on the process that runs the command. */
+static int run_command(int argc, char **argv)
 {
     if (argc < 2)
         return lsi_cli_usage_error(NULL, "no command given");
@@ -112,4 +113,12 @@ int main(int argc, char **argv)
         break;
     }
     return finish(cmd->fn(argc - 2, argv + 2));
+}
+
+int main(int argc, char **argv)
+{
+    int status = 0;
+    if (lsi_cli_dist_serve(&argc, &argv, &status))
+        return status; /* another rank of lagsim-mpi: it served rank 0 */
+    return lsi_cli_dist_finish(run_command(argc, argv));
 }

@@ -25,7 +25,7 @@ double lsi_cli_wall_now(void)
 void lsi_cli_progress_start(lsi_cli_progress_t *p, const char *label)
 {
     if (p->start == 0) { /* the first start of the command */
-        p->enabled = isatty(STDERR_FILENO);
+        p->enabled = isatty(STDERR_FILENO) || lsi_cli_dist_terminal();
         p->start = lsi_cli_wall_now();
     }
     p->last = 0;

@@ -138,7 +138,8 @@ static int run_modes(int argc, char **argv, const char *cmd)
     const lagsim_run_limits_t limits = {.max_memory = o.max_memory,
                                         .interrupt = lsi_cli_signals_install(),
                                         .progress = lsi_cli_progress,
-                                        .progress_ctx = &progress};
+                                        .progress_ctx = &progress,
+                                        .executor = lsi_cli_executor()};
 
     /* Open the outputs first, so that a bad --out or --hist fails before the runs. */
     status = lsi_cli_output_open(&out, o.out);

@@ -152,7 +152,8 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
     const lagsim_run_limits_t limits = {.max_memory = o.max_memory,
                                         .interrupt = lsi_cli_signals_install(),
                                         .progress = lsi_cli_progress,
-                                        .progress_ctx = &progress};
+                                        .progress_ctx = &progress,
+                                        .executor = lsi_cli_executor()};
     const double t0 = lsi_cli_wall_now();
     lsi_cli_progress_start(&progress, o.find ? "find" : "sweep");
     rc = fd ? lagsim_sweep_find(&sw, &o.slo, o.threads, &limits, fd)

@@ -1,6 +1,7 @@
 /*
  * lagsim/experiment.h - experiments built from many runs: batches of
- * replications spread over threads, replication counts chosen to reach a
+ * replications spread over threads (or, through an executor, over other
+ * processes: "Distributing work"), replication counts chosen to reach a
  * stated precision, sweeps of one or two scenario keys over a grid, and a
  * bisection for the value at which a service-level objective stops
  * holding.
@@ -11,7 +12,7 @@
  * a --set would (lagsim_config_axis_apply() in config.h), so every point
  * goes through the same validation as the scenario file.
  *
- * Everything here gives the same answer for any thread count: a
+ * Everything here gives the same answer for any thread or process count: a
  * replication is identified by its number (its random streams are seeded
  * from (seed, replication, stream)), what is pooled adds exactly, figures
  * are summarised in replication order, and every decision (how many
@@ -220,6 +221,87 @@ void lagsim_replicated_reset(lagsim_replicated_t *r);
 int lagsim_run_batch(lagsim_batch_job_t *jobs, size_t n, unsigned threads,
                      const lagsim_run_limits_t *limits);
 
+/* ---- Distributing work ------------------------------------------------------
+ *
+ * The seam between the experiments above and whatever runs their
+ * replications. lagsim_run_batch() (and so run --reps, compare, sweeps,
+ * --find and --precision, which all go through it) turns each call into
+ * a list of units - the warm-up pilots its jobs need, then every (job,
+ * replication) - and hands the list to an executor: by default the
+ * process's own threads (lagsim_execute_local()); the lagsim-mpi program
+ * supplies one that sends units to other processes and gets back their
+ * packed results (lagsim_result_pack()). An executor may run units
+ * anywhere and in any order; the batch stores each result by its unit
+ * number, pools what adds exactly and summarises in replication order,
+ * so the answer is the same wherever the units ran.
+ */
+
+/* One unit of work: a warm-up pilot or one replication of one job. */
+typedef struct lagsim_task {
+    const lagsim_scenario_t *sc; /* the job's scenario (validated) */
+    enum lagsim_mode mode;
+    uint32_t replication;        /* 0 for a pilot */
+    lagsim_time_t cut;           /* warm-up cut to apply (a replication) */
+    int pilot;                   /* 1: the job's warm-up pilot (lagsim_warmup_find()) */
+} lagsim_task_t;
+
+/*
+ * Runs one unit: the replication into *out, or the pilot into *out and
+ * its decision into *warmup. Returns what lagsim_run_limited() or
+ * lagsim_warmup_find() return.
+ */
+int lagsim_task_run(const lagsim_task_t *u, const lagsim_run_limits_t *limits,
+                    lagsim_result_t *out, lagsim_warmup_t *warmup);
+
+/*
+ * Called by an executor once for every unit it was given, never for two
+ * units at once: the unit's status, its result (NULL for a unit skipped
+ * because *limits->interrupt was set: status LAGSIM_EINTR) and, for a
+ * pilot, its warm-up. The pointers are valid during the call only.
+ */
+typedef void (*lagsim_task_done_fn)(void *ctx, uint64_t unit, int status,
+                                    const lagsim_result_t *r, const lagsim_warmup_t *warmup);
+
+/*
+ * An executor: runs units[0..n) (each exactly once, anywhere), calls
+ * done for each, calls limits->progress (if set) with the share done, and
+ * skips the replications not yet started once *limits->interrupt is set
+ * (pilots always run: an interrupted one stops early by itself).
+ * `threads` is the caller's thread count per process. Returns LAGSIM_OK or
+ * an error of its own (LAGSIM_ENOMEM, LAGSIM_EIO when a process it used
+ * failed); the units' own statuses go to done.
+ */
+typedef struct lagsim_executor {
+    int (*run)(const struct lagsim_executor *ex, const lagsim_task_t *units, uint64_t n,
+               unsigned threads, const lagsim_run_limits_t *limits, lagsim_task_done_fn done,
+               void *done_ctx);
+    void *ctx;      /* the executor's own state */
+    unsigned width; /* processes it spreads units over, each with `threads`
+                       threads (0: 1); lagsim_sweep_find() looks ahead to
+                       keep them busy */
+} lagsim_executor_t;
+
+/* The default executor: up to `threads` threads of this process take
+ * units from a shared counter. Returns LAGSIM_OK or LAGSIM_ENOMEM. */
+int lagsim_execute_local(const lagsim_task_t *units, uint64_t n, unsigned threads,
+                         const lagsim_run_limits_t *limits, lagsim_task_done_fn done,
+                         void *done_ctx);
+
+/*
+ * Packing a unit's outcome to carry it between processes (same idea as
+ * the stats *_pack() functions in stats.h): every field of the result,
+ * its histograms, hop breakdown and series, bit for bit. The result must
+ * come from lagsim_result_create(). A warm-up packs all but `why` (a
+ * static string only a TERMINATING warm-up has, and no pilot gives one:
+ * unpacked as NULL). Pack returns the bytes needed (fill when <= cap);
+ * unpack returns 0, -1 for bytes that are not one packed object, -2 if
+ * out of memory.
+ */
+size_t lagsim_result_pack(const lagsim_result_t *r, void *buf, size_t cap);
+int lagsim_result_unpack(lagsim_result_t *r, const void *buf, size_t len);
+size_t lagsim_warmup_pack(const lagsim_warmup_t *w, void *buf, size_t cap);
+int lagsim_warmup_unpack(lagsim_warmup_t *w, const void *buf, size_t len);
+
 /* ---- Replications until a precision is reached ---------------------------- */
 
 #define LAGSIM_PRECISION_PILOT 5      /* default replications to start with */
@@ -396,7 +478,12 @@ typedef struct lagsim_find {
  * lagsim_sweep_run() over the same grid shows whether it does. Every probe
  * runs sw->reps replications (or to sw->precision) with the same seed, so
  * probes share common random numbers; the modes' probes of a round run as
- * one batch. Only probed points get sw->points[i].reps. Returns as
+ * one batch. When more units can run at once than a round has (threads,
+ * or limits->executor->width processes), a batch also runs the probes of
+ * the next rounds, whichever way this one goes, and those that no round
+ * takes are dropped: the rounds, probes and answer are the same for any
+ * number of threads or processes, with fewer batches to wait for. Only
+ * probed points get sw->points[i].reps. Returns as
  * lagsim_run_batch(), or LAGSIM_EINVAL if the sweep has two axes.
  */
 int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned threads,

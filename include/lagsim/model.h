@@ -123,6 +123,8 @@ int lagsim_run(const lagsim_scenario_t *sc, enum lagsim_mode mode,
  */
 typedef void (*lagsim_progress_fn)(void *ctx, double fraction);
 
+struct lagsim_executor; /* experiment.h */
+
 /* Bounds on one run. Zero-initialise for "no limits". */
 typedef struct lagsim_run_limits {
     /* Bytes the whole process may hold (lagsim_process_memory(), all
@@ -133,6 +135,10 @@ typedef struct lagsim_run_limits {
     lagsim_progress_fn progress;   /* called with the run's progress (NULL: none) */
     void *progress_ctx;            /* its first argument */
     uint64_t max_sim_events;       /* engine events one run may execute (0: no limit) */
+    /* Who runs the replications of a batch (experiment.h): NULL for this
+     * process's threads; the MPI build passes one that spreads them over
+     * ranks. Single runs ignore it. */
+    const struct lagsim_executor *executor;
 } lagsim_run_limits_t;
 
 /*

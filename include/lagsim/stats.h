@@ -227,6 +227,28 @@ double lagsim_summary_variance(const lagsim_summary_t *s);
  */
 double lagsim_summary_half_width(const lagsim_summary_t *s, double level);
 
+/* ---- Packing, to carry results between processes ---------------------------
+ *
+ * Each *_pack() writes the object's whole state into buf (at most cap
+ * bytes; buf may be NULL when cap is 0) and returns the bytes it needs:
+ * when that is more than cap, call again with a buffer that large. The
+ * bytes are fixed-width little-endian and doubles keep their bit pattern,
+ * so *_unpack() rebuilds an object that reads back exactly the same (same
+ * counts, sums, quantiles; a series the same windows and sketches). A
+ * breakdown unpacks only into one with the same number of parts. Each
+ * *_unpack() returns 0, -1 if the bytes are not one packed object of that
+ * type (the object is then unspecified but safe to reset or destroy), or
+ * -2 if out of memory. Used by the work distribution of experiment.h.
+ */
+size_t lagsim_hist_pack(const lagsim_hist_t *h, void *buf, size_t cap);
+int lagsim_hist_unpack(lagsim_hist_t *h, const void *buf, size_t len);
+size_t lagsim_breakdown_pack(const lagsim_breakdown_t *b, void *buf, size_t cap);
+int lagsim_breakdown_unpack(lagsim_breakdown_t *b, const void *buf, size_t len);
+size_t lagsim_series_pack(const lagsim_series_t *s, void *buf, size_t cap);
+int lagsim_series_unpack(lagsim_series_t *s, const void *buf, size_t len);
+size_t lagsim_summary_pack(const lagsim_summary_t *s, void *buf, size_t cap);
+int lagsim_summary_unpack(lagsim_summary_t *s, const void *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,21 +4,21 @@
  * lagsim_run_batch() extends the replications of several (scenario, mode)
  * jobs at once, and lagsim_run_replications() is one job from zero.
  *
- * Threads take (job, replication) units from a shared counter, so which
- * thread runs which replication varies; what each produces does not.
- * Counters and histogram buckets are integers (the histogram's sum is
- * exact too), so pooling them is order-free; the headline figures of each
- * replication go into a table indexed by replication number and are
- * summarised in that order after the threads join. Adding replications
- * appends rows to that table, so earlier replications never change.
+ * A batch is a list of units - (job, replication), numbered job by job -
+ * run by an executor (distribute.c: this process's threads by default,
+ * other processes under MPI), so where and in which order a replication
+ * runs varies; what each produces does not. Counters and histogram
+ * buckets are integers (the histogram's sum is exact too), so pooling
+ * them is order-free; the headline figures of each replication go into a
+ * table indexed by replication number and are summarised in that order
+ * once every unit is back. Adding replications appends rows to that
+ * table, so earlier replications never change.
  *
  * A job's first batch decides its warm-up cut (lagsim_warmup_find()):
- * the pilots that steady-state jobs need run first, spread over the same
- * threads, and every replication of the job then applies that one cut.
+ * the pilots that steady-state jobs need run first, as units of their own,
+ * and every replication of the job then applies that one cut.
  */
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,11 +144,16 @@ static int pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
         p->drain_time = r->drain_time;
         return rc;
     }
+    /* Every choice below is a minimum or maximum, so that the pool is the
+     * same in whatever order replications arrive (threads, other ranks). */
     p->conserved &= r->conserved;
-    if (!p->partial)
+    if (r->partial && (!p->partial || r->partial < p->partial))
         p->partial = r->partial;
     if (r->backlog_peak > p->backlog_peak ||
-        (r->backlog_peak == p->backlog_peak && r->backlog_peak_at < p->backlog_peak_at)) {
+        (r->backlog_peak == p->backlog_peak &&
+         (r->backlog_peak_at < p->backlog_peak_at ||
+          (r->backlog_peak_at == p->backlog_peak_at &&
+           r->backlog_drained_at < p->backlog_drained_at)))) {
         p->backlog_peak = r->backlog_peak;
         p->backlog_peak_at = r->backlog_peak_at;
         p->backlog_drained_at = r->backlog_drained_at;
@@ -174,141 +179,93 @@ void lagsim_replicated_reset(lagsim_replicated_t *r)
         lagsim_summary_reset(&r->figure[f]);
 }
 
+/* Copies a result (through its packed form: exact by construction).
+ * Returns LAGSIM_OK or LAGSIM_ENOMEM. */
+static int result_copy(lagsim_result_t *dst, const lagsim_result_t *src)
+{
+    const size_t len = lagsim_result_pack(src, NULL, 0);
+    unsigned char *buf = malloc(len);
+    if (!buf)
+        return LAGSIM_ENOMEM;
+    lagsim_result_pack(src, buf, len);
+    const int rc = lagsim_result_unpack(dst, buf, len);
+    free(buf);
+    return rc == 0 ? LAGSIM_OK : LAGSIM_ENOMEM;
+}
+
 /*
- * A batch: the (job, replication) units of every job, numbered job by
- * job, taken by the threads from a shared counter. Each unit writes its
- * figures into its own row of its job's values table (no lock needed) and
- * adds its result into the job's pool under `lock` (integer adds: any
- * order gives the same). The same lock guards the progress sums.
+ * A batch: the units of every job, numbered job by job, given to the
+ * executor (distribute.c). Its callback, never called for two units at
+ * once, writes each replication's figures into its own row of its job's
+ * values table and adds its result into the job's pool (integer adds: any
+ * order gives the same).
  */
 typedef struct batch {
     lagsim_batch_job_t *jobs;
     size_t n_jobs;
-    uint64_t *first_unit;       /* [n_jobs + 1]: number of the job's first unit */
-    uint32_t *base;             /* [n_jobs]: the job's replications before the call */
+    lagsim_task_t *units;       /* [n_units]: what the executor runs */
+    size_t *unit_job;           /* [n_units]: the job of each unit */
+    uint64_t *unit_slot;        /* [n_units]: its place in (job, replication) order */
+    uint64_t n_units;
     uint32_t *pooled;           /* [n_jobs]: results pooled so far */
-    int *status;                /* [total]: each unit's run status */
-    uint64_t total;             /* units */
-    size_t *pilot_job;          /* pilot phase: the job of each unit; else NULL */
+    int *status;                /* [total]: run status in (job, replication) order */
+    uint64_t total;             /* (job, replication) pairs, pilots stood in included */
     lagsim_result_t **pilot;    /* [n_jobs]: a pilot run that stands in for the
                                    job's replication 0 (its cut is 0), or NULL */
-    const lagsim_run_limits_t *limits;
-    atomic_uint_fast64_t next;  /* next unit to take */
-    pthread_mutex_t lock;
-    uint64_t done;              /* units finished (under lock) */
-    double running;             /* sum of the running units' progress (under lock) */
+    int rc;                     /* LAGSIM_ENOMEM if a result could not be kept */
 } batch_t;
 
-typedef struct worker {
-    batch_t *b;
-    lagsim_run_limits_t limits; /* the caller's, with progress through this worker */
-    double fraction;            /* progress of its current run, as last reported */
-    int rc;                     /* LAGSIM_ENOMEM if the thread could not start */
-} worker_t;
-
-/* Calls the caller's progress callback with the batch's share done. Under lock. */
-static void report_progress(batch_t *b)
+/* Figures and pool of one replication of job j. */
+static void keep_replication(batch_t *b, size_t j, int status, const lagsim_result_t *r)
 {
-    const double share = ((double)b->done + b->running) / (double)b->total;
-    b->limits->progress(b->limits->progress_ctx, share < 1 ? share : 1);
+    const lagsim_batch_job_t *job = &b->jobs[j];
+    double *row = job->out->values + (size_t)r->replication * LAGSIM_FIG_COUNT;
+    for (int f = 0; f < LAGSIM_FIG_COUNT; f++)
+        row[f] = lagsim_figure_value(r, (enum lagsim_figure)f);
+    if ((status == LAGSIM_OK || status == LAGSIM_ECONSERVE) &&
+        pool_add(job->out->pooled, r, b->pooled[j]++ == 0) != LAGSIM_OK)
+        b->rc = LAGSIM_ENOMEM;
 }
 
-/* Progress of one run: forwarded when it moved by 1% or more. */
-static void worker_progress(void *ctx, double fraction)
+/* The executor's callback (lagsim_task_done_fn). */
+static void unit_done(void *ctx, uint64_t u, int status, const lagsim_result_t *r,
+                      const lagsim_warmup_t *warmup)
 {
-    worker_t *w = ctx;
-    if (fraction - w->fraction < 0.01)
+    batch_t *b = ctx;
+    const size_t j = b->unit_job[u];
+    b->status[b->unit_slot[u]] = status;
+    if (b->units[u].pilot) {
+        lagsim_warmup_t *w = &b->jobs[j].out->warmup;
+        if (warmup)
+            *w = *warmup;
+        if (w->method == LAGSIM_WARMUP_TERMINATING)
+            w->why = lagsim_scenario_terminating(b->jobs[j].sc); /* not packed */
+        if (r && b->pilot[j] && result_copy(b->pilot[j], r) != LAGSIM_OK)
+            b->rc = LAGSIM_ENOMEM;
         return;
-    pthread_mutex_lock(&w->b->lock);
-    w->b->running += fraction - w->fraction;
-    w->fraction = fraction;
-    report_progress(w->b);
-    pthread_mutex_unlock(&w->b->lock);
+    }
+    if (r) /* else skipped by an interrupt: its row stays NAN, nothing counted */
+        keep_replication(b, j, status, r);
 }
 
-/* The job of unit u: the last job whose first unit is <= u. */
-static size_t job_of(const batch_t *b, uint64_t u)
+/* Runs b's units with the limits' executor (default: this process's threads). */
+static int run_units(batch_t *b, unsigned threads, const lagsim_run_limits_t *limits)
 {
-    size_t lo = 0, hi = b->n_jobs; /* first_unit[lo] <= u < first_unit[hi] */
-    while (hi - lo > 1) {
-        const size_t mid = lo + (hi - lo) / 2;
-        if (b->first_unit[mid] <= u)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    while (lo + 1 < b->n_jobs && b->first_unit[lo + 1] <= u)
-        lo++; /* skip jobs that add nothing */
-    return lo;
-}
-
-static void *work(void *arg)
-{
-    worker_t *w = arg;
-    batch_t *b = w->b;
-    lagsim_result_t *mine = b->pilot_job ? NULL : lagsim_result_create();
-    if (!mine && !b->pilot_job) {
-        w->rc = LAGSIM_ENOMEM;
-        return NULL;
-    }
-    for (;;) {
-        const uint64_t u = atomic_fetch_add(&b->next, 1u);
-        if (u >= b->total)
-            break;
-        if (b->pilot_job) {
-            const size_t pj = b->pilot_job[u];
-            if (b->limits && b->limits->interrupt && *b->limits->interrupt) {
-                b->status[u] = LAGSIM_EINTR; /* never started: its job runs nothing */
-                continue;
-            }
-            b->status[u] = lsi_warmup_pilot(b->jobs[pj].sc, b->jobs[pj].mode, &w->limits,
-                                            &b->jobs[pj].out->warmup, b->pilot[pj]);
-            pthread_mutex_lock(&b->lock);
-            b->done++;
-            b->running -= w->fraction;
-            w->fraction = 0;
-            pthread_mutex_unlock(&b->lock);
-            continue;
-        }
-        const size_t j = job_of(b, u);
-        const lagsim_batch_job_t *job = &b->jobs[j];
-        const uint32_t rep = b->base[j] + (uint32_t)(u - b->first_unit[j]);
-        lagsim_result_t *r = mine;
-        if (rep == 0 && b->pilot && b->pilot[j]) {
-            r = b->pilot[j]; /* the pilot ran exactly this replication */
-            b->status[u] = r->conserved ? LAGSIM_OK : LAGSIM_ECONSERVE;
-        } else if (b->limits && b->limits->interrupt && *b->limits->interrupt) {
-            b->status[u] = LAGSIM_EINTR; /* its row stays NAN: nothing is counted */
-            continue;
-        } else {
-            b->status[u] = lsi_run(job->sc, job->mode, rep, &w->limits, NULL,
-                                   job->out->warmup.cut, NULL, r);
-        }
-        double *row = job->out->values + (size_t)rep * LAGSIM_FIG_COUNT;
-        for (int f = 0; f < LAGSIM_FIG_COUNT; f++)
-            row[f] = lagsim_figure_value(r, (enum lagsim_figure)f);
-        pthread_mutex_lock(&b->lock);
-        if ((b->status[u] == LAGSIM_OK || b->status[u] == LAGSIM_ECONSERVE) &&
-            pool_add(job->out->pooled, r, b->pooled[j]++ == 0) != LAGSIM_OK)
-            w->rc = LAGSIM_ENOMEM;
-        b->done++;
-        b->running -= w->fraction;
-        w->fraction = 0;
-        if (b->limits && b->limits->progress)
-            report_progress(b);
-        pthread_mutex_unlock(&b->lock);
-    }
-    lagsim_result_destroy(mine);
-    return NULL;
+    const lagsim_executor_t *ex = limits->executor;
+    if (b->n_units == 0)
+        return b->rc;
+    const int rc = ex ? ex->run(ex, b->units, b->n_units, threads, limits, unit_done, b)
+                      : lagsim_execute_local(b->units, b->n_units, threads, limits, unit_done, b);
+    return rc != LAGSIM_OK ? rc : b->rc;
 }
 
 /* Grows each job's values table for its new rows, filled with NAN. */
-static int grow_values(batch_t *b)
+static int grow_values(lagsim_batch_job_t *jobs, size_t n)
 {
-    for (size_t j = 0; j < b->n_jobs; j++) {
-        lagsim_replicated_t *out = b->jobs[j].out;
-        const size_t rows = (size_t)out->reps + b->jobs[j].add;
-        if (b->jobs[j].add == 0)
+    for (size_t j = 0; j < n; j++) {
+        lagsim_replicated_t *out = jobs[j].out;
+        const size_t rows = (size_t)out->reps + jobs[j].add;
+        if (jobs[j].add == 0)
             continue;
         double *v = realloc(out->values, rows * LAGSIM_FIG_COUNT * sizeof *v);
         if (!v)
@@ -334,102 +291,63 @@ static void summarise(lagsim_replicated_t *out)
 }
 
 /*
- * Runs b's units on up to `threads` threads (the calling one included).
- * Returns LAGSIM_OK, or LAGSIM_ENOMEM if a worker could not start its
- * work (the units' own statuses are in b->status).
- */
-static int run_units(batch_t *b, unsigned threads)
-{
-    if (threads < 1)
-        threads = 1;
-    if (threads > b->total)
-        threads = (unsigned)b->total;
-    worker_t *w = calloc(threads, sizeof *w);
-    pthread_t *tid = calloc(threads, sizeof *tid);
-    int rc = LAGSIM_OK;
-    unsigned started = 0;
-    if (!w || !tid) {
-        rc = LAGSIM_ENOMEM;
-        goto done;
-    }
-    pthread_mutex_init(&b->lock, NULL);
-    for (unsigned t = 0; t < threads; t++) {
-        w[t].b = b;
-        w[t].limits = *b->limits;
-        if (b->limits->progress) { /* pilots report their own progress, then the replications theirs */
-            w[t].limits.progress = worker_progress;
-            w[t].limits.progress_ctx = &w[t];
-        }
-    }
-    /* Thread 0's share runs here; the others on their own threads. */
-    for (unsigned t = 1; t < threads; t++) {
-        if (pthread_create(&tid[t], NULL, work, &w[t]) != 0)
-            break;
-        started = t;
-    }
-    work(&w[0]);
-    for (unsigned t = 1; t <= started; t++)
-        pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&b->lock);
-    for (unsigned t = 0; t < threads; t++)
-        if (w[t].rc != LAGSIM_OK)
-            rc = w[t].rc;
-done:
-    free(w);
-    free(tid);
-    return rc;
-}
-
-/*
  * Decides the warm-up cut of every job about to run its first
  * replications: at once where it is given or the scenario is terminating,
- * by a pilot run where it is found by MSER-5 (the pilots spread over the
- * threads). Returns LAGSIM_OK or the first failing pilot's status.
+ * by a pilot run where it is found by MSER-5 (the pilots are units of
+ * their own, run by the executor). Returns LAGSIM_OK or the first failing
+ * pilot's status.
  */
-static int decide_warmups(lagsim_batch_job_t *jobs, size_t n, unsigned threads,
-                          const lagsim_run_limits_t *limits, lagsim_result_t **pilot)
+static int decide_warmups(batch_t *b, unsigned threads, const lagsim_run_limits_t *limits)
 {
-    batch_t b;
-    memset(&b, 0, sizeof b);
-    b.jobs = jobs;
-    b.n_jobs = n;
-    b.limits = limits;
-    atomic_init(&b.next, 0u);
-    b.pilot = pilot;
-    b.pilot_job = malloc((n ? n : 1) * sizeof *b.pilot_job);
-    b.status = calloc(n ? n : 1, sizeof *b.status);
-    int rc = b.pilot_job && b.status ? LAGSIM_OK : LAGSIM_ENOMEM;
+    lagsim_batch_job_t *jobs = b->jobs;
+    const size_t n = b->n_jobs;
+    b->units = calloc(n, sizeof *b->units);
+    b->unit_job = malloc(n * sizeof *b->unit_job);
+    b->unit_slot = malloc(n * sizeof *b->unit_slot);
+    b->status = calloc(n, sizeof *b->status);
+    b->n_units = 0;
+    int rc = b->units && b->unit_job && b->unit_slot && b->status ? LAGSIM_OK : LAGSIM_ENOMEM;
     for (size_t j = 0; j < n && rc == LAGSIM_OK; j++) {
         if (jobs[j].add == 0 || jobs[j].out->reps > 0)
             continue; /* decided by its first batch */
         if (jobs[j].sc->warmup == LAGSIM_WARMUP_AUTO && !lagsim_scenario_terminating(jobs[j].sc)) {
-            if (!(pilot[j] = lagsim_result_create()))
+            if (!(b->pilot[j] = lagsim_result_create()))
                 rc = LAGSIM_ENOMEM;
-            b.pilot_job[b.total++] = j;
+            b->units[b->n_units] = (lagsim_task_t){.sc = jobs[j].sc, .mode = jobs[j].mode,
+                                                   .replication = 0, .cut = 0, .pilot = 1};
+            b->unit_slot[b->n_units] = b->n_units;
+            b->unit_job[b->n_units++] = j;
         } else {
             rc = lagsim_warmup_find(jobs[j].sc, jobs[j].mode, limits, &jobs[j].out->warmup);
         }
     }
-    if (rc == LAGSIM_OK && b.total > 0)
-        rc = run_units(&b, threads);
+    if (rc == LAGSIM_OK && b->n_units > 0)
+        rc = run_units(b, threads, limits);
     /* A pilot an interrupt kept from starting is not a failure: its job's
      * replications will not start either (the batch leaves them out). */
-    for (uint64_t u = 0; u < b.total && rc == LAGSIM_OK; u++) {
-        if (b.status[u] != LAGSIM_EINTR) {
-            rc = b.status[u];
+    for (uint64_t u = 0; u < b->n_units && rc == LAGSIM_OK; u++) {
+        if (b->status[u] != LAGSIM_EINTR) {
+            rc = b->status[u];
         } else {
-            lagsim_result_destroy(pilot[b.pilot_job[u]]);
-            pilot[b.pilot_job[u]] = NULL;
+            lagsim_result_destroy(b->pilot[b->unit_job[u]]);
+            b->pilot[b->unit_job[u]] = NULL;
         }
     }
     /* A pilot stands in for replication 0 only where no cut applies. */
     for (size_t j = 0; j < n; j++)
-        if (pilot[j] && jobs[j].out->warmup.cut != 0) {
-            lagsim_result_destroy(pilot[j]);
-            pilot[j] = NULL;
+        if (b->pilot[j] && jobs[j].out->warmup.cut != 0) {
+            lagsim_result_destroy(b->pilot[j]);
+            b->pilot[j] = NULL;
         }
-    free(b.pilot_job);
-    free(b.status);
+    free(b->units);
+    free(b->unit_job);
+    free(b->unit_slot);
+    free(b->status);
+    b->units = NULL;
+    b->unit_job = NULL;
+    b->unit_slot = NULL;
+    b->status = NULL;
+    b->n_units = 0;
     return rc;
 }
 
@@ -437,54 +355,71 @@ int lagsim_run_batch(lagsim_batch_job_t *jobs, size_t n, unsigned threads,
                      const lagsim_run_limits_t *limits)
 {
     static const lagsim_run_limits_t no_limits = {0};
+    if (!limits)
+        limits = &no_limits;
     batch_t b;
     memset(&b, 0, sizeof b);
     b.jobs = jobs;
     b.n_jobs = n;
-    b.limits = limits ? limits : &no_limits;
-    atomic_init(&b.next, 0u);
     if (n == 0)
         return LAGSIM_OK;
     b.pilot = calloc(n, sizeof *b.pilot);
     if (!b.pilot)
         return LAGSIM_ENOMEM;
-    int rc = decide_warmups(jobs, n, threads, b.limits, b.pilot);
+    int rc = decide_warmups(&b, threads, limits);
     if (rc != LAGSIM_OK)
         goto done;
-    b.first_unit = malloc((n + 1) * sizeof *b.first_unit);
-    b.base = malloc(n * sizeof *b.base);
     b.pooled = malloc(n * sizeof *b.pooled);
-    if (!b.first_unit || !b.base || !b.pooled) {
+    if (!b.pooled) {
         rc = LAGSIM_ENOMEM;
         goto done;
     }
+    uint64_t total = 0;
     for (size_t j = 0; j < n; j++) {
-        b.first_unit[j] = b.total;
-        b.base[j] = jobs[j].out->reps;
         b.pooled[j] = jobs[j].out->reps;
         if ((uint64_t)jobs[j].out->reps + jobs[j].add > UINT32_MAX) {
             rc = LAGSIM_EINVAL;
             goto done;
         }
-        b.total += jobs[j].add;
+        total += jobs[j].add;
     }
-    b.first_unit[n] = b.total;
-    if (b.total == 0)
+    if (total == 0)
         goto done;
-    b.status = calloc(b.total, sizeof *b.status);
-    if (!b.status || (rc = grow_values(&b)) != LAGSIM_OK) {
+    b.units = malloc(total * sizeof *b.units);
+    b.unit_job = malloc(total * sizeof *b.unit_job);
+    b.unit_slot = malloc(total * sizeof *b.unit_slot);
+    b.status = calloc(total, sizeof *b.status);
+    if (!b.units || !b.unit_job || !b.unit_slot || !b.status ||
+        (rc = grow_values(jobs, n)) != LAGSIM_OK) {
         rc = LAGSIM_ENOMEM;
         goto done;
     }
-    rc = run_units(&b, threads);
+    /* Every (job, replication); a pilot that stands in for replication 0
+     * is kept here at once (its status: its conservation check). */
     for (size_t j = 0; j < n; j++) {
+        for (uint32_t k = 0; k < jobs[j].add; k++) {
+            const uint32_t rep = jobs[j].out->reps + k;
+            if (rep == 0 && b.pilot[j]) {
+                b.status[b.total] = b.pilot[j]->conserved ? LAGSIM_OK : LAGSIM_ECONSERVE;
+                keep_replication(&b, j, b.status[b.total++], b.pilot[j]);
+                continue;
+            }
+            b.units[b.n_units] = (lagsim_task_t){.sc = jobs[j].sc, .mode = jobs[j].mode,
+                                                 .replication = rep,
+                                                 .cut = jobs[j].out->warmup.cut, .pilot = 0};
+            b.unit_job[b.n_units] = j;
+            b.unit_slot[b.n_units++] = b.total++;
+        }
+    }
+    rc = run_units(&b, threads, limits);
+    for (size_t j = 0, first = 0; j < n; first += jobs[j++].add) {
         lagsim_replicated_t *out = jobs[j].out;
-        /* Replications an interrupt kept from starting are left out: the
-         * job ends after the last one that ran (none ran: reps stays). */
+        /* Replications an interrupt or a limit kept from starting are left
+         * out: the job ends after the last one that ran (none: reps stays). */
         uint32_t started = 0;
-        for (uint64_t u = b.first_unit[j]; u < b.first_unit[j + 1]; u++)
-            if (b.status[u] != LAGSIM_EINTR)
-                started = (uint32_t)(u - b.first_unit[j]) + 1;
+        for (uint32_t k = 0; k < jobs[j].add; k++)
+            if (b.status[first + k] != LAGSIM_EINTR)
+                started = k + 1;
         out->reps += started;
         out->ran = b.pooled[j];
         out->pooled->mode = jobs[j].mode;
@@ -498,8 +433,9 @@ done:
     for (size_t j = 0; j < n; j++)
         lagsim_result_destroy(b.pilot[j]);
     free(b.pilot);
-    free(b.first_unit);
-    free(b.base);
+    free(b.units);
+    free(b.unit_job);
+    free(b.unit_slot);
     free(b.pooled);
     free(b.status);
     return rc;

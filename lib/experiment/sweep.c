@@ -191,20 +191,122 @@ typedef struct side {
 } side_t;
 
 /*
- * Runs the round's probes (point[i], mode[i]) as one batch and records
- * them. Returns as lagsim_run_batch().
+ * Look-ahead. One process bisects one probe per mode per round; when more
+ * units can run at once than a round has (many ranks, many threads), a
+ * round also runs, speculatively, the probes of the next rounds whatever
+ * this one finds: the two halves' middles, their halves' middles, and so
+ * on, `depth` rounds deep. The bisection itself is unchanged: it takes
+ * each round's probe from what already ran, and probes that no round took
+ * are dropped at the end, so the rounds, the probes and the answer are
+ * the ones a single process finds, byte for byte in every report, while
+ * the batches (the waits) fall from about log2(points) to log2(points) /
+ * depth. A probe's result does not depend on when it runs (every probe
+ * uses the same seed), so running it early changes nothing.
  */
-static int probe_round(lagsim_sweep_t *sw, const lagsim_slo_t *slo, uint32_t round,
-                       const uint32_t *point, const enum lagsim_mode *mode, size_t n,
-                       unsigned threads, const lagsim_run_limits_t *limits, lagsim_find_t *out)
+#define FIND_MAX_DEPTH 6
+#define FIND_MAX_BATCH (LAGSIM_MODE_COUNT * ((1u << FIND_MAX_DEPTH) + 1))
+
+typedef struct probe_set {
+    uint32_t point[FIND_MAX_BATCH];
+    enum lagsim_mode mode[FIND_MAX_BATCH];
+    size_t n;
+} probe_set_t;
+
+/* Adds (point, mode) unless it already ran or is in the set. */
+static void probe_add(probe_set_t *ps, const lagsim_sweep_t *sw, uint32_t point,
+                      enum lagsim_mode mode)
 {
-    lagsim_batch_job_t jobs[LAGSIM_MODE_COUNT * 2];
-    for (size_t i = 0; i < n; i++) {
-        const int rc = job_for(sw, point[i], mode[i], (uint32_t)i, &jobs[i]);
+    const lagsim_replicated_t *r = sw->points[point].reps[mode];
+    if (r && r->reps > 0)
+        return;
+    for (size_t i = 0; i < ps->n; i++)
+        if (ps->point[i] == point && ps->mode[i] == mode)
+            return;
+    if (ps->n < FIND_MAX_BATCH) {
+        ps->point[ps->n] = point;
+        ps->mode[ps->n++] = mode;
+    }
+}
+
+/* The middles of [a, b] and of its halves, `depth` levels deep, in
+ * breadth-first order (the nearest rounds first). */
+static void probe_plan(probe_set_t *ps, const lagsim_sweep_t *sw, uint32_t a, uint32_t b,
+                       unsigned depth, enum lagsim_mode mode)
+{
+    uint32_t lo[1u << FIND_MAX_DEPTH], hi[1u << FIND_MAX_DEPTH];
+    size_t n = 1;
+    lo[0] = a;
+    hi[0] = b;
+    for (unsigned d = 0; d < depth && n > 0; d++) {
+        uint32_t nlo[1u << FIND_MAX_DEPTH], nhi[1u << FIND_MAX_DEPTH];
+        size_t nn = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (hi[i] - lo[i] <= 1)
+                continue;
+            const uint32_t m = lo[i] + (hi[i] - lo[i]) / 2;
+            probe_add(ps, sw, m, mode);
+            if (nn + 2 <= (1u << FIND_MAX_DEPTH)) {
+                nlo[nn] = lo[i];
+                nhi[nn++] = m;
+                nlo[nn] = m;
+                nhi[nn++] = hi[i];
+            }
+        }
+        memcpy(lo, nlo, nn * sizeof lo[0]);
+        memcpy(hi, nhi, nn * sizeof hi[0]);
+        n = nn;
+    }
+}
+
+/* Runs the set's probes as one batch. Returns as lagsim_run_batch(). */
+static int probe_run(lagsim_sweep_t *sw, const probe_set_t *ps, unsigned threads,
+                     const lagsim_run_limits_t *limits)
+{
+    if (ps->n == 0)
+        return LAGSIM_OK;
+    lagsim_batch_job_t jobs[FIND_MAX_BATCH];
+    for (size_t i = 0; i < ps->n; i++) {
+        const int rc = job_for(sw, ps->point[i], ps->mode[i], (uint32_t)i, &jobs[i]);
         if (rc != LAGSIM_OK)
             return rc;
     }
-    const int rc = run_jobs(sw, jobs, n, threads, limits);
+    return run_jobs(sw, jobs, ps->n, threads, limits);
+}
+
+/* How many rounds a batch covers: enough for every unit that can run at
+ * once (executor width, else threads) to have work, at most
+ * FIND_MAX_DEPTH. `units` is what one probe runs. */
+static unsigned probe_depth(const lagsim_run_limits_t *limits, unsigned threads, size_t modes,
+                            uint32_t units)
+{
+    const unsigned procs = limits && limits->executor && limits->executor->width
+                               ? limits->executor->width : 1;
+    const uint64_t width = (uint64_t)procs * (threads ? threads : 1);
+    unsigned depth = 1;
+    while (depth < FIND_MAX_DEPTH &&
+           (((uint64_t)1 << (depth + 1)) - 1) * modes * (units ? units : 1) <= width)
+        depth++;
+    return depth;
+}
+
+/*
+ * Records the round's probes (point[i], mode[i]), running those that
+ * have not run yet, together with the look-ahead of each mode's interval
+ * (a[i], b[i]) `depth` rounds deep. Returns as lagsim_run_batch().
+ */
+static int probe_round(lagsim_sweep_t *sw, const lagsim_slo_t *slo, uint32_t round,
+                       const uint32_t *point, const enum lagsim_mode *mode, size_t n,
+                       const uint32_t *a, const uint32_t *b, unsigned depth, unsigned threads,
+                       const lagsim_run_limits_t *limits, lagsim_find_t *out)
+{
+    probe_set_t ps;
+    ps.n = 0;
+    for (size_t i = 0; i < n; i++)
+        probe_add(&ps, sw, point[i], mode[i]);
+    if (ps.n > 0) /* something to wait for: look ahead in the same batch */
+        for (size_t i = 0; i < n && a; i++)
+            probe_plan(&ps, sw, a[i], b[i], depth, mode[i]);
+    const int rc = probe_run(sw, &ps, threads, limits);
     if (rc != LAGSIM_OK)
         return rc;
     for (size_t i = 0; i < n && out->n_probes < LAGSIM_FIND_MAX_PROBES; i++) {
@@ -215,6 +317,29 @@ static int probe_round(lagsim_sweep_t *sw, const lagsim_slo_t *slo, uint32_t rou
         p->holds = lagsim_slo_holds(slo, sw->points[point[i]].reps[mode[i]], NULL, 0);
     }
     return LAGSIM_OK;
+}
+
+/* Drops what ran at (point, mode) pairs that no round probed and that are
+ * not in `keep` (the probes of a round cut short, which one process
+ * shows too). */
+static void drop_unprobed(lagsim_sweep_t *sw, const lagsim_find_t *out, const uint32_t *keep,
+                          const enum lagsim_mode *keep_mode, size_t n_keep)
+{
+    for (uint32_t i = 0; i < sw->n_points; i++) {
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            if (!sw->points[i].reps[m])
+                continue;
+            int probed = 0;
+            for (uint32_t k = 0; k < out->n_probes && !probed; k++)
+                probed = out->probe[k].point == i && out->probe[k].mode == (enum lagsim_mode)m;
+            for (size_t k = 0; k < n_keep && !probed; k++)
+                probed = keep[k] == i && keep_mode[k] == (enum lagsim_mode)m;
+            if (!probed) {
+                lagsim_replicated_destroy(sw->points[i].reps[m]);
+                sw->points[i].reps[m] = NULL;
+            }
+        }
+    }
 }
 
 static int holds_at(const lagsim_sweep_t *sw, const lagsim_slo_t *slo, uint32_t point,
@@ -230,28 +355,35 @@ int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned thre
     if (sw->n_axes != 1 || sw->n_points < 1)
         return LAGSIM_EINVAL;
     const uint32_t last = sw->n_points - 1;
-    uint32_t point[LAGSIM_MODE_COUNT * 2];
+    uint32_t point[LAGSIM_MODE_COUNT * 2], a[LAGSIM_MODE_COUNT * 2], b[LAGSIM_MODE_COUNT * 2];
     enum lagsim_mode mode[LAGSIM_MODE_COUNT * 2];
     side_t side[LAGSIM_MODE_COUNT];
     memset(side, 0, sizeof side);
+    size_t modes = 0;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        modes += (sw->mode_mask & (1u << m)) != 0;
+    const unsigned depth = probe_depth(limits, threads, modes,
+                                       sw->precision ? sw->precision->pilot : sw->reps);
 
-    /* Round 0: both ends, every mode. */
+    /* Round 0: both ends, every mode (looking ahead into the middle). */
     size_t n = 0;
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         if (!(sw->mode_mask & (1u << m)))
             continue;
         point[n] = 0;
+        a[n] = 0;
+        b[n] = last;
         mode[n++] = (enum lagsim_mode)m;
         if (last > 0) {
             point[n] = last;
+            a[n] = 0;
+            b[n] = 0; /* one plan per mode is enough */
             mode[n++] = (enum lagsim_mode)m;
         }
     }
-    int rc = probe_round(sw, slo, 0, point, mode, n, threads, limits, out);
-    if (rc != LAGSIM_OK) {
-        forget_not_run(sw);
-        return rc;
-    }
+    int rc = probe_round(sw, slo, 0, point, mode, n, a, b, depth - 1, threads, limits, out);
+    if (rc != LAGSIM_OK)
+        goto done;
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         if (!(sw->mode_mask & (1u << m)))
             continue;
@@ -275,22 +407,22 @@ int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned thre
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
             if (!side[m].active)
                 continue;
-            const uint32_t a = side[m].lo < side[m].hi ? side[m].lo : side[m].hi;
-            const uint32_t b = side[m].lo < side[m].hi ? side[m].hi : side[m].lo;
-            if (b - a <= 1) {
+            const uint32_t lo = side[m].lo < side[m].hi ? side[m].lo : side[m].hi;
+            const uint32_t hi = side[m].lo < side[m].hi ? side[m].hi : side[m].lo;
+            if (hi - lo <= 1) {
                 side[m].active = 0;
                 continue;
             }
-            point[n] = a + (b - a) / 2;
+            point[n] = lo + (hi - lo) / 2;
+            a[n] = lo;
+            b[n] = hi;
             mode[n++] = (enum lagsim_mode)m;
         }
         if (n == 0)
             break;
-        rc = probe_round(sw, slo, round, point, mode, n, threads, limits, out);
-        if (rc != LAGSIM_OK) {
-            forget_not_run(sw);
-            return rc;
-        }
+        rc = probe_round(sw, slo, round, point, mode, n, a, b, depth, threads, limits, out);
+        if (rc != LAGSIM_OK)
+            goto done;
         for (size_t i = 0; i < n; i++) {
             side_t *s = &side[mode[i]];
             if (holds_at(sw, slo, point[i], mode[i]))
@@ -298,10 +430,16 @@ int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned thre
             else
                 s->hi = point[i];
         }
+        n = 0;
     }
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         out->holds_at[m] = side[m].lo;
         out->fails_at[m] = side[m].hi;
     }
-    return LAGSIM_OK;
+done:
+    drop_unprobed(sw, out, point, mode, rc == LAGSIM_OK ? 0 : n);
+    if (rc != LAGSIM_OK)
+        forget_not_run(sw);
+    return rc;
 }
+

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lagsim/stats.h"
+#include "stats/pack.h"
 
 #define SUB_BITS 4
 #define SUB_COUNT (1u << SUB_BITS)
@@ -180,4 +181,57 @@ double lagsim_breakdown_tail_share(const lagsim_breakdown_t *b, unsigned part,
     if (items)
         *items = n;
     return total > 0 ? (double)sum / (double)total : 0;
+}
+
+/* ---- Packing (stats/pack.h): the totals, then the bands that hold a
+ * record (an empty band's sums are all 0). ---- */
+
+void lsi_breakdown_put(lsi_pack_t *w, const lagsim_breakdown_t *b)
+{
+    uint32_t used = 0;
+    for (size_t i = 0; i < BAND_COUNT; i++)
+        used += b->band_count[i] != 0;
+    lsi_put_u32(w, b->parts);
+    lsi_put_u64(w, b->count);
+    lsi_put_u64(w, b->inconsistent);
+    lsi_put_i64(w, b->total_sum);
+    for (unsigned k = 0; k < b->parts; k++)
+        lsi_put_i64(w, b->part_sum[k]);
+    lsi_put_u32(w, used);
+    for (size_t i = 0; i < BAND_COUNT; i++) {
+        if (b->band_count[i] == 0)
+            continue;
+        lsi_put_u32(w, (uint32_t)i);
+        lsi_put_u64(w, b->band_count[i]);
+        lsi_put_i64(w, b->band_total[i]);
+        for (unsigned k = 0; k < b->parts; k++)
+            lsi_put_i64(w, b->band_part[i * b->parts + k]);
+    }
+}
+
+int lsi_breakdown_get(lsi_unpack_t *p, lagsim_breakdown_t *b)
+{
+    lagsim_breakdown_reset(b);
+    if (lsi_get_u32(p) != b->parts) {
+        p->bad = 1;
+        return -1;
+    }
+    b->count = lsi_get_u64(p);
+    b->inconsistent = lsi_get_u64(p);
+    b->total_sum = lsi_get_i64(p);
+    for (unsigned k = 0; k < b->parts; k++)
+        b->part_sum[k] = lsi_get_i64(p);
+    const uint32_t used = lsi_get_u32(p);
+    for (uint32_t n = 0; n < used && !p->bad; n++) {
+        const uint32_t i = lsi_get_u32(p);
+        if (i >= BAND_COUNT || b->band_count[i] != 0) {
+            p->bad = 1;
+            break;
+        }
+        b->band_count[i] = lsi_get_u64(p);
+        b->band_total[i] = lsi_get_i64(p);
+        for (unsigned k = 0; k < b->parts; k++)
+            b->band_part[i * b->parts + k] = lsi_get_i64(p);
+    }
+    return p->bad ? -1 : 0;
 }

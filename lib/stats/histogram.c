@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "lagsim/stats.h"
+#include "stats/pack.h"
 
 #define SUB_BITS 7                          /* log2 of sub-buckets per octave */
 #define SUB_COUNT (1u << SUB_BITS)          /* 128 sub-buckets per octave */
@@ -277,4 +278,51 @@ uint64_t lagsim_hist_bucket(const lagsim_hist_t *h, size_t i, int64_t *low,
     if (high != NULL)
         *high = (int64_t)hi;
     return h->bucket[i];
+}
+
+/* ---- Packing (stats/pack.h): the totals, then the non-empty buckets as
+ * (index, count) pairs, since a run touches a few hundred of 7296. ---- */
+
+void lsi_hist_put(lsi_pack_t *w, const lagsim_hist_t *h)
+{
+    uint32_t used = 0;
+    for (size_t i = 0; i < BUCKET_COUNT; i++)
+        used += h->bucket[i] != 0;
+    lsi_put_u64(w, h->count);
+    lsi_put_u64(w, h->min);
+    lsi_put_u64(w, h->max);
+    lsi_put_u64(w, h->sum_lo);
+    lsi_put_u64(w, h->sum_hi);
+    lsi_put_u32(w, used);
+    for (size_t i = 0; i < BUCKET_COUNT; i++) {
+        if (h->bucket[i] == 0)
+            continue;
+        lsi_put_u32(w, (uint32_t)i);
+        lsi_put_u64(w, h->bucket[i]);
+    }
+}
+
+int lsi_hist_get(lsi_unpack_t *p, lagsim_hist_t *h)
+{
+    lagsim_hist_reset(h);
+    h->count = lsi_get_u64(p);
+    h->min = lsi_get_u64(p);
+    h->max = lsi_get_u64(p);
+    h->sum_lo = lsi_get_u64(p);
+    h->sum_hi = lsi_get_u64(p);
+    const uint32_t used = lsi_get_u32(p);
+    uint64_t total = 0;
+    for (uint32_t k = 0; k < used && !p->bad; k++) {
+        const uint32_t i = lsi_get_u32(p);
+        const uint64_t n = lsi_get_u64(p);
+        if (i >= BUCKET_COUNT || h->bucket[i] != 0 || n == 0) {
+            p->bad = 1;
+            break;
+        }
+        h->bucket[i] = n;
+        total += n;
+    }
+    if (!p->bad && total != h->count)
+        p->bad = 1;
+    return p->bad ? -1 : 0;
 }

@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "lagsim/stats.h"
+#include "stats/pack.h"
 
 #define SUB_BITS 3
 #define SUB_COUNT (1u << SUB_BITS)           /* 8 sub-buckets per octave */
@@ -519,4 +520,79 @@ size_t lagsim_series_bytes(const lagsim_series_t *s)
 {
     return sizeof *s + s->cap * (sizeof(window_t) + s->n_counters * sizeof(uint64_t)) +
            s->cap_bucket * sizeof(uint64_t);
+}
+
+/* ---- Packing (stats/pack.h): the scalars, then each window with its
+ * counters and its band of sketch buckets. Unpacking lays the bands out
+ * compactly in a new arena, as merge() does. ---- */
+
+void lsi_series_put(lsi_pack_t *w, const lagsim_series_t *s)
+{
+    lsi_put_i64(w, s->width);
+    lsi_put_u32(w, s->n_counters);
+    lsi_put_u64(w, s->level_now);
+    lsi_put_i64(w, s->level_t);
+    lsi_put_u32(w, s->runs);
+    lsi_put_u64(w, (uint64_t)s->n);
+    for (size_t i = 0; i < s->n; i++) {
+        const window_t *x = &s->win[i];
+        lsi_put_u64(w, x->level);
+        lsi_put_u64(w, x->lat_count);
+        lsi_put_i64(w, x->lat_min);
+        lsi_put_i64(w, x->lat_max);
+        lsi_put_u32(w, x->band_lo);
+        lsi_put_u32(w, x->band_n);
+        for (unsigned c = 0; c < s->n_counters; c++)
+            lsi_put_u64(w, s->count[i * s->n_counters + c]);
+        for (size_t j = 0; j < x->band_n; j++)
+            lsi_put_u64(w, s->bucket[x->band_off + j]);
+    }
+}
+
+int lsi_series_get(lsi_unpack_t *p, lagsim_series_t *s)
+{
+    const int64_t width = lsi_get_i64(p);
+    if (lsi_get_u32(p) != s->n_counters || width < 1) {
+        p->bad = 1;
+        return -1;
+    }
+    lagsim_series_reset(s, width);
+    const uint64_t level_now = lsi_get_u64(p);
+    const int64_t level_t = lsi_get_i64(p);
+    const uint32_t runs = lsi_get_u32(p);
+    const uint64_t n = lsi_get_u64(p);
+    /* Each window takes at least 48 bytes: more than what is left is a lie. */
+    if (p->bad || n > (p->len - p->off) / 48) {
+        p->bad = 1;
+        return -1;
+    }
+    if (n > 0 && open_windows(s, (size_t)n - 1) != 0)
+        return -2;
+    for (size_t i = 0; i < (size_t)n && !p->bad; i++) {
+        window_t *x = &s->win[i];
+        x->level = lsi_get_u64(p);
+        x->lat_count = lsi_get_u64(p);
+        x->lat_min = lsi_get_i64(p);
+        x->lat_max = lsi_get_i64(p);
+        const uint32_t lo = lsi_get_u32(p), bn = lsi_get_u32(p);
+        for (unsigned c = 0; c < s->n_counters; c++)
+            s->count[i * s->n_counters + c] = lsi_get_u64(p);
+        if (p->bad || lo > BUCKETS || bn > BUCKETS - lo || bn > (p->len - p->off) / 8) {
+            p->bad = 1;
+            break;
+        }
+        if (bn > 0 && arena_reserve(s, bn) != 0)
+            return -2;
+        x->band_lo = (uint16_t)lo;
+        x->band_n = (uint16_t)bn;
+        x->band_off = (uint32_t)s->n_bucket;
+        for (uint32_t j = 0; j < bn; j++)
+            s->bucket[s->n_bucket + j] = lsi_get_u64(p);
+        s->n_bucket += bn;
+    }
+    s->level_now = level_now;
+    s->level_t = level_t;
+    s->runs = runs;
+    s->last_start = -1;
+    return p->bad ? -1 : 0;
 }
