@@ -192,6 +192,8 @@ typedef struct batch {
                                    job's replication 0 (its cut is 0), or NULL */
     const lagsim_run_limits_t *limits;
     atomic_uint_fast64_t next;  /* next unit to take */
+    atomic_int halted;          /* a run stopped at a limit (memory, stuck): no
+                                   further unit starts */
     pthread_mutex_t lock;
     uint64_t done;              /* units finished (under lock) */
     double running;             /* sum of the running units' progress (under lock) */
@@ -275,12 +277,17 @@ static void *work(void *arg)
         if (rep == 0 && b->pilot && b->pilot[j]) {
             r = b->pilot[j]; /* the pilot ran exactly this replication */
             b->status[u] = r->conserved ? LAGSIM_OK : LAGSIM_ECONSERVE;
-        } else if (b->limits && b->limits->interrupt && *b->limits->interrupt) {
+        } else if ((b->limits && b->limits->interrupt && *b->limits->interrupt) ||
+                   atomic_load(&b->halted)) {
             b->status[u] = LAGSIM_EINTR; /* its row stays NAN: nothing is counted */
             continue;
         } else {
             b->status[u] = lsi_run(job->sc, job->mode, rep, &w->limits, NULL,
                                    job->out->warmup.cut, NULL, r);
+            /* The process is over --max-memory (or the scenario loops): the
+             * other replications would only stop there too. */
+            if (r->partial == LAGSIM_STOP_MEMORY || r->partial == LAGSIM_STOP_STUCK)
+                atomic_store(&b->halted, 1);
         }
         double *row = job->out->values + (size_t)rep * LAGSIM_FIG_COUNT;
         for (int f = 0; f < LAGSIM_FIG_COUNT; f++)
@@ -441,6 +448,7 @@ int lagsim_run_batch(lagsim_batch_job_t *jobs, size_t n, unsigned threads,
     b.n_jobs = n;
     b.limits = limits ? limits : &no_limits;
     atomic_init(&b.next, 0u);
+    atomic_init(&b.halted, 0);
     if (n == 0)
         return LAGSIM_OK;
     b.pilot = calloc(n, sizeof *b.pilot);
