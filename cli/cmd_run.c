@@ -9,7 +9,10 @@
  * Exit status: 0 success; 1 if a run failed, the output could not be
  * written, or a run lost track of an event (conservation failed: the
  * results are still written, then a loud error); 2 for usage and
- * scenario errors; 3 an --slo not met.
+ * scenario errors (a scenario over --max-events or --max-memory up front
+ * included); 3 an --slo not met; 4 a run stopped by a limit while it ran
+ * (partial results printed); 129/130/143 stopped by a signal (what ran is
+ * printed; a mode or replication that did not start is left out).
  */
 #include <math.h>
 #include <signal.h>

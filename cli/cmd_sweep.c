@@ -10,9 +10,11 @@
  * statuses.
  *
  * Exit status: 0 success; 2 usage or scenario errors (a bad --vary, a
- * point that does not validate, a limit); 3 the --slo fails at some point
- * of a sweep, or with --find over the whole range in some mode; 1 an
- * internal failure; 130/143 interrupted (the points that ran are shown).
+ * point that does not validate, a point over --max-events or --max-memory
+ * up front); 3 the --slo fails at some point of a sweep, or with --find
+ * over the whole range in some mode; 4 a run stopped by a limit while it
+ * ran; 1 an internal failure; 129/130/143 stopped by a signal (the points
+ * that ran are shown; those that did not start are left out).
  */
 #include <signal.h>
 #include <stdlib.h>

@@ -294,6 +294,7 @@ horizon = 1s
 start = 0
 duration = 1s
 rate = 6e8/s
+; each burst's rate is a total: together 6e8 + 6e8 - 100/s of base rate
 [burst.b]
 start = 500ms
 duration = 1s
@@ -449,6 +450,8 @@ ingest_limit = 0
 ingest_limit_bytes = 0'
 echo "$MANY_DEVICES" | t "run: the process passing --max-memory stops the run, exit status 4" 4 \
   "PARTIAL.*memory.*|memory passed --max-memory" --max-memory 100MB
+echo "$MANY_DEVICES" | t "--reps 8 --threads 2: the replications not started after a stop are left out" 4 \
+  "^# replications: [1-7]$" --max-memory 100MB --reps 8 --threads 2 --format csv
 echo "$MANY_DEVICES" | tt "trace: the process passing --max-memory stops it, exit status 4" 4 \
   "memory passed --max-memory" --max-memory 100MB
 echo "$MANY_DEVICES" | tt "trace: a scenario over --max-events is refused before it runs" 2 \

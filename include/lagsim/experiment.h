@@ -214,7 +214,9 @@ void lagsim_replicated_reset(lagsim_replicated_t *r);
  * batch's share done, from any of its threads but never two at once.
  *
  * Returns LAGSIM_OK, LAGSIM_ENOMEM, LAGSIM_EINTR if *limits->interrupt
- * was set before some replications started (those are not added), or the
+ * was set, or a run stopped at a limit (LAGSIM_STOP_MEMORY or
+ * LAGSIM_STOP_STUCK), before some replications started (those are not
+ * added: out->reps ends after the last one that started), or the
  * first failing run's status in (job, replication) order (LAGSIM_ECONSERVE
  * still fills out).
  */

@@ -41,7 +41,7 @@ lagsim_time_t lsi_backoff_delay(const lagsim_backoff_t *b, uint32_t n, gsl_rng *
      * one-year ceiling below) then bounds. */
     double d = b->base > 0 ? (double)b->base * pow(b->factor, (double)e) : 0.0;
     d = b->jitter_after_cap ? apply_jitter(b, clamp(b, d), rng) : clamp(b, apply_jitter(b, d, rng));
-    const double ceiling = 366.0 * LAGSIM_DAY;
+    const double ceiling = (double)LSI_DELAY_MAX;
     if (!(d < ceiling))
         d = ceiling;
     if (d < 0)

@@ -24,7 +24,10 @@
 #endif
 
 #if defined(LSI_ASAN_ALLOCATOR)
-#include <sanitizer/allocator_interface.h>
+#include <stddef.h>
+/* From the sanitizer runtime (sanitizer/allocator_interface.h, which not
+ * every compiler installs). */
+size_t __sanitizer_get_current_allocated_bytes(void);
 #elif defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
 #include <malloc.h>
 #define LSI_GLIBC_MALLINFO2 1

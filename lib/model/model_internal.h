@@ -454,12 +454,24 @@ void lsi_trace_finish(lsi_model_t *m);
  * it holds now. */
 void lsi_memory_note(uint64_t *held, uint64_t now_bytes);
 
-/* A duration drawn from `d` (seconds) in microseconds, at most a year so
- * that heavy tails cannot overflow the clock. */
+/*
+ * The longest delay the model ever schedules at once: a sampled duration
+ * or a backoff is clamped to it. With every duration key at most 366 days
+ * (the drain limit 30 days), no time the model computes from them - the
+ * end limit plus a few such delays - can come near the clock's int64
+ * range, so plain additions cannot overflow.
+ */
+#define LSI_DELAY_MAX (366 * LAGSIM_DAY)
+
+/* A duration drawn from `d` (seconds) in microseconds, in [0,
+ * LSI_DELAY_MAX], so that heavy tails cannot overflow the clock (NaN and
+ * negative draws give 0). */
 static inline lagsim_time_t lsi_sample_time(const lagsim_dist_t *d, gsl_rng *r)
 {
     const double us = lagsim_dist_sample(d, r) * (double)LAGSIM_SEC + 0.5;
-    return us < (double)(366 * LAGSIM_DAY) ? (lagsim_time_t)us : 366 * LAGSIM_DAY;
+    if (!(us > 0))
+        return 0;
+    return us < (double)LSI_DELAY_MAX ? (lagsim_time_t)us : LSI_DELAY_MAX;
 }
 
 #endif /* LAGSIM_MODEL_INTERNAL_H */
