@@ -464,6 +464,85 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
 
 /* ---- Parsing ------------------------------------------------------------ */
 
+#define N_SPECS (sizeof opt_specs / sizeof opt_specs[0])
+
+/* The index of the option named `name` in opt_specs, or N_SPECS. */
+static size_t spec_index(const char *name)
+{
+    for (size_t s = 0; s < N_SPECS; s++)
+        if (strcmp(opt_specs[s].name, name) == 0)
+            return s;
+    return N_SPECS;
+}
+
+/*
+ * "unknown option '--mdoe'; did you mean '--mode'?" among the options
+ * `cmd` accepts; an option of another subcommand is named as such.
+ */
+static int unknown_option(const char *cmd, unsigned accepted, const char *arg)
+{
+    char name[64];
+    const char *bare = arg[0] == '-' && arg[1] == '-' ? arg + 2 : arg + 1;
+    const size_t len = strcspn(bare, "=");
+    if (len < sizeof name) {
+        memcpy(name, bare, len);
+        name[len] = '\0';
+        const char *names[N_SPECS + 1];
+        for (size_t s = 0; s < N_SPECS; s++)
+            names[s] = (accepted & opt_specs[s].flag) ? opt_specs[s].name : NULL;
+        names[N_SPECS] = "help";
+        const char *best = lagsim_suggest(name, names, N_SPECS + 1);
+        if (best)
+            return lsi_cli_usage_error(cmd, "unknown option '%s'; did you mean '--%s'?", arg,
+                                       best);
+        if (arg[1] == '-' && spec_index(name) < N_SPECS)
+            return lsi_cli_usage_error(cmd, "unknown option '%s' ('lagsim %s' does not "
+                                            "take it)", arg, cmd ? cmd : "");
+    }
+    return lsi_cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+/*
+ * Counts option `spec` given as argv[i] in seen[] and warns on stderr when
+ * an option that takes one value is given again ("--mode cloud --mode
+ * device": the last wins). --mode and --modes count as one option;
+ * --set and --vary are meant to repeat.
+ */
+static void repeat_warning(const opt_spec_t *spec, unsigned *seen, const char *arg,
+                          char **argv, int i, int argc)
+{
+    size_t idx = spec_index(spec->name);
+    if (spec->flag == LSI_CLI_OPT_MODE)
+        idx = spec_index("mode");
+    if (idx >= N_SPECS || spec->flag == LSI_CLI_OPT_SET || spec->flag == LSI_CLI_OPT_VARY)
+        return;
+    if (seen[idx]++ == 0)
+        return;
+    const int joined = strchr(arg, '=') != NULL;
+    const char *val = joined ? strchr(arg, '=') + 1 : i + 1 < argc ? argv[i + 1] : "";
+    if (spec->is_switch)
+        fprintf(stderr, "lagsim: warning: --%s given more than once\n", spec->name);
+    else
+        fprintf(stderr, "lagsim: warning: --%s given more than once; the last (--%s %s) "
+                        "wins\n", opt_specs[idx].name, spec->name, val);
+}
+
+/* Warnings on stderr for options given where they change nothing. */
+static void inapplicable_warnings(const char *cmd, const lsi_cli_opts_t *o,
+                                  const unsigned *seen)
+{
+    const int compare = cmd && strcmp(cmd, "compare") == 0;
+    if (compare && o->mode_mask && (o->mode_mask & (o->mode_mask - 1)) == 0)
+        fputs("lagsim: warning: compare with one mode compares nothing; give two or more, "
+              "e.g. --modes cloud,device\n", stderr);
+    if (o->ascii && o->format != LSI_CLI_FORMAT_TEXT)
+        fputs("lagsim: warning: --ascii changes only the text format\n", stderr);
+    if (cmd && strcmp(cmd, "run") == 0 && seen[spec_index("threads")] && o->reps == 1 &&
+        !(o->precision > 0))
+        fputs("lagsim: warning: --threads spreads replications over threads; with one "
+              "replication (no --reps or --precision) it changes nothing\n", stderr);
+}
+
 void lsi_cli_opts_free(lsi_cli_opts_t *o)
 {
     free(o->sets);
@@ -490,6 +569,7 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
         return LSI_CLI_EXIT_FAILURE;
     }
 
+    unsigned seen[N_SPECS] = {0}; /* times each option was given */
     int only_positional = 0; /* after "--" */
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
@@ -521,7 +601,8 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
                 val = name + len + 1;
         }
         if (!spec)
-            return lsi_cli_usage_error(cmd, "unknown option '%s'", arg);
+            return unknown_option(cmd, accepted, arg);
+        repeat_warning(spec, seen, arg, argv, i, argc);
         if (spec->is_switch && val)
             return lsi_cli_usage_error(cmd, "option '--%s' takes no value", spec->name);
         if (!val && !spec->is_switch) {
@@ -549,5 +630,6 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
                                         "it looks for");
     if (o->find && o->n_vary != 1)
         return lsi_cli_usage_error(cmd, "--find takes exactly one --vary");
+    inapplicable_warnings(cmd, o, seen);
     return LSI_CLI_EXIT_OK;
 }
