@@ -130,8 +130,15 @@ static int run_modes(int argc, char **argv, const char *cmd)
         sc->mode_mask = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
 
     status = lsi_cli_check_limits(sc, &o);
-    if (status == LSI_CLI_EXIT_OK)
+    if (status == LSI_CLI_EXIT_OK) {
+        unsigned modes = 0;
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+            modes += (sc->mode_mask >> m) & 1u;
+        /* With --precision, the pilot's replications at least. */
+        const double each = o.precision > 0 ? (double)LAGSIM_PRECISION_PILOT : (double)o.reps;
+        lsi_cli_estimate_announce(sc, modes * each, o.threads);
         status = lsi_cli_manifest(cmd, argc, argv, &o, sc, &man, &command);
+    }
     if (status != LSI_CLI_EXIT_OK)
         goto done;
     const lagsim_run_limits_t limits = {.max_memory = o.max_memory,

@@ -734,6 +734,14 @@ size_t lagsim_state_bytes_per_event(void);
  * series_window over the horizon and the drain limit (sketches aside). */
 double lagsim_scenario_series_bytes(const lagsim_scenario_t *sc);
 
+/*
+ * The highest offered rate of fired events (Poisson arrivals at their
+ * MMPP mean, or the busiest replay bin) over the rate Mixpanel accepts
+ * (lagsim_theory_capacity()): at 1 or above, the scenario is rate-limited
+ * somewhere (429s, backoff, a backlog). NAN without a limit.
+ */
+double lagsim_scenario_peak_utilisation(const lagsim_scenario_t *sc);
+
 /* ---- Event Delivery view: alerts, incidents, recovery ----------------------- */
 
 /*
