@@ -208,7 +208,7 @@ typedef struct lsi_cli_progress {
     double phase_start; /* wall time of the latest one (the ETA's base) */
     double last;       /* wall time of the last redraw */
     int drawn;         /* a progress line is on the screen */
-    char label[96];    /* what is running */
+    char label[160];   /* what is running */
 } lsi_cli_progress_t;
 
 /* Starts (or restarts, with a new label) the progress of a phase. */

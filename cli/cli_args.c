@@ -57,7 +57,7 @@ static const char usage_compare[] =
     "         [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_sweep[] =
     "usage: lagsim sweep SCENARIO --vary SECTION.KEY=FROM..TO[:STEP] [--vary ...]\n"
-    "         [--slo EXPR [--find]] [--mode M] [--threads N]\n"
+    "         [--slo EXPR [--find [--max-reps N]]] [--mode M] [--threads N]\n"
     "         [--reps N | --precision P [--max-reps N]] [--seed N]\n"
     "         [--set SECTION.KEY=VALUE]... [--format text|json|csv]\n"
     "         [--out FILE] [--hist FILE.csv] [--ascii] [--max-events N]\n"
@@ -76,10 +76,15 @@ static const char help_sweep[] =
     "                  --vary burst.launch.rate=20000/s..60000/s:5000/s;\n"
     "                  without STEP, five points; a second --vary makes a grid\n"
     "  --slo EXPR      mark each point: the SLO holds or fails (as for 'lagsim run')\n"
-    "  --find          (one --vary, with --slo) bisect for the value at which the SLO\n"
-    "                  stops holding: probe both ends, then the middle of the\n"
-    "                  interval left, until the boundary is known within one STEP;\n"
-    "                  shows the probes and the figures on both sides of the boundary\n"
+    "  --find          (with --slo) bisect the first --vary key for the value at\n"
+    "                  which the SLO stops holding: probe both ends, then the middle\n"
+    "                  of the interval left, until the boundary is known within one\n"
+    "                  STEP; shows the probes and the figures on both sides of the\n"
+    "                  boundary. With a second --vary: the frontier, one boundary\n"
+    "                  per value of the second key. With --reps N (N >= 2), a probe\n"
+    "                  whose 95% interval straddles the SLO (\"?\") gets more\n"
+    "                  replications, doubling, up to --max-reps (default 200), and\n"
+    "                  the boundary is reported as an interval\n"
     "  --reps N        replications per point and mode (default 1)\n"
     "  --precision P   instead: replications per point until every headline figure's\n"
     "                  95% half-width is within P (e.g. 5%) of its mean\n"
@@ -89,8 +94,13 @@ static const char help_sweep[] =
     "                  CSV, atomically: the varied keys' values, then the columns\n"
     "                  of 'lagsim run --hist' (mode, latency, bounds, count,\n"
     "                  cumulative share), one block of rows per point\n"
+    "  --max-reps N    with --find: at most N replications at a probe\n"
     "  --ascii         plain ASCII: ok/FAIL instead of the check marks\n"
     "  other options as for 'lagsim run'\n"
+    "\n"
+    "With replications, a point's SLO verdict is judged on the 95% confidence\n"
+    "intervals: a check mark when all of an interval meets the objective, a cross\n"
+    "when all of it misses, \"?\" when it straddles the threshold.\n"
     "\n"
     "Exit status: 0 success; 2 usage or scenario error (including a bad --vary or a\n"
     "point that does not validate); 3 the SLO fails at some point of the sweep, or\n"
@@ -621,15 +631,20 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
         return LSI_CLI_EXIT_OK;
     if (o->precision > 0 && o->reps_given)
         return lsi_cli_usage_error(cmd, "give --reps N or --precision P, not both");
-    if (o->max_reps_given && !(o->precision > 0))
-        return lsi_cli_usage_error(cmd, "--max-reps goes with --precision");
+    if (o->max_reps_given && !(o->precision > 0) && !o->find)
+        return lsi_cli_usage_error(cmd, "--max-reps goes with --precision (or sweep --find)");
+    if (o->max_reps_given && o->max_reps < o->reps)
+        return lsi_cli_usage_error(cmd, "--max-reps %" PRIu32 " is below --reps %" PRIu32,
+                                   o->max_reps, o->reps);
     if ((accepted & LSI_CLI_OPT_VARY) && o->n_vary == 0)
         return lsi_cli_usage_error(cmd, "missing --vary SECTION.KEY=FROM..TO[:STEP]");
     if (o->find && !o->has_slo)
         return lsi_cli_usage_error(cmd, "--find needs an --slo: the objective whose boundary "
                                         "it looks for");
-    if (o->find && o->n_vary != 1)
-        return lsi_cli_usage_error(cmd, "--find takes exactly one --vary");
+    if (o->find && o->n_vary < 1)
+        return lsi_cli_usage_error(cmd, "--find takes one --vary (the key it bisects), or "
+                                        "two (then the frontier: one boundary per value of "
+                                        "the second)");
     inapplicable_warnings(cmd, o, seen);
     return LSI_CLI_EXIT_OK;
 }

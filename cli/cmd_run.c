@@ -253,7 +253,15 @@ static int run_modes(int argc, char **argv, const char *cmd)
                 continue;
             char why[160];
             if (lagsim_slo_holds(&o.slo, reps[m], why, sizeof why)) {
-                fprintf(stderr, "lagsim: SLO met in %s mode\n", lagsim_mode_name((enum lagsim_mode)m));
+                char unsure[256];
+                if (lagsim_slo_verdict(&o.slo, reps[m], unsure, sizeof unsure) ==
+                    LAGSIM_VERDICT_UNDECIDED)
+                    fprintf(stderr, "lagsim: SLO met on the mean in %s mode, but undecided "
+                                    "(?) at 95%% (%s); more --reps would tell\n",
+                            lagsim_mode_name((enum lagsim_mode)m), unsure);
+                else
+                    fprintf(stderr, "lagsim: SLO met in %s mode\n",
+                            lagsim_mode_name((enum lagsim_mode)m));
             } else {
                 fprintf(stderr, "lagsim: SLO NOT met in %s mode (%s)\n",
                         lagsim_mode_name((enum lagsim_mode)m), why);

@@ -671,6 +671,33 @@ typedef struct lagsim_slo {
 int lagsim_slo_holds(const lagsim_slo_t *slo, const lagsim_replicated_t *r, char *why,
                      size_t why_size);
 
+/* An objective's verdict, given the uncertainty of replications. */
+enum lagsim_verdict {
+    LAGSIM_VERDICT_FAILS = 0,    /* the whole 95% interval is on the failing side */
+    LAGSIM_VERDICT_HOLDS = 1,    /* the whole 95% interval is on the holding side */
+    LAGSIM_VERDICT_UNDECIDED = 2 /* the interval straddles the threshold ("?") */
+};
+
+/*
+ * The verdict of one term "figure OP threshold" for a figure with this
+ * mean and 95% half-width: HOLDS or FAILS when both ends of [mean - hw,
+ * mean + hw] are on the same side, UNDECIDED when they are not. A
+ * half-width that is NAN (one replication) or 0 decides by the mean; a
+ * NAN mean FAILS.
+ */
+enum lagsim_verdict lagsim_slo_term_verdict(enum lagsim_slo_op op, double threshold, double mean,
+                                            double half_width);
+
+/*
+ * The verdict of every term together on the replications (their 95%
+ * Student-t intervals): FAILS if a term fails, else UNDECIDED if a term
+ * is undecided, else HOLDS. With one replication it equals
+ * lagsim_slo_holds(). Unless HOLDS, writes the first failing (else the
+ * first undecided) term and its interval to `why`.
+ */
+enum lagsim_verdict lagsim_slo_verdict(const lagsim_slo_t *slo, const lagsim_replicated_t *r,
+                                       char *why, size_t why_size);
+
 /*
  * Expected number of fired events: the integral of the arrival rate (for
  * an MMPP, at its stationary mean rate) plus the replayed rows inside the

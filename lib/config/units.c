@@ -193,7 +193,7 @@ int lsi_parse_uint(const char *s, uint64_t *out, lagsim_error_t *err)
     }
     if (!split_quantity(s, &q) || q.unit_len != 0 || q.value < 0 ||
         (!q.integral && q.value != floor(q.value))) {
-        lsi_err(err, "bad integer '%s' (expected a whole number >= 0, like 10, 1e6 or 30k)", s);
+        lsi_err(err, "bad integer '%s' (expected a whole number >= 0, like 10 or 1e6)", s);
         return LAGSIM_EINVAL;
     }
     if (q.integral ? q.whole_overflow : !(q.value < 18446744073709551616.0)) {
@@ -529,8 +529,7 @@ static const time_unit rate_units[] = {
 static void rate_form_error(lagsim_error_t *err, int mode, const char *s)
 {
     if (mode == 0)
-        lsi_err(err, "bad rate '%s' (expected a number per time unit: 400/s, 30k/s, 1000/min, "
-                "20/h)", s);
+        lsi_err(err, "bad rate '%s' (expected a number per time unit: 400/s, 1000/min, 20/h)", s);
     else if (mode == 1)
         lsi_err(err, "bad byte rate '%s' (expected a size per time unit: 2GB/min, 500KB/s)", s);
     else
