@@ -246,7 +246,8 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
     if (o.find) {
         sw.on_probes = on_probes;
         sw.on_probes_ctx = &progress;
-        sw.max_reps = o.precision > 0 || o.reps > 1 ? o.max_reps : 0;
+        /* Replications are added only when asked for, with --max-reps. */
+        sw.max_reps = o.max_reps_given && (o.precision > 0 || o.reps > 1) ? o.max_reps : 0;
     }
     rc = fd ? lagsim_sweep_find(&sw, &o.slo, o.threads, &limits, fd)
             : lagsim_sweep_run(&sw, o.threads, &limits);
