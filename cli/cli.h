@@ -243,7 +243,8 @@ typedef struct lsi_cli_estimate {
     double backlog;           /* the backlog's peak, events */
     lagsim_time_t backlog_at; /* when */
     double memory;            /* bytes: the backlog's state and the series */
-    double seconds;           /* wall time of every run */
+    double seconds;           /* wall time of every run, over the threads */
+    double cpu_seconds;       /* the same on one core */
     unsigned modes;           /* modes the scenario runs */
 } lsi_cli_estimate_t;
 
@@ -253,7 +254,8 @@ void lsi_cli_estimate(const lagsim_scenario_t *sc, double runs, unsigned threads
                       lsi_cli_estimate_t *e);
 /* "about 7.92M events per mode, backlog peak about ..., run time about 20 s". */
 void lsi_cli_estimate_text(const lsi_cli_estimate_t *e, char *buf, size_t n);
-/* "lagsim: estimate: ..." on stderr if the runs would take more than 2 s. */
+/* "lagsim: estimate: ..." on stderr if the runs would take more than 2 s
+ * on one core (so whether it shows does not depend on the machine). */
 void lsi_cli_estimate_announce(const lagsim_scenario_t *sc, double runs, unsigned threads);
 /* The same for an estimate already made. */
 void lsi_cli_estimate_say(const lsi_cli_estimate_t *e);

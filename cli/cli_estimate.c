@@ -21,7 +21,7 @@
 #include "cli.h"
 
 #define LSI_CLI_SECONDS_PER_EVENT 2.5e-6 /* wall seconds per fired event and thread */
-#define ANNOUNCE_AFTER 2.0               /* seconds: a run estimated longer is announced */
+#define ANNOUNCE_AFTER 2.0 /* seconds on one core: a run estimated longer is announced */
 
 /* "7.92M", "36k", "512": three significant digits with an SI multiplier. */
 static void fmt_count(double x, char *buf, size_t n)
@@ -70,7 +70,8 @@ void lsi_cli_estimate(const lagsim_scenario_t *sc, double runs, unsigned threads
         modes += (sc->mode_mask >> m) & 1u;
     e->modes = modes;
     const double parallel = threads < runs ? (double)threads : runs;
-    e->seconds = parallel > 0 ? e->events * LSI_CLI_SECONDS_PER_EVENT * runs / parallel : 0;
+    e->cpu_seconds = e->events * LSI_CLI_SECONDS_PER_EVENT * runs;
+    e->seconds = parallel > 0 ? e->cpu_seconds / parallel : 0;
 }
 
 void lsi_cli_estimate_text(const lsi_cli_estimate_t *e, char *buf, size_t n)
@@ -100,7 +101,7 @@ void lsi_cli_estimate_announce(const lagsim_scenario_t *sc, double runs, unsigne
 void lsi_cli_estimate_say(const lsi_cli_estimate_t *e_in)
 {
     const lsi_cli_estimate_t e = *e_in;
-    if (!(e.seconds > ANNOUNCE_AFTER))
+    if (!(e.cpu_seconds > ANNOUNCE_AFTER)) /* on one core: the same on every machine */
         return;
     char text[256];
     lsi_cli_estimate_text(&e, text, sizeof text);

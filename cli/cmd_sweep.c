@@ -147,6 +147,7 @@ static void announce(const lagsim_sweep_t *sw, const lsi_cli_opts_t *o)
     for (uint32_t i = 0; i < sw->n_points; i++) {
         lsi_cli_estimate(sw->points[i].sc, modes * reps, 1, &e);
         all.seconds += e.seconds;
+        all.cpu_seconds += e.cpu_seconds;
         runs += modes * reps;
         if (e.events > all.events)
             all.events = e.events;
@@ -163,6 +164,7 @@ static void announce(const lagsim_sweep_t *sw, const lsi_cli_opts_t *o)
         for (uint32_t span = n0 - 1; span > 1; span = (span + 1) / 2)
             probes++;
         all.seconds *= probes < n0 ? probes / n0 : 1;
+        all.cpu_seconds *= probes < n0 ? probes / n0 : 1;
         runs *= probes < n0 ? probes / n0 : 1;
     }
     const double parallel = o->threads < runs ? (double)o->threads : runs;
