@@ -90,8 +90,8 @@ static int say_find(const lagsim_sweep_t *sw, const lagsim_find_t *fd)
                                         sizeof a);
                 lagsim_config_axis_text(&sw->axis[0], sw->points[ln->fails_at[m]].value[0], b,
                                         sizeof b);
-                fprintf(stderr, "lagsim: %s mode%s: the SLO holds at %s=%s and fails at %s\n",
-                        mode, at, sw->axis[0].key, a, b);
+                fprintf(stderr, "lagsim: %s mode%s: the SLO holds at %s=%s and fails at "
+                                "%s=%s\n", mode, at, sw->axis[0].key, a, sw->axis[0].key, b);
                 break;
             }
         }
