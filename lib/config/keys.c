@@ -800,8 +800,8 @@ static int check_range(const lsi_key_t *k, const char *text, const lsi_value_t *
     } else {
         fmt_bound(k, k->max, hi, sizeof hi);
         /* A share written as a whole percent: "adblock = 20" meant 20%. */
-        const int percent = k->type == LSI_T_FRACTION && k->max == 1 && x > 1 && x <= 100 && x == floor(x) &&
-                            !strchr(text, '%');
+        const int percent = k->type == LSI_T_FRACTION && k->max == 1 && x > 1 && x <= 100 &&
+                            x == floor(x) && !strchr(text, '%');
         lsi_err(err, "value %s out of range %c%s, %s]%s%s%s", text, excl ? '(' : '[', lo, hi,
                 percent ? "; did you mean " : "", percent ? text : "", percent ? "%?" : "");
     }

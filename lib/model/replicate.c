@@ -570,7 +570,8 @@ enum lagsim_verdict lagsim_slo_verdict(const lagsim_slo_t *slo, const lagsim_rep
         const double hw = s->n >= 2 ? lagsim_summary_half_width(s, 0.95) : NAN;
         const enum lagsim_verdict v =
             lagsim_slo_term_verdict(slo->term[i].op, slo->term[i].value, x, hw);
-        if (v == LAGSIM_VERDICT_HOLDS || (v == LAGSIM_VERDICT_UNDECIDED && all != LAGSIM_VERDICT_HOLDS))
+        /* Keep the first undecided term's reason, unless a term fails. */
+        if (v == LAGSIM_VERDICT_HOLDS || (v == LAGSIM_VERDICT_UNDECIDED && all == v))
             continue;
         all = v;
         if (why && v == LAGSIM_VERDICT_FAILS)
