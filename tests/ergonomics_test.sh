@@ -223,6 +223,12 @@ run sweep "$CFG" --vary burst.b.rate=600/s..800/s:100/s --reps 2 --slo "p99<=${P
 [ $rc -eq 0 ] && grep -q '^# find cloud: boundary, holds at [0-9]*, fails at [0-9]*, 95% interval [0-9]* to [0-9]*$' "$TMP/out"
 check $? "--find's boundary as an interval in CSV"
 
+run sweep "$CFG" --vary burst.b.rate=600/s..800/s:100/s --reps 2 --slo "p99<=${P99}s" --find --max-reps 4 --threads 1
+cp "$TMP/out" "$TMP/t1"
+run sweep "$CFG" --vary burst.b.rate=600/s..800/s:100/s --reps 2 --slo "p99<=${P99}s" --find --max-reps 4 --threads 2
+[ $rc -eq 0 ] && cmp -s "$TMP/out" "$TMP/t1"
+check $? "--find adding replications gives the same bytes on 1 and 2 threads"
+
 run sweep "$CFG" --vary burst.b.rate=600/s..800/s:100/s --slo "p99<=2m" --max-reps 4
 [ $rc -eq 2 ] && grep -q -- "--max-reps goes with --precision (or sweep --find)" "$TMP/err"
 check $? "--max-reps without --find or --precision is refused"
