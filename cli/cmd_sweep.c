@@ -224,6 +224,14 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
         }
         goto done;
     }
+    if (o.find && sw.n_axes == 2 && lagsim_axis_points(&sw.axis[1]) > LAGSIM_FIND_MAX_LINES) {
+        fprintf(stderr, "lagsim: --find with two --vary: the second (%s) has %u values, more "
+                        "than the %d lines a frontier may have; use a larger STEP\n",
+                sw.axis[1].key, (unsigned)lagsim_axis_points(&sw.axis[1]),
+                LAGSIM_FIND_MAX_LINES);
+        status = LSI_CLI_EXIT_USAGE;
+        goto done;
+    }
     status = check_points(&sw, &o);
     if (status == LSI_CLI_EXIT_OK)
         announce(&sw, &o);
