@@ -115,6 +115,7 @@ int lsi_cli_usage_error(const char *cmd, const char *fmt, ...)
 /*
  * Allocates *sc and loads into it the scenario named in `o`, with its
  * --set overrides, validated, then --seed and --mode (if given) applied,
+ * warns if traffic.scale changes the regime (lsi_cli_scale_warning()),
  * then checks the output paths (lsi_cli_outputs_check()).
  * Returns LSI_CLI_EXIT_OK, or
  * LSI_CLI_EXIT_USAGE after printing the loader's message (it starts with
@@ -202,22 +203,27 @@ int lsi_cli_manifest(const char *cmd, int argc, char **argv, const lsi_cli_opts_
 lagsim_report_opts_t lsi_cli_report_opts(const lsi_cli_opts_t *o, const lagsim_manifest_t *m);
 
 /*
- * Progress on stderr while the library runs: a line redrawn in place, only
- * when stderr is a terminal, only once a run has taken a second, at most
+ * Progress on stderr while the library runs: a line redrawn in place with
+ * the time so far and the phase's ETA, only when stderr is a terminal (or
+ * LAGSIM_PROGRESS is set), only once a run has taken a second, at most
  * five times a second. lsi_cli_progress is a lagsim_progress_fn with a
  * lsi_cli_progress_t as its context.
  */
 typedef struct lsi_cli_progress {
     int enabled;       /* stderr is a terminal */
-    double start;      /* wall time of lsi_cli_progress_start() */
+    double start;      /* wall time of the first lsi_cli_progress_start() */
+    double phase_start; /* wall time of the latest one (the ETA's base) */
     double last;       /* wall time of the last redraw */
     int drawn;         /* a progress line is on the screen */
-    char label[96];    /* what is running */
+    char label[160];   /* what is running */
 } lsi_cli_progress_t;
 
 /* Starts (or restarts, with a new label) the progress of a phase. */
 void lsi_cli_progress_start(lsi_cli_progress_t *p, const char *label);
 void lsi_cli_progress(void *ctx, double fraction);
+/* Seconds left of a phase `fraction` done after `elapsed` seconds, at
+ * the same pace; -1 before 1% or when done. */
+double lsi_cli_progress_eta(double elapsed, double fraction);
 /* Erases the progress line, if any. */
 void lsi_cli_progress_clear(lsi_cli_progress_t *p);
 
@@ -237,6 +243,32 @@ void lsi_cli_print_speed(uint64_t events, double simulated_seconds, double wall)
  * saying why on stderr. Returns LSI_CLI_EXIT_OK or LSI_CLI_EXIT_USAGE.
  */
 int lsi_cli_check_limits(const lagsim_scenario_t *sc, const lsi_cli_opts_t *o);
+
+/* What a run will cost, estimated before it starts (cli_estimate.c). */
+typedef struct lsi_cli_estimate {
+    double events;            /* fired events per mode */
+    double backlog;           /* the backlog's peak, events */
+    lagsim_time_t backlog_at; /* when */
+    double memory;            /* bytes: the backlog's state and the series */
+    double seconds;           /* wall time of every run, over the threads */
+    double cpu_seconds;       /* the same on one core */
+    unsigned modes;           /* modes the scenario runs */
+} lsi_cli_estimate_t;
+
+/* Fills *e for `runs` runs of the scenario (modes x replications x
+ * points) spread over `threads` threads. */
+void lsi_cli_estimate(const lagsim_scenario_t *sc, double runs, unsigned threads,
+                      lsi_cli_estimate_t *e);
+/* "about 7.92M events per mode, backlog peak about ..., run time about 20 s". */
+void lsi_cli_estimate_text(const lsi_cli_estimate_t *e, char *buf, size_t n);
+/* "lagsim: estimate: ..." on stderr if the runs would take more than 2 s
+ * on one core (so whether it shows does not depend on the machine). */
+void lsi_cli_estimate_announce(const lagsim_scenario_t *sc, double runs, unsigned threads);
+/* The same for an estimate already made. */
+void lsi_cli_estimate_say(const lsi_cli_estimate_t *e);
+/* A warning on stderr if traffic.scale moves the scenario's peak
+ * utilisation of Mixpanel's limit across 1. */
+void lsi_cli_scale_warning(const lagsim_scenario_t *sc);
 
 /*
  * If mode's (pooled) result stopped at a limit (memory, or stuck), says so

@@ -57,7 +57,7 @@ static const char usage_compare[] =
     "         [--max-events N] [--max-memory SIZE] [--series FILE.csv]\n";
 static const char usage_sweep[] =
     "usage: lagsim sweep SCENARIO --vary SECTION.KEY=FROM..TO[:STEP] [--vary ...]\n"
-    "         [--slo EXPR [--find]] [--mode M] [--threads N]\n"
+    "         [--slo EXPR [--find [--max-reps N]]] [--mode M] [--threads N]\n"
     "         [--reps N | --precision P [--max-reps N]] [--seed N]\n"
     "         [--set SECTION.KEY=VALUE]... [--format text|json|csv|html]\n"
     "         [--out FILE] [--hist FILE.csv] [--ascii] [--max-events N]\n"
@@ -76,10 +76,13 @@ static const char help_sweep[] =
     "                  --vary burst.launch.rate=20000/s..60000/s:5000/s;\n"
     "                  without STEP, five points; a second --vary makes a grid\n"
     "  --slo EXPR      mark each point: the SLO holds or fails (as for 'lagsim run')\n"
-    "  --find          (one --vary, with --slo) bisect for the value at which the SLO\n"
-    "                  stops holding: probe both ends, then the middle of the\n"
-    "                  interval left, until the boundary is known within one STEP;\n"
-    "                  shows the probes and the figures on both sides of the boundary\n"
+    "  --find          (with --slo) bisect the first --vary key for the value at\n"
+    "                  which the SLO stops holding: probe both ends, then the middle\n"
+    "                  of the interval left, until the boundary is known within one\n"
+    "                  STEP; shows the probes and the figures on both sides of the\n"
+    "                  boundary. With a second --vary: the frontier, one boundary\n"
+    "                  per value of the second key. With --reps N (N >= 2), the\n"
+    "                  boundary is also given as a 95% interval\n"
     "  --reps N        replications per point and mode (default 1)\n"
     "  --precision P   instead: replications per point until every headline figure's\n"
     "                  95% half-width is within P (e.g. 5%) of its mean\n"
@@ -89,8 +92,15 @@ static const char help_sweep[] =
     "                  CSV, atomically: the varied keys' values, then the columns\n"
     "                  of 'lagsim run --hist' (mode, latency, bounds, count,\n"
     "                  cumulative share), one block of rows per point\n"
+    "  --max-reps M    with --find and --reps N (N >= 2): a probe whose 95%\n"
+    "                  interval straddles the SLO (\"?\") gets more replications,\n"
+    "                  doubling, until it is decided or has M\n"
     "  --ascii         plain ASCII: ok/FAIL instead of the check marks\n"
     "  other options as for 'lagsim run'\n"
+    "\n"
+    "With replications, a point's SLO verdict is judged on the 95% confidence\n"
+    "intervals: a check mark when all of an interval meets the objective, a cross\n"
+    "when all of it misses, \"?\" when it straddles the threshold.\n"
     "\n"
     "Exit status: 0 success; 2 usage or scenario error (including a bad --vary or a\n"
     "point that does not validate); 3 the SLO fails at some point of the sweep, or\n"
@@ -241,8 +251,9 @@ static const char help_run[] =
     "existing file keeps its mode. Every report ends (text), starts (CSV)\n"
     "or opens (JSON) with a manifest: version, command line, scenario file\n"
     "and the FNV-1a 64 hash of the bytes read (and of a replay CSV), seed and\n"
-    "replications. While a long run goes on, a progress line is shown\n"
-    "on stderr if it is a terminal.\n"
+    "replications. Before a run estimated to take over 2 s, one line on stderr\n"
+    "gives the estimated events, backlog, memory and run time; while it goes\n"
+    "on, a progress line with an ETA is shown on stderr if it is a terminal.\n"
     "\n"
     "Exit status: 0 success, 1 internal failure (including a failed\n"
     "conservation check), 2 usage or scenario error, 3 an --slo not met,\n"
@@ -251,7 +262,9 @@ static const char help_run[] =
 static const char help_check[] =
     "Loads SCENARIO (an INI file), applies the --set overrides, validates it,\n"
     "and prints the fully resolved scenario (every key, defaults included) as\n"
-    "INI on stdout. That output is itself a valid scenario file.\n"
+    "INI on stdout, then, as comments, the estimated cost of one run (events,\n"
+    "backlog, memory, run time) and the peak use of Mixpanel's rate limit.\n"
+    "That output is itself a valid scenario file.\n"
     "\n"
     "options:\n"
     "  --set S.K=V     set key K of section [S] to V (repeatable)\n"
@@ -482,6 +495,85 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
 
 /* ---- Parsing ------------------------------------------------------------ */
 
+#define N_SPECS (sizeof opt_specs / sizeof opt_specs[0])
+
+/* The index of the option named `name` in opt_specs, or N_SPECS. */
+static size_t spec_index(const char *name)
+{
+    for (size_t s = 0; s < N_SPECS; s++)
+        if (strcmp(opt_specs[s].name, name) == 0)
+            return s;
+    return N_SPECS;
+}
+
+/*
+ * "unknown option '--mdoe'; did you mean '--mode'?" among the options
+ * `cmd` accepts; an option of another subcommand is named as such.
+ */
+static int unknown_option(const char *cmd, unsigned accepted, const char *arg)
+{
+    char name[64];
+    const char *bare = arg[0] == '-' && arg[1] == '-' ? arg + 2 : arg + 1;
+    const size_t len = strcspn(bare, "=");
+    if (len < sizeof name) {
+        memcpy(name, bare, len);
+        name[len] = '\0';
+        const char *names[N_SPECS + 1];
+        for (size_t s = 0; s < N_SPECS; s++)
+            names[s] = (accepted & opt_specs[s].flag) ? opt_specs[s].name : NULL;
+        names[N_SPECS] = "help";
+        const char *best = lagsim_suggest(name, names, N_SPECS + 1);
+        if (best)
+            return lsi_cli_usage_error(cmd, "unknown option '%s'; did you mean '--%s'?", arg,
+                                       best);
+        if (arg[1] == '-' && spec_index(name) < N_SPECS)
+            return lsi_cli_usage_error(cmd, "unknown option '%s' ('lagsim %s' does not "
+                                            "take it)", arg, cmd ? cmd : "");
+    }
+    return lsi_cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+/*
+ * Counts option `spec` given as argv[i] in seen[] and warns on stderr when
+ * an option that takes one value is given again ("--mode cloud --mode
+ * device": the last wins). --mode and --modes count as one option;
+ * --set and --vary are meant to repeat.
+ */
+static void repeat_warning(const opt_spec_t *spec, unsigned *seen, const char *arg,
+                          char **argv, int i, int argc)
+{
+    size_t idx = spec_index(spec->name);
+    if (spec->flag == LSI_CLI_OPT_MODE)
+        idx = spec_index("mode");
+    if (idx >= N_SPECS || spec->flag == LSI_CLI_OPT_SET || spec->flag == LSI_CLI_OPT_VARY)
+        return;
+    if (seen[idx]++ == 0)
+        return;
+    const int joined = strchr(arg, '=') != NULL;
+    const char *val = joined ? strchr(arg, '=') + 1 : i + 1 < argc ? argv[i + 1] : "";
+    if (spec->is_switch)
+        fprintf(stderr, "lagsim: warning: --%s given more than once\n", spec->name);
+    else
+        fprintf(stderr, "lagsim: warning: --%s given more than once; the last (--%s %s) "
+                        "wins\n", opt_specs[idx].name, spec->name, val);
+}
+
+/* Warnings on stderr for options given where they change nothing. */
+static void inapplicable_warnings(const char *cmd, const lsi_cli_opts_t *o,
+                                  const unsigned *seen)
+{
+    const int compare = cmd && strcmp(cmd, "compare") == 0;
+    if (compare && o->mode_mask && (o->mode_mask & (o->mode_mask - 1)) == 0)
+        fputs("lagsim: warning: compare with one mode compares nothing; give two or more, "
+              "e.g. --modes cloud,device\n", stderr);
+    if (o->ascii && o->format != LSI_CLI_FORMAT_TEXT)
+        fputs("lagsim: warning: --ascii changes only the text format\n", stderr);
+    if (cmd && strcmp(cmd, "run") == 0 && seen[spec_index("threads")] && o->reps == 1 &&
+        !(o->precision > 0))
+        fputs("lagsim: warning: --threads spreads replications over threads; with one "
+              "replication (no --reps or --precision) it changes nothing\n", stderr);
+}
+
 void lsi_cli_opts_free(lsi_cli_opts_t *o)
 {
     free(o->sets);
@@ -508,6 +600,7 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
         return LSI_CLI_EXIT_FAILURE;
     }
 
+    unsigned seen[N_SPECS] = {0}; /* times each option was given */
     int only_positional = 0; /* after "--" */
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
@@ -539,7 +632,8 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
                 val = name + len + 1;
         }
         if (!spec)
-            return lsi_cli_usage_error(cmd, "unknown option '%s'", arg);
+            return unknown_option(cmd, accepted, arg);
+        repeat_warning(spec, seen, arg, argv, i, argc);
         if (spec->is_switch && val)
             return lsi_cli_usage_error(cmd, "option '--%s' takes no value", spec->name);
         if (!val && !spec->is_switch) {
@@ -558,14 +652,20 @@ int lsi_cli_parse(int argc, char **argv, const char *cmd, unsigned accepted,
         return LSI_CLI_EXIT_OK;
     if (o->precision > 0 && o->reps_given)
         return lsi_cli_usage_error(cmd, "give --reps N or --precision P, not both");
-    if (o->max_reps_given && !(o->precision > 0))
-        return lsi_cli_usage_error(cmd, "--max-reps goes with --precision");
+    if (o->max_reps_given && !(o->precision > 0) && !o->find)
+        return lsi_cli_usage_error(cmd, "--max-reps goes with --precision (or sweep --find)");
+    if (o->max_reps_given && o->max_reps < o->reps)
+        return lsi_cli_usage_error(cmd, "--max-reps %" PRIu32 " is below --reps %" PRIu32,
+                                   o->max_reps, o->reps);
     if ((accepted & LSI_CLI_OPT_VARY) && o->n_vary == 0)
         return lsi_cli_usage_error(cmd, "missing --vary SECTION.KEY=FROM..TO[:STEP]");
     if (o->find && !o->has_slo)
         return lsi_cli_usage_error(cmd, "--find needs an --slo: the objective whose boundary "
                                         "it looks for");
-    if (o->find && o->n_vary != 1)
-        return lsi_cli_usage_error(cmd, "--find takes exactly one --vary");
+    if (o->find && o->n_vary < 1)
+        return lsi_cli_usage_error(cmd, "--find takes one --vary (the key it bisects), or "
+                                        "two (then the frontier: one boundary per value of "
+                                        "the second)");
+    inapplicable_warnings(cmd, o, seen);
     return LSI_CLI_EXIT_OK;
 }

@@ -28,6 +28,16 @@ static const command_t *find_command(const char *name)
     return NULL;
 }
 
+/* "unknown command 'rn'; did you mean 'run'?" (exit status 2). */
+static int unknown_command(const char *name)
+{
+    const char *names[] = {"run", "check", "compare", "sweep", "trace", "help"};
+    const char *best = lagsim_suggest(name, names, sizeof names / sizeof names[0]);
+    if (best)
+        return lsi_cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name, best);
+    return lsi_cli_usage_error(NULL, "unknown command '%s'", name);
+}
+
 /*
  * Flushes stdout: a write error there (a full disk, /dev/full) not
  * already reported by the subcommand fails the run.
@@ -93,7 +103,7 @@ static int run_command(int argc, char **argv)
             return finish(LSI_CLI_EXIT_OK);
         }
         if (argc == 3 && !find_command(argv[2]))
-            return lsi_cli_usage_error(NULL, "unknown command '%s'", argv[2]);
+            return unknown_command(argv[2]);
         lsi_cli_help(stdout, argc == 3 ? argv[2] : NULL);
         return finish(LSI_CLI_EXIT_OK);
     }
@@ -101,7 +111,7 @@ static int run_command(int argc, char **argv)
         return lsi_cli_usage_error(NULL, "unknown option '%s'", arg);
     const command_t *cmd = find_command(arg);
     if (!cmd)
-        return lsi_cli_usage_error(NULL, "unknown command '%s'", arg);
+        return unknown_command(arg);
     switch (help_or_version(argc - 2, argv + 2)) {
     case 'h':
         lsi_cli_help(stdout, cmd->name);

@@ -6,6 +6,7 @@
  * it never prints.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,12 +25,33 @@ double lsi_cli_wall_now(void)
 
 void lsi_cli_progress_start(lsi_cli_progress_t *p, const char *label)
 {
+    const double now = lsi_cli_wall_now();
     if (p->start == 0) { /* the first start of the command */
-        p->enabled = isatty(STDERR_FILENO) || lsi_cli_dist_terminal();
-        p->start = lsi_cli_wall_now();
+        p->enabled = isatty(STDERR_FILENO) || lsi_cli_dist_terminal() ||
+                     getenv("LAGSIM_PROGRESS") != NULL;
+        p->start = now;
     }
+    p->phase_start = now;
     p->last = 0;
     snprintf(p->label, sizeof p->label, "%s", label);
+}
+
+/* "1m 05s", "42 s": a short span for the progress line. */
+static void fmt_span(double s, char *buf, size_t n)
+{
+    if (s < 60)
+        snprintf(buf, n, "%.0f s", s);
+    else if (s < 3600)
+        snprintf(buf, n, "%dm %02ds", (int)(s / 60), (int)s % 60);
+    else
+        snprintf(buf, n, "%dh %02dm", (int)(s / 3600), (int)(s / 60) % 60);
+}
+
+double lsi_cli_progress_eta(double elapsed, double fraction)
+{
+    if (!(fraction >= 0.01) || !(fraction < 1) || !(elapsed >= 0))
+        return -1;
+    return elapsed * (1 - fraction) / fraction;
 }
 
 void lsi_cli_progress(void *ctx, double fraction)
@@ -42,8 +64,16 @@ void lsi_cli_progress(void *ctx, double fraction)
         return;
     p->last = now;
     p->drawn = 1;
-    fprintf(stderr, "\rlagsim: %s %3.0f%% (%.0f s)\033[K", p->label, 100 * fraction,
-            now - p->start);
+    char elapsed[32], eta[48] = "";
+    fmt_span(now - p->start, elapsed, sizeof elapsed);
+    const double left = lsi_cli_progress_eta(now - p->phase_start, fraction);
+    if (left >= 0) {
+        char span[32];
+        fmt_span(left, span, sizeof span);
+        snprintf(eta, sizeof eta, ", ETA %s", span);
+    }
+    fprintf(stderr, "\rlagsim: %s %3.0f%% (%s%s)\033[K", p->label, 100 * fraction, elapsed,
+            eta);
     fflush(stderr);
 }
 

@@ -43,6 +43,7 @@ int lsi_cli_scenario_load(const lsi_cli_opts_t *o, lagsim_scenario_t **out)
             sc->seed = o->seed;
         if (o->mode_mask)
             sc->mode_mask = o->mode_mask;
+        lsi_cli_scale_warning(sc);
         return lsi_cli_outputs_check(o, sc);
     }
     /* The message already starts with FILE:LINE; print it as it is. */

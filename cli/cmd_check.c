@@ -3,6 +3,7 @@
  * scenario and prints it fully resolved (every key, defaults included) as
  * INI on stdout. The output is a scenario file that check accepts again.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "cli.h"
@@ -26,6 +27,17 @@ int lsi_cli_cmd_check(int argc, char **argv)
     if (status != LSI_CLI_EXIT_OK)
         goto done;
     const int rc = lagsim_config_write(out.f, sc);
+    if (rc == LAGSIM_OK) {
+        lsi_cli_estimate_t e;
+        char text[256];
+        lsi_cli_estimate(sc, 1, 1, &e);
+        lsi_cli_estimate_text(&e, text, sizeof text);
+        fprintf(out.f, "\n; estimate (per mode, one replication, one thread): %s\n", text);
+        const double u = lagsim_scenario_peak_utilisation(sc);
+        if (!isnan(u))
+            fprintf(out.f, "; peak offered rate / rate Mixpanel accepts: %.3g%s\n", u,
+                    u >= 1 ? " (rate-limited)" : "");
+    }
     status = lsi_cli_output_close(&out, 1);
     if (rc != LAGSIM_OK && status == LSI_CLI_EXIT_OK) {
         fprintf(stderr, "lagsim: cannot write the scenario: %s\n", lagsim_strerror(rc));

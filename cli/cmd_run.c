@@ -134,8 +134,15 @@ static int run_modes(int argc, char **argv, const char *cmd)
         sc->mode_mask = (1u << LAGSIM_MODE_CLOUD) | (1u << LAGSIM_MODE_DEVICE);
 
     status = lsi_cli_check_limits(sc, &o);
-    if (status == LSI_CLI_EXIT_OK)
+    if (status == LSI_CLI_EXIT_OK) {
+        unsigned modes = 0;
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+            modes += (sc->mode_mask >> m) & 1u;
+        /* With --precision, the pilot's replications at least. */
+        const double each = o.precision > 0 ? (double)LAGSIM_PRECISION_PILOT : (double)o.reps;
+        lsi_cli_estimate_announce(sc, modes * each, o.threads);
         status = lsi_cli_manifest(cmd, argc, argv, &o, sc, &man, &command);
+    }
     if (status != LSI_CLI_EXIT_OK)
         goto done;
     const lagsim_run_limits_t limits = {.max_memory = o.max_memory,
@@ -279,7 +286,15 @@ static int run_modes(int argc, char **argv, const char *cmd)
                 continue;
             char why[160];
             if (lagsim_slo_holds(&o.slo, reps[m], why, sizeof why)) {
-                fprintf(stderr, "lagsim: SLO met in %s mode\n", lagsim_mode_name((enum lagsim_mode)m));
+                char unsure[256];
+                if (lagsim_slo_verdict(&o.slo, reps[m], unsure, sizeof unsure) ==
+                    LAGSIM_VERDICT_UNDECIDED)
+                    fprintf(stderr, "lagsim: SLO met on the mean in %s mode, but undecided "
+                                    "(?) at 95%% (%s); more --reps would tell\n",
+                            lagsim_mode_name((enum lagsim_mode)m), unsure);
+                else
+                    fprintf(stderr, "lagsim: SLO met in %s mode\n",
+                            lagsim_mode_name((enum lagsim_mode)m));
             } else {
                 fprintf(stderr, "lagsim: SLO NOT met in %s mode (%s)\n",
                         lagsim_mode_name((enum lagsim_mode)m), why);

@@ -59,32 +59,120 @@ static int check_points(const lagsim_sweep_t *sw, const lsi_cli_opts_t *o)
     return LSI_CLI_EXIT_OK;
 }
 
-/* With --find: the answer of each mode on stderr; 1 if it fails everywhere in some mode. */
+/* With --find: the answer of each mode (and line) on stderr; 1 if it fails
+ * everywhere in some mode. */
 static int say_find(const lagsim_sweep_t *sw, const lagsim_find_t *fd)
 {
     int fails = 0;
-    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-        if (!(sw->mode_mask & (1u << m)))
-            continue;
-        const char *mode = lagsim_mode_name((enum lagsim_mode)m);
-        char a[256], b[256];
-        switch (fd->outcome[m]) {
-        case LAGSIM_FIND_HOLDS_ALL:
-            fprintf(stderr, "lagsim: %s mode: the SLO holds over the whole range\n", mode);
-            break;
-        case LAGSIM_FIND_FAILS_ALL:
-            fprintf(stderr, "lagsim: %s mode: the SLO fails over the whole range\n", mode);
-            fails = 1;
-            break;
-        case LAGSIM_FIND_BOUNDARY:
-            point_text(a, sizeof a, sw, &sw->points[fd->holds_at[m]]);
-            point_text(b, sizeof b, sw, &sw->points[fd->fails_at[m]]);
-            fprintf(stderr, "lagsim: %s mode: the SLO holds at %s and fails at %s\n", mode, a,
-                    b);
-            break;
+    for (uint32_t l = 0; l < (fd->n_lines ? fd->n_lines : 1); l++) {
+        const lagsim_find_line_t *ln = &fd->line[l];
+        char at[256] = "";
+        if (sw->n_axes == 2) {
+            char v[64];
+            lagsim_config_axis_text(&sw->axis[1], sw->points[l].value[1], v, sizeof v);
+            snprintf(at, sizeof at, " at %s=%s", sw->axis[1].key, v);
+        }
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            if (!(sw->mode_mask & (1u << m)))
+                continue;
+            const char *mode = lagsim_mode_name((enum lagsim_mode)m);
+            char a[256], b[256];
+            switch (ln->outcome[m]) {
+            case LAGSIM_FIND_HOLDS_ALL:
+                fprintf(stderr, "lagsim: %s mode%s: the SLO holds over the whole range\n", mode,
+                        at);
+                break;
+            case LAGSIM_FIND_FAILS_ALL:
+                fprintf(stderr, "lagsim: %s mode%s: the SLO fails over the whole range\n", mode,
+                        at);
+                fails = 1;
+                break;
+            case LAGSIM_FIND_BOUNDARY:
+                lagsim_config_axis_text(&sw->axis[0], sw->points[ln->holds_at[m]].value[0], a,
+                                        sizeof a);
+                lagsim_config_axis_text(&sw->axis[0], sw->points[ln->fails_at[m]].value[0], b,
+                                        sizeof b);
+                fprintf(stderr, "lagsim: %s mode%s: the SLO holds at %s=%s and fails at "
+                                "%s=%s\n", mode, at, sw->axis[0].key, a, sw->axis[0].key, b);
+                break;
+            }
         }
     }
     return fails;
+}
+
+/* Appends text to label (size n) at *len, truncating quietly. */
+static void append(char *label, size_t n, size_t *len, const char *text)
+{
+    const int w = snprintf(label + *len, n - *len, "%s", text);
+    if (w > 0)
+        *len += (size_t)w < n - *len ? (size_t)w : n - *len - 1;
+}
+
+/* The progress label of a batch of --find probes: "find round 2:
+ * burst.launch.rate = 40000/s (cloud), 45000/s (device)". */
+static void on_probes(void *ctx, const lagsim_sweep_t *sw, uint32_t round,
+                      const uint32_t *points, const enum lagsim_mode *modes, size_t n,
+                      uint32_t more)
+{
+    lsi_cli_progress_t *progress = ctx;
+    char label[sizeof progress->label], text[LAGSIM_AXIS_KEY_MAX + 64];
+    size_t len = 0;
+    if (more)
+        snprintf(text, sizeof text, "find round %u, +%u reps: %s = ", (unsigned)round,
+                 (unsigned)more, sw->axis[0].key);
+    else
+        snprintf(text, sizeof text, "find round %u: %s = ", (unsigned)round, sw->axis[0].key);
+    label[0] = '\0';
+    append(label, sizeof label, &len, text);
+    for (size_t i = 0; i < n; i++) {
+        char v[64];
+        lagsim_config_axis_text(&sw->axis[0], sw->points[points[i]].value[0], v, sizeof v);
+        snprintf(text, sizeof text, "%s%s (%s)", i ? ", " : "", v, lagsim_mode_name(modes[i]));
+        append(label, sizeof label, &len, text);
+    }
+    lsi_cli_progress_clear(progress);
+    lsi_cli_progress_start(progress, label);
+}
+
+/* The estimate line of the sweep: every point's runs, or (--find) about
+ * as many as the bisection probes. */
+static void announce(const lagsim_sweep_t *sw, const lsi_cli_opts_t *o)
+{
+    lsi_cli_estimate_t all, e;
+    memset(&all, 0, sizeof all);
+    unsigned modes = 0;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        modes += (sw->mode_mask >> m) & 1u;
+    const double reps = o->precision > 0 ? (double)LAGSIM_PRECISION_PILOT : (double)o->reps;
+    double runs = 0;
+    for (uint32_t i = 0; i < sw->n_points; i++) {
+        lsi_cli_estimate(sw->points[i].sc, modes * reps, 1, &e);
+        all.seconds += e.seconds;
+        all.cpu_seconds += e.cpu_seconds;
+        runs += modes * reps;
+        if (e.events > all.events)
+            all.events = e.events;
+        if (e.backlog > all.backlog) {
+            all.backlog = e.backlog;
+            all.backlog_at = e.backlog_at;
+        }
+        if (e.memory > all.memory)
+            all.memory = e.memory;
+    }
+    if (o->find) {
+        const uint32_t n0 = lagsim_axis_points(&sw->axis[0]);
+        double probes = 2;
+        for (uint32_t span = n0 - 1; span > 1; span = (span + 1) / 2)
+            probes++;
+        all.seconds *= probes < n0 ? probes / n0 : 1;
+        all.cpu_seconds *= probes < n0 ? probes / n0 : 1;
+        runs *= probes < n0 ? probes / n0 : 1;
+    }
+    const double parallel = o->threads < runs ? (double)o->threads : runs;
+    if (parallel > 0)
+        all.seconds /= parallel;
+    lsi_cli_estimate_say(&all);
 }
 
 int lsi_cli_cmd_sweep(int argc, char **argv)
@@ -138,7 +226,17 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
         }
         goto done;
     }
+    if (o.find && sw.n_axes == 2 && lagsim_axis_points(&sw.axis[1]) > LAGSIM_FIND_MAX_LINES) {
+        fprintf(stderr, "lagsim: --find with two --vary: the second (%s) has %u values, more "
+                        "than the %d lines a frontier may have; use a larger STEP\n",
+                sw.axis[1].key, (unsigned)lagsim_axis_points(&sw.axis[1]),
+                LAGSIM_FIND_MAX_LINES);
+        status = LSI_CLI_EXIT_USAGE;
+        goto done;
+    }
     status = check_points(&sw, &o);
+    if (status == LSI_CLI_EXIT_OK)
+        announce(&sw, &o);
     if (status == LSI_CLI_EXIT_OK)
         status = lsi_cli_output_open(&out, o.out);
     if (status == LSI_CLI_EXIT_OK && o.hist) /* before the runs: a bad path fails at once */
@@ -158,6 +256,12 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
                                         .executor = lsi_cli_executor()};
     const double t0 = lsi_cli_wall_now();
     lsi_cli_progress_start(&progress, o.find ? "find" : "sweep");
+    if (o.find) {
+        sw.on_probes = on_probes;
+        sw.on_probes_ctx = &progress;
+        /* Replications are added only when asked for, with --max-reps. */
+        sw.max_reps = o.max_reps_given && (o.precision > 0 || o.reps > 1) ? o.max_reps : 0;
+    }
     rc = fd ? lagsim_sweep_find(&sw, &o.slo, o.threads, &limits, fd)
             : lagsim_sweep_run(&sw, o.threads, &limits);
     const double wall = lsi_cli_wall_now() - t0;
@@ -177,7 +281,7 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
     uint64_t events = 0;
     double simulated = 0;
     int limit_hit = 0, conserve_failed = 0;
-    uint32_t points_run = 0, points_failing = 0;
+    uint32_t points_run = 0, points_failing = 0, undecided = 0;
     man.replications = 0;
     man.per_point = 1;
     for (uint32_t i = 0; i < sw.n_points; i++) {
@@ -194,6 +298,8 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
             events += r->pooled->sim_events;
             simulated += (double)r->pooled->end_time / (double)LAGSIM_SEC;
             failing |= o.has_slo && !lagsim_slo_holds(&o.slo, r, NULL, 0);
+            undecided += o.has_slo &&
+                         lagsim_slo_verdict(&o.slo, r, NULL, 0) == LAGSIM_VERDICT_UNDECIDED;
         }
         if (ran)
             points_run++;
@@ -238,6 +344,9 @@ int lsi_cli_cmd_sweep(int argc, char **argv)
         } else {
             fprintf(stderr, "lagsim: SLO met at all %u points\n", points_run);
         }
+        if (undecided)
+            fprintf(stderr, "lagsim: %u (point, mode) verdicts undecided (?): their 95%% "
+                            "interval straddles the SLO; more --reps would tell\n", undecided);
     }
     if (status == LSI_CLI_EXIT_OK && interrupted) {
         fprintf(stderr, "lagsim: stopped by %s; the results above are partial\n",

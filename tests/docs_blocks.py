@@ -11,7 +11,8 @@
 
 The convention is documented in docs/README.md ("Shown commands and their
 output"): `...` on a line of its own stands for any number of lines, and the
-wall-clock figures of lagsim's speed line are not compared.
+wall-clock figures of lagsim's speed line, and the run time of its estimate
+line, are not compared.
 """
 import os
 import re
@@ -21,6 +22,8 @@ import sys
 MARKER = re.compile(r'^\s*<!--\s*docs-test:\s*(.*?)\s*-->\s*$')
 SPEED = re.compile(r'^(lagsim: \d+ simulated events in )[0-9.]+ s \(\d+ events/s, '
                    r'[0-9.]+ simulated s per wall s\)$')
+# The estimate line's run time depends on the machine's cores: not compared.
+ESTIMATE = re.compile(r'^(lagsim: estimate: .*, run time about )[0-9.]+ (s|min|h)$')
 
 
 def complete(cmd):
@@ -121,7 +124,8 @@ def extract(outdir, files):
 
 
 def normalise(lines):
-    return [SPEED.sub(r'\1W s (X events/s, Y simulated s per wall s)', l) for l in lines]
+    return [ESTIMATE.sub(r'\1T', SPEED.sub(r'\1W s (X events/s, Y simulated s per wall s)', l))
+            for l in lines]
 
 
 def match(want, got):

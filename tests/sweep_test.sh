@@ -74,9 +74,9 @@ check $? "a third --vary exits 2"
 run sweep "$CFG" --vary "$GRID" --find
 [ $rc -eq 2 ] && grep -q -- "--find needs an --slo" "$TMP/err"
 check $? "--find without --slo exits 2"
-run sweep "$CFG" --vary "$GRID" --vary traffic.scale=1..2 --find --slo 'p99<=1m'
-[ $rc -eq 2 ] && grep -q -- "--find takes exactly one --vary" "$TMP/err"
-check $? "--find with two --vary exits 2"
+run sweep "$CFG" --vary "$GRID" --vary traffic.scale=1..2:0.01 --find --slo 'p99<=1m'
+[ $rc -eq 2 ] && grep -q -- "--find with two --vary: the second (traffic.scale) has 101 values, more than the 64" "$TMP/err"
+check $? "--find with a second --vary of more than 64 values exits 2 (the frontier's limit)"
 run run "$CFG" --reps 3 --precision 5%
 [ $rc -eq 2 ] && grep -q "not both" "$TMP/err"
 check $? "--reps with --precision exits 2"

@@ -627,13 +627,13 @@ static void mistakes(void **state)
 {
     (void)state;
     FAILS("[scenario]\nhorizon = 1h\n\n[trafic]\nusers = 5\n",
-          "t.ini:4: unknown section [trafic] " KNOWN_SECTIONS);
+          "t.ini:4: unknown section [trafic]; did you mean [traffic]? " KNOWN_SECTIONS);
     FAILS("[scenario.x]\n", "t.ini:1: unknown section [scenario.x] " KNOWN_SECTIONS);
     FAILS("[burst]\nstart = 1m\n", "t.ini:1: section [burst] needs a name: [burst.NAME]");
     FAILS("[burst.a b]\n", "t.ini:1: bad section name [burst.a b] (NAME in [burst.NAME] may use "
                            "letters, digits, '_', '-' and '.')");
     FAILS("[traffic]\nusers = 5\nuser = 6\n",
-          "t.ini:3: key 'user' in [traffic]: unknown key " KNOWN_TRAFFIC_KEYS);
+          "t.ini:3: key 'user' in [traffic]: unknown key; did you mean 'users'? " KNOWN_TRAFFIC_KEYS);
     FAILS("[scenario]\nhorizon = 10 parsecs\n",
           "t.ini:2: key 'horizon' in [scenario]: bad duration '10 parsecs' (expected a number "
           "with a unit: us, ms, s, m, h, d)");
@@ -1025,10 +1025,10 @@ static void set_overrides(void **state)
     load_fails(base, b3, 1, "--set users=5: expected section.key=value (e.g. "
                             "traffic.base_rate=400/s)");
     const char *b4[] = {"trafic.users=5"};
-    load_fails(base, b4, 1, "--set trafic.users=5: unknown section [trafic] " KNOWN_SECTIONS);
+    load_fails(base, b4, 1, "--set trafic.users=5: unknown section [trafic]; did you mean [traffic]? " KNOWN_SECTIONS);
     const char *b5[] = {"traffic.user=5"};
     load_fails(base, b5, 1,
-               "--set traffic.user=5: key 'user' in [traffic]: unknown key " KNOWN_TRAFFIC_KEYS);
+               "--set traffic.user=5: key 'user' in [traffic]: unknown key; did you mean 'users'? " KNOWN_TRAFFIC_KEYS);
     const char *b6[] = {"burst.x.start=1m"};
     load_fails(base, b6, 1, "--set burst.x.start=1m: [burst.x]: missing required key 'duration'");
     /* A relation broken by the overrides is blamed on the first --set

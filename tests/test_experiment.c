@@ -416,6 +416,121 @@ static void find_whole_range(void **state)
     }
 }
 
+/* Sets the burst's rate (axis burst.launch.rate) or duration (seconds). */
+static int apply_rate_or_duration(void *ctx, lagsim_scenario_t *sc, const lagsim_axis_t *axis,
+                                  double value, char *msg, size_t msg_size)
+{
+    if (strcmp(axis->key, "burst.launch.duration") == 0) {
+        sc->bursts[0].duration = (lagsim_time_t)value * LAGSIM_SEC;
+        return LAGSIM_OK;
+    }
+    return apply_rate(ctx, sc, axis, value, msg, msg_size);
+}
+
+/*
+ * --find with two keys: the frontier's line for each burst duration is
+ * the answer of a one-key find on a scenario with that duration (the
+ * same probes, so the same points), and a longer burst fails sooner.
+ */
+static void find_frontier_is_one_find_per_line(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    small(&sc);
+    lagsim_slo_t slo = {1, {{LAGSIM_FIG_VISIBLE_P99, LAGSIM_SLO_LE, 60.0, "p99<=1m"}}};
+    lagsim_sweep_t two;
+    memset(&two, 0, sizeof two);
+    two.base = &sc;
+    two.n_axes = 2;
+    two.axis[0] = (lagsim_axis_t){"burst.launch.rate", LAGSIM_UNIT_RATE, 1000, 4000, 250};
+    two.axis[1] = (lagsim_axis_t){"burst.launch.duration", LAGSIM_UNIT_COUNT, 10, 30, 10};
+    two.apply = apply_rate_or_duration;
+    two.mode_mask = 1u << LAGSIM_MODE_DEVICE;
+    two.reps = 1;
+    char msg[256];
+    assert_int_equal(lagsim_sweep_prepare(&two, msg, sizeof msg), LAGSIM_OK);
+    lagsim_find_t *fd = malloc(sizeof *fd), *one = malloc(sizeof *one);
+    assert_non_null(fd);
+    assert_non_null(one);
+    assert_int_equal(lagsim_sweep_find(&two, &slo, 2, NULL, fd), LAGSIM_OK);
+    assert_int_equal(fd->n_lines, 3);
+    const int m = LAGSIM_MODE_DEVICE;
+    uint32_t prev_fail = UINT32_MAX;
+    for (uint32_t l = 0; l < 3; l++) {
+        lagsim_scenario_t at = sc;
+        at.bursts[0].duration = (lagsim_time_t)(10 * (l + 1)) * LAGSIM_SEC;
+        lagsim_sweep_t sw;
+        sweep_setup(&sw, &at, 1000, 4000, 250);
+        assert_int_equal(lagsim_sweep_find(&sw, &slo, 2, NULL, one), LAGSIM_OK);
+        const lagsim_find_line_t *ln = &fd->line[l];
+        assert_int_equal(ln->outcome[m], one->outcome[m]);
+        if (one->outcome[m] == LAGSIM_FIND_BOUNDARY) {
+            assert_int_equal(two.points[ln->holds_at[m]].index[0], one->holds_at[m]);
+            assert_int_equal(two.points[ln->fails_at[m]].index[0], one->fails_at[m]);
+            assert_int_equal(two.points[ln->holds_at[m]].index[1], l);
+            assert_true(one->fails_at[m] <= prev_fail); /* longer bursts fail sooner */
+            prev_fail = one->fails_at[m];
+        }
+        lagsim_sweep_terminate(&sw);
+    }
+    free(fd);
+    free(one);
+    lagsim_sweep_terminate(&two);
+}
+
+/*
+ * With replications and max_reps, a probe ends decided or at max_reps;
+ * its replications double from reps; the boundary's interval holds the
+ * bracket, and its ends are decided probes (or the ends of the range).
+ */
+static void find_adds_replications_where_undecided(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    small(&sc);
+    lagsim_slo_t slo = {1, {{LAGSIM_FIG_VISIBLE_P99, LAGSIM_SLO_LE, 60.0, "p99<=1m"}}};
+    lagsim_sweep_t sw;
+    lagsim_find_t *fd = malloc(sizeof *fd);
+    assert_non_null(fd);
+    /* First without adding: the threshold becomes the mean p99 (2
+     * replications) where it failed, so that point's interval straddles it. */
+    sweep_setup(&sw, &sc, 1000, 4000, 250);
+    sw.reps = 2;
+    assert_int_equal(lagsim_sweep_find(&sw, &slo, 2, NULL, fd), LAGSIM_OK);
+    assert_int_equal(fd->outcome[LAGSIM_MODE_DEVICE], LAGSIM_FIND_BOUNDARY);
+    slo.term[0].value = sw.points[fd->fails_at[LAGSIM_MODE_DEVICE]]
+                            .reps[LAGSIM_MODE_DEVICE]->figure[LAGSIM_FIG_VISIBLE_P99].mean;
+    lagsim_sweep_terminate(&sw);
+    sweep_setup(&sw, &sc, 1000, 4000, 250);
+    sw.reps = 2;
+    sw.max_reps = 8;
+    assert_int_equal(lagsim_sweep_find(&sw, &slo, 2, NULL, fd), LAGSIM_OK);
+    const int m = LAGSIM_MODE_DEVICE;
+    int added = 0;
+    for (uint32_t i = 0; i < fd->n_probes; i++) {
+        const lagsim_find_probe_t *p = &fd->probe[i];
+        assert_true(p->reps == 2 || p->reps == 4 || p->reps == 8);
+        assert_int_equal(p->reps, sw.points[p->point].reps[m]->reps);
+        if (p->verdict == LAGSIM_VERDICT_UNDECIDED)
+            assert_int_equal(p->reps, 8);
+        added |= p->reps > 2;
+        assert_int_equal(p->verdict, lagsim_slo_verdict(&slo, sw.points[p->point].reps[m], NULL, 0));
+    }
+    print_message("%u probes, replications added: %s\n", fd->n_probes, added ? "yes" : "no");
+    assert_true(added); /* the straddling point got more */
+    assert_int_equal(fd->outcome[m], LAGSIM_FIND_BOUNDARY);
+    const lagsim_find_line_t *ln = &fd->line[0];
+    const uint32_t sh = sw.points[ln->sure_holds_at[m]].index[0];
+    const uint32_t sf = sw.points[ln->sure_fails_at[m]].index[0];
+    assert_true(sh <= ln->holds_at[m] && ln->holds_at[m] < ln->fails_at[m] && ln->fails_at[m] <= sf);
+    assert_true(sh == 0 || lagsim_slo_verdict(&slo, sw.points[sh].reps[m], NULL, 0) ==
+                               LAGSIM_VERDICT_HOLDS);
+    assert_true(sf == sw.n_points - 1 ||
+                lagsim_slo_verdict(&slo, sw.points[sf].reps[m], NULL, 0) == LAGSIM_VERDICT_FAILS);
+    free(fd);
+    lagsim_sweep_terminate(&sw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +545,8 @@ int main(void)
         cmocka_unit_test(sweep_rejects_a_bad_point_before_running),
         cmocka_unit_test(find_lands_on_the_brute_force_boundary),
         cmocka_unit_test(find_whole_range),
+        cmocka_unit_test(find_frontier_is_one_find_per_line),
+        cmocka_unit_test(find_adds_replications_where_undecided),
     };
     /* make tsan runs only the tests matching LAGSIM_TEST_FILTER (a cmocka
      * pattern): the ones that spread work over threads. */

@@ -407,9 +407,9 @@ static void sweep_and_find_tables(void **state)
     fd.holds_at[LAGSIM_MODE_CLOUD] = 1;
     fd.fails_at[LAGSIM_MODE_CLOUD] = 2;
     fd.n_probes = 3;
-    fd.probe[0] = (lagsim_find_probe_t){0, LAGSIM_MODE_CLOUD, 0, 1};
-    fd.probe[1] = (lagsim_find_probe_t){2, LAGSIM_MODE_CLOUD, 0, 0};
-    fd.probe[2] = (lagsim_find_probe_t){1, LAGSIM_MODE_CLOUD, 1, 1};
+    fd.probe[0] = (lagsim_find_probe_t){0, LAGSIM_MODE_CLOUD, 0, 1, LAGSIM_VERDICT_HOLDS, 1, 0};
+    fd.probe[1] = (lagsim_find_probe_t){2, LAGSIM_MODE_CLOUD, 0, 0, LAGSIM_VERDICT_FAILS, 1, 0};
+    fd.probe[2] = (lagsim_find_probe_t){1, LAGSIM_MODE_CLOUD, 1, 1, LAGSIM_VERDICT_HOLDS, 1, 0};
     lagsim_report_opts_t opts = {LAGSIM_REPORT_TEXT, NULL, 0, 1};
     capture_t c;
     cap_open(&c);
@@ -423,7 +423,8 @@ static void sweep_and_find_tables(void **state)
     assert_int_equal(lagsim_report_sweep(c.f, &sw, &slo, &fd, &opts), LAGSIM_OK);
     out = cap_close(&c);
     assert_int_equal(check_csv_shape(out), 3);
-    assert_contains(out, "# find cloud: boundary, holds at 2000, fails at 3000\n");
+    assert_contains(out, "# find cloud: boundary, holds at 2000, fails at 3000, 95% interval "
+                         "2000 to 3000\n");
     assert_contains(out, "\nround,burst.launch.rate,mode,replications,slo_met,");
     free(out);
     opts.format = LAGSIM_REPORT_JSON;
@@ -431,7 +432,9 @@ static void sweep_and_find_tables(void **state)
     assert_int_equal(lagsim_report_sweep(c.f, &sw, &slo, &fd, &opts), LAGSIM_OK);
     out = cap_close(&c);
     assert_contains(out, "\"cloud\": {\"outcome\": \"boundary\", \"holds_at\": 2000, "
-                         "\"fails_at\": 3000}");
+                         "\"fails_at\": 3000, \"interval\": [2000, 3000]}");
+    assert_contains(out, "\"slo_met\": true, \"slo_verdict\": \"holds\", \"replications\": 1}");
+    assert_contains(out, "\"frontier\": null");
     free(out);
     lagsim_sweep_terminate(&sw);
 }

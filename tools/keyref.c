@@ -276,16 +276,23 @@ static const char *const intro[] = {
 };
 
 static const char *const syntax[][3] = {
-    {"duration", "number + unit `us`, `ms`, `s`, `m` (or `min`), `h`, `d`; `0` alone",
-     "`250ms`, `1.5s`, `15m`, `2h`, `0`"},
-    {"rate", "number `/` `s` (`sec`), `m` (`min`), `h`; `0` alone", "`400/s`, `1000/min`, `20/h`"},
+    {"duration",
+     "number + unit `us`, `ms`, `s`, `m` (or `min`), `h`, `d`; `0` alone; or several such "
+     "parts, units from the largest down, each once",
+     "`250ms`, `1.5s`, `15m`, `2h`, `0`, `1h30m`, `2m30s`"},
+    {"rate",
+     "number (or count with `k`, `M`, `G`) `/` `s` (`sec`), `m` (`min`), `h`; `0` alone",
+     "`400/s`, `30k/s`, `1000/min`, `20/h`"},
     {"byte rate", "size `/` time unit", "`2GB/min`, `500KB/s`"},
     {"size",
      "number + `B`, `KB`, `MB`, `GB` (powers of 1000), `KiB`, `MiB`, `GiB` (powers of 1024); "
      "a plain number is bytes",
      "`512B`, `1.2KB`, `4MB`, `1MiB`"},
     {"number", "decimal, exponent allowed; no NaN/inf", "`2`, `0.5`, `1e6`"},
-    {"integer", "whole number, exponent allowed", "`250000`, `1e6`"},
+    {"integer",
+     "whole number, exponent allowed; or with an SI multiplier `k` (or `K`, 1000), `M` "
+     "(10^6), `G` (10^9) that leaves a whole number",
+     "`250000`, `1e6`, `250k`, `1.5k`, `2M`"},
     {"fraction", "number in [0, 1] or a percentage", "`0.3`, `30%`"},
     {"boolean", "`true`/`false`, `yes`/`no`, `on`/`off`, `1`/`0`", "`yes`"},
     {"distribution",

@@ -53,6 +53,14 @@ double lagsim_scenario_backlog_bound(const lagsim_scenario_t *sc, lagsim_time_t 
  */
 double lagsim_scenario_in_flight_estimate(const lagsim_scenario_t *sc);
 
+/*
+ * The highest offered rate of fired events (Poisson arrivals at their
+ * MMPP mean, or the busiest replay bin) over the rate Mixpanel accepts
+ * (lagsim_theory_capacity()): at 1 or above, the scenario is rate-limited
+ * somewhere (429s, backoff, a backlog). NAN without a limit.
+ */
+double lagsim_scenario_peak_utilisation(const lagsim_scenario_t *sc);
+
 /* Bytes of simulation state per event in the backlog (for memory estimates). */
 size_t lagsim_state_bytes_per_event(void);
 

@@ -130,6 +130,24 @@ uint64_t lagsim_fnv1a64(const void *data, size_t n, uint64_t h);
  */
 int lagsim_config_file_hash(const char *path, uint64_t *out, lagsim_error_t *err);
 
+/* ---- Suggestions ----------------------------------------------------------- */
+
+/*
+ * The optimal string alignment distance between a and b: insertions,
+ * deletions, substitutions and transpositions of two neighbouring
+ * characters, each one edit ("horizonn" and "hroizon" are 1 from
+ * "horizon"). Words longer than 64 characters count as the longer length.
+ */
+size_t lagsim_edit_distance(const char *a, const char *b);
+
+/*
+ * The name of names[0..n) closest to `word` if it is close enough to be
+ * what was meant (at most 1 edit for words up to 4 characters, 2 up to 8,
+ * 3 beyond), else NULL; ties go to the earlier name, NULL entries are
+ * skipped, and a name equal to word is never suggested.
+ */
+const char *lagsim_suggest(const char *word, const char *const *names, size_t n);
+
 /* ---- Value parsers (exposed for tests and fuzzing) ---------------------- */
 
 /*

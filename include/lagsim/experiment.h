@@ -188,6 +188,33 @@ typedef struct lagsim_slo {
 int lagsim_slo_holds(const lagsim_slo_t *slo, const lagsim_replicated_t *r, char *why,
                      size_t why_size);
 
+/* An objective's verdict, given the uncertainty of replications. */
+enum lagsim_verdict {
+    LAGSIM_VERDICT_FAILS = 0,    /* the whole 95% interval is on the failing side */
+    LAGSIM_VERDICT_HOLDS = 1,    /* the whole 95% interval is on the holding side */
+    LAGSIM_VERDICT_UNDECIDED = 2 /* the interval straddles the threshold ("?") */
+};
+
+/*
+ * The verdict of one term "figure OP threshold" for a figure with this
+ * mean and 95% half-width: HOLDS or FAILS when both ends of [mean - hw,
+ * mean + hw] are on the same side, UNDECIDED when they are not. A
+ * half-width that is NAN (one replication) or 0 decides by the mean; a
+ * NAN mean FAILS.
+ */
+enum lagsim_verdict lagsim_slo_term_verdict(enum lagsim_slo_op op, double threshold, double mean,
+                                            double half_width);
+
+/*
+ * The verdict of every term together on the replications (their 95%
+ * Student-t intervals): FAILS if a term fails, else UNDECIDED if a term
+ * is undecided, else HOLDS. With one replication it equals
+ * lagsim_slo_holds(). Unless HOLDS, writes the first failing (else the
+ * first undecided) term and its interval to `why`.
+ */
+enum lagsim_verdict lagsim_slo_verdict(const lagsim_slo_t *slo, const lagsim_replicated_t *r,
+                                       char *why, size_t why_size);
+
 
 /* ---- Batches of replications --------------------------------------------- */
 
@@ -423,6 +450,16 @@ typedef struct lagsim_sweep {
     unsigned mode_mask;            /* modes to run (bits 1 << mode) */
     uint32_t reps;                 /* replications per point and mode, or */
     const lagsim_precision_t *precision; /* if not NULL: to this precision */
+    uint32_t max_reps;             /* lagsim_sweep_find(): at a probe whose verdict is
+                                      undecided, double its replications up to this
+                                      many (0 or 1: never add) */
+    /* lagsim_sweep_find(): called (if not NULL) before each batch of probes
+     * runs: `round`, the n probes' points and modes, and `more` (0 for a
+     * round's first run; else the replications added to undecided probes). */
+    void (*on_probes)(void *ctx, const struct lagsim_sweep *sw, uint32_t round,
+                      const uint32_t *points, const enum lagsim_mode *modes, size_t n,
+                      uint32_t more);
+    void *on_probes_ctx;
 
     /* Outputs. */
     uint32_t n_points;             /* grid points, axis 0 varying slowest */
@@ -458,35 +495,61 @@ typedef struct lagsim_find_probe {
     uint32_t point;          /* index into sw->points */
     enum lagsim_mode mode;
     uint32_t round;          /* 0: the two ends; then one probe per round */
-    int holds;               /* lagsim_slo_holds() there */
+    int holds;               /* lagsim_slo_holds() there (on the mean) */
+    enum lagsim_verdict verdict; /* lagsim_slo_verdict() there (on the 95% interval) */
+    uint32_t reps;           /* replications it ended with */
+    uint32_t line;           /* with two axes: the index on the second axis; else 0 */
 } lagsim_find_probe_t;
 
-#define LAGSIM_FIND_MAX_PROBES (LAGSIM_MODE_COUNT * 32)
+#define LAGSIM_FIND_MAX_LINES 64 /* values of the second axis */
+#define LAGSIM_FIND_MAX_PROBES (LAGSIM_MODE_COUNT * 40 * LAGSIM_FIND_MAX_LINES)
+
+/* The answer along one line of the first axis (the only line with one
+ * axis; with two, one line per value of the second: the frontier). */
+typedef struct lagsim_find_line {
+    enum lagsim_find_outcome outcome[LAGSIM_MODE_COUNT]; /* modes in sw->mode_mask */
+    uint32_t holds_at[LAGSIM_MODE_COUNT]; /* BOUNDARY: last point where it holds (mean) */
+    uint32_t fails_at[LAGSIM_MODE_COUNT]; /* BOUNDARY: the next point, where it fails */
+    /* BOUNDARY: the boundary's interval at 95%: the probe nearest the
+     * boundary whose verdict is HOLDS on the holding side, and the one
+     * whose verdict is FAILS on the failing side (the end of the range if
+     * none); equal to holds_at, fails_at when every probe was decided. */
+    uint32_t sure_holds_at[LAGSIM_MODE_COUNT];
+    uint32_t sure_fails_at[LAGSIM_MODE_COUNT];
+} lagsim_find_line_t;
 
 typedef struct lagsim_find {
-    enum lagsim_find_outcome outcome[LAGSIM_MODE_COUNT]; /* modes in sw->mode_mask */
-    uint32_t holds_at[LAGSIM_MODE_COUNT]; /* BOUNDARY: last point where it holds */
-    uint32_t fails_at[LAGSIM_MODE_COUNT]; /* BOUNDARY: the next point, where it fails */
+    /* The first line (the whole answer with one axis). */
+    enum lagsim_find_outcome outcome[LAGSIM_MODE_COUNT];
+    uint32_t holds_at[LAGSIM_MODE_COUNT];
+    uint32_t fails_at[LAGSIM_MODE_COUNT];
+    uint32_t n_lines;        /* 1, or the points of the second axis */
+    lagsim_find_line_t line[LAGSIM_FIND_MAX_LINES];
     uint32_t n_probes;
     lagsim_find_probe_t probe[LAGSIM_FIND_MAX_PROBES]; /* in the order they ran */
 } lagsim_find_t;
 
 /*
- * Bisects a one-axis sweep for the value at which `slo` stops holding,
- * separately in each mode: probes both ends, then (if it holds at one and
- * fails at the other) the middle of the remaining interval until the two
- * sides are neighbouring grid points, so the boundary is known to within
- * one step. It assumes the objective changes once along the axis; a
- * lagsim_sweep_run() over the same grid shows whether it does. Every probe
- * runs sw->reps replications (or to sw->precision) with the same seed, so
- * probes share common random numbers; the modes' probes of a round run as
- * one batch. When more units can run at once than a round has (threads,
- * or limits->executor->width processes), a batch also runs the probes of
- * the next rounds, whichever way this one goes, and those that no round
- * takes are dropped: the rounds, probes and answer are the same for any
- * number of threads or processes, with fewer batches to wait for. Only
- * probed points get sw->points[i].reps. Returns as
- * lagsim_run_batch(), or LAGSIM_EINVAL if the sweep has two axes.
+ * Bisects the first axis of a sweep for the value at which `slo` stops
+ * holding, separately in each mode and, with two axes, for each value of
+ * the second (at most LAGSIM_FIND_MAX_LINES): probes both ends, then (if
+ * it holds at one and fails at the other) the middle of the remaining
+ * interval until the two sides are neighbouring grid points, so the
+ * boundary is known to within one step. It assumes the objective changes
+ * once along the axis; a lagsim_sweep_run() over the same grid shows
+ * whether it does. Every probe runs sw->reps replications (or to
+ * sw->precision) with the same seed, so probes share common random
+ * numbers; then, while its verdict (lagsim_slo_verdict()) is undecided,
+ * its replications are doubled up to sw->max_reps. A probe decides the
+ * side by its verdict, or by its mean if still undecided. The probes of a
+ * round (every line and mode) run as one batch. When more units can run
+ * at once than a round has (threads, or limits->executor->width
+ * processes), a batch also runs the probes of the next rounds, whichever
+ * way this one goes, and those that no round takes are dropped: the
+ * rounds, probes and answer are the same for any number of threads or
+ * processes, with fewer batches to wait for. Only probed points get
+ * sw->points[i].reps. Returns as lagsim_run_batch(), or LAGSIM_EINVAL if
+ * the second axis has too many points.
  */
 int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned threads,
                       const lagsim_run_limits_t *limits, lagsim_find_t *out);

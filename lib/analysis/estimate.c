@@ -226,3 +226,32 @@ size_t lagsim_state_bytes_per_event(void)
      * and client state that hold it (measured: about 8 bytes). */
     return sizeof(lsi_event_t) + 8;
 }
+
+double lagsim_scenario_peak_utilisation(const lagsim_scenario_t *sc)
+{
+    const double cap = lagsim_theory_capacity(sc);
+    if (!(cap > 0))
+        return NAN;
+    unsigned n;
+    lsi_rate_piece_t *pieces = lsi_rate_pieces_create(sc, &n);
+    if (!pieces)
+        return NAN;
+    const double mean = lsi_mmpp_mean_factor(sc);
+    double peak = 0;
+    for (unsigned i = 0; i < n; i++) {
+        /* A piece is linear: its largest rate is at one of its ends. */
+        const double span = (double)(pieces[i + 1].start - pieces[i].start) / LAGSIM_SEC;
+        const double a = pieces[i].rate, b = pieces[i].rate + pieces[i].slope * span;
+        const double r = (a > b ? a : b) * mean;
+        if (r > peak)
+            peak = r;
+    }
+    free(pieces);
+    if (sc->replay.file[0] && sc->replay.fired > 0) {
+        const double w = (double)bin_width(sc) / LAGSIM_SEC;
+        for (int b = 0; b < LAGSIM_REPLAY_BINS; b++)
+            if ((double)sc->replay.bins[b] / w > peak)
+                peak = (double)sc->replay.bins[b] / w; /* a lower bound with both */
+    }
+    return peak / cap;
+}

@@ -226,6 +226,31 @@ static int name_char_ok(char c)
            c == '_' || c == '-' || c == '.';
 }
 
+/*
+ * "; did you mean [scenario]?" for a misspelt section name, into hint
+ * (left empty when no section is close): a repeated section keeps its
+ * NAME ("[burts.launch]" -> "[burst.launch]").
+ */
+static void section_suggest(const char *name, char *hint, size_t n)
+{
+    const char *names[LSI_SEC_COUNT];
+    char head[LAGSIM_NAME_MAX];
+    const char *dot = strchr(name, '.');
+    const size_t len = dot ? (size_t)(dot - name) : strlen(name);
+    if (len >= sizeof head)
+        return;
+    memcpy(head, name, len);
+    head[len] = '\0';
+    /* Repeated kinds are matched on the part before the dot; the others on
+     * the whole name. */
+    for (int i = 0; i < LSI_SEC_COUNT; i++)
+        names[i] = (lsi_sections[i].repeat ? dot != NULL : dot == NULL) ? lsi_sections[i].name
+                                                                        : NULL;
+    const char *best = lagsim_suggest(dot ? head : name, names, LSI_SEC_COUNT);
+    if (best)
+        snprintf(hint, n, "; did you mean [%s%s]?", best, dot ? dot : "");
+}
+
 int lsi_section_classify(const char *name, enum lsi_section_kind *kind,
                          const char **instance, lagsim_error_t *err)
 {
@@ -265,9 +290,11 @@ int lsi_section_classify(const char *name, enum lsi_section_kind *kind,
         *instance = inst;
         return LAGSIM_OK;
     }
-    lsi_err(err, "unknown section [%s] (known: scenario, traffic, burst.NAME, ramp.NAME, "
+    char hint[LAGSIM_NAME_MAX + 48] = "";
+    section_suggest(name, hint, sizeof hint);
+    lsi_err(err, "unknown section [%s]%s (known: scenario, traffic, burst.NAME, ramp.NAME, "
             "replay, event.NAME, client.NAME, network, segment, mixpanel, sampling, alert.NAME)",
-            name);
+            name, hint);
     return LAGSIM_EINVAL;
 }
 
@@ -306,7 +333,25 @@ const lsi_key_t *lsi_key_find(enum lsi_section_kind kind, const char *name,
             append(known, sizeof known, &len, ", ");
         append(known, sizeof known, &len, k);
     }
-    lsi_err(err, "unknown key (known: %s)", known);
+    /* The closest key of this section, else the section that has it. */
+    const char *names[64];
+    const size_t n_names = def->n_keys < 64 ? def->n_keys : 64;
+    for (size_t i = 0; i < n_names; i++)
+        names[i] = def->keys[i].name;
+    const char *best = lagsim_suggest(name, names, n_names);
+    char hint[160] = "";
+    if (best) {
+        snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
+    } else {
+        for (int i = 0; i < LSI_SEC_COUNT && !hint[0]; i++)
+            for (size_t j = 0; j < lsi_sections[i].n_keys; j++)
+                if (strcmp(lsi_sections[i].keys[j].name, name) == 0) {
+                    snprintf(hint, sizeof hint, "; '%s' is a key of [%s%s]", name,
+                             lsi_sections[i].name, lsi_sections[i].repeat ? ".NAME" : "");
+                    break;
+                }
+    }
+    lsi_err(err, "unknown key%s (known: %s)", hint, known);
     return NULL;
 }
 
@@ -780,7 +825,11 @@ static int check_range(const lsi_key_t *k, const char *text, const lsi_value_t *
         lsi_err(err, "value %s must be %s %s", text, excl ? "greater than" : "at least", lo);
     } else {
         fmt_bound(k, k->max, hi, sizeof hi);
-        lsi_err(err, "value %s out of range %c%s, %s]", text, excl ? '(' : '[', lo, hi);
+        /* A share written as a whole percent: "adblock = 20" meant 20%. */
+        const int percent = k->type == LSI_T_FRACTION && k->max == 1 && x > 1 && x <= 100 &&
+                            x == floor(x) && !strchr(text, '%');
+        lsi_err(err, "value %s out of range %c%s, %s]%s%s%s", text, excl ? '(' : '[', lo, hi,
+                percent ? "; did you mean " : "", percent ? text : "", percent ? "%?" : "");
     }
     return LAGSIM_EINVAL;
 }

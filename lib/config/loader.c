@@ -47,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/config_internal.h"
@@ -1130,6 +1131,12 @@ static int read_all(const char *path, char **data, size_t *len, lagsim_error_t *
         if (strerror_r(errno, why, sizeof why) != 0)
             snprintf(why, sizeof why, "error %d", errno);
         lsi_err(err, "%s: cannot open: %s", path, why);
+        return LAGSIM_EIO;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        lsi_err(err, "%s: is a directory, not a scenario file", path);
         return LAGSIM_EIO;
     }
     size_t cap = 65536, n = 0;

@@ -52,6 +52,7 @@ typedef struct quantity {
     int whole_overflow;/* 1 if those digits exceed UINT64_MAX */
     const char *unit;  /* what follows the number and its spaces */
     size_t unit_len;   /* without trailing spaces */
+    char text[NUMBER_MAX]; /* the number as written */
 } quantity;
 
 /*
@@ -101,6 +102,7 @@ static int split_quantity(const char *s, quantity *q)
     memcpy(num, s, i);
     num[i] = '\0';
     q->value = strtod(num, NULL);
+    memcpy(q->text, num, i + 1);
     q->integral = integral;
     q->whole = 0;
     q->whole_overflow = 0;
@@ -126,6 +128,35 @@ static int unit_is(const quantity *q, const char *name)
     return strlen(name) == q->unit_len && memcmp(q->unit, name, q->unit_len) == 0;
 }
 
+/* ---- SI multipliers on counts ------------------------------------------- */
+
+/*
+ * A count with an SI multiplier: "30k" (or "30K") is 30 000, "2M" 2 000 000,
+ * "1.5G" 1 500 000 000. Returns 1 and the value in *out if q's unit is one
+ * of them, else 0. The value is read as the decimal NUMBER followed by the
+ * power of ten ("1.5e3"), so it is the double nearest the exact count.
+ */
+static int si_count(const quantity *q, double *out)
+{
+    int exp10;
+    if (q->unit_len != 1)
+        return 0;
+    switch (q->unit[0]) {
+    case 'k': case 'K': exp10 = 3; break;
+    case 'M': exp10 = 6; break;
+    case 'G': exp10 = 9; break;
+    default: return 0;
+    }
+    if (strchr(q->text, 'e') || strchr(q->text, 'E')) {
+        *out = q->value * pow(10, exp10);
+    } else {
+        char scaled[NUMBER_MAX + 8];
+        snprintf(scaled, sizeof scaled, "%se%d", q->text, exp10);
+        *out = strtod(scaled, NULL);
+    }
+    return 1;
+}
+
 /* ---- Plain numbers ------------------------------------------------------ */
 
 int lsi_parse_number(const char *s, double *out, lagsim_error_t *err)
@@ -146,6 +177,20 @@ int lsi_parse_number(const char *s, double *out, lagsim_error_t *err)
 int lsi_parse_uint(const char *s, uint64_t *out, lagsim_error_t *err)
 {
     quantity q;
+    double si;
+    if (split_quantity(s, &q) && si_count(&q, &si)) {
+        if (!(si >= 0) || si != floor(si)) {
+            lsi_err(err, "bad integer '%s' (expected a whole number >= 0, like 10, 30k or 2M)",
+                    s);
+            return LAGSIM_EINVAL;
+        }
+        if (!(si < 18446744073709551616.0)) {
+            lsi_err(err, "integer '%s' is too large (max 18446744073709551615)", s);
+            return LAGSIM_EINVAL;
+        }
+        *out = (uint64_t)si;
+        return LAGSIM_OK;
+    }
     if (!split_quantity(s, &q) || q.unit_len != 0 || q.value < 0 ||
         (!q.integral && q.value != floor(q.value))) {
         lsi_err(err, "bad integer '%s' (expected a whole number >= 0, like 10 or 1e6)", s);
@@ -192,10 +237,13 @@ int lsi_parse_bool(const char *s, int *out, lagsim_error_t *err)
 
 /* ---- Durations ------------------------------------------------------------- */
 
-typedef struct time_unit {
+typedef struct time_unit time_unit;
+static double unit_seconds(double value, const time_unit *u);
+
+struct time_unit {
     const char *name;
     lagsim_time_t us; /* microseconds in one unit */
-} time_unit;
+};
 
 static const time_unit time_units[] = {
     {"us", LAGSIM_USEC}, {"ms", LAGSIM_MSEC}, {"s", LAGSIM_SEC}, {"m", LAGSIM_MIN},
@@ -237,8 +285,95 @@ static const time_unit *duration_split(const char *s, quantity *q, int *zero,
     return NULL;
 }
 
+/*
+ * A compound duration: two or more parts NUMBER UNIT with units from the
+ * largest down, each at most once ("1h30m", "2m30s", "1d 12h",
+ * "1m30.5s"). Returns 0 with the sum in *us (exact for whole parts; a
+ * fractional part rounds to the microsecond) and in *sec (seconds), 1
+ * with a message when it is a compound duration that cannot be taken
+ * (units out of order, too large), or -1 when s is not one (a single part,
+ * or not of that form: the caller's own message then applies).
+ */
+static int compound_duration(const char *s, lagsim_time_t *us, double *sec,
+                             lagsim_error_t *err)
+{
+    const char *p = s;
+    lagsim_time_t total = 0;
+    double seconds = 0;
+    int parts = 0, overflow = 0;
+    lagsim_time_t last_unit = 0;
+    while (is_space(*p))
+        p++;
+    while (*p) {
+        char num[NUMBER_MAX];
+        size_t n = 0, digits = 0;
+        int fraction = 0;
+        while ((is_digit(*p) || (*p == '.' && !fraction)) && n + 1 < sizeof num) {
+            digits += is_digit(*p) ? 1u : 0u;
+            fraction |= *p == '.';
+            num[n++] = *p++;
+        }
+        num[n] = '\0';
+        if (digits == 0)
+            return -1;
+        size_t ulen = 0;
+        while (p[ulen] >= 'a' && p[ulen] <= 'z')
+            ulen++;
+        const time_unit *u = NULL;
+        for (size_t i = 0; i < N_TIME_UNITS; i++)
+            if (strlen(time_units[i].name) == ulen && memcmp(p, time_units[i].name, ulen) == 0)
+                u = &time_units[i];
+        if (!u)
+            return -1;
+        p += ulen;
+        while (is_space(*p))
+            p++;
+        if (last_unit && u->us >= last_unit) {
+            lsi_err(err, "bad duration '%s' (in a compound duration such as 1h30m, the units "
+                    "go from the largest down, each once)", s);
+            return 1;
+        }
+        last_unit = u->us;
+        parts++;
+        const double v = strtod(num, NULL);
+        seconds += unit_seconds(v, u);
+        if (!fraction) {
+            errno = 0;
+            const unsigned long long w = strtoull(num, NULL, 10);
+            if (errno || w > (unsigned long long)(INT64_MAX / u->us) ||
+                (lagsim_time_t)w * u->us > INT64_MAX - total)
+                overflow = 1;
+            else
+                total += (lagsim_time_t)w * u->us;
+        } else {
+            const double d = v * (double)u->us;
+            if (!(d < 9223372036854775807.0 - (double)total))
+                overflow = 1;
+            else
+                total += (lagsim_time_t)llround(d);
+        }
+    }
+    if (parts < 2)
+        return -1;
+    if (overflow) {
+        lsi_err(err, "duration '%s' is too large", s);
+        return 1;
+    }
+    *us = total;
+    *sec = seconds;
+    return 0;
+}
+
 int lagsim_parse_duration(const char *s, lagsim_time_t *out, lagsim_error_t *err)
 {
+    lagsim_time_t us;
+    double sec;
+    const int compound = compound_duration(s, &us, &sec, err);
+    if (compound >= 0) {
+        if (compound == 0)
+            *out = us;
+        return compound == 0 ? LAGSIM_OK : LAGSIM_EINVAL;
+    }
     quantity q;
     int zero;
     const time_unit *u = duration_split(s, &q, &zero, err);
@@ -275,6 +410,14 @@ static double unit_seconds(double value, const time_unit *u)
 
 int lsi_parse_seconds(const char *s, double *out, lagsim_error_t *err)
 {
+    lagsim_time_t us;
+    double sec;
+    const int compound = compound_duration(s, &us, &sec, err);
+    if (compound >= 0) {
+        if (compound == 0)
+            *out = sec;
+        return compound == 0 ? LAGSIM_OK : LAGSIM_EINVAL;
+    }
     quantity q;
     int zero;
     const time_unit *u = duration_split(s, &q, &zero, err);
@@ -428,6 +571,8 @@ static int parse_rate(const char *s, int mode, double *out, lagsim_error_t *err)
     }
     if (q.unit_len == 0 && mode != 1) {
         amount = q.value;
+    } else if (mode != 1 && si_count(&q, &amount)) {
+        /* "30k/s": a count with an SI multiplier. */
     } else if (mode != 0) {
         lagsim_error_t inner;
         if (lsi_parse_bytes(left, &amount, &inner) != LAGSIM_OK) {

@@ -489,3 +489,58 @@ int lagsim_slo_holds(const lagsim_slo_t *slo, const lagsim_replicated_t *r, char
     }
     return 1;
 }
+
+/* Whether x satisfies "x OP v". */
+static int term_ok(enum lagsim_slo_op op, double x, double v)
+{
+    switch (op) {
+    case LAGSIM_SLO_LE: return x <= v;
+    case LAGSIM_SLO_LT: return x < v;
+    case LAGSIM_SLO_GE: return x >= v;
+    case LAGSIM_SLO_GT: return x > v;
+    }
+    return 0;
+}
+
+enum lagsim_verdict lagsim_slo_term_verdict(enum lagsim_slo_op op, double threshold, double mean,
+                                            double half_width)
+{
+    if (isnan(mean))
+        return LAGSIM_VERDICT_FAILS;
+    if (!(half_width > 0)) /* NAN or 0: the mean decides */
+        return term_ok(op, mean, threshold) ? LAGSIM_VERDICT_HOLDS : LAGSIM_VERDICT_FAILS;
+    const int lo = term_ok(op, mean - half_width, threshold);
+    const int hi = term_ok(op, mean + half_width, threshold);
+    if (lo && hi)
+        return LAGSIM_VERDICT_HOLDS;
+    if (!lo && !hi)
+        return LAGSIM_VERDICT_FAILS;
+    return LAGSIM_VERDICT_UNDECIDED;
+}
+
+enum lagsim_verdict lagsim_slo_verdict(const lagsim_slo_t *slo, const lagsim_replicated_t *r,
+                                       char *why, size_t why_size)
+{
+    enum lagsim_verdict all = LAGSIM_VERDICT_HOLDS;
+    for (unsigned i = 0; i < slo->n; i++) {
+        const lagsim_summary_t *s = &r->figure[slo->term[i].figure];
+        const double x = s->n ? s->mean : NAN;
+        const double hw = s->n >= 2 ? lagsim_summary_half_width(s, 0.95) : NAN;
+        const enum lagsim_verdict v =
+            lagsim_slo_term_verdict(slo->term[i].op, slo->term[i].value, x, hw);
+        /* Keep the first undecided term's reason, unless a term fails. */
+        if (v == LAGSIM_VERDICT_HOLDS || (v == LAGSIM_VERDICT_UNDECIDED && all == v))
+            continue;
+        all = v;
+        if (why && v == LAGSIM_VERDICT_FAILS)
+            snprintf(why, why_size, "%s: %s is %.6g", slo->term[i].text,
+                     lagsim_figure_name(slo->term[i].figure), x);
+        else if (why)
+            snprintf(why, why_size, "%s: %s is %.6g +- %.6g, an interval across %.6g",
+                     slo->term[i].text, lagsim_figure_name(slo->term[i].figure), x, hw,
+                     slo->term[i].value);
+        if (v == LAGSIM_VERDICT_FAILS)
+            break;
+    }
+    return all;
+}

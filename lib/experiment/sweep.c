@@ -183,263 +183,226 @@ int lagsim_sweep_run(lagsim_sweep_t *sw, unsigned threads, const lagsim_run_limi
 
 /* ---- Bisection ---------------------------------------------------------------- */
 
-/* What lagsim_sweep_find() keeps per mode while it bisects. */
+/* What lagsim_sweep_find() keeps per line and mode while it bisects. */
 typedef struct side {
     int active;  /* the mode still has an interval wider than one step */
-    uint32_t lo; /* a point where the objective holds */
-    uint32_t hi; /* a point where it fails */
+    uint32_t lo; /* an index on the first axis where the objective holds */
+    uint32_t hi; /* one where it fails */
 } side_t;
 
-/*
- * Look-ahead. One process bisects one probe per mode per round; when more
- * units can run at once than a round has (many ranks, many threads), a
- * round also runs, speculatively, the probes of the next rounds whatever
- * this one finds: the two halves' middles, their halves' middles, and so
- * on, `depth` rounds deep. The bisection itself is unchanged: it takes
- * each round's probe from what already ran, and probes that no round took
- * are dropped at the end, so the rounds, the probes and the answer are
- * the ones a single process finds, byte for byte in every report, while
- * the batches (the waits) fall from about log2(points) to log2(points) /
- * depth. A probe's result does not depend on when it runs (every probe
- * uses the same seed), so running it early changes nothing.
- */
-#define FIND_MAX_DEPTH 6
-#define FIND_MAX_BATCH (LAGSIM_MODE_COUNT * ((1u << FIND_MAX_DEPTH) + 1))
-
-typedef struct probe_set {
-    uint32_t point[FIND_MAX_BATCH];
-    enum lagsim_mode mode[FIND_MAX_BATCH];
-    size_t n;
-} probe_set_t;
-
-/* Adds (point, mode) unless it already ran or is in the set. */
-static void probe_add(probe_set_t *ps, const lagsim_sweep_t *sw, uint32_t point,
-                      enum lagsim_mode mode)
+/* The point at index i of the first axis on line `line`. */
+static uint32_t point_at(const lagsim_sweep_t *sw, uint32_t line, uint32_t i)
 {
-    const lagsim_replicated_t *r = sw->points[point].reps[mode];
-    if (r && r->reps > 0)
-        return;
-    for (size_t i = 0; i < ps->n; i++)
-        if (ps->point[i] == point && ps->mode[i] == mode)
-            return;
-    if (ps->n < FIND_MAX_BATCH) {
-        ps->point[ps->n] = point;
-        ps->mode[ps->n++] = mode;
-    }
+    return sw->n_axes == 2 ? i * lagsim_axis_points(&sw->axis[1]) + line : i;
 }
 
-/* The middles of [a, b] and of its halves, `depth` levels deep, in
- * breadth-first order (the nearest rounds first). */
-static void probe_plan(probe_set_t *ps, const lagsim_sweep_t *sw, uint32_t a, uint32_t b,
-                       unsigned depth, enum lagsim_mode mode)
+static enum lagsim_verdict verdict_at(const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
+                                      uint32_t point, enum lagsim_mode mode)
 {
-    uint32_t lo[1u << FIND_MAX_DEPTH], hi[1u << FIND_MAX_DEPTH];
-    size_t n = 1;
-    lo[0] = a;
-    hi[0] = b;
-    for (unsigned d = 0; d < depth && n > 0; d++) {
-        uint32_t nlo[1u << FIND_MAX_DEPTH], nhi[1u << FIND_MAX_DEPTH];
-        size_t nn = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (hi[i] - lo[i] <= 1)
-                continue;
-            const uint32_t m = lo[i] + (hi[i] - lo[i]) / 2;
-            probe_add(ps, sw, m, mode);
-            if (nn + 2 <= (1u << FIND_MAX_DEPTH)) {
-                nlo[nn] = lo[i];
-                nhi[nn++] = m;
-                nlo[nn] = m;
-                nhi[nn++] = hi[i];
-            }
-        }
-        memcpy(lo, nlo, nn * sizeof lo[0]);
-        memcpy(hi, nhi, nn * sizeof hi[0]);
-        n = nn;
-    }
+    return lagsim_slo_verdict(slo, sw->points[point].reps[mode], NULL, 0);
 }
 
-/* Runs the set's probes as one batch. Returns as lagsim_run_batch(). */
-static int probe_run(lagsim_sweep_t *sw, const probe_set_t *ps, unsigned threads,
-                     const lagsim_run_limits_t *limits)
-{
-    if (ps->n == 0)
-        return LAGSIM_OK;
-    lagsim_batch_job_t jobs[FIND_MAX_BATCH];
-    for (size_t i = 0; i < ps->n; i++) {
-        const int rc = job_for(sw, ps->point[i], ps->mode[i], (uint32_t)i, &jobs[i]);
-        if (rc != LAGSIM_OK)
-            return rc;
-    }
-    return run_jobs(sw, jobs, ps->n, threads, limits);
-}
-
-/* How many rounds a batch covers: enough for every unit that can run at
- * once (executor width, else threads) to have work, at most
- * FIND_MAX_DEPTH. `units` is what one probe runs. */
-static unsigned probe_depth(const lagsim_run_limits_t *limits, unsigned threads, size_t modes,
-                            uint32_t units)
-{
-    const unsigned procs = limits && limits->executor && limits->executor->width
-                               ? limits->executor->width : 1;
-    const uint64_t width = (uint64_t)procs * (threads ? threads : 1);
-    unsigned depth = 1;
-    while (depth < FIND_MAX_DEPTH &&
-           (((uint64_t)1 << (depth + 1)) - 1) * modes * (units ? units : 1) <= width)
-        depth++;
-    return depth;
-}
-
-/*
- * Records the round's probes (point[i], mode[i]), running those that
- * have not run yet, together with the look-ahead of each mode's interval
- * (a[i], b[i]) `depth` rounds deep. Returns as lagsim_run_batch().
- */
-static int probe_round(lagsim_sweep_t *sw, const lagsim_slo_t *slo, uint32_t round,
-                       const uint32_t *point, const enum lagsim_mode *mode, size_t n,
-                       const uint32_t *a, const uint32_t *b, unsigned depth, unsigned threads,
-                       const lagsim_run_limits_t *limits, lagsim_find_t *out)
-{
-    probe_set_t ps;
-    ps.n = 0;
-    for (size_t i = 0; i < n; i++)
-        probe_add(&ps, sw, point[i], mode[i]);
-    if (ps.n > 0) /* something to wait for: look ahead in the same batch */
-        for (size_t i = 0; i < n && a; i++)
-            probe_plan(&ps, sw, a[i], b[i], depth, mode[i]);
-    const int rc = probe_run(sw, &ps, threads, limits);
-    if (rc != LAGSIM_OK)
-        return rc;
-    for (size_t i = 0; i < n && out->n_probes < LAGSIM_FIND_MAX_PROBES; i++) {
-        lagsim_find_probe_t *p = &out->probe[out->n_probes++];
-        p->point = point[i];
-        p->mode = mode[i];
-        p->round = round;
-        p->holds = lagsim_slo_holds(slo, sw->points[point[i]].reps[mode[i]], NULL, 0);
-    }
-    return LAGSIM_OK;
-}
-
-/* Drops what ran at (point, mode) pairs that no round probed and that are
- * not in `keep` (the probes of a round cut short, which one process
- * shows too). */
-static void drop_unprobed(lagsim_sweep_t *sw, const lagsim_find_t *out, const uint32_t *keep,
-                          const enum lagsim_mode *keep_mode, size_t n_keep)
-{
-    for (uint32_t i = 0; i < sw->n_points; i++) {
-        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-            if (!sw->points[i].reps[m])
-                continue;
-            int probed = 0;
-            for (uint32_t k = 0; k < out->n_probes && !probed; k++)
-                probed = out->probe[k].point == i && out->probe[k].mode == (enum lagsim_mode)m;
-            for (size_t k = 0; k < n_keep && !probed; k++)
-                probed = keep[k] == i && keep_mode[k] == (enum lagsim_mode)m;
-            if (!probed) {
-                lagsim_replicated_destroy(sw->points[i].reps[m]);
-                sw->points[i].reps[m] = NULL;
-            }
-        }
-    }
-}
-
+/* Whether the objective holds at a probed point: its verdict, or its mean
+ * while the verdict is undecided. */
 static int holds_at(const lagsim_sweep_t *sw, const lagsim_slo_t *slo, uint32_t point,
                     enum lagsim_mode mode)
 {
-    return lagsim_slo_holds(slo, sw->points[point].reps[mode], NULL, 0);
+    const enum lagsim_verdict v = verdict_at(sw, slo, point, mode);
+    if (v == LAGSIM_VERDICT_UNDECIDED)
+        return lagsim_slo_holds(slo, sw->points[point].reps[mode], NULL, 0);
+    return v == LAGSIM_VERDICT_HOLDS;
+}
+
+/*
+ * Runs the round's probes (point[i], mode[i], on line[i]) as one batch,
+ * then doubles the replications of those still undecided (up to
+ * sw->max_reps) until none is, and records them. Returns as
+ * lagsim_run_batch().
+ */
+static int probe_round(lagsim_sweep_t *sw, const lagsim_slo_t *slo, uint32_t round,
+                       const uint32_t *point, const enum lagsim_mode *mode,
+                       const uint32_t *line, size_t n, unsigned threads,
+                       const lagsim_run_limits_t *limits, lagsim_find_t *out)
+{
+    lagsim_batch_job_t *jobs = calloc(n, sizeof *jobs);
+    uint32_t *more_point = calloc(n, sizeof *more_point);
+    enum lagsim_mode *more_mode = calloc(n, sizeof *more_mode);
+    int rc = jobs && more_point && more_mode ? LAGSIM_OK : LAGSIM_ENOMEM;
+    for (size_t i = 0; i < n && rc == LAGSIM_OK; i++)
+        rc = job_for(sw, point[i], mode[i], (uint32_t)i, &jobs[i]);
+    if (rc == LAGSIM_OK && sw->on_probes)
+        sw->on_probes(sw->on_probes_ctx, sw, round, point, mode, n, 0);
+    if (rc == LAGSIM_OK)
+        rc = run_jobs(sw, jobs, n, threads, limits);
+    /* More replications where the verdict is undecided. */
+    while (rc == LAGSIM_OK) {
+        size_t k = 0;
+        uint32_t add = 0;
+        for (size_t i = 0; i < n; i++) {
+            const lagsim_replicated_t *r = sw->points[point[i]].reps[mode[i]];
+            if (r->reps >= sw->max_reps || r->reps < 1 ||
+                verdict_at(sw, slo, point[i], mode[i]) != LAGSIM_VERDICT_UNDECIDED)
+                continue;
+            const uint32_t a = r->reps < sw->max_reps - r->reps ? r->reps : sw->max_reps - r->reps;
+            jobs[k] = jobs[i];
+            jobs[k].add = a;
+            jobs[k].group = (uint32_t)k;
+            more_point[k] = point[i];
+            more_mode[k++] = mode[i];
+            add = a > add ? a : add;
+        }
+        if (k == 0)
+            break;
+        if (sw->on_probes)
+            sw->on_probes(sw->on_probes_ctx, sw, round, more_point, more_mode, k, add);
+        rc = lagsim_run_batch(jobs, k, threads, limits);
+        /* Restore the jobs of this round for the next pass. */
+        for (size_t i = 0; i < n && rc == LAGSIM_OK; i++)
+            rc = job_for(sw, point[i], mode[i], (uint32_t)i, &jobs[i]);
+    }
+    for (size_t i = 0; rc == LAGSIM_OK && i < n && out->n_probes < LAGSIM_FIND_MAX_PROBES; i++) {
+        lagsim_find_probe_t *p = &out->probe[out->n_probes++];
+        const lagsim_replicated_t *r = sw->points[point[i]].reps[mode[i]];
+        p->point = point[i];
+        p->mode = mode[i];
+        p->round = round;
+        p->line = line[i];
+        p->holds = lagsim_slo_holds(slo, r, NULL, 0);
+        p->verdict = lagsim_slo_verdict(slo, r, NULL, 0);
+        p->reps = r->reps;
+    }
+    free(jobs);
+    free(more_point);
+    free(more_mode);
+    return rc;
+}
+
+/*
+ * The boundary's interval of (line, mode) from the probes: the decided
+ * probe nearest the bracket on each side, else the end of that side.
+ */
+static void sure_interval(const lagsim_sweep_t *sw, const lagsim_find_t *out, uint32_t line,
+                          enum lagsim_mode m, const side_t *sd, lagsim_find_line_t *ln)
+{
+    const uint32_t last = lagsim_axis_points(&sw->axis[0]) - 1;
+    const int up = sd->lo < sd->hi; /* holds below, fails above */
+    uint32_t sh = up ? 0 : last, sf = up ? last : 0;
+    for (uint32_t i = 0; i < out->n_probes; i++) {
+        const lagsim_find_probe_t *p = &out->probe[i];
+        if (p->line != line || p->mode != m)
+            continue;
+        const uint32_t x = sw->points[p->point].index[0];
+        const int holds_side = up ? x <= sd->lo : x >= sd->lo;
+        const int fails_side = up ? x >= sd->hi : x <= sd->hi;
+        if (p->verdict == LAGSIM_VERDICT_HOLDS && holds_side && (up ? x > sh : x < sh))
+            sh = x;
+        if (p->verdict == LAGSIM_VERDICT_FAILS && fails_side && (up ? x < sf : x > sf))
+            sf = x;
+    }
+    ln->sure_holds_at[m] = point_at(sw, line, sh);
+    ln->sure_fails_at[m] = point_at(sw, line, sf);
 }
 
 int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned threads,
                       const lagsim_run_limits_t *limits, lagsim_find_t *out)
 {
     memset(out, 0, sizeof *out);
-    if (sw->n_axes != 1 || sw->n_points < 1)
+    if (sw->n_axes < 1 || sw->n_axes > 2 || sw->n_points < 1)
         return LAGSIM_EINVAL;
-    const uint32_t last = sw->n_points - 1;
-    uint32_t point[LAGSIM_MODE_COUNT * 2], a[LAGSIM_MODE_COUNT * 2], b[LAGSIM_MODE_COUNT * 2];
-    enum lagsim_mode mode[LAGSIM_MODE_COUNT * 2];
-    side_t side[LAGSIM_MODE_COUNT];
-    memset(side, 0, sizeof side);
-    size_t modes = 0;
-    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
-        modes += (sw->mode_mask & (1u << m)) != 0;
-    const unsigned depth = probe_depth(limits, threads, modes,
-                                       sw->precision ? sw->precision->pilot : sw->reps);
+    const uint32_t lines = sw->n_axes == 2 ? lagsim_axis_points(&sw->axis[1]) : 1;
+    if (lines < 1 || lines > LAGSIM_FIND_MAX_LINES)
+        return LAGSIM_EINVAL;
+    out->n_lines = lines;
+    const uint32_t last = lagsim_axis_points(&sw->axis[0]) - 1;
+    const size_t cap = (size_t)lines * LAGSIM_MODE_COUNT * 2;
+    uint32_t *point = calloc(cap, sizeof *point);
+    uint32_t *line = calloc(cap, sizeof *line);
+    enum lagsim_mode *mode = calloc(cap, sizeof *mode);
+    side_t (*side)[LAGSIM_MODE_COUNT] = calloc(lines, sizeof *side);
+    int rc = point && line && mode && side ? LAGSIM_OK : LAGSIM_ENOMEM;
 
-    /* Round 0: both ends, every mode (looking ahead into the middle). */
+    /* Round 0: both ends, every line and mode. */
     size_t n = 0;
-    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-        if (!(sw->mode_mask & (1u << m)))
-            continue;
-        point[n] = 0;
-        a[n] = 0;
-        b[n] = last;
-        mode[n++] = (enum lagsim_mode)m;
-        if (last > 0) {
-            point[n] = last;
-            a[n] = 0;
-            b[n] = 0; /* one plan per mode is enough */
-            mode[n++] = (enum lagsim_mode)m;
-        }
-    }
-    int rc = probe_round(sw, slo, 0, point, mode, n, a, b, depth - 1, threads, limits, out);
-    if (rc != LAGSIM_OK)
-        goto done;
-    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-        if (!(sw->mode_mask & (1u << m)))
-            continue;
-        const int first = holds_at(sw, slo, 0, (enum lagsim_mode)m);
-        const int end = holds_at(sw, slo, last, (enum lagsim_mode)m);
-        if (first && end) {
-            out->outcome[m] = LAGSIM_FIND_HOLDS_ALL;
-        } else if (!first && !end) {
-            out->outcome[m] = LAGSIM_FIND_FAILS_ALL;
-        } else {
-            out->outcome[m] = LAGSIM_FIND_BOUNDARY;
-            side[m].lo = first ? 0 : last;
-            side[m].hi = first ? last : 0;
-            side[m].active = 1;
-        }
-    }
-
-    /* Then the middle of every open interval, one probe per mode per round. */
-    for (uint32_t round = 1;; round++) {
-        n = 0;
+    for (uint32_t l = 0; l < lines && rc == LAGSIM_OK; l++)
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-            if (!side[m].active)
+            if (!(sw->mode_mask & (1u << m)))
                 continue;
-            const uint32_t lo = side[m].lo < side[m].hi ? side[m].lo : side[m].hi;
-            const uint32_t hi = side[m].lo < side[m].hi ? side[m].hi : side[m].lo;
-            if (hi - lo <= 1) {
-                side[m].active = 0;
-                continue;
-            }
-            point[n] = lo + (hi - lo) / 2;
-            a[n] = lo;
-            b[n] = hi;
+            point[n] = point_at(sw, l, 0);
+            line[n] = l;
             mode[n++] = (enum lagsim_mode)m;
+            if (last > 0) {
+                point[n] = point_at(sw, l, last);
+                line[n] = l;
+                mode[n++] = (enum lagsim_mode)m;
+            }
         }
+    if (rc == LAGSIM_OK)
+        rc = probe_round(sw, slo, 0, point, mode, line, n, threads, limits, out);
+    for (uint32_t l = 0; l < lines && rc == LAGSIM_OK; l++)
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            if (!(sw->mode_mask & (1u << m)))
+                continue;
+            const int first = holds_at(sw, slo, point_at(sw, l, 0), (enum lagsim_mode)m);
+            const int end = holds_at(sw, slo, point_at(sw, l, last), (enum lagsim_mode)m);
+            lagsim_find_line_t *ln = &out->line[l];
+            if (first && end) {
+                ln->outcome[m] = LAGSIM_FIND_HOLDS_ALL;
+            } else if (!first && !end) {
+                ln->outcome[m] = LAGSIM_FIND_FAILS_ALL;
+            } else {
+                ln->outcome[m] = LAGSIM_FIND_BOUNDARY;
+                side[l][m].lo = first ? 0 : last;
+                side[l][m].hi = first ? last : 0;
+                side[l][m].active = 1;
+            }
+        }
+
+    /* Then the middle of every open interval, one probe per line and mode per round. */
+    for (uint32_t round = 1; rc == LAGSIM_OK; round++) {
+        n = 0;
+        for (uint32_t l = 0; l < lines; l++)
+            for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+                side_t *sd = &side[l][m];
+                if (!sd->active)
+                    continue;
+                const uint32_t a = sd->lo < sd->hi ? sd->lo : sd->hi;
+                const uint32_t b = sd->lo < sd->hi ? sd->hi : sd->lo;
+                if (b - a <= 1) {
+                    sd->active = 0;
+                    continue;
+                }
+                point[n] = point_at(sw, l, a + (b - a) / 2);
+                line[n] = l;
+                mode[n++] = (enum lagsim_mode)m;
+            }
         if (n == 0)
             break;
-        rc = probe_round(sw, slo, round, point, mode, n, a, b, depth, threads, limits, out);
-        if (rc != LAGSIM_OK)
-            goto done;
-        for (size_t i = 0; i < n; i++) {
-            side_t *s = &side[mode[i]];
+        rc = probe_round(sw, slo, round, point, mode, line, n, threads, limits, out);
+        for (size_t i = 0; i < n && rc == LAGSIM_OK; i++) {
+            side_t *sd = &side[line[i]][mode[i]];
+            const uint32_t x = sw->points[point[i]].index[0];
             if (holds_at(sw, slo, point[i], mode[i]))
-                s->lo = point[i];
+                sd->lo = x;
             else
-                s->hi = point[i];
+                sd->hi = x;
         }
-        n = 0;
     }
-    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-        out->holds_at[m] = side[m].lo;
-        out->fails_at[m] = side[m].hi;
-    }
-done:
-    drop_unprobed(sw, out, point, mode, rc == LAGSIM_OK ? 0 : n);
+    for (uint32_t l = 0; l < lines && rc == LAGSIM_OK; l++)
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            lagsim_find_line_t *ln = &out->line[l];
+            ln->holds_at[m] = point_at(sw, l, side[l][m].lo);
+            ln->fails_at[m] = point_at(sw, l, side[l][m].hi);
+            if (ln->outcome[m] == LAGSIM_FIND_BOUNDARY)
+                sure_interval(sw, out, l, (enum lagsim_mode)m, &side[l][m], ln);
+        }
+    memcpy(out->outcome, out->line[0].outcome, sizeof out->outcome);
+    memcpy(out->holds_at, out->line[0].holds_at, sizeof out->holds_at);
+    memcpy(out->fails_at, out->line[0].fails_at, sizeof out->fails_at);
     if (rc != LAGSIM_OK)
         forget_not_run(sw);
+    free(point);
+    free(line);
+    free(mode);
+    free(side);
     return rc;
 }
-

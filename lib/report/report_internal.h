@@ -80,6 +80,13 @@ void lsi_csv_text(FILE *f, const char *s);
 
 /* The SLO's terms joined with ", ". */
 void lsi_slo_text(char *buf, size_t size, const lagsim_slo_t *slo);
+/* "holds", "fails", "undecided". */
+const char *lsi_verdict_name(enum lagsim_verdict v);
+/* Line l of a find's answer (line 0 from the first-line fields, the
+ * interval equal to the bracket, when n_lines is 0). */
+void lsi_find_line(const lagsim_find_t *find, uint32_t l, lagsim_find_line_t *out);
+/* The number of lines of a find's answer (at least 1). */
+uint32_t lsi_find_lines(const lagsim_find_t *find);
 /* A sweep (find NULL) or a bisection as JSON, or as CSV; see lagsim_report_sweep(). */
 int lsi_report_sweep_json(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
                           const lagsim_find_t *find, const lagsim_manifest_t *manifest);

@@ -236,9 +236,16 @@ static int add_header(table_t *t, const layout_t *l)
     return 1;
 }
 
-static int slo_met(const layout_t *l, const lagsim_replicated_t *r)
+/* The verdict's mark: a check mark, a cross, or "?" when the interval
+ * straddles the threshold. */
+static const char *slo_mark(const layout_t *l, const lagsim_replicated_t *r)
 {
-    return lagsim_slo_holds(l->slo, r, NULL, 0);
+    switch (lagsim_slo_verdict(l->slo, r, NULL, 0)) {
+    case LAGSIM_VERDICT_HOLDS: return l->ascii ? "ok" : "\u2713";
+    case LAGSIM_VERDICT_FAILS: return l->ascii ? "FAIL" : "\u2717";
+    case LAGSIM_VERDICT_UNDECIDED: return "?";
+    }
+    return "?";
 }
 
 /*
@@ -264,8 +271,7 @@ static int add_point_row(table_t *t, const layout_t *l, const lagsim_sweep_point
     for (size_t i = 0; i < N_COLUMNS; i++)
         fmt_mean(row[c++], CELL_MAX, columns[i].kind, &r->figure[columns[i].fig]);
     if (l->slo)
-        snprintf(row[c++], CELL_MAX, "%s",
-                 slo_met(l, r) ? (l->ascii ? "ok" : "\u2713") : (l->ascii ? "FAIL" : "\u2717"));
+        snprintf(row[c++], CELL_MAX, "%s", slo_mark(l, r));
     if (!l->show_hw)
         return 1;
     if (!(row = table_row(t)))
@@ -340,15 +346,24 @@ static void print_preamble(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t
     if (slo) {
         char text[LAGSIM_SLO_MAX_TERMS * 50];
         lsi_slo_text(text, sizeof text, slo);
-        fprintf(f, "SLO: %s, on the mean over replications (%s holds, %s fails)\n", text,
-                ascii ? "ok" : "\u2713", ascii ? "FAIL" : "\u2717");
+        if (sw->precision || sw->reps > 1)
+            fprintf(f, "SLO: %s, on the 95%% interval over replications (%s holds, %s fails,\n"
+                       "  ? the interval straddles the threshold)\n", text,
+                    ascii ? "ok" : "\u2713", ascii ? "FAIL" : "\u2717");
+        else
+            fprintf(f, "SLO: %s, on the mean over replications (%s holds, %s fails)\n", text,
+                    ascii ? "ok" : "\u2713", ascii ? "FAIL" : "\u2717");
+        if (find && sw->max_reps > 1 && (sw->precision || sw->reps > 1))
+            fprintf(f, "an undecided probe gets more replications, doubling, up to %" PRIu32
+                       "\n", sw->max_reps);
     }
 }
 
-/* Whether the replications differ by point (precision): then a reps column. */
+/* Whether the replications differ by point (precision, or --find adding
+ * them at undecided probes): then a reps column. */
 static int reps_vary(const lagsim_sweep_t *sw)
 {
-    return sw->precision != NULL;
+    return sw->precision != NULL || (sw->max_reps > sw->reps && sw->reps > 1);
 }
 
 /* Whether there are half-widths to show. */
@@ -447,6 +462,71 @@ static int text_sweep(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo
     return LAGSIM_OK;
 }
 
+/* Whether both sides of line ln's bracket were decided (not "?"). */
+static int decided(const lagsim_sweep_t *sw, const lagsim_slo_t *slo, const lagsim_find_line_t *ln,
+                   enum lagsim_mode m)
+{
+    const lagsim_replicated_t *h = sw->points[ln->holds_at[m]].reps[m];
+    const lagsim_replicated_t *x = sw->points[ln->fails_at[m]].reps[m];
+    return h && x && lagsim_slo_verdict(slo, h, NULL, 0) == LAGSIM_VERDICT_HOLDS &&
+           lagsim_slo_verdict(slo, x, NULL, 0) == LAGSIM_VERDICT_FAILS;
+}
+
+/* "At 95% confidence the boundary lies between X and Y" when an undecided
+ * probe widened it beyond the bracket (with replications only). */
+static void print_interval(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
+                           const lagsim_find_t *find, uint32_t l, enum lagsim_mode m)
+{
+    lagsim_find_line_t ln;
+    lsi_find_line(find, l, &ln);
+    if (!(sw->precision || sw->reps > 1))
+        return;
+    const lagsim_axis_t *a = &sw->axis[0];
+    char x[48], y[48];
+    const uint32_t sh = ln.sure_holds_at[m], sf = ln.sure_fails_at[m];
+    if (decided(sw, slo, &ln, m)) {
+        fputs("both sides decided at 95% confidence\n", f);
+        return;
+    }
+    fmt_axis(x, sizeof x, a, sw->points[sh].value[0]);
+    fmt_axis(y, sizeof y, a, sw->points[sf].value[0]);
+    fprintf(f, "at 95%% confidence (probes marked ? undecided), the boundary lies\n"
+               "between %s (holds) and %s (fails)\n", x, y);
+}
+
+/* With two keys: the boundary on the first for each value of the second. */
+static void text_frontier(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
+                          const lagsim_find_t *find, enum lagsim_mode m)
+{
+    const lagsim_axis_t *a = &sw->axis[0], *b = &sw->axis[1];
+    fprintf(f, "\nFrontier, %s mode: the %s at which the SLO stops holding,\n"
+               "for each %s\n", lagsim_mode_name(m), a->key, b->key);
+    for (uint32_t l = 0; l < lsi_find_lines(find); l++) {
+        lagsim_find_line_t ln;
+        lsi_find_line(find, l, &ln);
+        char v[48], x[48], y[48];
+        fmt_axis(v, sizeof v, b, sw->points[l].value[1]);
+        fprintf(f, "  %s = %s: ", b->key, v);
+        if (ln.outcome[m] == LAGSIM_FIND_HOLDS_ALL) {
+            fputs("holds over the whole range\n", f);
+            continue;
+        }
+        if (ln.outcome[m] == LAGSIM_FIND_FAILS_ALL) {
+            fputs("fails over the whole range\n", f);
+            continue;
+        }
+        fmt_axis(x, sizeof x, a, sw->points[ln.holds_at[m]].value[0]);
+        fmt_axis(y, sizeof y, a, sw->points[ln.fails_at[m]].value[0]);
+        fprintf(f, "holds at %s, fails at %s", x, y);
+        if ((sw->precision || sw->reps > 1) && !decided(sw, slo, &ln, m)) {
+            fmt_axis(x, sizeof x, a, sw->points[ln.sure_holds_at[m]].value[0]);
+            fmt_axis(y, sizeof y, a, sw->points[ln.sure_fails_at[m]].value[0]);
+            fprintf(f, " (95%%: %s to %s)", x, y);
+        }
+        fputc('\n', f);
+    }
+}
+
 static int text_find(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
                      const lagsim_find_t *find, int ascii)
 {
@@ -473,6 +553,10 @@ static int text_find(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
         fprintf(f, "\n%s mode: probes in the order they ran\n", lagsim_mode_name(mode));
         table_print(f, &t, 1 + sw->n_axes);
         free(t.cell);
+        if (sw->n_axes == 2) {
+            text_frontier(f, sw, slo, find, mode);
+            continue;
+        }
 
         const lagsim_sweep_point_t *first = &sw->points[0];
         const lagsim_sweep_point_t *last = &sw->points[sw->n_points - 1];
@@ -497,6 +581,7 @@ static int text_find(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
         fprintf(f, "the SLO holds at %s = %s and fails at %s;\n"
                    "the boundary lies between them (within one step, %s)\n",
                 a->key, x, y, step);
+        print_interval(f, sw, slo, find, 0, mode);
         const layout_t sides = {sw, slo, ascii, 0, reps_vary(sw), has_hw(sw)};
         table_t s = {0, 0, 0, NULL};
         ok = add_header(&s, &sides) && add_point_row(&s, &sides, hold, mode, -1) &&

@@ -51,6 +51,11 @@ static void json_mode_figures(FILE *f, const lagsim_replicated_t *r, const lagsi
 {
     fprintf(f, "{\"replications\": %" PRIu32 ", \"slo_met\": ", r->reps);
     fputs(!slo ? "null" : lagsim_slo_holds(slo, r, NULL, 0) ? "true" : "false", f);
+    fputs(", \"slo_verdict\": ", f);
+    if (slo)
+        fprintf(f, "\"%s\"", lsi_verdict_name(lagsim_slo_verdict(slo, r, NULL, 0)));
+    else
+        fputs("null", f);
     fprintf(f, ", \"fired\": %" PRIu64 ", \"visible\": %" PRIu64 ", \"warmup\": {\"method\": ",
             r->pooled->fired, r->pooled->visible);
     lagsim_json_string(f, lagsim_warmup_method_name(r->warmup.method));
@@ -68,6 +73,34 @@ static void json_mode_figures(FILE *f, const lagsim_replicated_t *r, const lagsi
     fputs("}}", f);
 }
 
+const char *lsi_verdict_name(enum lagsim_verdict v)
+{
+    switch (v) {
+    case LAGSIM_VERDICT_HOLDS: return "holds";
+    case LAGSIM_VERDICT_FAILS: return "fails";
+    case LAGSIM_VERDICT_UNDECIDED: return "undecided";
+    }
+    return "?";
+}
+
+uint32_t lsi_find_lines(const lagsim_find_t *find)
+{
+    return find->n_lines ? find->n_lines : 1;
+}
+
+void lsi_find_line(const lagsim_find_t *find, uint32_t l, lagsim_find_line_t *out)
+{
+    if (find->n_lines) {
+        *out = find->line[l];
+        return;
+    }
+    memcpy(out->outcome, find->outcome, sizeof out->outcome);
+    memcpy(out->holds_at, find->holds_at, sizeof out->holds_at);
+    memcpy(out->fails_at, find->fails_at, sizeof out->fails_at);
+    memcpy(out->sure_holds_at, find->holds_at, sizeof out->sure_holds_at);
+    memcpy(out->sure_fails_at, find->fails_at, sizeof out->sure_fails_at);
+}
+
 static const char *outcome_name(enum lagsim_find_outcome o)
 {
     switch (o) {
@@ -76,6 +109,40 @@ static const char *outcome_name(enum lagsim_find_outcome o)
     case LAGSIM_FIND_FAILS_ALL: return "fails_everywhere";
     }
     return "?";
+}
+
+/* {"cloud": {"outcome": ..., "holds_at": ..., "fails_at": ..., "interval": [lo, hi]}}
+ * for line l of a find, indented by `indent`. */
+static void json_find_line(FILE *f, const lagsim_sweep_t *sw, const lagsim_find_t *find,
+                           uint32_t l, int indent)
+{
+    lagsim_find_line_t ln;
+    lsi_find_line(find, l, &ln);
+    fputc('{', f);
+    int first = 1;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        if (!(sw->mode_mask & (1u << m)))
+            continue;
+        fprintf(f, "%s\n%*s\"%s\": {\"outcome\": \"%s\", \"holds_at\": ", first ? "" : ",",
+                indent, "", lagsim_mode_name((enum lagsim_mode)m), outcome_name(ln.outcome[m]));
+        first = 0;
+        if (ln.outcome[m] == LAGSIM_FIND_BOUNDARY) {
+            lsi_json_real(f, plain_axis(&sw->axis[0], sw->points[ln.holds_at[m]].value[0]));
+            fputs(", \"fails_at\": ", f);
+            lsi_json_real(f, plain_axis(&sw->axis[0], sw->points[ln.fails_at[m]].value[0]));
+            fputs(", \"interval\": [", f);
+            const double a = plain_axis(&sw->axis[0], sw->points[ln.sure_holds_at[m]].value[0]);
+            const double b = plain_axis(&sw->axis[0], sw->points[ln.sure_fails_at[m]].value[0]);
+            lsi_json_real(f, a < b ? a : b);
+            fputs(", ", f);
+            lsi_json_real(f, a < b ? b : a);
+            fputc(']', f);
+        } else {
+            fputs("null, \"fails_at\": null, \"interval\": null", f);
+        }
+        fputc('}', f);
+    }
+    fprintf(f, "\n%*s}", indent - 2, "");
 }
 
 int lsi_report_sweep_json(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
@@ -145,26 +212,27 @@ int lsi_report_sweep_json(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t 
         fprintf(f, "%s\n      {\"round\": %" PRIu32 ", \"mode\": \"%s\", \"values\": ",
                 i ? "," : "", pr->round, lagsim_mode_name(pr->mode));
         json_values(f, sw, &sw->points[pr->point]);
-        fprintf(f, ", \"slo_met\": %s}", pr->holds ? "true" : "false");
+        fprintf(f, ", \"slo_met\": %s, \"slo_verdict\": \"%s\", \"replications\": %" PRIu32
+                   "}", pr->holds ? "true" : "false", lsi_verdict_name(pr->verdict), pr->reps);
     }
-    fputs("\n    ],\n    \"modes\": {", f);
-    first = 1;
-    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-        if (!(sw->mode_mask & (1u << m)))
-            continue;
-        fprintf(f, "%s\n      \"%s\": {\"outcome\": \"%s\", \"holds_at\": ", first ? "" : ",",
-                lagsim_mode_name((enum lagsim_mode)m), outcome_name(find->outcome[m]));
-        first = 0;
-        if (find->outcome[m] == LAGSIM_FIND_BOUNDARY) {
-            lsi_json_real(f, plain_axis(&sw->axis[0], sw->points[find->holds_at[m]].value[0]));
-            fputs(", \"fails_at\": ", f);
-            lsi_json_real(f, plain_axis(&sw->axis[0], sw->points[find->fails_at[m]].value[0]));
-        } else {
-            fputs("null, \"fails_at\": null", f);
+    fputs("\n    ],\n    \"modes\": ", f);
+    json_find_line(f, sw, find, 0, 6);
+    fputs(",\n    \"frontier\": ", f);
+    if (sw->n_axes < 2) {
+        fputs("null", f);
+    } else {
+        fputs("[", f);
+        for (uint32_t l = 0; l < lsi_find_lines(find); l++) {
+            fprintf(f, "%s\n      {\"value\": ", l ? "," : "");
+            const uint32_t p = l < sw->n_points ? l : 0; /* line l: point (0, l) */
+            lsi_json_real(f, plain_axis(&sw->axis[1], sw->points[p].value[1]));
+            fputs(", \"modes\": ", f);
+            json_find_line(f, sw, find, l, 8);
+            fputc('}', f);
         }
-        fputc('}', f);
+        fputs("\n    ]", f);
     }
-    fputs("\n    }\n  }\n}\n", f);
+    fputs("\n  }\n}\n", f);
     return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;
 }
 
@@ -193,8 +261,9 @@ static void csv_row(FILE *f, const lagsim_sweep_t *sw, const lagsim_sweep_point_
     if (round >= 0)
         fprintf(f, "%d,", round);
     lsi_sweep_values_csv(f, sw, p);
-    fprintf(f, "%s,%" PRIu32 ",%s,%" PRIu64 ",%" PRIu64, lagsim_mode_name(m), r->reps,
-            !slo ? "" : lagsim_slo_holds(slo, r, NULL, 0) ? "true" : "false", r->pooled->fired,
+    fprintf(f, "%s,%" PRIu32 ",%s,%s,%" PRIu64 ",%" PRIu64, lagsim_mode_name(m), r->reps,
+            !slo ? "" : lagsim_slo_holds(slo, r, NULL, 0) ? "true" : "false",
+            !slo ? "" : lsi_verdict_name(lagsim_slo_verdict(slo, r, NULL, 0)), r->pooled->fired,
             r->pooled->visible);
     for (int k = 0; k < LAGSIM_FIG_COUNT; k++) {
         const lagsim_summary_t *s = &r->figure[k];
@@ -217,23 +286,38 @@ int lsi_report_sweep_csv(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *
         lsi_slo_text(text, sizeof text, slo);
         fprintf(f, "# slo: %s\n", text);
     }
-    for (int m = 0; find && m < LAGSIM_MODE_COUNT; m++) {
-        if (!(sw->mode_mask & (1u << m)))
-            continue;
-        fprintf(f, "# find %s: %s", lagsim_mode_name((enum lagsim_mode)m),
-                outcome_name(find->outcome[m]));
-        if (find->outcome[m] == LAGSIM_FIND_BOUNDARY) {
-            fputs(", holds at ", f);
-            lsi_csv_number(f, plain_axis(&sw->axis[0], sw->points[find->holds_at[m]].value[0]));
-            fputs(", fails at ", f);
-            lsi_csv_number(f, plain_axis(&sw->axis[0], sw->points[find->fails_at[m]].value[0]));
+    for (uint32_t l = 0; find && l < lsi_find_lines(find); l++) {
+        lagsim_find_line_t ln;
+        lsi_find_line(find, l, &ln);
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+            if (!(sw->mode_mask & (1u << m)))
+                continue;
+            fprintf(f, "# find %s", lagsim_mode_name((enum lagsim_mode)m));
+            if (sw->n_axes == 2) { /* the frontier: one answer per value of the second key */
+                fprintf(f, " at %s=", sw->axis[1].key);
+                lsi_csv_number(f, plain_axis(&sw->axis[1], sw->points[l].value[1]));
+            }
+            fprintf(f, ": %s", outcome_name(ln.outcome[m]));
+            if (ln.outcome[m] == LAGSIM_FIND_BOUNDARY) {
+                const lagsim_axis_t *a = &sw->axis[0];
+                fputs(", holds at ", f);
+                lsi_csv_number(f, plain_axis(a, sw->points[ln.holds_at[m]].value[0]));
+                fputs(", fails at ", f);
+                lsi_csv_number(f, plain_axis(a, sw->points[ln.fails_at[m]].value[0]));
+                const double x = plain_axis(a, sw->points[ln.sure_holds_at[m]].value[0]);
+                const double y = plain_axis(a, sw->points[ln.sure_fails_at[m]].value[0]);
+                fputs(", 95% interval ", f);
+                lsi_csv_number(f, x < y ? x : y);
+                fputs(" to ", f);
+                lsi_csv_number(f, x < y ? y : x);
+            }
+            fputc('\n', f);
         }
-        fputc('\n', f);
     }
     if (find)
         fputs("round,", f);
     lsi_sweep_keys_csv(f, sw);
-    fputs("mode,replications,slo_met,fired_total,visible_total", f);
+    fputs("mode,replications,slo_met,slo_verdict,fired_total,visible_total", f);
     for (int k = 0; k < LAGSIM_FIG_COUNT; k++) {
         const char *name = lagsim_figure_name((enum lagsim_figure)k);
         fprintf(f, ",%s,%s_hw95", name, name);
