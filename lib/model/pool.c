@@ -181,6 +181,13 @@ void lsi_list_take(lsi_pool_t *p, lsi_list_t *src, lsi_list_t *dst, uint32_t max
                    uint64_t max_bytes)
 {
     lsi_list_init(dst);
+    if (src->count <= max_count && src->bytes <= max_bytes) {
+        /* All of it fits: the same as the walk below, without reading a
+         * record (each a likely cache miss). */
+        *dst = *src;
+        lsi_list_init(src);
+        return;
+    }
     uint32_t last = LSI_NIL, id = src->head;
     uint32_t count = 0;
     uint64_t bytes = 0;
