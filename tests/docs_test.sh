@@ -120,4 +120,5 @@ for d in "$TMP"/blocks/*/; do
   check $st "$where: the shown output is current"
   [ $st -ne 0 ] && head -n 12 "$d/diff"
 done
-exit 0
+# Run on its own (make docs-check), the exit status says whether all held.
+[ "$tap_failures" -eq 0 ]

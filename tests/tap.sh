@@ -8,6 +8,7 @@ tap_init() {
   TMP=$(cd "$TMP" && pwd -P)
   trap 'rm -rf "$TMP"' EXIT HUP INT TERM
   n=0
+  tap_failures=0
   have_python=0
   command -v python3 >/dev/null 2>&1 && have_python=1
   return 0
@@ -15,7 +16,7 @@ tap_init() {
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() {
-  n=$((n + 1)); echo "not ok $n - $1"
+  n=$((n + 1)); tap_failures=$((tap_failures + 1)); echo "not ok $n - $1"
   # Show what the command printed, indented, to help whoever reads the log.
   for f in "$TMP/out" "$TMP/err"; do
     [ -s "$f" ] && sed -e 's/^/#   /' "$f" | head -n 20
