@@ -400,6 +400,83 @@ static void batch_same_anywhere(void **state)
     }
 }
 
+/* An executor that runs every batch here, one unit at a time, and counts
+ * the batches (the waits a distributed --find would have). */
+static int counting_run(const lagsim_executor_t *ex, const lagsim_task_t *units, uint64_t n,
+                        unsigned threads, const lagsim_run_limits_t *limits,
+                        lagsim_task_done_fn done, void *done_ctx)
+{
+    (*(int *)ex->ctx)++;
+    lagsim_run_limits_t plain = *limits;
+    plain.executor = NULL;
+    return lagsim_execute_local(units, n, threads, &plain, done, done_ctx);
+}
+
+static int set_rate(void *ctx, lagsim_scenario_t *sc, const lagsim_axis_t *axis, double value,
+                    char *msg, size_t msg_size)
+{
+    (void)ctx;
+    (void)axis;
+    (void)msg;
+    (void)msg_size;
+    sc->base_rate = value;
+    return LAGSIM_OK;
+}
+
+
+/* --find with room for 16 units at once looks ahead: fewer batches than
+ * with room for 1, and the same rounds, probes and answer; probes that no
+ * round took are dropped (only the probed points hold results). */
+static void find_looks_ahead(void **state)
+{
+    (void)state;
+    lagsim_scenario_t base;
+    small_scenario(&base, 100, 60 * S);
+    base.mixpanel.ingest_limit = 250;
+    char msg[256];
+    assert_int_equal(lagsim_scenario_validate(&base, msg, sizeof msg), LAGSIM_OK);
+    lagsim_slo_t slo;
+    memset(&slo, 0, sizeof slo);
+    slo.n = 1;
+    slo.term[0].figure = LAGSIM_FIG_429;
+    slo.term[0].op = LAGSIM_SLO_LE;
+    slo.term[0].value = 0;
+    lagsim_find_t found[2];
+    int batches[2] = {0, 0};
+    const unsigned width[2] = {1, 16};
+    for (int k = 0; k < 2; k++) {
+        lagsim_sweep_t sw;
+        memset(&sw, 0, sizeof sw);
+        sw.base = &base;
+        sw.n_axes = 1;
+        snprintf(sw.axis[0].key, sizeof sw.axis[0].key, "traffic.base_rate");
+        sw.axis[0].unit = LAGSIM_UNIT_RATE;
+        sw.axis[0].from = 100;
+        sw.axis[0].to = 500;
+        sw.axis[0].step = 25; /* 17 points */
+        sw.apply = set_rate;
+        sw.mode_mask = 1u << LAGSIM_MODE_CLOUD;
+        sw.reps = 1;
+        assert_int_equal(lagsim_sweep_prepare(&sw, msg, sizeof msg), LAGSIM_OK);
+        const lagsim_executor_t ex = {counting_run, &batches[k], width[k]};
+        const lagsim_run_limits_t limits = {.executor = &ex};
+        assert_int_equal(lagsim_sweep_find(&sw, &slo, 1, &limits, &found[k]), LAGSIM_OK);
+        uint32_t with_results = 0;
+        for (uint32_t i = 0; i < sw.n_points; i++)
+            with_results += sw.points[i].reps[LAGSIM_MODE_CLOUD] != NULL;
+        assert_int_equal(with_results, found[k].n_probes);
+        lagsim_sweep_terminate(&sw);
+    }
+    assert_int_equal(found[0].outcome[LAGSIM_MODE_CLOUD], LAGSIM_FIND_BOUNDARY);
+    /* The ends, then 4 middles (16 steps): one batch per round without room. */
+    assert_int_equal(found[0].n_probes, 6);
+    assert_int_equal(batches[0], 5);
+    /* Room for 16: 4 rounds deep (1 + 2 + 4 + 8 = 15 probes fit, 31 do
+     * not), so round 0 also runs rounds 1 to 3, and round 4 is the second. */
+    assert_int_equal(batches[1], 2);
+    assert_memory_equal(&found[0], &found[1], sizeof found[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +486,7 @@ int main(void)
         cmocka_unit_test(breakdown_round_trip),
         cmocka_unit_test(result_round_trip),
         cmocka_unit_test(batch_same_anywhere),
+        cmocka_unit_test(find_looks_ahead),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
