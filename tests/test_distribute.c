@@ -400,6 +400,169 @@ static void batch_same_anywhere(void **state)
     }
 }
 
+/* An executor that runs every batch here, one unit at a time, and counts
+ * the batches (the waits a distributed --find would have). */
+static int counting_run(const lagsim_executor_t *ex, const lagsim_task_t *units, uint64_t n,
+                        unsigned threads, const lagsim_run_limits_t *limits,
+                        lagsim_task_done_fn done, void *done_ctx)
+{
+    (*(int *)ex->ctx)++;
+    lagsim_run_limits_t plain = *limits;
+    plain.executor = NULL;
+    return lagsim_execute_local(units, n, threads, &plain, done, done_ctx);
+}
+
+static int set_rate(void *ctx, lagsim_scenario_t *sc, const lagsim_axis_t *axis, double value,
+                    char *msg, size_t msg_size)
+{
+    (void)ctx;
+    (void)axis;
+    (void)msg;
+    (void)msg_size;
+    sc->base_rate = value;
+    return LAGSIM_OK;
+}
+
+
+/* --find with room for 16 units at once looks ahead: fewer batches than
+ * with room for 1, and the same rounds, probes and answer; probes that no
+ * round took are dropped (only the probed points hold results). */
+static void find_looks_ahead(void **state)
+{
+    (void)state;
+    lagsim_scenario_t base;
+    small_scenario(&base, 100, 60 * S);
+    base.mixpanel.ingest_limit = 250;
+    char msg[256];
+    assert_int_equal(lagsim_scenario_validate(&base, msg, sizeof msg), LAGSIM_OK);
+    lagsim_slo_t slo;
+    memset(&slo, 0, sizeof slo);
+    slo.n = 1;
+    slo.term[0].figure = LAGSIM_FIG_429;
+    slo.term[0].op = LAGSIM_SLO_LE;
+    slo.term[0].value = 0;
+    lagsim_find_t found[2];
+    int batches[2] = {0, 0};
+    const unsigned width[2] = {1, 16};
+    for (int k = 0; k < 2; k++) {
+        lagsim_sweep_t sw;
+        memset(&sw, 0, sizeof sw);
+        sw.base = &base;
+        sw.n_axes = 1;
+        snprintf(sw.axis[0].key, sizeof sw.axis[0].key, "traffic.base_rate");
+        sw.axis[0].unit = LAGSIM_UNIT_RATE;
+        sw.axis[0].from = 100;
+        sw.axis[0].to = 500;
+        sw.axis[0].step = 25; /* 17 points */
+        sw.apply = set_rate;
+        sw.mode_mask = 1u << LAGSIM_MODE_CLOUD;
+        sw.reps = 1;
+        assert_int_equal(lagsim_sweep_prepare(&sw, msg, sizeof msg), LAGSIM_OK);
+        const lagsim_executor_t ex = {counting_run, &batches[k], width[k]};
+        const lagsim_run_limits_t limits = {.executor = &ex};
+        assert_int_equal(lagsim_sweep_find(&sw, &slo, 1, &limits, &found[k]), LAGSIM_OK);
+        uint32_t with_results = 0;
+        for (uint32_t i = 0; i < sw.n_points; i++)
+            with_results += sw.points[i].reps[LAGSIM_MODE_CLOUD] != NULL;
+        assert_int_equal(with_results, found[k].n_probes);
+        lagsim_sweep_terminate(&sw);
+    }
+    assert_int_equal(found[0].outcome[LAGSIM_MODE_CLOUD], LAGSIM_FIND_BOUNDARY);
+    /* The ends, then 4 middles (16 steps): one batch per round without room. */
+    assert_int_equal(found[0].n_probes, 6);
+    assert_int_equal(batches[0], 5);
+    /* Room for 16: 4 rounds deep (1 + 2 + 4 + 8 = 15 probes fit, 31 do
+     * not), so round 0 also runs rounds 1 to 3, and round 4 is the second. */
+    assert_int_equal(batches[1], 2);
+    assert_memory_equal(&found[0], &found[1], sizeof found[0]);
+}
+
+/* Sets traffic.base_rate or (the second axis) mixpanel.ingest_limit. */
+static int set_rate_or_limit(void *ctx, lagsim_scenario_t *sc, const lagsim_axis_t *axis,
+                             double value, char *msg, size_t msg_size)
+{
+    if (strcmp(axis->key, "mixpanel.ingest_limit") == 0) {
+        sc->mixpanel.ingest_limit = value;
+        return LAGSIM_OK;
+    }
+    return set_rate(ctx, sc, axis, value, msg, msg_size);
+}
+
+/* The look-ahead with two keys (one bisection per line) and replications
+ * added where the verdict is undecided: with room for 64 units, fewer
+ * batches than with room for 1, and the same answer, probes (rounds,
+ * verdicts, replications) and, at every point, the same results bit for
+ * bit; points no round probed hold none. */
+static void find_looks_ahead_per_line(void **state)
+{
+    (void)state;
+    lagsim_scenario_t base;
+    small_scenario(&base, 100, 60 * S);
+    char msg[256];
+    assert_int_equal(lagsim_scenario_validate(&base, msg, sizeof msg), LAGSIM_OK);
+    lagsim_slo_t slo;
+    memset(&slo, 0, sizeof slo);
+    slo.n = 1;
+    slo.term[0].figure = LAGSIM_FIG_429;
+    slo.term[0].op = LAGSIM_SLO_LE;
+    slo.term[0].value = 0;
+    lagsim_find_t *found[2] = {malloc(sizeof *found[0]), malloc(sizeof *found[1])};
+    assert_non_null(found[0]);
+    assert_non_null(found[1]);
+    lagsim_sweep_t sw[2];
+    int batches[2] = {0, 0};
+    const unsigned width[2] = {1, 64};
+    for (int k = 0; k < 2; k++) {
+        memset(&sw[k], 0, sizeof sw[k]);
+        sw[k].base = &base;
+        sw[k].n_axes = 2;
+        snprintf(sw[k].axis[0].key, sizeof sw[k].axis[0].key, "traffic.base_rate");
+        sw[k].axis[0].unit = LAGSIM_UNIT_RATE;
+        sw[k].axis[0].from = 100;
+        sw[k].axis[0].to = 500;
+        sw[k].axis[0].step = 25; /* 17 points */
+        snprintf(sw[k].axis[1].key, sizeof sw[k].axis[1].key, "mixpanel.ingest_limit");
+        sw[k].axis[1].unit = LAGSIM_UNIT_RATE;
+        sw[k].axis[1].from = 200;
+        sw[k].axis[1].to = 300;
+        sw[k].axis[1].step = 50; /* 3 lines */
+        sw[k].apply = set_rate_or_limit;
+        sw[k].mode_mask = 1u << LAGSIM_MODE_CLOUD;
+        sw[k].reps = 2;
+        sw[k].max_reps = 8;
+        assert_int_equal(lagsim_sweep_prepare(&sw[k], msg, sizeof msg), LAGSIM_OK);
+        const lagsim_executor_t ex = {counting_run, &batches[k], width[k]};
+        const lagsim_run_limits_t limits = {.executor = &ex};
+        assert_int_equal(lagsim_sweep_find(&sw[k], &slo, 1, &limits, found[k]), LAGSIM_OK);
+    }
+    assert_int_equal(found[0]->n_lines, 3);
+    uint32_t added = 0;
+    for (uint32_t i = 0; i < found[0]->n_probes; i++)
+        added += found[0]->probe[i].reps > 2;
+    print_message("%u probes (%u with replications added), %d batches with room for 1, "
+                  "%d with room for 64\n",
+                  found[0]->n_probes, added, batches[0], batches[1]);
+    assert_true(batches[1] < batches[0]);
+    assert_memory_equal(found[0], found[1], sizeof *found[0]);
+    const int m = LAGSIM_MODE_CLOUD;
+    for (uint32_t i = 0; i < sw[0].n_points; i++) {
+        int probed = 0;
+        for (uint32_t p = 0; p < found[0]->n_probes; p++)
+            probed |= found[0]->probe[p].point == i;
+        const lagsim_replicated_t *a = sw[0].points[i].reps[m], *b = sw[1].points[i].reps[m];
+        assert_int_equal(a != NULL, probed);
+        assert_int_equal(b != NULL, probed);
+        if (probed) {
+            assert_int_equal(a->reps, b->reps);
+            assert_memory_equal(a->figure, b->figure, sizeof a->figure);
+        }
+    }
+    lagsim_sweep_terminate(&sw[0]);
+    lagsim_sweep_terminate(&sw[1]);
+    free(found[0]);
+    free(found[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +572,8 @@ int main(void)
         cmocka_unit_test(breakdown_round_trip),
         cmocka_unit_test(result_round_trip),
         cmocka_unit_test(batch_same_anywhere),
+        cmocka_unit_test(find_looks_ahead),
+        cmocka_unit_test(find_looks_ahead_per_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

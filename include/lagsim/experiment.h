@@ -455,7 +455,9 @@ typedef struct lagsim_sweep {
                                       many (0 or 1: never add) */
     /* lagsim_sweep_find(): called (if not NULL) before each batch of probes
      * runs: `round`, the n probes' points and modes, and `more` (0 for a
-     * round's first run; else the replications added to undecided probes). */
+     * round's first run; else the replications added to undecided probes).
+     * A batch that looks ahead also runs later rounds' probes, not listed;
+     * a round whose probes all ran ahead has no first batch. */
     void (*on_probes)(void *ctx, const struct lagsim_sweep *sw, uint32_t round,
                       const uint32_t *points, const enum lagsim_mode *modes, size_t n,
                       uint32_t more);

@@ -214,26 +214,138 @@ static int holds_at(const lagsim_sweep_t *sw, const lagsim_slo_t *slo, uint32_t 
 }
 
 /*
- * Runs the round's probes (point[i], mode[i], on line[i]) as one batch,
- * then doubles the replications of those still undecided (up to
- * sw->max_reps) until none is, and records them. Returns as
+ * Look-ahead. One process runs one probe per line and mode per round;
+ * when more units can run at once than a round has (threads, or
+ * limits->executor->width processes), a round's batch also runs,
+ * speculatively, the probes of the next rounds whatever this one finds:
+ * the middles of the two halves, of their halves, and so on, `depth`
+ * rounds deep. The bisection itself is unchanged: each round takes its
+ * probes from what already ran (adding replications where the verdict is
+ * undecided, as without look-ahead), and the probes that no round took
+ * are dropped at the end, so the rounds, the probes, the answer and every
+ * report are the ones a single process gives, while the batches (the
+ * waits) fall from about log2(points) to log2(points) / depth. A probe's
+ * result does not depend on when it runs (every probe uses the same
+ * seed), so running it early changes nothing.
+ */
+#define FIND_MAX_DEPTH 6
+#define FIND_TAKEN 1u  /* a round probed (point, mode): keep its results */
+#define FIND_QUEUED 2u /* (point, mode) is in the batch being built */
+
+/* The batch being built: (point, mode) pairs, and a mark per pair
+ * (mark[point * LAGSIM_MODE_COUNT + mode], FIND_* bits). */
+typedef struct probe_set {
+    uint32_t *point;
+    enum lagsim_mode *mode;
+    size_t n, cap;
+    unsigned char *mark;
+} probe_set_t;
+
+static unsigned char *mark_of(probe_set_t *ps, uint32_t point, enum lagsim_mode mode)
+{
+    return &ps->mark[(size_t)point * LAGSIM_MODE_COUNT + (size_t)mode];
+}
+
+/* Adds (point, mode) unless it already ran or is in the batch. */
+static void probe_add(probe_set_t *ps, const lagsim_sweep_t *sw, uint32_t point,
+                      enum lagsim_mode mode)
+{
+    const lagsim_replicated_t *r = sw->points[point].reps[mode];
+    unsigned char *mk = mark_of(ps, point, mode);
+    if ((r && r->reps > 0) || (*mk & FIND_QUEUED) || ps->n >= ps->cap)
+        return;
+    *mk |= FIND_QUEUED;
+    ps->point[ps->n] = point;
+    ps->mode[ps->n++] = mode;
+}
+
+/* The middles of indices [a, b] of line `line` and of its halves, `depth`
+ * levels deep, breadth first (the nearest rounds first). */
+static void probe_plan(probe_set_t *ps, const lagsim_sweep_t *sw, uint32_t line, uint32_t a,
+                       uint32_t b, unsigned depth, enum lagsim_mode mode)
+{
+    uint32_t lo[1u << FIND_MAX_DEPTH], hi[1u << FIND_MAX_DEPTH];
+    size_t n = 1;
+    lo[0] = a < b ? a : b;
+    hi[0] = a < b ? b : a;
+    for (unsigned d = 0; d < depth && n > 0; d++) {
+        uint32_t nlo[1u << FIND_MAX_DEPTH], nhi[1u << FIND_MAX_DEPTH];
+        size_t nn = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (hi[i] - lo[i] <= 1)
+                continue;
+            const uint32_t m = lo[i] + (hi[i] - lo[i]) / 2;
+            probe_add(ps, sw, point_at(sw, line, m), mode);
+            if (nn + 2 <= (1u << FIND_MAX_DEPTH)) {
+                nlo[nn] = lo[i];
+                nhi[nn++] = m;
+                nlo[nn] = m;
+                nhi[nn++] = hi[i];
+            }
+        }
+        memcpy(lo, nlo, nn * sizeof lo[0]);
+        memcpy(hi, nhi, nn * sizeof hi[0]);
+        n = nn;
+    }
+}
+
+/* How many rounds a batch covers: enough for every unit that can run at
+ * once (executor width times threads) to have work, at most
+ * FIND_MAX_DEPTH. `searches` is the lines times the modes, `units` what
+ * one probe runs first. */
+static unsigned probe_depth(const lagsim_run_limits_t *limits, unsigned threads,
+                            uint64_t searches, uint32_t units)
+{
+    const unsigned procs =
+        limits && limits->executor && limits->executor->width ? limits->executor->width : 1;
+    const uint64_t width = (uint64_t)procs * (threads ? threads : 1);
+    unsigned depth = 1;
+    while (depth < FIND_MAX_DEPTH &&
+           (((uint64_t)1 << (depth + 1)) - 1) * searches * (units ? units : 1) <= width)
+        depth++;
+    return depth;
+}
+
+/*
+ * Runs the round's probes (point[i], mode[i], on line[i]) that have not
+ * run yet as one batch, together with the look-ahead of each one's
+ * interval of first-axis indices [a[i], b[i]] `depth` rounds deep (none
+ * if a is NULL); then doubles the replications of those still undecided
+ * (up to sw->max_reps) until none is, and records them. Returns as
  * lagsim_run_batch().
  */
 static int probe_round(lagsim_sweep_t *sw, const lagsim_slo_t *slo, uint32_t round,
                        const uint32_t *point, const enum lagsim_mode *mode,
-                       const uint32_t *line, size_t n, unsigned threads,
+                       const uint32_t *line, size_t n, const uint32_t *a, const uint32_t *b,
+                       unsigned depth, probe_set_t *ps, unsigned threads,
                        const lagsim_run_limits_t *limits, lagsim_find_t *out)
 {
-    lagsim_batch_job_t *jobs = calloc(n, sizeof *jobs);
-    uint32_t *more_point = calloc(n, sizeof *more_point);
-    enum lagsim_mode *more_mode = calloc(n, sizeof *more_mode);
+    ps->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        *mark_of(ps, point[i], mode[i]) |= FIND_TAKEN;
+        probe_add(ps, sw, point[i], mode[i]);
+    }
+    const size_t own = ps->n;
+    if (own > 0 && a) /* something to wait for: look ahead in the same batch */
+        for (size_t i = 0; i < n; i++)
+            probe_plan(ps, sw, line[i], a[i], b[i], depth, mode[i]);
+    const size_t n_jobs = ps->n > n ? ps->n : n;
+    lagsim_batch_job_t *jobs = calloc(n_jobs ? n_jobs : 1, sizeof *jobs);
+    uint32_t *more_point = calloc(n ? n : 1, sizeof *more_point);
+    enum lagsim_mode *more_mode = calloc(n ? n : 1, sizeof *more_mode);
     int rc = jobs && more_point && more_mode ? LAGSIM_OK : LAGSIM_ENOMEM;
+    for (size_t i = 0; i < ps->n && rc == LAGSIM_OK; i++)
+        rc = job_for(sw, ps->point[i], ps->mode[i], (uint32_t)i, &jobs[i]);
+    for (size_t i = 0; i < ps->n; i++)
+        *mark_of(ps, ps->point[i], ps->mode[i]) &= (unsigned char)~FIND_QUEUED;
+    if (rc == LAGSIM_OK && own > 0) {
+        if (sw->on_probes)
+            sw->on_probes(sw->on_probes_ctx, sw, round, point, mode, n, 0);
+        rc = run_jobs(sw, jobs, ps->n, threads, limits);
+    }
+    /* The jobs of this round, for adding replications. */
     for (size_t i = 0; i < n && rc == LAGSIM_OK; i++)
         rc = job_for(sw, point[i], mode[i], (uint32_t)i, &jobs[i]);
-    if (rc == LAGSIM_OK && sw->on_probes)
-        sw->on_probes(sw->on_probes_ctx, sw, round, point, mode, n, 0);
-    if (rc == LAGSIM_OK)
-        rc = run_jobs(sw, jobs, n, threads, limits);
     /* More replications where the verdict is undecided. */
     while (rc == LAGSIM_OK) {
         size_t k = 0;
@@ -243,13 +355,14 @@ static int probe_round(lagsim_sweep_t *sw, const lagsim_slo_t *slo, uint32_t rou
             if (r->reps >= sw->max_reps || r->reps < 1 ||
                 verdict_at(sw, slo, point[i], mode[i]) != LAGSIM_VERDICT_UNDECIDED)
                 continue;
-            const uint32_t a = r->reps < sw->max_reps - r->reps ? r->reps : sw->max_reps - r->reps;
+            const uint32_t more =
+                r->reps < sw->max_reps - r->reps ? r->reps : sw->max_reps - r->reps;
             jobs[k] = jobs[i];
-            jobs[k].add = a;
+            jobs[k].add = more;
             jobs[k].group = (uint32_t)k;
             more_point[k] = point[i];
             more_mode[k++] = mode[i];
-            add = a > add ? a : add;
+            add = more > add ? more : add;
         }
         if (k == 0)
             break;
@@ -275,6 +388,18 @@ static int probe_round(lagsim_sweep_t *sw, const lagsim_slo_t *slo, uint32_t rou
     free(more_point);
     free(more_mode);
     return rc;
+}
+
+/* Drops what ran at (point, mode) pairs that no round took: look-ahead
+ * probes the bisection went past. */
+static void drop_untaken(lagsim_sweep_t *sw, probe_set_t *ps)
+{
+    for (uint32_t i = 0; i < sw->n_points; i++)
+        for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+            if (sw->points[i].reps[m] && !(*mark_of(ps, i, (enum lagsim_mode)m) & FIND_TAKEN)) {
+                lagsim_replicated_destroy(sw->points[i].reps[m]);
+                sw->points[i].reps[m] = NULL;
+            }
 }
 
 /*
@@ -318,10 +443,26 @@ int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned thre
     uint32_t *point = calloc(cap, sizeof *point);
     uint32_t *line = calloc(cap, sizeof *line);
     enum lagsim_mode *mode = calloc(cap, sizeof *mode);
+    uint32_t *a = calloc(cap, sizeof *a);
+    uint32_t *b = calloc(cap, sizeof *b);
     side_t (*side)[LAGSIM_MODE_COUNT] = calloc(lines, sizeof *side);
-    int rc = point && line && mode && side ? LAGSIM_OK : LAGSIM_ENOMEM;
+    probe_set_t ps;
+    ps.n = 0;
+    ps.cap = (size_t)lines * LAGSIM_MODE_COUNT * (2 + (1u << FIND_MAX_DEPTH));
+    ps.point = calloc(ps.cap, sizeof *ps.point);
+    ps.mode = calloc(ps.cap, sizeof *ps.mode);
+    ps.mark = calloc((size_t)sw->n_points * LAGSIM_MODE_COUNT, 1);
+    int rc = point && line && mode && a && b && side && ps.point && ps.mode && ps.mark
+                 ? LAGSIM_OK
+                 : LAGSIM_ENOMEM;
+    uint64_t searches = 0;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        searches += (sw->mode_mask & (1u << m)) != 0;
+    searches *= lines;
+    const unsigned depth =
+        probe_depth(limits, threads, searches, sw->precision ? sw->precision->pilot : sw->reps);
 
-    /* Round 0: both ends, every line and mode. */
+    /* Round 0: both ends, every line and mode (looking ahead into the middle). */
     size_t n = 0;
     for (uint32_t l = 0; l < lines && rc == LAGSIM_OK; l++)
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
@@ -329,15 +470,19 @@ int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned thre
                 continue;
             point[n] = point_at(sw, l, 0);
             line[n] = l;
+            a[n] = 0;
+            b[n] = last;
             mode[n++] = (enum lagsim_mode)m;
             if (last > 0) {
                 point[n] = point_at(sw, l, last);
                 line[n] = l;
+                a[n] = b[n] = 0; /* one plan per line and mode is enough */
                 mode[n++] = (enum lagsim_mode)m;
             }
         }
     if (rc == LAGSIM_OK)
-        rc = probe_round(sw, slo, 0, point, mode, line, n, threads, limits, out);
+        rc = probe_round(sw, slo, 0, point, mode, line, n, a, b, depth - 1, &ps, threads, limits,
+                         out);
     for (uint32_t l = 0; l < lines && rc == LAGSIM_OK; l++)
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
             if (!(sw->mode_mask & (1u << m)))
@@ -365,19 +510,22 @@ int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned thre
                 side_t *sd = &side[l][m];
                 if (!sd->active)
                     continue;
-                const uint32_t a = sd->lo < sd->hi ? sd->lo : sd->hi;
-                const uint32_t b = sd->lo < sd->hi ? sd->hi : sd->lo;
-                if (b - a <= 1) {
+                const uint32_t lo = sd->lo < sd->hi ? sd->lo : sd->hi;
+                const uint32_t hi = sd->lo < sd->hi ? sd->hi : sd->lo;
+                if (hi - lo <= 1) {
                     sd->active = 0;
                     continue;
                 }
-                point[n] = point_at(sw, l, a + (b - a) / 2);
+                point[n] = point_at(sw, l, lo + (hi - lo) / 2);
                 line[n] = l;
+                a[n] = lo;
+                b[n] = hi;
                 mode[n++] = (enum lagsim_mode)m;
             }
         if (n == 0)
             break;
-        rc = probe_round(sw, slo, round, point, mode, line, n, threads, limits, out);
+        rc = probe_round(sw, slo, round, point, mode, line, n, a, b, depth, &ps, threads, limits,
+                         out);
         for (size_t i = 0; i < n && rc == LAGSIM_OK; i++) {
             side_t *sd = &side[line[i]][mode[i]];
             const uint32_t x = sw->points[point[i]].index[0];
@@ -398,11 +546,20 @@ int lagsim_sweep_find(lagsim_sweep_t *sw, const lagsim_slo_t *slo, unsigned thre
     memcpy(out->outcome, out->line[0].outcome, sizeof out->outcome);
     memcpy(out->holds_at, out->line[0].holds_at, sizeof out->holds_at);
     memcpy(out->fails_at, out->line[0].fails_at, sizeof out->fails_at);
+    /* Only what a round took stays: a single process's results. After a
+     * stop, the probes of the round cut short stay too (what of them ran). */
+    if (ps.mark)
+        drop_untaken(sw, &ps);
     if (rc != LAGSIM_OK)
         forget_not_run(sw);
     free(point);
     free(line);
     free(mode);
+    free(a);
+    free(b);
     free(side);
+    free(ps.point);
+    free(ps.mode);
+    free(ps.mark);
     return rc;
 }
