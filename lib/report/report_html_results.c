@@ -91,24 +91,6 @@ static void section(FILE *f, const char *id, const char *title, const char *what
 
 /* ---- Headline ------------------------------------------------------------ */
 
-static const struct {
-    enum lagsim_figure fig;
-    const char *label;
-} headline_rows[] = {
-    {LAGSIM_FIG_VISIBLE_SHARE, "visible share"},
-    {LAGSIM_FIG_VISIBLE_P50, "p50 to visible"},
-    {LAGSIM_FIG_VISIBLE_P90, "p90 to visible"},
-    {LAGSIM_FIG_VISIBLE_P99, "p99 to visible"},
-    {LAGSIM_FIG_VISIBLE_P999, "p99.9 to visible"},
-    {LAGSIM_FIG_VISIBLE_MAX, "max to visible"},
-    {LAGSIM_FIG_VISIBLE_MEAN, "mean to visible"},
-    {LAGSIM_FIG_DELIVERED_P99, "p99 to delivered"},
-    {LAGSIM_FIG_DROPPED, "dropped"},
-    {LAGSIM_FIG_429, "429 responses"},
-    {LAGSIM_FIG_RETRIES, "retries"},
-    {LAGSIM_FIG_BACKLOG_PEAK, "backlog peak"},
-    {LAGSIM_FIG_DRAIN_TIME, "drain time"},
-};
 
 static void headline(FILE *f, reps_t reps, uint32_t n)
 {
@@ -122,17 +104,15 @@ static void headline(FILE *f, reps_t reps, uint32_t n)
         if (reps[m])
             head[nc++] = mname(m);
     lsi_html_table_begin(f, "headline-table", NULL, 0, head, nc);
-    for (size_t i = 0; i < sizeof headline_rows / sizeof headline_rows[0]; i++) {
+    for (size_t i = 0; i < lsi_headline_n; i++) {
+        const lsi_headline_row_t *hr = &lsi_headline_rows[i];
         char cells[LAGSIM_MODE_COUNT][96];
-        const char *row[1 + LAGSIM_MODE_COUNT] = {headline_rows[i].label};
+        const char *row[1 + LAGSIM_MODE_COUNT] = {hr->label};
         size_t k = 1;
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
             if (!reps[m])
                 continue;
-            const lagsim_summary_t *s = &reps[m]->figure[headline_rows[i].fig];
-            lsi_human_mean_hw(cells[k - 1], sizeof cells[0], s->mean,
-                              reps[m]->reps > 1 ? lagsim_summary_half_width(s, 0.95) : NAN,
-                              (int)s->n, lsi_figure_kind(headline_rows[i].fig));
+            lsi_headline_cell(cells[k - 1], sizeof cells[0], &reps[m]->figure[hr->fig], hr->fig);
             row[k] = cells[k - 1];
             k++;
         }

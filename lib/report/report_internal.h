@@ -135,4 +135,14 @@ lsi_trace_order_t *lsi_trace_sort(const lagsim_trace_point_t *points, size_t n_p
 size_t lsi_trace_event_end(const lsi_trace_order_t *order, size_t n, size_t i,
                            lagsim_time_t *visible_at, const lagsim_trace_point_t **drop);
 
+/* report_headline.c: the headline figures of replicated results, their
+ * labels in table order, and one cell "mean ± 95% half-width". */
+typedef struct lsi_headline_row {
+    enum lagsim_figure fig;
+    const char *label;
+} lsi_headline_row_t;
+extern const lsi_headline_row_t lsi_headline_rows[];
+extern const size_t lsi_headline_n;
+void lsi_headline_cell(char *buf, size_t size, const lagsim_summary_t *s, enum lagsim_figure fig);
+
 #endif /* LAGSIM_REPORT_INTERNAL_H */

@@ -72,19 +72,6 @@ static void manifest_md(FILE *f, const lagsim_manifest_t *m)
     row(f, r, 2);
 }
 
-static const struct {
-    enum lagsim_figure fig;
-    const char *label;
-} figs[] = {
-    {LAGSIM_FIG_VISIBLE_SHARE, "visible share"},     {LAGSIM_FIG_VISIBLE_P50, "p50 to visible"},
-    {LAGSIM_FIG_VISIBLE_P90, "p90 to visible"},      {LAGSIM_FIG_VISIBLE_P99, "p99 to visible"},
-    {LAGSIM_FIG_VISIBLE_P999, "p99.9 to visible"},   {LAGSIM_FIG_VISIBLE_MAX, "max to visible"},
-    {LAGSIM_FIG_VISIBLE_MEAN, "mean to visible"},    {LAGSIM_FIG_DELIVERED_P99, "p99 to delivered"},
-    {LAGSIM_FIG_DROPPED, "dropped"},                 {LAGSIM_FIG_429, "429 responses"},
-    {LAGSIM_FIG_RETRIES, "retries"},                 {LAGSIM_FIG_BACKLOG_PEAK, "backlog peak"},
-    {LAGSIM_FIG_DRAIN_TIME, "drain time"},
-};
-#define N_FIGS (sizeof figs / sizeof figs[0])
 
 int lsi_report_md(FILE *f, const lagsim_scenario_t *sc, reps_t reps, int compare,
                   const lagsim_manifest_t *manifest)
@@ -129,17 +116,15 @@ int lsi_report_md(FILE *f, const lagsim_scenario_t *sc, reps_t reps, int compare
             n > 1 ? "Mean over the replications ± 95% confidence half-width."
                   : "One replication: the value of that run.");
     head(f, h, nc);
-    for (size_t i = 0; i < N_FIGS; i++) {
+    for (size_t i = 0; i < lsi_headline_n; i++) {
+        const lsi_headline_row_t *hr = &lsi_headline_rows[i];
         char cells[LAGSIM_MODE_COUNT][96];
-        const char *r[1 + LAGSIM_MODE_COUNT] = {figs[i].label};
+        const char *r[1 + LAGSIM_MODE_COUNT] = {hr->label};
         size_t k = 1;
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
             if (!reps[m])
                 continue;
-            const lagsim_summary_t *s = &reps[m]->figure[figs[i].fig];
-            lsi_human_mean_hw(cells[k - 1], sizeof cells[0], s->mean,
-                              reps[m]->reps > 1 ? lagsim_summary_half_width(s, 0.95) : NAN,
-                              (int)s->n, lsi_figure_kind(figs[i].fig));
+            lsi_headline_cell(cells[k - 1], sizeof cells[0], &reps[m]->figure[hr->fig], hr->fig);
             r[k] = cells[k - 1];
             k++;
         }

@@ -19,6 +19,7 @@
 
 #include "lagsim/report.h"
 #include "report/report_delivery.h"
+#include "report/report_internal.h"
 #include "report/report_svg.h"
 #include "report/report_theory.h"
 #include "report/report_verdict.h"
@@ -469,33 +470,9 @@ int lagsim_report_text(FILE *f, const lagsim_scenario_t *sc,
 
 /* "3m 01s ± 12.0s" in the figure's unit, as the tables above write it;
  * "-" when no replication had it. */
-static void fmt_mean_hw(char *buf, size_t size, const lagsim_summary_t *s, enum lagsim_figure fig)
-{
-    lsi_human_mean_hw(buf, size, s->mean, lagsim_summary_half_width(s, 0.95), (int)s->n,
-                      lsi_figure_kind(fig));
-}
-
 int lagsim_report_text_replicated(FILE *f, const lagsim_scenario_t *sc,
                                   const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT])
 {
-    static const struct {
-        enum lagsim_figure fig;
-        const char *label;
-    } rows[] = {
-        {LAGSIM_FIG_VISIBLE_SHARE, "visible share"},
-        {LAGSIM_FIG_VISIBLE_P50, "p50 to visible"},
-        {LAGSIM_FIG_VISIBLE_P90, "p90 to visible"},
-        {LAGSIM_FIG_VISIBLE_P99, "p99 to visible"},
-        {LAGSIM_FIG_VISIBLE_P999, "p99.9 to visible"},
-        {LAGSIM_FIG_VISIBLE_MAX, "max to visible"},
-        {LAGSIM_FIG_VISIBLE_MEAN, "mean to visible"},
-        {LAGSIM_FIG_DELIVERED_P99, "p99 to delivered"},
-        {LAGSIM_FIG_DROPPED, "dropped"},
-        {LAGSIM_FIG_429, "429 responses"},
-        {LAGSIM_FIG_RETRIES, "retries"},
-        {LAGSIM_FIG_BACKLOG_PEAK, "backlog peak"},
-        {LAGSIM_FIG_DRAIN_TIME, "drain time"},
-    };
     const lagsim_result_t *pooled[LAGSIM_MODE_COUNT];
     uint32_t n = 0;
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
@@ -513,13 +490,14 @@ int lagsim_report_text_replicated(FILE *f, const lagsim_scenario_t *sc,
         if (reps[m])
             fprintf(f, " %22s", lagsim_mode_name((enum lagsim_mode)m));
     fputc('\n', f);
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        fprintf(f, "  %-18s", rows[i].label);
+    for (size_t i = 0; i < lsi_headline_n; i++) {
+        const lsi_headline_row_t *row = &lsi_headline_rows[i];
+        fprintf(f, "  %-18s", row->label);
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
             if (!reps[m])
                 continue;
             char cell[64];
-            fmt_mean_hw(cell, sizeof cell, &reps[m]->figure[rows[i].fig], rows[i].fig);
+            lsi_headline_cell(cell, sizeof cell, &reps[m]->figure[row->fig], row->fig);
             /* "±" is two bytes but one column wide. */
             fprintf(f, " %*s", strstr(cell, "±") ? 23 : 22, cell);
         }
@@ -550,7 +528,7 @@ int lagsim_report_text_compare(FILE *f, const lagsim_scenario_t *sc,
             lagsim_summary_t d;
             lagsim_replicated_difference(reps[base], reps[m], (enum lagsim_figure)k, &d);
             char cell[64];
-            fmt_mean_hw(cell, sizeof cell, &d, (enum lagsim_figure)k);
+            lsi_headline_cell(cell, sizeof cell, &d, (enum lagsim_figure)k);
             fprintf(f, "  %-20s %*s\n", lagsim_figure_name((enum lagsim_figure)k),
                     strstr(cell, "±") ? 25 : 24, cell);
         }
