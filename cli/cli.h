@@ -205,12 +205,14 @@ lagsim_report_opts_t lsi_cli_report_opts(const lsi_cli_opts_t *o, const lagsim_m
 /*
  * Progress on stderr while the library runs: a line redrawn in place with
  * the time so far and the phase's ETA, only when stderr is a terminal (or
- * LAGSIM_PROGRESS is set), only once a run has taken a second, at most
+ * LAGSIM_PROGRESS is set), only once a run has taken a second (or the
+ * seconds LAGSIM_PROGRESS gives, when it is a number), at most
  * five times a second. lsi_cli_progress is a lagsim_progress_fn with a
  * lsi_cli_progress_t as its context.
  */
 typedef struct lsi_cli_progress {
     int enabled;       /* stderr is a terminal */
+    double show_after; /* seconds before the line first appears */
     double start;      /* wall time of the first lsi_cli_progress_start() */
     double phase_start; /* wall time of the latest one (the ETA's base) */
     double last;       /* wall time of the last redraw */

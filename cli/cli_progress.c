@@ -6,6 +6,7 @@
  * it never prints.
  */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,8 +28,14 @@ void lsi_cli_progress_start(lsi_cli_progress_t *p, const char *label)
 {
     const double now = lsi_cli_wall_now();
     if (p->start == 0) { /* the first start of the command */
-        p->enabled = isatty(STDERR_FILENO) || lsi_cli_dist_terminal() ||
-                     getenv("LAGSIM_PROGRESS") != NULL;
+        const char *env = getenv("LAGSIM_PROGRESS");
+        p->enabled = isatty(STDERR_FILENO) || lsi_cli_dist_terminal() || env != NULL;
+        /* LAGSIM_PROGRESS=SECONDS also sets when the line first appears. */
+        char *end = NULL;
+        const double after = env ? strtod(env, &end) : NAN;
+        p->show_after = env && end != env && *end == '\0' && after >= 0 && after <= 3600
+                            ? after
+                            : SHOW_AFTER;
         p->start = now;
     }
     p->phase_start = now;
@@ -60,7 +67,7 @@ void lsi_cli_progress(void *ctx, double fraction)
     if (!p->enabled)
         return;
     const double now = lsi_cli_wall_now();
-    if (now - p->start < SHOW_AFTER || now - p->last < REDRAW)
+    if (now - p->start < p->show_after || now - p->last < REDRAW)
         return;
     p->last = now;
     p->drawn = 1;
