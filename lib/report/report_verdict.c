@@ -18,6 +18,8 @@
 
 /* Appends a formatted piece to buf (kept NUL-terminated, cut if full). */
 static void add(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add(char *buf, size_t size, const char *fmt, ...)
 {
     const size_t len = strlen(buf);
     if (len + 1 >= size)
