@@ -5,7 +5,7 @@
  * exactly 1, counts adding up), the terminal chart (within 80 columns,
  * plain ASCII when asked, readable time labels), the manifest in each
  * format, the sweep and find tables (text, and Markdown rows rebuilt from
- * the summaries), and a sweep's histogram CSV.
+ * the summaries), a trace as Markdown, and a sweep's histogram CSV.
  *
  * Results are built by hand: values recorded into histograms, summaries
  * filled directly. Nothing is simulated.
@@ -565,6 +565,85 @@ static void sweep_and_find_md(void **state)
     lagsim_sweep_terminate(&sw);
 }
 
+/* trace as Markdown: per event a heading, the header and rule of its table,
+ * a row per milestone led by the time since fired, the step's name and its
+ * status (rebuilt here from the points), then its outcome; the same bytes
+ * twice. */
+static void trace_md(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    lagsim_scenario_defaults(&sc);
+    snprintf(sc.name, sizeof sc.name, "t");
+    assert_true(sc.n_event_types > 0 && sc.n_clients > 0);
+    lagsim_trace_point_t pt[5];
+    memset(pt, 0, sizeof pt);
+    const lagsim_time_t f0 = 10 * LAGSIM_SEC, f1 = 20 * LAGSIM_SEC;
+    const struct {
+        uint32_t event;
+        enum lagsim_trace_kind kind;
+        lagsim_time_t fired, at;
+    } spec[5] = {{0, LAGSIM_TRACE_FIRED, f0, f0},
+                 {0, LAGSIM_TRACE_REFUSED, f0, f0 + 2 * LAGSIM_SEC},
+                 {1, LAGSIM_TRACE_FIRED, f1, f1},
+                 {0, LAGSIM_TRACE_VISIBLE, f0, f0 + 75 * LAGSIM_SEC},
+                 {1, LAGSIM_TRACE_DROPPED, f1, f1 + 5 * LAGSIM_SEC}};
+    for (int i = 0; i < 5; i++) {
+        pt[i].event = spec[i].event;
+        pt[i].kind = spec[i].kind;
+        pt[i].mode = pt[i].path = LAGSIM_MODE_CLOUD;
+        pt[i].fired_at = spec[i].fired;
+        pt[i].at = spec[i].at;
+        pt[i].user = 7 + spec[i].event;
+    }
+    pt[1].status = LAGSIM_RESP_429;
+    pt[1].batch = pt[1].attempt = 1;
+    pt[4].reason = LAGSIM_DROP_RETRY_LIMIT;
+    const lagsim_traced_run_t run = {LAGSIM_MODE_CLOUD, pt, 5, 0, 100 * LAGSIM_SEC};
+    lagsim_trace_t tr;
+    memset(&tr, 0, sizeof tr);
+    tr.follow = 2;
+    tr.from = f0;
+    tr.gap = f1 - f0;
+    char *outs[2];
+    for (int k = 0; k < 2; k++) {
+        capture_t c;
+        cap_open(&c);
+        assert_int_equal(lagsim_report_trace_md(c.f, &sc, &tr, &run, 1, &manifest), LAGSIM_OK);
+        outs[k] = cap_close(&c);
+    }
+    assert_string_equal(outs[0], outs[1]);
+    const char *out = outs[0];
+    char want[512], d[LAGSIM_DURATION_MAX];
+    const char *rule = "| since fired | step | status | what happened |\n| --- | ---: | ---: | ---: |\n";
+    assert_contains(out, "# lagsim trace: t\n");
+    assert_contains(out, "\n## cloud mode\n");
+    /* Event 1: fired, refused with a 429 two seconds later, visible after 75 s. */
+    snprintf(want, sizeof want, "\n### Event 1: %s, user 7, client %s, fired at %s\n\n%s| 0s | %s |  | ",
+             sc.event_types[0].name, sc.clients[0].name, lagsim_format_duration(d, sizeof d, f0),
+             rule, lagsim_trace_kind_name(LAGSIM_TRACE_FIRED));
+    assert_contains(out, want);
+    snprintf(want, sizeof want, "\n| %s | %s | %s | ", lagsim_format_duration(d, sizeof d, 2 * LAGSIM_SEC),
+             lagsim_trace_kind_name(LAGSIM_TRACE_REFUSED), lagsim_response_name(LAGSIM_RESP_429));
+    assert_contains(out, want);
+    snprintf(want, sizeof want, "\n\nOutcome: **visible** %s after it was fired.\n",
+             lagsim_format_duration(d, sizeof d, 75 * LAGSIM_SEC));
+    assert_contains(out, want);
+    /* Event 2: dropped after 5 s, its reason in the status cell and the outcome. */
+    snprintf(want, sizeof want, "\n| %s | %s | %s | ", lagsim_format_duration(d, sizeof d, 5 * LAGSIM_SEC),
+             lagsim_trace_kind_name(LAGSIM_TRACE_DROPPED),
+             lagsim_drop_reason_name(LAGSIM_DROP_RETRY_LIMIT));
+    assert_contains(out, want);
+    snprintf(want, sizeof want, "\n\nOutcome: **dropped** (%s) %s after it was fired.\n",
+             lagsim_drop_reason_name(LAGSIM_DROP_RETRY_LIMIT),
+             lagsim_format_duration(d, sizeof d, 5 * LAGSIM_SEC));
+    assert_contains(out, want);
+    assert_true(strstr(out, "### Event 1:") < strstr(out, "### Event 2:"));
+    assert_contains(out, "| scenario hash | 0123456789abcdef (FNV-1a 64) |\n");
+    free(outs[0]);
+    free(outs[1]);
+}
+
 /* sweep --hist: one block per point that ran, led by the point's values
  * of the varied keys (in plain units), each block the rows that run's
  * --hist writes; a point that did not run has none. */
@@ -671,6 +750,7 @@ int main(void)
         cmocka_unit_test(manifest_everywhere),
         cmocka_unit_test(sweep_and_find_tables),
         cmocka_unit_test(sweep_and_find_md),
+        cmocka_unit_test(trace_md),
         cmocka_unit_test(sweep_hist_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
