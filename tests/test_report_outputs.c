@@ -615,7 +615,7 @@ static void trace_md(void **state)
     assert_string_equal(outs[0], outs[1]);
     const char *out = outs[0];
     char want[512], d[LAGSIM_DURATION_MAX];
-    const char *rule = "| since fired | step | status | what happened |\n| --- | ---: | ---: | ---: |\n";
+    const char *rule = "| since fired | step | status | what happened |\n| ---: | --- | --- | --- |\n";
     assert_contains(out, "# lagsim trace: t\n");
     assert_contains(out, "\n## cloud mode\n");
     /* Event 1: fired, refused with a 429 two seconds later, visible after 75 s. */

@@ -247,7 +247,7 @@ md_rc=$rc
 run trace "$CFG" $FAST --follow 2 --format md
 [ $md_rc -eq 0 ] && [ $rc -eq 0 ] && cmp -s "$TMP/out" "$TMP/trace_md1" &&
   grep -q '^| since fired | step | status | what happened |$' "$TMP/out" &&
-  grep -q '^| --- | ---: | ---: | ---: |$' "$TMP/out" &&
+  grep -q '^| ---: | --- | --- | --- |$' "$TMP/out" &&
   grep -q '^| 0s | fired |' "$TMP/out" && grep -q '^## cloud mode$' "$TMP/out" &&
   [ "$(grep -c '^Outcome: \*\*' "$TMP/out")" -eq 4 ] && grep -q '^## Manifest$' "$TMP/out"
 check $? "trace --format md: a table per event (header and separator rows) and its outcome, the same bytes twice"

@@ -55,8 +55,8 @@ static void md_event(FILE *f, const lagsim_scenario_t *sc, const lsi_trace_order
     for (const char *s = client; *s; s++)
         fprintf(f, *s == '|' || *s == '*' || *s == '_' ? "\\%c" : "%c", *s);
     fprintf(f, ", fired at %s\n\n", lagsim_format_duration(d, sizeof d, e->fired_at));
-    static const char *const h[] = {"since fired", "step", "status", "what happened"};
-    lsi_md_head(f, h, 4);
+    /* The time right-aligned, the words left-aligned. */
+    fputs("| since fired | step | status | what happened |\n| ---: | --- | --- | --- |\n", f);
     for (size_t k = begin; k < end; k++) {
         const lagsim_trace_point_t *p = order[k].p;
         char text[LSI_TRACE_TEXT_MAX], why[LSI_TRACE_TEXT_MAX];
