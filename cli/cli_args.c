@@ -59,7 +59,7 @@ static const char usage_sweep[] =
     "usage: lagsim sweep SCENARIO --vary SECTION.KEY=FROM..TO[:STEP] [--vary ...]\n"
     "         [--slo EXPR [--find [--max-reps N]]] [--mode M] [--threads N]\n"
     "         [--reps N | --precision P [--max-reps N]] [--seed N]\n"
-    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv|html]\n"
+    "         [--set SECTION.KEY=VALUE]... [--format text|json|csv|html|md]\n"
     "         [--out FILE] [--hist FILE.csv] [--ascii] [--max-events N]\n"
     "         [--max-memory SIZE]\n";
 static const char help_sweep[] =
@@ -96,6 +96,8 @@ static const char help_sweep[] =
     "                  interval straddles the SLO (\"?\") gets more replications,\n"
     "                  doubling, until it is decided or has M\n"
     "  --ascii         plain ASCII: ok/FAIL instead of the check marks\n"
+    "  --format md     the text report's tables as Markdown (one per mode; with\n"
+    "                  --find the answer, or the frontier, too), to paste\n"
     "  other options as for 'lagsim run'\n"
     "\n"
     "With replications, a point's SLO verdict is judged on the 95% confidence\n"
@@ -126,8 +128,8 @@ static const char help_compare[] =
 static const char usage_check[] = "usage: lagsim check SCENARIO [--set SECTION.KEY=VALUE]...\n";
 static const char usage_trace[] =
     "usage: lagsim trace SCENARIO [--follow N] [--filter TYPE] [--mode M] [--seed N]\n"
-    "         [--set SECTION.KEY=VALUE]... [--format text|json|html] [--out FILE]\n"
-    "         [--max-events N] [--max-memory SIZE]\n";
+    "         [--set SECTION.KEY=VALUE]... [--format text|json|html|md]\n"
+    "         [--out FILE] [--max-events N] [--max-memory SIZE]\n";
 static const char help_trace[] =
     "Follows a few events through the pipeline and tells their journeys hop by hop:\n"
     "fired, queued on the device, sent, accepted by Segment, in Segment's queue,\n"
@@ -152,7 +154,9 @@ static const char help_trace[] =
     "                  the manifest and, per mode, each event's id, type, user,\n"
     "                  outcome and steps - time, step, status, backoff, drop\n"
     "                  reason - with the narration's words in separate fields),\n"
-    "                  or html (a page with a swimlane chart per mode)\n"
+    "                  html (a page with a swimlane chart per mode), or md (per\n"
+    "                  mode, a Markdown table per event: time, step, status,\n"
+    "                  what happened; then its outcome)\n"
     "  --out FILE      write the trace to FILE, atomically, instead of stdout\n"
     "  --max-events N  refuse a scenario expected to fire more than N events\n"
     "                  per mode (default 1e9)\n"
@@ -382,16 +386,13 @@ static int apply_option(const opt_spec_t *spec, const char *val, const char *cmd
             o->format = LSI_CLI_FORMAT_CSV;
         else if (strcmp(val, "html") == 0)
             o->format = LSI_CLI_FORMAT_HTML;
-        else if (strcmp(val, "md") == 0 && (accepted & LSI_CLI_OPT_SERIES))
-            o->format = LSI_CLI_FORMAT_MD; /* run and compare */
-        else if (accepted & LSI_CLI_OPT_SERIES)
+        else if (strcmp(val, "md") == 0)
+            o->format = LSI_CLI_FORMAT_MD;
+        else if (accepted & LSI_CLI_OPT_CSV)
             return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json, csv, html or md)",
                                        val);
-        else if (accepted & LSI_CLI_OPT_CSV)
-            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json, csv or html)",
-                                       val);
         else
-            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json or html)", val);
+            return lsi_cli_usage_error(cmd, "bad --format value '%s' (text, json, html or md)", val);
         break;
     case LSI_CLI_OPT_LIMITS:
         if (strcmp(spec->name, "max-events") == 0) {

@@ -1,9 +1,10 @@
 /*
  * cmd_trace.c - "lagsim trace SCENARIO [--follow N] [--filter TYPE]
- * [--format text|json|html] [--out FILE] ...": follows a few events through
+ * [--format text|json|html|md] [--out FILE] ...": follows a few events through
  * each selected mode and prints their journeys, milestone by milestone
  * (lagsim_report_trace()), or writes them as JSON with the manifest
- * (lagsim_report_trace_json()) or an HTML page (lagsim_report_trace_html()),
+ * (lagsim_report_trace_json()), an HTML page (lagsim_report_trace_html())
+ * or Markdown tables (lagsim_report_trace_md()),
  * to stdout or atomically to --out FILE.
  *
  * Central idea: the library reports milestones through a callback while
@@ -158,7 +159,8 @@ int lsi_cli_cmd_trace(int argc, char **argv)
     if (status != LSI_CLI_EXIT_OK)
         goto done;
     const int html = o.format == LSI_CLI_FORMAT_HTML;
-    const int json = o.format == LSI_CLI_FORMAT_JSON || html; /* collect, write at the end */
+    const int md = o.format == LSI_CLI_FORMAT_MD;
+    const int json = o.format == LSI_CLI_FORMAT_JSON || html || md; /* collect, write at the end */
     const lagsim_run_limits_t limits = {.max_memory = o.max_memory,
                                         .interrupt = lsi_cli_signals_install()};
     if (!json)
@@ -194,6 +196,7 @@ int lsi_cli_cmd_trace(int argc, char **argv)
         lagsim_report_manifest_text(out.f, &man); /* a write error shows at close */
     if (json) {
         const int rc = html ? lagsim_report_trace_html(out.f, sc, &tr, runs, n_runs, &man)
+                       : md ? lagsim_report_trace_md(out.f, sc, &tr, runs, n_runs, &man)
                             : lagsim_report_trace_json(out.f, sc, &tr, runs, n_runs, &man);
         if (rc != LAGSIM_OK) {
             fprintf(stderr, "lagsim: cannot write the trace: %s\n", lagsim_strerror(rc));

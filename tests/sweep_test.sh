@@ -2,7 +2,8 @@
 # sweep_test.sh - black-box tests of the experiment options: lagsim sweep
 # (--vary, --slo marks and exit status 3, --find against a brute-force
 # sweep of the same grid), --precision, the same bytes for --threads 1 and
-# 2 (sweep, find and precision), --format csv and --hist of run, compare
+# 2 (sweep, find and precision), --format md of sweep and find (header and
+# separator rows, the same bytes twice), --format csv and --hist of run, compare
 # and sweep (parsed with python3: column counts, cumulative share ending
 # at 1, one block per sweep point), the manifest (its
 # hash follows the file's bytes), the terminal charts (80 columns, --ascii),
@@ -374,6 +375,29 @@ check $? "the charts of both modes share one x axis"
 run run "$CFG" --ascii
 [ $rc -eq 0 ] && LC_ALL=C awk '/[\200-\377]/ { bad = 1 } END { exit bad }' "$TMP/out" && grep -q '#' "$TMP/out"
 check $? "--ascii: the whole text report is plain ASCII"
+# ---- --format md: Markdown tables, the same bytes twice ------------------------
+
+run sweep "$CFG" --vary burst.launch.rate=1000/s..2000/s:500/s --reps 2 --slo 'p99<=1m' --format md
+cp "$TMP/out" "$TMP/sweep_md1"
+md_rc=$rc
+run sweep "$CFG" --vary burst.launch.rate=1000/s..2000/s:500/s --reps 2 --slo 'p99<=1m' --format md
+{ [ $md_rc -eq 0 ] || [ $md_rc -eq 3 ]; } && [ $rc -eq $md_rc ] &&
+  grep -q '^| burst.launch.rate | visible | p50 | p99 | max | 429s | backlog | drain | SLO |$' "$TMP/out" &&
+  grep -q '^| --- | ---: | ---: |' "$TMP/out" && grep -q '^## device mode$' "$TMP/out" &&
+  [ "$(grep -c '^| 1[05]00/s \|^| 2000/s ' "$TMP/out")" -eq 3 ] &&
+  cmp -s "$TMP/out" "$TMP/sweep_md1"
+check $? "sweep --format md: a header row, a separator row, a row per point, the same bytes twice"
+run sweep "$CFG" --vary "$GRID" --slo 'p99<=1m' --find --format md
+[ $rc -eq 0 ] || [ $rc -eq 3 ]
+r1=$?
+grep -q '^| round | burst.launch.rate |' "$TMP/out" && grep -q '^### Answer, device mode$' "$TMP/out"
+check $((r1 + $?)) "sweep --find --format md: the probes with their round and the answer"
+run sweep "$CFG" --vary burst.launch.rate=1000/s..3000/s:1000/s --vary mixpanel.ingest_limit=1000/s..2000/s:1000/s --slo 'p99<=1m' --find --format md
+{ [ $rc -eq 0 ] || [ $rc -eq 3 ]; } && grep -q '^### Frontier, device mode$' "$TMP/out" &&
+  grep -q '^| mixpanel.ingest_limit | holds at | fails at | 95% interval |$' "$TMP/out" &&
+  [ "$(grep -c '^| [12]000/s |' "$TMP/out")" -ge 2 ]
+check $? "sweep --find with two keys --format md: the frontier as a table, a row per line"
+
 run run "$CFG"
 ! grep -q "$(printf '\r')" "$TMP/err"
 check $? "no progress line when stderr is not a terminal"

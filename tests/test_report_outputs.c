@@ -4,7 +4,8 @@
  * differences for compare), the histogram CSV (cumulative share ending at
  * exactly 1, counts adding up), the terminal chart (within 80 columns,
  * plain ASCII when asked, readable time labels), the manifest in each
- * format, the sweep and find tables, and a sweep's histogram CSV.
+ * format, the sweep and find tables (text, and Markdown rows rebuilt from
+ * the summaries), a trace as Markdown, and a sweep's histogram CSV.
  *
  * Results are built by hand: values recorded into histograms, summaries
  * filled directly. Nothing is simulated.
@@ -439,6 +440,210 @@ static void sweep_and_find_tables(void **state)
     lagsim_sweep_terminate(&sw);
 }
 
+/* A sweep's Markdown cell of summary s, formatted here from the summary's
+ * mean and 95% half-width: shares as percentages, seconds as durations,
+ * counts in full (all below 10000 here). */
+static void md_expected_cell(char *buf, size_t size, const lagsim_summary_t *s, char kind)
+{
+    const double m = s->mean, h = lagsim_summary_half_width(s, 0.95);
+    char a[LAGSIM_DURATION_MAX], b[LAGSIM_DURATION_MAX];
+    if (kind == 'p')
+        snprintf(buf, size, "%.2f%% \u00b1 %.2g%%", 100 * m, 100 * h);
+    else if (kind == 's')
+        snprintf(buf, size, "%s \u00b1 %s",
+                 lagsim_format_duration(a, sizeof a, (lagsim_time_t)llround(m * LAGSIM_SEC)),
+                 lagsim_format_duration(b, sizeof b, (lagsim_time_t)llround(h * LAGSIM_SEC)));
+    else
+        snprintf(buf, size, "%.0f \u00b1 %.0f", m, h);
+}
+
+/* The expected Markdown row of point p (axis text `at`) and its SLO mark. */
+static void md_expected_row(char *buf, size_t size, const char *at,
+                            const lagsim_replicated_t *r, const char *mark)
+{
+    static const struct {
+        enum lagsim_figure fig;
+        char kind;
+    } cols[] = {{LAGSIM_FIG_VISIBLE_SHARE, 'p'}, {LAGSIM_FIG_VISIBLE_P50, 's'},
+                {LAGSIM_FIG_VISIBLE_P99, 's'},   {LAGSIM_FIG_VISIBLE_MAX, 's'},
+                {LAGSIM_FIG_429, 'c'},           {LAGSIM_FIG_BACKLOG_PEAK, 'c'},
+                {LAGSIM_FIG_DRAIN_TIME, 's'}};
+    size_t len = (size_t)snprintf(buf, size, "| %s ", at);
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+        char cell[96];
+        md_expected_cell(cell, sizeof cell, &r->figure[cols[i].fig], cols[i].kind);
+        len += (size_t)snprintf(buf + len, size - len, "| %s ", cell);
+    }
+    snprintf(buf + len, size - len, "| %s |\n", mark);
+}
+
+/* sweep and find as Markdown: the header and its rule, a row per point (or
+ * probe) built here from the summaries, the SLO marks, the answer, '|'
+ * escaped in a key; the same bytes twice. */
+static void sweep_and_find_md(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    lagsim_scenario_defaults(&sc);
+    snprintf(sc.name, sizeof sc.name, "t");
+    lagsim_sweep_t sw;
+    memset(&sw, 0, sizeof sw);
+    sw.base = &sc;
+    sw.n_axes = 1;
+    sw.axis[0] = (lagsim_axis_t){"burst.launch.rate", LAGSIM_UNIT_RATE, 1000, 3000, 1000};
+    sw.apply = apply_nothing;
+    sw.mode_mask = 1u << LAGSIM_MODE_CLOUD;
+    sw.reps = 3;
+    char msg[64];
+    assert_int_equal(lagsim_sweep_prepare(&sw, msg, sizeof msg), LAGSIM_OK);
+    for (uint32_t i = 0; i < 3; i++)
+        sw.points[i].reps[LAGSIM_MODE_CLOUD] = made_up(LAGSIM_MODE_CLOUD, 3, 1 + i);
+    /* p99 = 4 * shift * ~1.01 s: holds at 1000/s and 2000/s, fails at 3000/s. */
+    lagsim_slo_t slo = {1, {{LAGSIM_FIG_VISIBLE_P99, LAGSIM_SLO_LE, 10.0, "p99<=10s"}}};
+    static const char *const at[3] = {"1000/s", "2000/s", "3000/s"};
+    static const char *const mark[3] = {"\u2713", "\u2713", "\u2717"};
+    char rows[3][512];
+    for (int i = 0; i < 3; i++)
+        md_expected_row(rows[i], sizeof rows[i], at[i], sw.points[i].reps[LAGSIM_MODE_CLOUD],
+                        mark[i]);
+    const char *header = "| burst.launch.rate | visible | p50 | p99 | max | 429s | backlog | "
+                         "drain | SLO |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                         "| ---: |\n";
+
+    lagsim_report_opts_t opts = {LAGSIM_REPORT_MD, &manifest, 0, 0};
+    char *outs[2];
+    for (int k = 0; k < 2; k++) {
+        capture_t c;
+        cap_open(&c);
+        assert_int_equal(lagsim_report_sweep(c.f, &sw, &slo, NULL, &opts), LAGSIM_OK);
+        outs[k] = cap_close(&c);
+    }
+    assert_string_equal(outs[0], outs[1]);
+    char want[2048];
+    snprintf(want, sizeof want, "\n## cloud mode\n\n%s%s%s%s", header, rows[0], rows[1], rows[2]);
+    assert_contains(outs[0], want);
+    assert_contains(outs[0], "# lagsim sweep: t\n");
+    assert_contains(outs[0], "- SLO: p99<=10s, on the 95% interval over replications");
+    assert_contains(outs[0], "| scenario hash | 0123456789abcdef (FNV-1a 64) |\n");
+    free(outs[0]);
+    free(outs[1]);
+
+    /* find: the probes in the order they ran, led by their round; the answer. */
+    lagsim_find_t fd;
+    memset(&fd, 0, sizeof fd);
+    fd.outcome[LAGSIM_MODE_CLOUD] = LAGSIM_FIND_BOUNDARY;
+    fd.holds_at[LAGSIM_MODE_CLOUD] = 1;
+    fd.fails_at[LAGSIM_MODE_CLOUD] = 2;
+    fd.n_probes = 3;
+    fd.probe[0] = (lagsim_find_probe_t){0, LAGSIM_MODE_CLOUD, 0, 1, LAGSIM_VERDICT_HOLDS, 1, 0};
+    fd.probe[1] = (lagsim_find_probe_t){2, LAGSIM_MODE_CLOUD, 0, 0, LAGSIM_VERDICT_FAILS, 1, 0};
+    fd.probe[2] = (lagsim_find_probe_t){1, LAGSIM_MODE_CLOUD, 1, 1, LAGSIM_VERDICT_HOLDS, 1, 0};
+    capture_t c;
+    cap_open(&c);
+    assert_int_equal(lagsim_report_sweep(c.f, &sw, &slo, &fd, &opts), LAGSIM_OK);
+    char *out = cap_close(&c);
+    snprintf(want, sizeof want, "| round %s| 0 %s| 0 %s| 1 %s",
+             "| burst.launch.rate | visible | p50 | p99 | max | 429s | backlog | drain | SLO |\n"
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+             rows[0], rows[2], rows[1]);
+    assert_contains(out, want);
+    assert_contains(out, "\n### Answer, cloud mode\n\nThe SLO holds at burst.launch.rate = "
+                         "2000/s and fails at 3000/s; the boundary lies between them (within "
+                         "one step, 1000/s).");
+    /* Below the answer, the two sides: 2000/s then 3000/s. */
+    snprintf(want, sizeof want, "%s%s%s", header, rows[1], rows[2]);
+    assert_contains(out, want);
+    free(out);
+
+    /* A '|' in a cell is escaped: the header cell of a key holding one. */
+    snprintf(sw.axis[0].key, sizeof sw.axis[0].key, "a|b");
+    cap_open(&c);
+    assert_int_equal(lagsim_report_sweep(c.f, &sw, &slo, NULL, &opts), LAGSIM_OK);
+    out = cap_close(&c);
+    assert_contains(out, "\n| a\\|b | visible |");
+    free(out);
+    lagsim_sweep_terminate(&sw);
+}
+
+/* trace as Markdown: per event a heading, the header and rule of its table,
+ * a row per milestone led by the time since fired, the step's name and its
+ * status (rebuilt here from the points), then its outcome; the same bytes
+ * twice. */
+static void trace_md(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    lagsim_scenario_defaults(&sc);
+    snprintf(sc.name, sizeof sc.name, "t");
+    assert_true(sc.n_event_types > 0 && sc.n_clients > 0);
+    lagsim_trace_point_t pt[5];
+    memset(pt, 0, sizeof pt);
+    const lagsim_time_t f0 = 10 * LAGSIM_SEC, f1 = 20 * LAGSIM_SEC;
+    const struct {
+        uint32_t event;
+        enum lagsim_trace_kind kind;
+        lagsim_time_t fired, at;
+    } spec[5] = {{0, LAGSIM_TRACE_FIRED, f0, f0},
+                 {0, LAGSIM_TRACE_REFUSED, f0, f0 + 2 * LAGSIM_SEC},
+                 {1, LAGSIM_TRACE_FIRED, f1, f1},
+                 {0, LAGSIM_TRACE_VISIBLE, f0, f0 + 75 * LAGSIM_SEC},
+                 {1, LAGSIM_TRACE_DROPPED, f1, f1 + 5 * LAGSIM_SEC}};
+    for (int i = 0; i < 5; i++) {
+        pt[i].event = spec[i].event;
+        pt[i].kind = spec[i].kind;
+        pt[i].mode = pt[i].path = LAGSIM_MODE_CLOUD;
+        pt[i].fired_at = spec[i].fired;
+        pt[i].at = spec[i].at;
+        pt[i].user = 7 + spec[i].event;
+    }
+    pt[1].status = LAGSIM_RESP_429;
+    pt[1].batch = pt[1].attempt = 1;
+    pt[4].reason = LAGSIM_DROP_RETRY_LIMIT;
+    const lagsim_traced_run_t run = {LAGSIM_MODE_CLOUD, pt, 5, 0, 100 * LAGSIM_SEC};
+    lagsim_trace_t tr;
+    memset(&tr, 0, sizeof tr);
+    tr.follow = 2;
+    tr.from = f0;
+    tr.gap = f1 - f0;
+    char *outs[2];
+    for (int k = 0; k < 2; k++) {
+        capture_t c;
+        cap_open(&c);
+        assert_int_equal(lagsim_report_trace_md(c.f, &sc, &tr, &run, 1, &manifest), LAGSIM_OK);
+        outs[k] = cap_close(&c);
+    }
+    assert_string_equal(outs[0], outs[1]);
+    const char *out = outs[0];
+    char want[512], d[LAGSIM_DURATION_MAX];
+    const char *rule = "| since fired | step | status | what happened |\n| ---: | --- | --- | --- |\n";
+    assert_contains(out, "# lagsim trace: t\n");
+    assert_contains(out, "\n## cloud mode\n");
+    /* Event 1: fired, refused with a 429 two seconds later, visible after 75 s. */
+    snprintf(want, sizeof want, "\n### Event 1: %s, user 7, client %s, fired at %s\n\n%s| 0s | %s |  | ",
+             sc.event_types[0].name, sc.clients[0].name, lagsim_format_duration(d, sizeof d, f0),
+             rule, lagsim_trace_kind_name(LAGSIM_TRACE_FIRED));
+    assert_contains(out, want);
+    snprintf(want, sizeof want, "\n| %s | %s | %s | ", lagsim_format_duration(d, sizeof d, 2 * LAGSIM_SEC),
+             lagsim_trace_kind_name(LAGSIM_TRACE_REFUSED), lagsim_response_name(LAGSIM_RESP_429));
+    assert_contains(out, want);
+    snprintf(want, sizeof want, "\n\nOutcome: **visible** %s after it was fired.\n",
+             lagsim_format_duration(d, sizeof d, 75 * LAGSIM_SEC));
+    assert_contains(out, want);
+    /* Event 2: dropped after 5 s, its reason in the status cell and the outcome. */
+    snprintf(want, sizeof want, "\n| %s | %s | %s | ", lagsim_format_duration(d, sizeof d, 5 * LAGSIM_SEC),
+             lagsim_trace_kind_name(LAGSIM_TRACE_DROPPED),
+             lagsim_drop_reason_name(LAGSIM_DROP_RETRY_LIMIT));
+    assert_contains(out, want);
+    snprintf(want, sizeof want, "\n\nOutcome: **dropped** (%s) %s after it was fired.\n",
+             lagsim_drop_reason_name(LAGSIM_DROP_RETRY_LIMIT),
+             lagsim_format_duration(d, sizeof d, 5 * LAGSIM_SEC));
+    assert_contains(out, want);
+    assert_true(strstr(out, "### Event 1:") < strstr(out, "### Event 2:"));
+    assert_contains(out, "| scenario hash | 0123456789abcdef (FNV-1a 64) |\n");
+    free(outs[0]);
+    free(outs[1]);
+}
+
 /* sweep --hist: one block per point that ran, led by the point's values
  * of the varied keys (in plain units), each block the rows that run's
  * --hist writes; a point that did not run has none. */
@@ -544,6 +749,8 @@ int main(void)
         cmocka_unit_test(chart),
         cmocka_unit_test(manifest_everywhere),
         cmocka_unit_test(sweep_and_find_tables),
+        cmocka_unit_test(sweep_and_find_md),
+        cmocka_unit_test(trace_md),
         cmocka_unit_test(sweep_hist_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,8 @@
 # with the scenario's types), byte-identical output for the same seed,
 # lines within 80 columns; --format json (parsed with python3: the
 # manifest, the events, steps in time order, outcomes; the same bytes for
-# the same seed; a bad --format exits 2) and --out; "Theory vs
+# the same seed; a bad --format exits 2), --format md (a table per event,
+# the same bytes twice) and --out; "Theory vs
 # simulation" in text and a "theory" array in JSON. Prints one "ok N - ..." or "not ok N - ..." per check.
 #
 # Usage: sh tests/trace_test.sh [BUILD]   (BUILD defaults to build)
@@ -208,9 +209,9 @@ fi
 
 for bad in xml csv ''; do
   run trace "$CFG" --format "$bad"
-  [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] && grep -q "bad --format value '$bad' (text, json or html)" "$TMP/err" \
+  [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] && grep -q "bad --format value '$bad' (text, json, html or md)" "$TMP/err" \
     && grep -q '^usage: lagsim trace' "$TMP/err"
-  check $? "trace --format '$bad' exits 2 saying text, json or html"
+  check $? "trace --format '$bad' exits 2 saying text, json, html or md"
 done
 
 # --out writes atomically, in either format: the same bytes as stdout, no
@@ -236,6 +237,20 @@ run run "$CFG" $FAST
   grep -q '^  client batching wait ' "$TMP/out" && grep -q '^  backlog peak ' "$TMP/out" &&
   grep -q "^  in flight (Little's law) " "$TMP/out" && grep -q '^  - indexing:' "$TMP/out"
 check $? "run's text report has a Theory vs simulation section per mode"
+
+# --format md: per event a table of its milestones, and its outcome; the same bytes twice.
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --follow 2 --format md
+cp "$TMP/out" "$TMP/trace_md1"
+md_rc=$rc
+# shellcheck disable=SC2086
+run trace "$CFG" $FAST --follow 2 --format md
+[ $md_rc -eq 0 ] && [ $rc -eq 0 ] && cmp -s "$TMP/out" "$TMP/trace_md1" &&
+  grep -q '^| since fired | step | status | what happened |$' "$TMP/out" &&
+  grep -q '^| ---: | --- | --- | --- |$' "$TMP/out" &&
+  grep -q '^| 0s | fired |' "$TMP/out" && grep -q '^## cloud mode$' "$TMP/out" &&
+  [ "$(grep -c '^Outcome: \*\*' "$TMP/out")" -eq 4 ] && grep -q '^## Manifest$' "$TMP/out"
+check $? "trace --format md: a table per event (header and separator rows) and its outcome, the same bytes twice"
 
 if command -v python3 >/dev/null 2>&1; then
   # shellcheck disable=SC2086

@@ -160,7 +160,7 @@ enum lagsim_report_format {
     LAGSIM_REPORT_JSON, /* one object */
     LAGSIM_REPORT_CSV,  /* '#' comment lines, a header row, one row per mode (and point) */
     LAGSIM_REPORT_HTML, /* one self-contained page with SVG charts (docs/reports.md) */
-    LAGSIM_REPORT_MD    /* run and compare: the verdict and tables as Markdown */
+    LAGSIM_REPORT_MD    /* the verdict and tables as Markdown (run, compare, sweep) */
 };
 
 /*
@@ -346,6 +346,18 @@ int lagsim_report_trace_json(FILE *f, const lagsim_scenario_t *sc, const lagsim_
 int lagsim_report_trace_html(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace_t *trace,
                              const lagsim_traced_run_t *runs, size_t n_runs,
                              const lagsim_manifest_t *manifest);
+
+/*
+ * The same journeys as GitHub-flavoured Markdown (docs/reports.md): per
+ * mode, per followed event a heading, a table of its milestones (since
+ * fired, step, status, what happened; '|' escaped in cells) and a line
+ * with its outcome; then the manifest. Same arguments as
+ * lagsim_report_trace_json(). Returns LAGSIM_OK, LAGSIM_ENOMEM or
+ * LAGSIM_EIO.
+ */
+int lagsim_report_trace_md(FILE *f, const lagsim_scenario_t *sc, const lagsim_trace_t *trace,
+                           const lagsim_traced_run_t *runs, size_t n_runs,
+                           const lagsim_manifest_t *manifest);
 
 #ifdef __cplusplus
 }

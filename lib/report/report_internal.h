@@ -98,6 +98,28 @@ int lsi_report_sweep_csv(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *
 void lsi_sweep_keys_csv(FILE *f, const lagsim_sweep_t *sw);
 void lsi_sweep_values_csv(FILE *f, const lagsim_sweep_t *sw, const lagsim_sweep_point_t *p);
 
+/* report_sweep.c, for report_md_sweep.c: an axis value in the key's units;
+ * the text table's figure columns (count, heads) and figure i of r as its
+ * cell ("mean", or "mean ± half-width" when with_hw and it has one). */
+void lsi_sweep_axis_text(char *buf, size_t size, const lagsim_axis_t *a, double v);
+size_t lsi_sweep_n_figures(void);
+const char *lsi_sweep_figure_head(size_t i);
+void lsi_sweep_figure_text(char *buf, size_t size, size_t i, const lagsim_replicated_t *r,
+                           int with_hw);
+
+/* ---- report_md*.c ------------------------------------------------------------ */
+
+/* Markdown helpers (report_md.c): a cell ('|' escaped, line breaks as
+ * spaces), a header row with its rule (first column left, the rest right),
+ * a row, and the "## Manifest" table (nothing when m is NULL). */
+void lsi_md_cell(FILE *f, const char *s);
+void lsi_md_head(FILE *f, const char *const *h, size_t n);
+void lsi_md_row(FILE *f, const char *const *c, size_t n);
+void lsi_md_manifest(FILE *f, const lagsim_manifest_t *m);
+/* The Markdown report of a sweep or a bisection (report_md_sweep.c). */
+int lsi_report_sweep_md(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
+                        const lagsim_find_t *find, const lagsim_manifest_t *manifest);
+
 /* ---- report_trace.c (shared with report_trace_json.c) ----------------------- */
 
 /* Room for a milestone's words or its explanation. */

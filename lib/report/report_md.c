@@ -1,6 +1,7 @@
 /*
  * report_md.c - owns the Markdown reports (--format md) of run, compare
- * and sweep: the HTML page's verdict and tables as Markdown tables, for
+ * (sweep and trace: report_md_sweep.c, report_md_trace.c), and the shared
+ * Markdown helpers: the HTML page's verdict and tables as Markdown tables, for
  * pasting into design documents and tickets. The numbers are the ones the
  * HTML page's data tables hold, in the same human units (report_html.c);
  * there are no charts. Cells are escaped for '|'.
@@ -14,10 +15,15 @@
 #include "report/report_svg.h"
 #include "report/report_verdict.h"
 
+#define cell lsi_md_cell
+#define head lsi_md_head
+#define row lsi_md_row
+#define manifest_md lsi_md_manifest
+
 typedef const lagsim_replicated_t *const reps_t[LAGSIM_MODE_COUNT];
 
 /* A cell: '|' escaped, line breaks as spaces. */
-static void cell(FILE *f, const char *s)
+void lsi_md_cell(FILE *f, const char *s)
 {
     fputs("| ", f);
     for (; s && *s; s++) {
@@ -32,7 +38,7 @@ static void cell(FILE *f, const char *s)
 }
 
 /* A header row and its rule: the first column left-aligned, the rest right. */
-static void head(FILE *f, const char *const *h, size_t n)
+void lsi_md_head(FILE *f, const char *const *h, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         cell(f, h[i]);
@@ -42,14 +48,14 @@ static void head(FILE *f, const char *const *h, size_t n)
     fputs("|\n", f);
 }
 
-static void row(FILE *f, const char *const *c, size_t n)
+void lsi_md_row(FILE *f, const char *const *c, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         cell(f, c[i]);
     fputs("|\n", f);
 }
 
-static void manifest_md(FILE *f, const lagsim_manifest_t *m)
+void lsi_md_manifest(FILE *f, const lagsim_manifest_t *m)
 {
     if (!m)
         return;

@@ -595,6 +595,37 @@ static int text_find(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
     return LAGSIM_OK;
 }
 
+/* ---- Shared with report_md_sweep.c ------------------------------------------------- */
+
+void lsi_sweep_axis_text(char *buf, size_t size, const lagsim_axis_t *a, double v)
+{
+    fmt_axis(buf, size, a, v);
+}
+
+size_t lsi_sweep_n_figures(void)
+{
+    return N_COLUMNS;
+}
+
+const char *lsi_sweep_figure_head(size_t i)
+{
+    return columns[i].head;
+}
+
+void lsi_sweep_figure_text(char *buf, size_t size, size_t i, const lagsim_replicated_t *r,
+                           int with_hw)
+{
+    char mean[CELL_MAX], hw[CELL_MAX];
+    fmt_mean(mean, sizeof mean, columns[i].kind, &r->figure[columns[i].fig]);
+    hw[0] = '\0';
+    if (with_hw)
+        fmt_half_width(hw, sizeof hw, columns[i].kind, &r->figure[columns[i].fig]);
+    if (hw[0])
+        snprintf(buf, size, "%s \u00b1 %s", mean, hw);
+    else
+        snprintf(buf, size, "%s", mean);
+}
+
 /* ---- Entry point --------------------------------------------------------------------- */
 
 int lagsim_report_sweep(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
@@ -608,7 +639,7 @@ int lagsim_report_sweep(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *s
     case LAGSIM_REPORT_JSON: return lsi_report_sweep_json(f, sw, slo, find, opts->manifest);
     case LAGSIM_REPORT_CSV: return lsi_report_sweep_csv(f, sw, slo, find, opts->manifest);
     case LAGSIM_REPORT_HTML: return lsi_report_sweep_html(f, sw, slo, find, opts->manifest);
-    case LAGSIM_REPORT_MD: return LAGSIM_EINVAL; /* not for sweeps (yet) */
+    case LAGSIM_REPORT_MD: return lsi_report_sweep_md(f, sw, slo, find, opts->manifest);
     case LAGSIM_REPORT_TEXT: break;
     }
     rc = find ? text_find(f, sw, slo, find, opts->ascii) : text_sweep(f, sw, slo, opts->ascii);
