@@ -198,11 +198,12 @@ int lagsim_report_trace_html(FILE *f, const lagsim_scenario_t *sc, const lagsim_
     char title[160], from[LAGSIM_DURATION_MAX], gap[LAGSIM_DURATION_MAX];
     snprintf(title, sizeof title, "lagsim trace: %.*s", 100, sc->name);
     lsi_html_begin(f, title);
-    fprintf(f, "<p class=\"note\">%" PRIu32 " events followed from %s, one every %s (seed %" PRIu64
+    fprintf(f, "<p class=\"note\">%" PRIu32 " %s followed from %s, one every %s (seed %" PRIu64
                "). Each event has three lanes; a bar shows where it waited between two "
                "milestones, a red bar a backoff, a black dot a refused request (a 429, a "
                "5xx, ...), a labelled dot the moment it became visible or was dropped.</p>\n",
-            trace->follow, lagsim_format_duration(from, sizeof from, trace->from),
+            trace->follow, trace->follow == 1 ? "event" : "events",
+            lagsim_format_duration(from, sizeof from, trace->from),
             lagsim_format_duration(gap, sizeof gap, trace->gap), sc->seed);
     for (size_t r = 0; r < n_runs; r++) {
         const int rc = html_mode(f, sc, &runs[r]);

@@ -109,8 +109,9 @@ int lagsim_report_trace_md(FILE *f, const lagsim_scenario_t *sc, const lagsim_tr
         const unsigned char ch = (unsigned char)sc->name[i];
         fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, f);
     }
-    fprintf(f, "\n\n%" PRIu32 " events followed from %s, one every %s (seed %" PRIu64 ").\n",
-            trace->follow, lagsim_format_duration(from, sizeof from, trace->from),
+    fprintf(f, "\n\n%" PRIu32 " %s followed from %s, one every %s (seed %" PRIu64 ").\n",
+            trace->follow, trace->follow == 1 ? "event" : "events",
+            lagsim_format_duration(from, sizeof from, trace->from),
             lagsim_format_duration(gap, sizeof gap, trace->gap), sc->seed);
     for (size_t r = 0; r < n_runs; r++) {
         const int rc = md_mode(f, sc, &runs[r]);
