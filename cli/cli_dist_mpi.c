@@ -25,7 +25,8 @@
  *         length and bytes (0: skipped), u64 warm-up length and bytes.
  * A serving rank always has exactly one BACK unanswered: its request.
  * Values are in the machine's own byte order and scenarios are sent as
- * raw structs (lagsim_scenario_t holds no pointers): every rank must run
+ * raw structs (lagsim_scenario_t holds one pointer, its replay reader,
+ * attached again on arrival): every rank must run
  * the same build on the same kind of machine, as MPI jobs do.
  *
  * Waiting never spins: ranks poll with MPI_Iprobe and sleep in between
@@ -271,8 +272,12 @@ static void serve(void)
                 const unsigned char *sc = get_span(&r, sizeof(lagsim_scenario_t));
                 if (sc && !cache[sid] && !(cache[sid] = malloc(sizeof *cache[sid])))
                     MPI_Abort(MPI_COMM_WORLD, 1);
-                if (sc)
+                if (sc) {
                     memcpy(cache[sid], sc, sizeof *cache[sid]);
+                    /* The replay reader's address is this process's own. */
+                    if (cache[sid]->replay.file[0])
+                        cache[sid]->replay.source = lagsim_replay_csv_source();
+                }
             }
             if (!cache[sid] || mode >= LAGSIM_MODE_COUNT)
                 r.bad = 1;

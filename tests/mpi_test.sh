@@ -27,6 +27,7 @@ if ! command -v mpirun >/dev/null 2>&1 || [ ! -x "$MPI_LAGSIM" ]; then
   exit 0
 fi
 ABS=$(cd "$BUILD" && pwd -P)
+REPO=$(pwd -P)
 MPIRUN="mpirun --oversubscribe -q"
 [ "$(id -u)" = 0 ] && MPIRUN="$MPIRUN --allow-run-as-root"
 # Open MPI keeps memory until exit on purpose; under LeakSanitizer
@@ -96,6 +97,9 @@ same "sweep --find (exit status and answer)" sweep "$CFG" --vary "$GRID" --reps 
 same "run --precision in two modes" run "$CFG" --precision 10% --max-reps 8 --mode cloud,device
 same "sweep --precision as CSV" sweep "$CFG" --vary burst.launch.rate=2500/s..3500/s:500/s \
   --precision 10% --max-reps 6 --format csv
+# A replay scenario: its CSV reader is attached again in each rank (the
+# reader's address does not carry over between processes).
+same "run --reps 3 of a replayed workload" run "$REPO/configs/replay-launch.ini" --reps 3 --mode cloud
 same "sweep with --threads 2 in each rank" sweep "$CFG" --vary "$SMALL" --reps 2 --threads 2 --format csv
 
 # ---- An interrupted sweep ------------------------------------------------------------

@@ -206,6 +206,13 @@ int lagsim_replay_scan(lagsim_scenario_t *sc, char *msg, size_t msg_size);
  * checked. Returns LAGSIM_OK, or LAGSIM_EIO with "FILE: changed ..." (or
  * why it cannot be read) in msg.
  */
+/*
+ * The CSV reader lagsim_replay_scan() attaches to a scenario
+ * (sc->replay.source). A program that copies a scanned scenario into
+ * another process, where the pointer means nothing, attaches it again.
+ */
+const lagsim_replay_source_t *lagsim_replay_csv_source(void);
+
 int lagsim_replay_verify(const lagsim_scenario_t *sc, char *msg, size_t msg_size);
 
 /*

@@ -725,6 +725,11 @@ static void csv_close(void *stream)
     free(r);
 }
 
+const lagsim_replay_source_t *lagsim_replay_csv_source(void)
+{
+    return &csv_source;
+}
+
 int lagsim_replay_verify(const lagsim_scenario_t *sc, char *msg, size_t msg_size)
 {
     const char *path = sc->replay.file;
