@@ -1,5 +1,5 @@
 /*
- * test_slo_verdict.c - SLO verdicts with uncertainty (lib/model/replicate.c):
+ * test_slo_verdict.c - SLO verdicts with uncertainty (lib/experiment/replicate.c):
  * a term holds or fails when its whole 95% interval is on one side of the
  * threshold and is undecided ("?") when the interval straddles it; several
  * terms combine as fails > undecided > holds. Intervals are made by hand,
