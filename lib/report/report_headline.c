@@ -25,6 +25,22 @@ const lsi_headline_row_t lsi_headline_rows[] = {
 };
 const size_t lsi_headline_n = sizeof lsi_headline_rows / sizeof lsi_headline_rows[0];
 
+size_t lsi_headline_row(size_t i, const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
+                        char cells[LAGSIM_MODE_COUNT][LSI_HEADLINE_CELL], const char **row)
+{
+    const lsi_headline_row_t *hr = &lsi_headline_rows[i];
+    size_t k = 0;
+    row[k++] = hr->label;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
+        if (!reps[m])
+            continue;
+        lsi_headline_cell(cells[k - 1], LSI_HEADLINE_CELL, &reps[m]->figure[hr->fig], hr->fig);
+        row[k] = cells[k - 1];
+        k++;
+    }
+    return k;
+}
+
 void lsi_headline_cell(char *buf, size_t size, const lagsim_summary_t *s, enum lagsim_figure fig)
 {
     lsi_human_mean_hw(buf, size, s->mean, lagsim_summary_half_width(s, 0.95), (int)s->n,

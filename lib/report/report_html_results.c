@@ -105,18 +105,9 @@ static void headline(FILE *f, reps_t reps, uint32_t n)
             head[nc++] = mname(m);
     lsi_html_table_begin(f, "headline-table", NULL, 0, head, nc);
     for (size_t i = 0; i < lsi_headline_n; i++) {
-        const lsi_headline_row_t *hr = &lsi_headline_rows[i];
-        char cells[LAGSIM_MODE_COUNT][96];
-        const char *row[1 + LAGSIM_MODE_COUNT] = {hr->label};
-        size_t k = 1;
-        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-            if (!reps[m])
-                continue;
-            lsi_headline_cell(cells[k - 1], sizeof cells[0], &reps[m]->figure[hr->fig], hr->fig);
-            row[k] = cells[k - 1];
-            k++;
-        }
-        lsi_html_row(f, row, nc);
+        char cells[LAGSIM_MODE_COUNT][LSI_HEADLINE_CELL];
+        const char *row[1 + LAGSIM_MODE_COUNT];
+        lsi_html_row(f, row, lsi_headline_row(i, reps, cells, row));
     }
     lsi_html_table_end(f, 0);
 }

@@ -166,5 +166,10 @@ typedef struct lsi_headline_row {
 extern const lsi_headline_row_t lsi_headline_rows[];
 extern const size_t lsi_headline_n;
 void lsi_headline_cell(char *buf, size_t size, const lagsim_summary_t *s, enum lagsim_figure fig);
+#define LSI_HEADLINE_CELL 96
+/* Headline row i as table cells: row[0] its label, then one cell per mode
+ * present in reps, written into cells[]. Returns the number of cells. */
+size_t lsi_headline_row(size_t i, const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
+                        char cells[LAGSIM_MODE_COUNT][LSI_HEADLINE_CELL], const char **row);
 
 #endif /* LAGSIM_REPORT_INTERNAL_H */

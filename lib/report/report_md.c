@@ -123,18 +123,9 @@ int lsi_report_md(FILE *f, const lagsim_scenario_t *sc, reps_t reps, int compare
                   : "One replication: the value of that run.");
     head(f, h, nc);
     for (size_t i = 0; i < lsi_headline_n; i++) {
-        const lsi_headline_row_t *hr = &lsi_headline_rows[i];
-        char cells[LAGSIM_MODE_COUNT][96];
-        const char *r[1 + LAGSIM_MODE_COUNT] = {hr->label};
-        size_t k = 1;
-        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-            if (!reps[m])
-                continue;
-            lsi_headline_cell(cells[k - 1], sizeof cells[0], &reps[m]->figure[hr->fig], hr->fig);
-            r[k] = cells[k - 1];
-            k++;
-        }
-        row(f, r, nc);
+        char cells[LAGSIM_MODE_COUNT][LSI_HEADLINE_CELL];
+        const char *r[1 + LAGSIM_MODE_COUNT];
+        row(f, r, lsi_headline_row(i, reps, cells, r));
     }
 
     for (int m = base + 1; compare && m < LAGSIM_MODE_COUNT; m++) {
