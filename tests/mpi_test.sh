@@ -36,27 +36,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 # The tiny launch of sweep_test.sh: 90 simulated seconds, ~20,000 events.
 CFG=$TMP/tiny.ini
-cat >"$CFG" <<'EOF'
-; a launch burst against a low limit, small enough for tests
-[scenario]
-name = tiny-launch
-horizon = 90s
-drain_limit = 1h
-seed = 11
-mode = device
-
-[traffic]
-base_rate = 100/s
-users = 5000
-
-[burst.launch]
-start = 20s
-duration = 20s
-rate = 1500/s
-
-[mixpanel]
-ingest_limit = 1000/s
-EOF
+cp tests/fixtures/tiny-launch.ini "$CFG"
 GRID="burst.launch.rate=1000/s..4000/s:250/s"  # 13 points, for --find
 SMALL="burst.launch.rate=1000/s..4000/s:750/s" # 5 points
 

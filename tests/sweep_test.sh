@@ -24,27 +24,7 @@ tap_init sweep_test
 
 
 CFG=$TMP/tiny.ini
-cat >"$CFG" <<'EOF'
-; a launch burst against a low limit, small enough for tests
-[scenario]
-name = tiny-launch
-horizon = 90s
-drain_limit = 1h
-seed = 11
-mode = device
-
-[traffic]
-base_rate = 100/s
-users = 5000
-
-[burst.launch]
-start = 20s
-duration = 20s
-rate = 1500/s
-
-[mixpanel]
-ingest_limit = 1000/s
-EOF
+cp tests/fixtures/tiny-launch.ini "$CFG"
 GRID="burst.launch.rate=1000/s..4000/s:250/s"
 
 # ---- Usage and scenario errors: exit 2 before anything runs --------------------
