@@ -28,7 +28,7 @@ static void ad_blockers_drop_the_same_users_in_every_mode(void **state)
     lagsim_scenario_t sc;
     small_scenario(&sc, 200, 10 * LAGSIM_MIN);
     sc.users = 20000;
-    sc.clients[0].adblock = 0.3;
+    sc.clients[0].adblock[0] = sc.clients[0].adblock[1] = 0.3;
     lagsim_result_t *cloud = run_mode(&sc, LAGSIM_MODE_CLOUD);
     lagsim_result_t *device = run_mode(&sc, LAGSIM_MODE_DEVICE);
     const double share = (double)cloud->dropped[LAGSIM_DROP_ADBLOCK] / (double)cloud->fired;
@@ -47,16 +47,16 @@ static void the_proxy_avoids_blockers_and_adds_a_hop(void **state)
     (void)state;
     lagsim_scenario_t sc;
     small_scenario(&sc, 100, 5 * LAGSIM_MIN);
-    sc.clients[0].adblock = 0.4;
+    sc.clients[0].adblock[0] = sc.clients[0].adblock[1] = 0.4;
     lagsim_result_t *plain = run_mode(&sc, LAGSIM_MODE_DEVICE);
-    sc.clients[0].proxy = 1;
+    sc.clients[0].proxy[0] = sc.clients[0].proxy[1] = 1;
     sc.clients[0].proxy_latency = constant(0.050);
     lagsim_result_t *proxied = run_mode(&sc, LAGSIM_MODE_DEVICE);
     assert_true(plain->dropped[LAGSIM_DROP_ADBLOCK] > 0);
     assert_int_equal(proxied->dropped[LAGSIM_DROP_ADBLOCK], 0);
     assert_int_equal(proxied->visible, proxied->fired);
-    sc.clients[0].proxy = 0;
-    sc.clients[0].adblock = 0;
+    sc.clients[0].proxy[0] = sc.clients[0].proxy[1] = 0;
+    sc.clients[0].adblock[0] = sc.clients[0].adblock[1] = 0;
     lagsim_result_t *none = run_mode(&sc, LAGSIM_MODE_DEVICE);
     const double extra = lagsim_breakdown_mean(proxied->hops, LAGSIM_HOP_NETWORK) -
                          lagsim_breakdown_mean(none->hops, LAGSIM_HOP_NETWORK);
@@ -171,7 +171,7 @@ static void hops_add_up_in_every_mode(void **state)
     sc.mixpanel.ingest_limit = 1000;
     sc.mixpanel.lost_response_rate = 0.05;
     sc.merge_share = 0.1;
-    sc.clients[0].adblock = 0.1;
+    sc.clients[0].adblock[0] = sc.clients[0].adblock[1] = 0.1;
     sc.clients[0].offline_share = 0.2;
     sc.clients[0].session_length = (lagsim_dist_t){.kind = LAGSIM_DIST_EXP, .p = {120, 0}};
     sc.n_event_types = 2;

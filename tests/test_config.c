@@ -737,10 +737,12 @@ static void mistakes(void **state)
           "with a unit: us, ms, s, m, h, d)");
     FAILS("[client.web]\nshare = 1\nplatform = web\ncloud_batch = 5\n",
           "t.ini:4: key 'cloud_batch' in [client.web]: unknown key (known: share, platform, "
-          "cloud_sdk, device_sdk, adblock, proxy, proxy_latency, offline_share, offline_duration, "
+          "cloud_sdk, device_sdk, adblock, adblock_segment, adblock_mixpanel, proxy, "
+          "proxy_segment, proxy_mixpanel, proxy_latency, phase, phase_at, shutdown_at, "
+          "offline_share, offline_duration, "
           "session_length; cloud_ or device_ followed by: batch_size, flush_at, "
           "flush_interval, request_timeout, max_in_flight, queue_cap, retry_4xx, no_retry_5xx, persist, "
-          "flush_on_exit, exit_keeps_copy, max_age, backoff_base, "
+          "flush_on_exit, exit_keeps_copy, max_age, flush_timer, flush_at_shutdown, backoff_base, "
           "backoff_factor, backoff_cap, backoff_floor, backoff_jitter, backoff_jitter_after_cap, "
           "backoff_immediate, backoff_at_next_flush, max_retries, max_retry_duration)");
     /* Cross-field checks come from lagsim_scenario_validate(). */

@@ -70,7 +70,7 @@ static void test_series_adds_up(void **state)
     launch(&sc);
     sc.horizon = 10 * MIN;
     sc.segment.retry_window = 3 * MIN;       /* cloud: drops past the retry window */
-    sc.clients[0].adblock = 0.05;            /* both: blocked by an ad blocker */
+    sc.clients[0].adblock[0] = sc.clients[0].adblock[1] = 0.05;            /* both: blocked by an ad blocker */
     sc.clients[0].sdk[LAGSIM_MODE_DEVICE].queue_cap = 20; /* device: queue overflow */
     sc.sampling.threshold = 2000;            /* during the burst: sampled out */
     sc.sampling.max_priority = LAGSIM_PRIO_NORMAL;

@@ -228,7 +228,7 @@ static void hybrid_all_device_equals_device(void **state)
     sc.mixpanel.ingest_limit = 200;
     sc.mixpanel.lost_response_rate = 0.05;
     sc.mixpanel.failure_rate = 0.02;
-    sc.clients[0].adblock = 0.1;
+    sc.clients[0].adblock[0] = sc.clients[0].adblock[1] = 0.1;
     sc.clients[0].offline_share = 0.1;
     sc.n_event_types = 2;
     sc.event_types[0].share = 0.7;

@@ -113,6 +113,45 @@ static double monte_carlo_flush(double rate, double interval, unsigned flush_at)
     return total / (double)events;
 }
 
+/* A per-batch timer, simulated naively: Poisson arrivals; an arrival
+ * into an empty batch opens it and starts its timer; the batch leaves
+ * when its flush_at-th event arrives or `interval` after it opened,
+ * whichever comes first. The mean wait from arrival to departure over
+ * 400,000 batches. */
+static double monte_carlo_per_batch(double rate, double interval, unsigned flush_at)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 54321);
+    double total = 0, now = 0;
+    uint64_t events = 0;
+    double t[4096];
+    for (int k = 0; k < 400000; k++) {
+        now += gsl_ran_exponential(r, 1 / rate); /* the batch's first event */
+        const double open = now;
+        unsigned n = 0;
+        t[n++] = now;
+        double leave = open + interval;
+        for (;;) {
+            const double next = now + gsl_ran_exponential(r, 1 / rate);
+            if (next >= open + interval) {
+                now = open + interval; /* the next arrival is drawn afresh (memoryless) */
+                break;
+            }
+            now = next;
+            t[n++] = now;
+            if (n == flush_at || n == 4096) {
+                leave = now;
+                break;
+            }
+        }
+        for (unsigned i = 0; i < n; i++)
+            total += leave - t[i];
+        events += n;
+    }
+    gsl_rng_free(r);
+    return total / (double)events;
+}
+
 static void flush_wait(void **state)
 {
     (void)state;
@@ -124,9 +163,17 @@ static void flush_wait(void **state)
     sdk = *lagsim_sdk_preset("mixpanel-android"); /* 60 s or 40 events */
     assert_near(lagsim_theory_flush_wait(&sdk, 0.001), 30, 0.01);
     assert_near(lagsim_theory_flush_wait(&sdk, 1e4), 39.0 / 2e4, 1e-9); /* fills at once */
-    sdk = *lagsim_sdk_preset("analytics-node"); /* 10 s or 15 events */
-    const double rates[] = {0.5, 1.5, 2.0, 5.0};
+    sdk = *lagsim_sdk_preset("analytics-node"); /* 10 s or 15 events, per batch */
+    const double rates[] = {0.01, 0.5, 1.5, 2.0, 5.0};
     for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        const double mc = monte_carlo_per_batch(rates[i], 10, 15);
+        assert_near(lagsim_theory_flush_wait(&sdk, rates[i]), mc, 0.01 * mc);
+    }
+    /* A rare event waits the whole interval, not half of it. */
+    assert_near(lagsim_theory_flush_wait(&sdk, 1e-6), 10, 1e-3);
+    /* The same SDK on a periodic timer: the tick sum. */
+    sdk.flush_timer = LAGSIM_TIMER_PERIODIC;
+    for (size_t i = 1; i < sizeof rates / sizeof rates[0]; i++) {
         const double mc = monte_carlo_flush(rates[i], 10, 15);
         assert_near(lagsim_theory_flush_wait(&sdk, rates[i]), mc, 0.01 * mc);
     }
@@ -151,9 +198,9 @@ static void client_batching_weights(void **state)
     sc.event_types[0].share = 1;
     sc.n_clients = 2;
     sc.clients[0].share = 0.5;
-    sc.clients[0].adblock = 1;
+    sc.clients[0].adblock[0] = sc.clients[0].adblock[1] = 1;
     sc.clients[1] = sc.clients[0];
-    sc.clients[1].adblock = 0;
+    sc.clients[1].adblock[0] = sc.clients[1].adblock[1] = 0;
     sc.clients[1].sdk[LAGSIM_MODE_DEVICE] = *lagsim_sdk_preset("mixpanel-android");
     assert_near(lagsim_theory_client_batching(&sc, LAGSIM_MODE_DEVICE), 30, 0.01);
 }

@@ -117,7 +117,7 @@ static void tracing_changes_nothing(void **state)
     launch(&sc);
     sc.n_clients = 2;
     sc.clients[0].share = 0.5;
-    sc.clients[0].adblock = 0.2;
+    sc.clients[0].adblock[0] = sc.clients[0].adblock[1] = 0.2;
     sc.clients[0].offline_share = 0.3;
     sc.clients[0].offline_duration = lagsim_dist_const(60);
     sc.clients[1] = sc.clients[0];
@@ -292,7 +292,7 @@ static void adblock_drop(void **state)
     static collected_t c;
     lagsim_scenario_t sc;
     launch(&sc);
-    sc.clients[0].adblock = 1.0;
+    sc.clients[0].adblock[0] = sc.clients[0].adblock[1] = 1.0;
     lagsim_result_t *r = lagsim_result_create();
     lagsim_trace_t tr = tracer(&sc, &c, 3);
     assert_int_equal(lagsim_run_traced(&sc, LAGSIM_MODE_DEVICE, 0, NULL, &tr, r), LAGSIM_OK);
@@ -548,7 +548,7 @@ static void narration_json(void **state)
 
     /* Two modes, one of them ad-blocked: each event dropped, the reason
      * in the step and in the outcome; no manifest when none is given. */
-    sc.clients[0].adblock = 1.0;
+    sc.clients[0].adblock[0] = sc.clients[0].adblock[1] = 1.0;
     lagsim_trace_t tb = tracer(&sc, &blocked, 3);
     lagsim_result_t *rb = lagsim_result_create();
     assert_int_equal(lagsim_run_traced(&sc, LAGSIM_MODE_DEVICE, 0, NULL, &tb, rb), LAGSIM_OK);

@@ -58,6 +58,9 @@ static const char *type_name(const lsi_key_t *k)
     case LSI_T_ORIGIN: return "`first` or a timestamp";
     case LSI_T_METRIC: return "alert metric";
     case LSI_T_THRESHOLD: return "number, or duration for `p95_latency`";
+    case LSI_T_TIMER: return "`periodic` | `per_batch` | `chain`";
+    case LSI_T_PHASE: return "`random` | `aligned`";
+    case LSI_T_PHASE_AT: return "duration or `burst.NAME`";
     }
     return "?";
 }
@@ -89,6 +92,9 @@ static const char *unit_name(const lsi_key_t *k)
     case LSI_T_PATH:
     case LSI_T_PROFILE:
     case LSI_T_ORIGIN:
+    case LSI_T_TIMER:
+    case LSI_T_PHASE:
+    case LSI_T_PHASE_AT:
     case LSI_T_METRIC: return "—";
     }
     return "?";
@@ -616,6 +622,8 @@ static const char *const *key_words(const lsi_key_t *k)
     static const char *const routes[] = {"cloud", "device", NULL};
     static const char *const prios[] = {"low", "normal", "high", NULL};
     static const char *const limiters[] = {"rolling", "token_bucket", NULL};
+    static const char *const timers[] = {"periodic", "per_batch", "chain", NULL};
+    static const char *const phases[] = {"random", "aligned", NULL};
     static const char *platforms[LAGSIM_PLATFORM_COUNT + 1];
     static const char *metrics[LAGSIM_METRIC_COUNT + 1];
     switch (k->type) {
@@ -623,6 +631,8 @@ static const char *const *key_words(const lsi_key_t *k)
     case LSI_T_ROUTE: return routes;
     case LSI_T_PRIORITY: return prios;
     case LSI_T_LIMITER: return limiters;
+    case LSI_T_TIMER: return timers;
+    case LSI_T_PHASE: return phases;
     case LSI_T_PLATFORM:
         for (int i = 0; i < LAGSIM_PLATFORM_COUNT; i++)
             platforms[i] = lagsim_platform_name((enum lagsim_platform)i);
@@ -649,6 +659,7 @@ static const char *const *key_words(const lsi_key_t *k)
     case LSI_T_PATH:
     case LSI_T_PROFILE:
     case LSI_T_ORIGIN:
+    case LSI_T_PHASE_AT:
     case LSI_T_THRESHOLD: break;
     }
     return NULL;

@@ -147,6 +147,32 @@ typedef struct lagsim_backoff {
 
 /* Where a client SDK sends its requests. */
 enum lagsim_endpoint { LAGSIM_ENDPOINT_SEGMENT, LAGSIM_ENDPOINT_MIXPANEL };
+#define LAGSIM_ENDPOINT_COUNT 2
+
+/*
+ * How an SDK's flush timer runs (docs/flush-timers-and-adblock.md):
+ *  - PERIODIC: a fixed tick, every flush_interval from the device's phase
+ *    (the mobile SDKs);
+ *  - PER_BATCH: started when the first event enters an empty batch, it
+ *    fires flush_interval later (analytics-node, analytics.js batching);
+ *  - CHAIN: a setTimeout chain restarted after each flush finishes, so its
+ *    phase drifts with the requests' durations (mixpanel-js).
+ */
+enum lagsim_flush_timer {
+    LAGSIM_TIMER_PERIODIC,
+    LAGSIM_TIMER_PER_BATCH,
+    LAGSIM_TIMER_CHAIN,
+    LAGSIM_TIMER_COUNT
+};
+
+/* "periodic", "per_batch", "chain". */
+const char *lagsim_flush_timer_name(enum lagsim_flush_timer t);
+
+/* When a client's devices start their flush timers. */
+enum lagsim_phase {
+    LAGSIM_PHASE_RANDOM,  /* each device at its own (hashed) moment */
+    LAGSIM_PHASE_ALIGNED  /* all together, at phase_at */
+};
 
 /* One client SDK's behaviour; presets come from lagsim_sdk_preset(). */
 typedef struct lagsim_sdk {
@@ -154,7 +180,8 @@ typedef struct lagsim_sdk {
     enum lagsim_endpoint endpoint; /* Segment (cloud) or Mixpanel (device) */
     uint32_t batch_size;           /* most events in one request */
     uint32_t flush_at;             /* queued events that flush at once (0: only the timer) */
-    lagsim_time_t flush_interval;  /* periodic flush timer (0: send each event at once) */
+    lagsim_time_t flush_interval;  /* flush timer's period (0: send each event at once) */
+    enum lagsim_flush_timer flush_timer; /* how that timer runs */
     lagsim_time_t request_timeout; /* a request unanswered this long is a timeout */
     uint32_t max_in_flight;        /* requests one client may have open (0: unlimited) */
     uint32_t queue_cap;            /* most events queued on the device (0: unlimited) */
@@ -164,6 +191,8 @@ typedef struct lagsim_sdk {
     uint32_t flush_on_exit;        /* 1 if it sends its queue as the session ends */
     uint32_t exit_keeps_copy;      /* 1 if what it sent at exit stays queued (re-sent) */
     lagsim_time_t max_age;         /* queued events older than this are purged (0: never) */
+    uint32_t flush_at_shutdown;    /* 1 if the process sends its queue as it exits
+                                      (analytics-node's closeAndFlush()) */
     lagsim_backoff_t backoff;
 } lagsim_sdk_t;
 
@@ -271,9 +300,17 @@ typedef struct lagsim_client {
     char name[LAGSIM_NAME_MAX];
     double share;                  /* share of users (and so of events) */
     enum lagsim_platform platform;
-    double adblock;                /* share of its users whose blocker stops the SDK's host */
-    uint32_t proxy;                /* 1: requests go through a first-party proxy */
-    lagsim_dist_t proxy_latency;   /* extra one-way time through the proxy, s */
+    /* By enum lagsim_endpoint (the host a request goes to: Segment's
+     * tracking API or Mixpanel's). Segment's own server-to-server leg to
+     * Mixpanel is never blocked. */
+    double adblock[LAGSIM_ENDPOINT_COUNT]; /* share of its users whose blocker stops that host */
+    uint32_t proxy[LAGSIM_ENDPOINT_COUNT]; /* 1: that host is reached through a first-party proxy */
+    lagsim_dist_t proxy_latency;   /* extra one-way time through a proxy, s */
+    enum lagsim_phase phase;       /* when its devices start their flush timers */
+    lagsim_time_t phase_at;        /* PHASE_ALIGNED: the moment they all start, */
+    char phase_burst[LAGSIM_NAME_MAX]; /* or the start of this burst ("" : phase_at) */
+    lagsim_time_t shutdown_at;     /* the server process exits (flush_at_shutdown);
+                                      0: at the end of the horizon */
     double offline_share;          /* share of its users who go offline once */
     lagsim_dist_t offline_duration;/* how long, s (start uniform over the horizon) */
     lagsim_dist_t session_length;  /* a session ends this long after it starts

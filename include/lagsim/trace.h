@@ -74,6 +74,19 @@ enum lagsim_trace_by { LAGSIM_TRACE_BY_SDK, LAGSIM_TRACE_BY_SEGMENT };
 /* How Mixpanel resolved the identity (LAGSIM_TRACE_FIRED, _IDENTITY). */
 enum lagsim_identity { LAGSIM_IDENTITY_KNOWN, LAGSIM_IDENTITY_NEW, LAGSIM_IDENTITY_MERGE };
 
+/* What made an SDK send a request (LAGSIM_TRACE_SENT by the SDK). */
+enum lagsim_trace_trigger {
+    LAGSIM_TRIGGER_NONE,        /* nothing to tell: a retry, a send at once, a flush at exit */
+    LAGSIM_TRIGGER_TICK,        /* its periodic flush timer ticked */
+    LAGSIM_TRIGGER_BATCH_TIMER, /* the batch's own timer fired, flush_interval after its first event */
+    LAGSIM_TRIGGER_CHAIN,       /* its timer chain fired (restarted after each flush) */
+    LAGSIM_TRIGGER_FULL,        /* flush_at events were queued */
+    LAGSIM_TRIGGER_SHUTDOWN     /* the server process exited and flushed its queue */
+};
+
+/* "none", "tick", "batch_timer", "chain", "full", "shutdown". */
+const char *lagsim_trace_trigger_name(enum lagsim_trace_trigger t);
+
 /* A backoff that waits for the sender's next flush tick (`delay`). */
 #define LAGSIM_TRACE_NEXT_FLUSH ((lagsim_time_t)-1)
 
@@ -98,6 +111,7 @@ typedef struct lagsim_trace_point {
     /* details */
     enum lagsim_trace_by by;      /* SENT, BACKOFF, DELIVERED, REFUSED: the sender */
     enum lagsim_endpoint to;      /* SENT: Segment or Mixpanel */
+    enum lagsim_trace_trigger trigger; /* SENT by the SDK: what made it send */
     uint32_t batch;               /* SENT, REFUSED, DELIVERED: events in the request */
     uint32_t attempt;             /* SENT, OFFLINE, REFUSED, DELIVERED: this event's sends on
                                      this leg (device to Segment, or to Mixpanel) so far,

@@ -85,11 +85,46 @@ double lagsim_theory_batch_wait(double rate, double batch, double wait)
  * The mean wait is the expectation over N ~ Poisson(mu = rate T) divided
  * by mu, summed over the N that matter (mu +- 12 sqrt(mu)).
  */
+/*
+ * A PER_BATCH timer (renewal-reward over batches): a batch opens with an
+ * event at 0 and closes at T = the interval, or when its n-th event
+ * arrives (the (n-1)-th after the first, at S ~ Gamma(n - 1, rate)),
+ * whichever comes first. With K ~ Poisson(mu = rate T) arrivals after the
+ * first in [0, T]: for K <= n - 2 the batch holds 1 + K events waiting
+ * T + K T / 2 in all; otherwise n events, waiting n S / 2 in expectation
+ * given S, and E[S; S <= T] = (n - 1) / rate * P(K >= n). The mean wait is
+ * E[total wait] / E[events].
+ */
+static double per_batch_wait(double interval, double n, double rate)
+{
+    const double mu = rate * interval;
+    if (!(mu > 0))
+        return interval;
+    if (n == 0) /* no size trigger */
+        return interval * (1 + mu / 2) / (1 + mu);
+    double total = 0, events = 0, below = 0; /* below: P(K <= n - 1) so far */
+    for (double k = 0; k <= n - 1; k++) {
+        const double p = exp(k * log(mu) - mu - lgamma(k + 1));
+        if (k <= n - 2) {
+            total += p * (interval + k * interval / 2);
+            events += p * (1 + k);
+        }
+        below += p;
+    }
+    const double at_least_n1 = 1 - (below - exp((n - 1) * log(mu) - mu - lgamma(n)));
+    const double at_least_n = below < 1 ? 1 - below : 0;
+    total += n / 2 * (n - 1) / rate * at_least_n;
+    events += n * at_least_n1;
+    return events > 0 ? total / events : interval;
+}
+
 double lagsim_theory_flush_wait(const lagsim_sdk_t *sdk, double device_rate)
 {
     const double interval = seconds(sdk->flush_interval);
     if (interval <= 0 || sdk->flush_at == 1)
         return 0;
+    if (sdk->flush_timer == LAGSIM_TIMER_PER_BATCH)
+        return per_batch_wait(interval, sdk->flush_at, device_rate);
     const double mu = device_rate * interval, n = sdk->flush_at;
     const double lo = floor(mu - 12 * sqrt(mu) - 1), hi = ceil(mu + 12 * sqrt(mu) + 1);
     if (sdk->flush_at == 0 || !(mu > 0) || n > hi)
@@ -119,10 +154,11 @@ static double path_share(const lagsim_scenario_t *sc, enum lagsim_mode mode, enu
     return share;
 }
 
-/* Share of a client's users whose events get past their ad blocker. */
-static double unblocked(const lagsim_client_t *c)
+/* Share of a client's users whose events get past their ad blocker on
+ * the way to `to` (Segment's or Mixpanel's host). */
+static double unblocked(const lagsim_client_t *c, enum lagsim_endpoint to)
 {
-    return c->adblock > 0 && !c->proxy ? 1.0 - c->adblock : 1.0;
+    return c->adblock[to] > 0 && !c->proxy[to] ? 1.0 - c->adblock[to] : 1.0;
 }
 
 /*
@@ -155,7 +191,7 @@ double lagsim_theory_client_batching(const lagsim_scenario_t *sc, enum lagsim_mo
         const lagsim_client_t *cl = &sc->clients[c];
         for (int p = LAGSIM_MODE_CLOUD; p <= LAGSIM_MODE_DEVICE; p++) {
             const double share = path_share(sc, mode, (enum lagsim_mode)p);
-            const double w = cl->share * unblocked(cl) * share;
+            const double w = cl->share * unblocked(cl, cl->sdk[p].endpoint) * share;
             for (unsigned i = 0; i < n && w > 0; i++) {
                 const double events =
                     pieces[i].rate * seconds(pieces[i + 1].start - pieces[i].start);
@@ -176,7 +212,8 @@ double lagsim_theory_segment_batching(const lagsim_scenario_t *sc, enum lagsim_m
         return NAN;
     double passed = 0; /* share of all events that reach Segment */
     for (unsigned c = 0; c < sc->n_clients; c++)
-        passed += sc->clients[c].share * unblocked(&sc->clients[c]) * cloud;
+        passed += sc->clients[c].share *
+                  unblocked(&sc->clients[c], sc->clients[c].sdk[LAGSIM_MODE_CLOUD].endpoint) * cloud;
     const double bytes = mean_bytes(sc, mode == LAGSIM_MODE_HYBRID ? LAGSIM_MODE_CLOUD : -1);
     double batch = sc->segment.batch_size;
     if (bytes > 0 && (double)sc->segment.batch_bytes / bytes < batch)
@@ -356,6 +393,10 @@ static void note_client(const lagsim_scenario_t *sc, const lagsim_result_t *r,
             say(it, "%s %s", shown++ ? "," : "", sdk->preset);
             if (sdk->flush_interval <= 0 || sdk->flush_at == 1)
                 say(it, " at once");
+            else if (sdk->flush_timer == LAGSIM_TIMER_PER_BATCH)
+                say(it, " %.3gs after a batch's first event", seconds(sdk->flush_interval));
+            else if (sdk->flush_timer == LAGSIM_TIMER_CHAIN)
+                say(it, " %.3gs after its last flush ended", seconds(sdk->flush_interval));
             else
                 say(it, " every %.3gs", seconds(sdk->flush_interval));
             if (sdk->flush_interval > 0 && sdk->flush_at > 1)

@@ -102,8 +102,12 @@ enum lsi_type {
     LSI_T_PROFILE,   /* double[24]; "flat" is all 1 */
     LSI_T_ORIGIN,    /* lagsim_replay_t's origin_kind and origin */
     LSI_T_METRIC,    /* enum lagsim_alert_metric */
-    LSI_T_THRESHOLD  /* lagsim_alert_t's threshold and threshold_is_time: a
+    LSI_T_THRESHOLD, /* lagsim_alert_t's threshold and threshold_is_time: a
                         plain number, or a duration (stored in us) */
+    LSI_T_TIMER,     /* enum lagsim_flush_timer */
+    LSI_T_PHASE,     /* enum lagsim_phase */
+    LSI_T_PHASE_AT   /* lagsim_client_t's phase_at and phase_burst: a
+                        duration, or burst.NAME */
 };
 
 /* Key flags. */
@@ -114,6 +118,9 @@ enum lsi_type {
 #define LSI_K_CLOUD 0x10u     /* preset for the Cloud-mode (Segment) SDK */
 #define LSI_K_DEVICE 0x20u    /* preset for the Device-mode (Mixpanel) SDK */
 #define LSI_K_AUTO 0x80u      /* duration: "auto" is LAGSIM_WARMUP_AUTO, "none" is 0 */
+#define LSI_K_BOTH 0x100u     /* a shorthand: stores the value in its field and the next
+                                 one of the same type (a per-endpoint pair) */
+#define LSI_K_NOWRITE 0x200u  /* not written back (the pair it sets is) */
 
 typedef struct lsi_key {
     const char *name;

@@ -191,18 +191,53 @@ static const lsi_key_doc_t docs[] = {
         "Device-mode SDK preset (must send to Mixpanel). Default: the platform's.",
         "the platform's Mixpanel SDK (SDK presets below)"},
     {"client", "adblock",
-        "Share of this client's users whose ad blocker stops the SDK's requests (to "
-        "Segment or Mixpanel alike); their events are dropped (`adblock`). The same "
-        "users in every mode.",
-        "assumption; Mixpanel estimates \"30% or more\" of client-side events [doc], "
-        "30–50% of users on some audiences [doc]"},
+        "Shorthand for `adblock_segment` and `adblock_mixpanel` at once (the configs "
+        "written before the per-endpoint keys); giving it with either of them is an "
+        "error. Written back as the pair.",
+        "see the pair"},
+    {"client", "adblock_segment",
+        "Share of this client's users whose ad blocker stops requests to Segment's "
+        "tracking API (cloud mode: the SDK's call to api.segment.io); their events are "
+        "dropped (`adblock`). Segment's own server-to-server leg to Mixpanel is never "
+        "blocked. One draw per user for both hosts, the same in every mode.",
+        "assumption: Segment publishes no share [gap]; its destinations doc calls cloud "
+        "mode \"unaffected by ad blockers\", true only of the Segment -> Mixpanel leg [doc]"},
+    {"client", "adblock_mixpanel",
+        "Share of this client's users whose ad blocker stops requests to Mixpanel's host "
+        "(device mode: api-js.mixpanel.com); their events are dropped (`adblock`).",
+        "assumption; Mixpanel estimates \"30% or more\" of client-side events [doc] "
+        "troubleshooting FAQ, 30–50% of users on some audiences [doc] debugging page"},
     {"client", "proxy",
-        "Requests go through a first-party proxy: no ad-block loss, `proxy_latency` more "
-        "each way.",
-        "Mixpanel's and Segment's documented proxy setups [doc]"},
+        "Shorthand for `proxy_segment` and `proxy_mixpanel` at once; giving it with "
+        "either of them is an error. Written back as the pair.",
+        "see the pair"},
+    {"client", "proxy_segment",
+        "Requests to Segment go through a first-party proxy (Segment's custom proxy or "
+        "custom domain): no ad-block loss on that host, `proxy_latency` more each way.",
+        "Segment's documented custom proxy [doc]"},
+    {"client", "proxy_mixpanel",
+        "Requests to Mixpanel go through a first-party proxy (`api_host` on your "
+        "domain): no ad-block loss on that host, `proxy_latency` more each way.",
+        "Mixpanel's documented proxy setup [doc]"},
     {"client", "proxy_latency",
-        "Extra one-way time through the proxy.",
+        "Extra one-way time through a proxy.",
         "assumption"},
+    {"client", "phase",
+        "When this client's devices start their flush timers: `random` (each at its own "
+        "moment, a hash of the user) or `aligned` (all at `phase_at`: a deploy, a push "
+        "notification, a TV ad). Aligned devices flush in lock-step, so their requests "
+        "reach Mixpanel's limiter together. Per-batch timers start with their batch and "
+        "have no phase.",
+        "assumption: random; mixpanel-js's phase is set by the page load [src]"},
+    {"client", "phase_at",
+        "With `phase = aligned`: when the devices start, a time (`0s`) or `burst.NAME`, "
+        "the start of that burst (which must exist).",
+        "scenario input"},
+    {"client", "shutdown_at",
+        "When the server process exits: an SDK with `flush_at_shutdown` sends all it "
+        "holds then (in flight and retries go on); a process exiting before the horizon "
+        "is taken to be replaced at once. 0: at the end of the horizon.",
+        "assumption: the process runs to the end of the horizon"},
     {"client", "offline_share",
         "Share of users who go offline once, at a uniform time within the horizon. While "
         "offline every send fails at once and the SDK follows its retry policy (counted "
@@ -234,6 +269,17 @@ static const lsi_key_doc_t docs[] = {
     {"sdk", "max_age",
         "Queued events older than this are purged (`too_old`; 0: never).",
         ""},
+    {"sdk", "flush_timer",
+        "How the flush timer runs: `periodic` (a fixed tick from the device's phase), "
+        "`per_batch` (starts when the first event enters an empty batch, fires "
+        "`flush_interval` later; a full batch goes at once), `chain` (restarted "
+        "`flush_interval` after each flush finishes, so its phase drifts with the "
+        "requests' durations).",
+        ""},
+    {"sdk", "flush_at_shutdown",
+        "The process sends whatever is queued when it exits (`shutdown_at`, or the end "
+        "of the horizon), as analytics-node's closeAndFlush().",
+        ""},
     {"sdk", "batch_size",
         "Most events in one request.",
         ""},
@@ -241,7 +287,7 @@ static const lsi_key_doc_t docs[] = {
         "Queued events that trigger a flush at once (0: only the timer).",
         ""},
     {"sdk", "flush_interval",
-        "Periodic flush timer (0: send each event at once).",
+        "Flush timer's interval (0: send each event at once); see `flush_timer`.",
         ""},
     {"sdk", "request_timeout",
         "A request unanswered this long counts as a timeout.",
@@ -504,14 +550,18 @@ static const struct {
     const char *preset;
     const char *basis;
 } preset_docs[] = {
-    {"mixpanel-js", "[src] mixpanel-js request-batcher.js, mixpanel-core.js"},
+    {"mixpanel-js", "[src] mixpanel-js request-batcher.js (a setTimeout chain: flush_timer "
+        "chain), mixpanel-core.js"},
     {"mixpanel-android", "[src] MPConfig.java, AnalyticsMessages.java"},
     {"mixpanel-swift", "[src] Constants.swift, FlushRequest.swift"},
     {"mixpanel-server",
-        "[doc] Mixpanel's recommended retry policy; flush interval and timeout: assumption"},
+        "[doc] Mixpanel's recommended retry policy; flush interval, periodic timer, no "
+        "flush at shutdown and timeout: assumption"},
     {"analytics.js", "[src] analytics-next standard delivery; timeout: assumption"},
-    {"analytics.js-batching", "[src] analytics-next batched-dispatcher; timeout: assumption"},
-    {"analytics-node", "[src] analytics-next packages/node publisher"},
+    {"analytics.js-batching", "[src] analytics-next batched-dispatcher (its 5 s timeout starts "
+        "with a buffer's first event: per_batch); timeout: assumption"},
+    {"analytics-node", "[src] analytics-next packages/node publisher (a timer per batch: "
+        "per_batch), analytics-node.ts (closeAndFlush(): flush_at_shutdown)"},
     {"analytics-kotlin",
         "[src] analytics-kotlin legacy retry; one upload at a time and timeout: assumption"},
     {"analytics-swift",

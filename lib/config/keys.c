@@ -64,6 +64,8 @@
     {p "flush_on_exit", LSI_T_BOOL, OFF(flush_on_exit), 0, 0, 1, 0},                     \
     {p "exit_keeps_copy", LSI_T_BOOL, OFF(exit_keeps_copy), 0, 0, 1, 0},                 \
     {p "max_age", LSI_T_DURATION, OFF(max_age), 0, 0, D366, 0},                          \
+    {p "flush_timer", LSI_T_TIMER, OFF(flush_timer), 0, 0, 0, 0},                        \
+    {p "flush_at_shutdown", LSI_T_BOOL, OFF(flush_at_shutdown), 0, 0, 1, 0},             \
     BACKOFF_KEYS(p, BOFF),                                                               \
     {p "backoff_at_next_flush", LSI_T_U32, BOFF(at_next_flush), 0, 0, U32MAX, LSI_K_ALWAYS}, \
     RETRY_LIMIT_KEYS(p, BOFF)
@@ -130,9 +132,17 @@ static const lsi_key_t client_keys[] = {
     {"platform", LSI_T_PLATFORM, CL(platform), 0, 0, 0, LSI_K_REQUIRED},
     {"cloud_sdk", LSI_T_PRESET, CL(sdk[0]), 0, 0, 0, LSI_K_CLOUD},
     {"device_sdk", LSI_T_PRESET, CL(sdk[1]), 0, 0, 0, LSI_K_DEVICE},
-    {"adblock", LSI_T_FRACTION, CL(adblock), 0, 0, 1, 0},
-    {"proxy", LSI_T_BOOL, CL(proxy), 0, 0, 1, 0},
+    /* The shorthands come before the pairs they set (see loader.c). */
+    {"adblock", LSI_T_FRACTION, CL(adblock), 0, 0, 1, LSI_K_BOTH | LSI_K_NOWRITE},
+    {"adblock_segment", LSI_T_FRACTION, CL(adblock[LAGSIM_ENDPOINT_SEGMENT]), 0, 0, 1, 0},
+    {"adblock_mixpanel", LSI_T_FRACTION, CL(adblock[LAGSIM_ENDPOINT_MIXPANEL]), 0, 0, 1, 0},
+    {"proxy", LSI_T_BOOL, CL(proxy), 0, 0, 1, LSI_K_BOTH | LSI_K_NOWRITE},
+    {"proxy_segment", LSI_T_BOOL, CL(proxy[LAGSIM_ENDPOINT_SEGMENT]), 0, 0, 1, 0},
+    {"proxy_mixpanel", LSI_T_BOOL, CL(proxy[LAGSIM_ENDPOINT_MIXPANEL]), 0, 0, 1, 0},
     {"proxy_latency", LSI_T_DIST_TIME, CL(proxy_latency), 0, 0, 0, 0},
+    {"phase", LSI_T_PHASE, CL(phase), 0, 0, 0, 0},
+    {"phase_at", LSI_T_PHASE_AT, CL(phase_at), 0, 0, 0, 0},
+    {"shutdown_at", LSI_T_DURATION, CL(shutdown_at), 0, 0, D366, 0},
     {"offline_share", LSI_T_FRACTION, CL(offline_share), 0, 0, 1, 0},
     {"offline_duration", LSI_T_DIST_TIME, CL(offline_duration), 0, 0, 0, 0},
     {"session_length", LSI_T_DIST_TIME, CL(session_length), 0, 0, 0, 0},
@@ -379,6 +389,37 @@ static int match_name(const char *s, const char *const *names, int n, const char
 }
 
 static const char *const limiter_names[] = {"rolling", "token_bucket"};
+static const char *const phase_names[] = {"random", "aligned"};
+
+/* [client.NAME] phase_at: a duration, or burst.NAME (the burst's start;
+ * lagsim_scenario_validate() checks that the burst exists). The name is
+ * left in v->str. */
+static int parse_phase_at(const char *s, lsi_value_t *v, lagsim_error_t *err)
+{
+    v->as.t = 0;
+    if (strncmp(s, "burst.", 6) == 0) {
+        const char *name = s + 6;
+        int ok = name[0] != '\0' && strlen(name) < LAGSIM_NAME_MAX;
+        for (const char *c = name; *c; c++)
+            ok = ok && name_char_ok(*c);
+        if (!ok) {
+            lsi_err(err, "bad burst name in '%s' (expected burst.NAME, the name of a "
+                    "[burst.NAME] section)", s);
+            return LAGSIM_EINVAL;
+        }
+        v->str = name;
+        return LAGSIM_OK;
+    }
+    lagsim_error_t inner;
+    if (lagsim_parse_duration(s, &v->as.t, &inner) != LAGSIM_OK || v->as.t < 0 ||
+        v->as.t > (lagsim_time_t)D366) {
+        lsi_err(err, "bad phase_at '%s' (expected a time such as 0s or 30m, or burst.NAME "
+                "for the start of that burst)", s);
+        return LAGSIM_EINVAL;
+    }
+    v->str = "";
+    return LAGSIM_OK;
+}
 
 /*
  * The next item of a comma-separated list at *p, without surrounding
@@ -782,6 +823,9 @@ enum lsi_scalar lsi_type_scalar(enum lsi_type t)
     case LSI_T_PROFILE:
     case LSI_T_ORIGIN:
     case LSI_T_METRIC:
+    case LSI_T_TIMER:
+    case LSI_T_PHASE:
+    case LSI_T_PHASE_AT:
     case LSI_T_THRESHOLD: return LSI_SCALAR_NONE;
     }
     return LSI_SCALAR_NONE;
@@ -926,6 +970,13 @@ int lsi_key_parse(const lsi_key_t *k, const char *text, lsi_value_t *v, lagsim_e
         return LAGSIM_OK;
     case LSI_T_METRIC: return parse_metric(text, v, err);
     case LSI_T_THRESHOLD: return parse_threshold(text, v, err);
+    case LSI_T_TIMER:
+        for (int i = 0; i < LAGSIM_TIMER_COUNT; i++)
+            names[i] = lagsim_flush_timer_name((enum lagsim_flush_timer)i);
+        return match_name(text, names, LAGSIM_TIMER_COUNT, "flush timer", &v->as.e, err);
+    case LSI_T_PHASE:
+        return match_name(text, phase_names, 2, "phase", &v->as.e, err);
+    case LSI_T_PHASE_AT: return parse_phase_at(text, v, err);
     }
     if (rc != LAGSIM_OK)
         return rc;
@@ -959,10 +1010,28 @@ int lsi_key_store(const lsi_key_t *k, void *base, const lsi_value_t *v, lagsim_e
     case LSI_T_NUMBER:
     case LSI_T_FRACTION:
     case LSI_T_RATE:
-    case LSI_T_BYTE_RATE: *(double *)field = v->as.d; break;
+    case LSI_T_BYTE_RATE:
+        *(double *)field = v->as.d;
+        if (k->flags & LSI_K_BOTH)
+            ((double *)field)[1] = v->as.d;
+        break;
     case LSI_T_DIST_TIME:
     case LSI_T_DIST_SIZE: *(lagsim_dist_t *)field = v->as.dist; break;
-    case LSI_T_BOOL: *(uint32_t *)field = (uint32_t)v->as.e; break;
+    case LSI_T_BOOL:
+        *(uint32_t *)field = (uint32_t)v->as.e;
+        if (k->flags & LSI_K_BOTH)
+            ((uint32_t *)field)[1] = (uint32_t)v->as.e;
+        break;
+    case LSI_T_TIMER:
+        *(enum lagsim_flush_timer *)field = (enum lagsim_flush_timer)v->as.e;
+        break;
+    case LSI_T_PHASE: *(enum lagsim_phase *)field = (enum lagsim_phase)v->as.e; break;
+    case LSI_T_PHASE_AT: {
+        lagsim_client_t *c = base;
+        c->phase_at = v->as.t;
+        snprintf(c->phase_burst, sizeof c->phase_burst, "%s", v->str ? v->str : "");
+        break;
+    }
     case LSI_T_MODE_MASK: *(unsigned *)field = v->as.mask; break;
     case LSI_T_ROUTE: *(enum lagsim_mode *)field = (enum lagsim_mode)v->as.e; break;
     case LSI_T_PRIORITY: *(enum lagsim_priority *)field = (enum lagsim_priority)v->as.e; break;
@@ -1013,6 +1082,8 @@ int lsi_key_write(FILE *f, const lsi_key_t *k, const void *base)
 {
     const void *field = (const char *)base + k->offset;
     char buf[LSI_FMT_MAX * 2];
+    if (k->flags & LSI_K_NOWRITE)
+        return 0;
     switch (k->type) {
     case LSI_T_STRING: snprintf(buf, sizeof buf, "%s", (const char *)field); break;
     case LSI_T_PATH: {
@@ -1113,6 +1184,23 @@ int lsi_key_write(FILE *f, const lsi_key_t *k, const void *base)
                  lagsim_alert_metric_name(*(const enum lagsim_alert_metric *)field));
         break;
     case LSI_T_THRESHOLD: fmt_threshold(base, buf, sizeof buf); break;
+    case LSI_T_TIMER:
+        snprintf(buf, sizeof buf, "%s",
+                 lagsim_flush_timer_name(*(const enum lagsim_flush_timer *)field));
+        break;
+    case LSI_T_PHASE: {
+        const unsigned ph = (unsigned)*(const enum lagsim_phase *)field;
+        snprintf(buf, sizeof buf, "%s", ph < 2 ? phase_names[ph] : "?");
+        break;
+    }
+    case LSI_T_PHASE_AT: {
+        const lagsim_client_t *c = base;
+        if (c->phase_burst[0])
+            snprintf(buf, sizeof buf, "burst.%s", c->phase_burst);
+        else
+            lsi_fmt_duration(c->phase_at, buf, sizeof buf);
+        break;
+    }
     }
     return fprintf(f, "%s = %s\n", k->name, buf) < 0 ? -1 : 0;
 }

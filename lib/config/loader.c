@@ -819,6 +819,39 @@ static int one_of_rule(session *s, const cfg_section *sec, void *base, const cfg
 }
 
 /*
+ * A shorthand key (LSI_K_BOTH: [client.NAME] adblock, proxy) and the pair
+ * it sets (NAME_segment, NAME_mixpanel): giving both forms is a mistake,
+ * unless one comes from a --set and the other from the file, when the
+ * --set wins. The shorthand was applied first (table order); if it is
+ * the --set, it is applied again over the file's pair key.
+ */
+static int shorthand_rule(session *s, const cfg_section *sec, void *base, const cfg_item **given,
+                          lsi_value_t *v, lagsim_error_t *err)
+{
+    const lsi_section_def_t *sd = &lsi_sections[sec->kind];
+    for (size_t ki = 0; ki < sd->n_keys && ki + 2 < MAX_KEYS; ki++) {
+        const lsi_key_t *k = &sd->keys[ki];
+        if (!(k->flags & LSI_K_BOTH) || !given[ki] || ki + 2 >= sd->n_keys)
+            continue;
+        const cfg_item *pair = given[ki + 1] ? given[ki + 1] : given[ki + 2];
+        if (!pair)
+            continue;
+        const int short_set = given[ki]->line == 0;
+        if (short_set == (pair->line == 0)) {
+            char what[192];
+            snprintf(what, sizeof what, "give either '%s' (both endpoints) or '%s'/'%s', not "
+                     "both", k->name, sd->keys[ki + 1].name, sd->keys[ki + 2].name);
+            return key_error(s, given[ki] > pair ? given[ki] : pair, what, err);
+        }
+        lagsim_error_t inner;
+        if (short_set && (lsi_key_parse(k, given[ki]->value, v, &inner) != LAGSIM_OK ||
+                          lsi_key_store(k, base, v, &inner) != LAGSIM_OK))
+            return key_error(s, given[ki], inner.message, err);
+    }
+    return LAGSIM_OK;
+}
+
+/*
  * Applies the checked items to sc. fresh: sc holds the defaults and the
  * first [event.*] ([client.*]) section replaces the default list; else
  * sc is a loaded scenario being overridden.
@@ -915,6 +948,8 @@ static int apply_items(session *s, lagsim_scenario_t *sc, int fresh, lagsim_erro
             rc = one_of_rule(s, sec, base, given, "from", "from_multiplier", created, err);
         if (rc == LAGSIM_OK && sec->kind == LSI_SEC_RAMP)
             rc = one_of_rule(s, sec, base, given, "to", "to_multiplier", created, err);
+        if (rc == LAGSIM_OK && sec->kind == LSI_SEC_CLIENT)
+            rc = shorthand_rule(s, sec, base, given, v, err);
     }
     free(head);
     free(tail);

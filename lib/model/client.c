@@ -5,10 +5,20 @@
  *
  * A device has state only while it holds events: a slot found through an
  * open-addressing table keyed by (user, path), freed when its queue is
- * empty and nothing is in flight or parked. Its periodic flush timer is
- * never simulated tick by tick: when it is needed, the next tick is
- * computed from the device's fixed phase (a hash of the user), which is
- * exactly when a timer started at page load would fire.
+ * empty and nothing is in flight or parked. Its flush timer is never
+ * simulated tick by tick: when it is needed, the next tick is computed.
+ * Three kinds of timer (lagsim_sdk_t flush_timer):
+ *  - PERIODIC ticks at phase + k * flush_interval; the phase is a hash of
+ *    the user (a timer started at page load), or, for a client whose
+ *    devices start together (phase = aligned), the moment they start;
+ *  - PER_BATCH fires flush_interval after the first event entered the
+ *    empty queue (batch_due), as analytics-node's timer per batch;
+ *  - CHAIN is a periodic tick whose phase moves: when a flush's request
+ *    finishes and the queue is empty, the next tick is flush_interval
+ *    later (mixpanel-js's setTimeout chain). Such a device keeps its slot
+ *    while its session lasts, idle or not, since its phase has drifted.
+ * A server SDK that flushes at shutdown sends its whole queue when its
+ * process exits (the end of the horizon, or the client's shutdown_at).
  *
  * Two retry shapes cover the SDKs (see sdk_presets.c):
  *  - serial senders (max_in_flight == 1: mixpanel-js, the mobile SDKs) put
@@ -19,6 +29,7 @@
  */
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/model_internal.h"
 
@@ -209,10 +220,32 @@ static double user_unit(uint64_t h, uint64_t salt)
 #define SALT_OFFLINE 0x0ff11e5eull
 #define SALT_OFFLINE_AT 0x0ff1a7edull
 
-/* Whether the user's ad blocker stops its SDK's requests. */
-static int user_blocked(const lagsim_client_t *cl, uint64_t h)
+/*
+ * Whether the user's ad blocker stops its SDK's requests to `to`: block
+ * lists name Segment's and Mixpanel's hosts separately, and a first-party
+ * proxy in front of a host hides it. One draw per user for both hosts
+ * (so a user who blocks the more often blocked host is the one who blocks
+ * the other too), the same in every mode.
+ */
+static int user_blocked(const lagsim_client_t *cl, uint64_t h, enum lagsim_endpoint to)
 {
-    return cl->adblock > 0 && !cl->proxy && user_unit(h, SALT_ADBLOCK) < cl->adblock;
+    return cl->adblock[to] > 0 && !cl->proxy[to] && user_unit(h, SALT_ADBLOCK) < cl->adblock[to];
+}
+
+/* The first tick of a PERIODIC or CHAIN timer of client `cl`'s device
+ * whose user hashes to h: random (hashed) or the moment they all start. */
+static lagsim_time_t timer_phase(const lsi_model_t *m, const lagsim_client_t *cl, uint64_t h,
+                                 lagsim_time_t interval)
+{
+    if (interval <= 0)
+        return 0;
+    if (cl->phase == LAGSIM_PHASE_RANDOM)
+        return (lagsim_time_t)(mix64(h) % (uint64_t)interval);
+    lagsim_time_t start = cl->phase_at;
+    for (unsigned i = 0; cl->phase_burst[0] && i < m->sc->n_bursts; i++)
+        if (strcmp(m->sc->bursts[i].name, cl->phase_burst) == 0)
+            start = m->sc->bursts[i].start;
+    return start % interval;
 }
 
 /*
@@ -273,10 +306,11 @@ static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
     c->kind = (uint16_t)kind;
     c->path = (uint8_t)path;
     c->timer_armed = 0;
+    c->chain_busy = 0;
     c->timer_at = 0;
+    c->batch_due = 0;
     const lagsim_client_t *cl = &m->sc->clients[kind];
-    const lagsim_time_t interval = cl->sdk[path].flush_interval;
-    c->phase = interval > 0 ? (lagsim_time_t)(mix64(h) % (uint64_t)interval) : 0;
+    c->phase = timer_phase(m, cl, h, cl->sdk[path].flush_interval);
     c->blocked_until = 0;
     c->first_fail_at = 0;
     user_offline(m, cl, h, &c->offline_from, &c->offline_until);
@@ -309,6 +343,9 @@ static void client_release_if_idle(lsi_model_t *m, uint32_t s)
     lsi_client_t *c = &cs->slot[s];
     if (c->queue.count || c->in_flight || c->parked)
         return;
+    if (sdk_of(m, c)->flush_timer == LAGSIM_TIMER_CHAIN && !c->between_sessions &&
+        sdk_of(m, c)->flush_interval > 0)
+        return; /* the page stays open: its timer chain goes on */
     uint32_t pos;
     table_find(cs, c->key, &pos);
     table_remove(cs, pos);
@@ -389,7 +426,43 @@ static void flush_now(lsi_model_t *m, uint32_t s)
         batch->attempts = sdk->max_in_flight == 1 ? c->failures : 0;
         send_batch(m, s, b);
         c = &m->clients.slot[s];
+        if (sdk->flush_timer == LAGSIM_TIMER_CHAIN && c->in_flight > 0)
+            c->chain_busy = 1;
     }
+}
+
+/* When the device's flush timer next fires after `now` (it flushes
+ * then), or LAGSIM_TIME_MAX while a CHAIN timer waits for its request. */
+static lagsim_time_t next_flush(const lsi_client_t *c, const lagsim_sdk_t *sdk, lagsim_time_t now)
+{
+    switch (sdk->flush_timer) {
+    case LAGSIM_TIMER_PER_BATCH: return c->batch_due > now ? c->batch_due : now + sdk->flush_interval;
+    case LAGSIM_TIMER_CHAIN:
+        if (c->chain_busy)
+            return LAGSIM_TIME_MAX;
+        return next_tick(c, sdk->flush_interval, now);
+    case LAGSIM_TIMER_PERIODIC:
+    case LAGSIM_TIMER_COUNT: break;
+    }
+    return next_tick(c, sdk->flush_interval, now);
+}
+
+/*
+ * A CHAIN timer whose flush's request has just been answered (nothing in
+ * flight any more): if the SDK does not flush again at once (a success
+ * with more queued does), the chain restarts. After a failure its next
+ * flush is when the backoff ends; else flush_interval from now, as
+ * mixpanel-js's resetFlush() when a flush finds the queue empty.
+ */
+static void chain_restart(lsi_model_t *m, lsi_client_t *c, const lagsim_sdk_t *sdk, int again)
+{
+    if (!c->chain_busy || c->in_flight > 0)
+        return;
+    c->chain_busy = 0;
+    if (again && c->queue.count > 0)
+        return;
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    c->phase = c->blocked_until > now ? c->blocked_until : now + sdk->flush_interval;
 }
 
 /* What made the SDK look at its queue. */
@@ -410,16 +483,38 @@ static void client_poll(lsi_model_t *m, uint32_t s, enum poll_reason why)
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     const lagsim_time_t now = lagsim_sim_now(m->sim);
+    if (sdk->flush_timer == LAGSIM_TIMER_CHAIN)
+        chain_restart(m, c, sdk, why == POLL_TICK);
     if (c->queue.count > 0 && !c->between_sessions) {
+        /* A PER_BATCH timer flushes only when the open batch's own timer
+         * is due (an earlier timer was cleared when its batch went out),
+         * or when a backoff ends. */
+        const int tick = why == POLL_TICK &&
+                         (sdk->flush_timer != LAGSIM_TIMER_PER_BATCH || now >= c->batch_due ||
+                          (c->blocked_until > 0 && now == c->blocked_until));
         if (now < c->blocked_until) {
             arm_timer(m, s, c->blocked_until);
-        } else if (why == POLL_TICK || sdk->flush_interval <= 0 ||
+        } else if (tick || sdk->flush_interval <= 0 ||
                    (why == POLL_EVENT && sdk->flush_at > 0 && c->queue.count >= sdk->flush_at)) {
+            /* What the trace says made the SDK send. */
+            if (m->trace)
+                m->send_trigger = !tick || sdk->flush_interval <= 0 ? LAGSIM_TRIGGER_FULL
+                                  : sdk->flush_timer == LAGSIM_TIMER_PER_BATCH && now >= c->batch_due
+                                      ? LAGSIM_TRIGGER_BATCH_TIMER
+                                  : sdk->flush_timer == LAGSIM_TIMER_CHAIN ? LAGSIM_TRIGGER_CHAIN
+                                                                           : LAGSIM_TRIGGER_TICK;
+            if (sdk->flush_interval <= 0 || (c->blocked_until > 0 && now == c->blocked_until))
+                m->send_trigger = LAGSIM_TRIGGER_NONE;
             flush_now(m, s);
+            m->send_trigger = LAGSIM_TRIGGER_NONE;
         }
         c = &m->clients.slot[s];
-        if (c->queue.count > 0 && now >= c->blocked_until)
-            arm_timer(m, s, next_tick(c, sdk->flush_interval, now));
+        /* What is left opens a new batch, whose timer starts now. */
+        if (sdk->flush_timer == LAGSIM_TIMER_PER_BATCH && c->queue.count > 0 && c->batch_due <= now)
+            c->batch_due = now + sdk->flush_interval;
+        const lagsim_time_t next = next_flush(c, sdk, now);
+        if (c->queue.count > 0 && now >= c->blocked_until && next != LAGSIM_TIME_MAX)
+            arm_timer(m, s, next);
         if (c->queue.count > 0 && c->session_end_at > now)
             arm_timer(m, s, c->session_end_at);
     }
@@ -499,9 +594,12 @@ static void end_session(lsi_model_t *m, uint32_t s)
  * session (a new page or app process) starts with a fresh SDK. */
 static void start_session(lsi_model_t *m, lsi_client_t *c)
 {
+    const lagsim_client_t *cl = &m->sc->clients[c->kind];
     c->between_sessions = 0;
     c->failures = 0;
     c->blocked_until = 0;
+    c->chain_busy = 0;
+    c->phase = timer_phase(m, cl, user_hash(m, c->key / 2), cl->sdk[c->path].flush_interval);
     c->session_end_at = lagsim_sim_now(m->sim) + 1 +
                         lsi_sample_time(&m->sc->clients[c->kind].session_length,
                                         m->rng[LSI_RNG_CLIENT_LIFE]);
@@ -512,7 +610,7 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     const unsigned path = m->pool.ev[ev].path;
     const uint64_t h = user_hash(m, user);
     const lagsim_client_t *cl = &m->sc->clients[client_kind(m, h)];
-    if (user_blocked(cl, h)) {
+    if (user_blocked(cl, h, cl->sdk[path].endpoint)) {
         lsi_drop(m, ev, LAGSIM_DROP_ADBLOCK);
         return;
     }
@@ -536,6 +634,10 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     }
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    if (!c->between_sessions && c->session_end_at > 0 && now >= c->session_end_at &&
+        c->queue.count == 0 && c->in_flight == 0 && c->parked == 0)
+        c->between_sessions = 1; /* an idle page kept for its timer chain was closed */
     if (c->between_sessions)
         start_session(m, c);
     if (sdk->queue_cap > 0 && c->queue.count >= sdk->queue_cap) {
@@ -543,7 +645,11 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
         client_release_if_idle(m, s);
         return;
     }
-    m->pool.ev[ev].stage_at = lagsim_sim_now(m->sim);
+    m->pool.ev[ev].stage_at = now;
+    if (sdk->flush_timer == LAGSIM_TIMER_PER_BATCH && c->queue.count == 0) {
+        /* The first event of an empty batch starts its timer. */
+        c->batch_due = now + sdk->flush_interval;
+    }
     lsi_list_push(&m->pool, &c->queue, ev);
     if (m->trace)
         lsi_trace_queued(m, s, ev);
@@ -559,11 +665,13 @@ static void on_segment_arrival_one(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     lsi_segment_receive_one(ctx, (uint32_t)arg, (uint32_t)(arg >> 32));
 }
 
-/* A client's one-way trip: half a round trip, plus the proxy if any. */
-static lagsim_time_t client_one_way(lsi_model_t *m, const lagsim_client_t *cl, lagsim_time_t rtt)
+/* A client's one-way trip to `to`: half a round trip, plus the proxy in
+ * front of that host if any. */
+static lagsim_time_t client_one_way(lsi_model_t *m, const lagsim_client_t *cl, lagsim_time_t rtt,
+                                    enum lagsim_endpoint to)
 {
     lagsim_time_t t = rtt / 2;
-    if (cl->proxy)
+    if (cl->proxy[to])
         t += lsi_sample_time(&cl->proxy_latency, m->rng[LSI_RNG_CLIENT_NET]);
     return t;
 }
@@ -578,7 +686,7 @@ static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_cl
     lsi_batch_t *batch = &m->pool.b[b];
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.client_rtt, m->rng[LSI_RNG_CLIENT_NET]);
-    const lagsim_time_t one_way = client_one_way(m, cl, rtt);
+    const lagsim_time_t one_way = client_one_way(m, cl, rtt, LAGSIM_ENDPOINT_SEGMENT);
     lsi_note_request(m);
     batch->attempts++;
     batch->attempt_sent_at = now;
@@ -645,7 +753,7 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
     if (sdk->endpoint == LAGSIM_ENDPOINT_MIXPANEL) {
         const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.client_rtt,
                                                   m->rng[LSI_RNG_CLIENT_NET]);
-        const lagsim_time_t one_way = client_one_way(m, cl, rtt);
+        const lagsim_time_t one_way = client_one_way(m, cl, rtt, LAGSIM_ENDPOINT_MIXPANEL);
         if (batch->attempts == 0 || sdk->max_in_flight == 1)
             batch->first_sent_at = now;
         batch->attempts++;
@@ -815,6 +923,88 @@ static void on_response(lsi_model_t *m, uint32_t b)
     c->parked++;
     if (lagsim_sim_schedule(m->sim, now + d, on_parked_retry, m, b) != LAGSIM_OK)
         lsi_fail(m);
+}
+
+/*
+ * The server process of client kind `arg` exits (analytics-node's
+ * closeAndFlush()): each of its devices whose SDK flushes at shutdown
+ * sends its whole queue now, in batches, whatever its timer or in-flight
+ * limit; batches in flight or waiting to retry go on (closeAndFlush()
+ * waits for them). A process that exits before the horizon is taken to
+ * be replaced at once (a deploy, a serverless instance): later events
+ * start new batches. The devices are listed first (one allocation per
+ * exit), since freeing one moves entries of the table.
+ */
+static void on_shutdown(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    lsi_model_t *m = ctx;
+    const lagsim_time_t now = lagsim_sim_now(sim);
+    lsi_clients_t *cs = &m->clients;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i <= cs->table_mask; i++) {
+        const uint32_t s = cs->table[i].slot;
+        if (s != LSI_NIL && cs->slot[s].kind == arg && cs->slot[s].queue.count > 0 &&
+            !cs->slot[s].between_sessions && sdk_of(m, &cs->slot[s])->flush_at_shutdown)
+            n++;
+    }
+    if (n == 0)
+        return;
+    uint32_t *list = malloc((size_t)n * sizeof *list);
+    if (!list) {
+        lsi_fail(m);
+        return;
+    }
+    n = 0;
+    for (uint32_t i = 0; i <= cs->table_mask; i++) {
+        const uint32_t s = cs->table[i].slot;
+        if (s != LSI_NIL && cs->slot[s].kind == arg && cs->slot[s].queue.count > 0 &&
+            !cs->slot[s].between_sessions && sdk_of(m, &cs->slot[s])->flush_at_shutdown)
+            list[n++] = s;
+    }
+    for (uint32_t i = 0; i < n && !m->failed; i++) {
+        const uint32_t s = list[i];
+        lsi_client_t *c = &cs->slot[s];
+        const lagsim_sdk_t *sdk = sdk_of(m, c);
+        m->send_trigger = LAGSIM_TRIGGER_SHUTDOWN;
+        while (c->queue.count > 0 && !m->failed) {
+            const uint32_t b = lsi_batch_alloc(&m->pool);
+            if (b == LSI_NIL) {
+                lsi_fail(m);
+                break;
+            }
+            lsi_batch_t *batch = &m->pool.b[b];
+            while (batch->events.count < sdk->batch_size && c->queue.count > 0) {
+                const uint32_t id = lsi_list_pop(&m->pool, &c->queue);
+                if (m->pool.ev[id].sent_at == LSI_UNSENT)
+                    m->pool.ev[id].sent_at = now;
+                lsi_list_push(&m->pool, &batch->events, id);
+            }
+            batch->owner = s;
+            batch->owner_gen = c->gen;
+            batch->attempts = 0;
+            send_batch(m, s, b);
+            c = &cs->slot[s];
+        }
+        m->send_trigger = LAGSIM_TRIGGER_NONE;
+        c->batch_due = 0;
+        client_release_if_idle(m, s);
+    }
+    free(list);
+}
+
+void lsi_clients_start(lsi_model_t *m)
+{
+    const lagsim_scenario_t *sc = m->sc;
+    for (unsigned k = 0; k < sc->n_clients; k++) {
+        const lagsim_client_t *cl = &sc->clients[k];
+        const int cloud = m->mode != LAGSIM_MODE_DEVICE && cl->sdk[LAGSIM_MODE_CLOUD].flush_at_shutdown;
+        const int device = m->mode != LAGSIM_MODE_CLOUD && cl->sdk[LAGSIM_MODE_DEVICE].flush_at_shutdown;
+        if (!cloud && !device)
+            continue;
+        const lagsim_time_t at = cl->shutdown_at > 0 ? cl->shutdown_at : sc->horizon;
+        if (lagsim_sim_schedule(m->sim, at, on_shutdown, m, k) != LAGSIM_OK)
+            lsi_fail(m);
+    }
 }
 
 void lsi_client_register(lsi_model_t *m)

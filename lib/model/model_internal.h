@@ -200,8 +200,11 @@ typedef struct lsi_client {
     uint16_t kind;         /* index into scenario clients */
     uint8_t path;          /* which SDK: cloud or device */
     uint8_t timer_armed;
+    uint8_t chain_busy;    /* CHAIN timer: a flush's request is out, the chain waits */
     lagsim_time_t timer_at;
-    lagsim_time_t phase;   /* offset of the periodic flush timer */
+    lagsim_time_t phase;   /* a tick of the flush timer (PERIODIC, CHAIN: the
+                              ticks are phase + k * flush_interval) */
+    lagsim_time_t batch_due; /* PER_BATCH timer: when the open batch's timer fires */
     lagsim_time_t blocked_until;
     lagsim_time_t first_fail_at;
     lagsim_time_t session_end_at; /* 0: the session outlasts the run */
@@ -299,6 +302,7 @@ typedef struct lsi_model {
     int stuck;                  /* a zero-delay loop was detected */
     lagsim_time_t last_settle;  /* last visible or dropped time */
     struct lsi_tracer *trace;   /* the followed events (trace.c); NULL: not tracing */
+    enum lagsim_trace_trigger send_trigger; /* traced runs: what makes the SDK send now */
     lagsim_time_t watch_at;     /* backlog_watch.c: time of the last sample, */
     uint64_t watch_backlog;     /* the backlog then, */
     double watch_area;          /* and its integral so far, event-seconds */
@@ -363,6 +367,9 @@ uint64_t lsi_clients_waiting(const lsi_model_t *m);
 void lsi_client_prefetch(const lsi_model_t *m, uint64_t user, unsigned path);
 /* An event fired on a user's device enters its SDK. */
 void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
+/* Schedules the process exits of the server SDKs that flush at shutdown
+ * (flush_at_shutdown), once at the start of a run. */
+void lsi_clients_start(lsi_model_t *m);
 
 /* segment.c: a client request's events, received by Segment at
  * batch->recv_at, are through its processing. */

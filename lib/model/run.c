@@ -314,6 +314,7 @@ int lsi_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replica
     const double t0 = wall_now();
     uint64_t held = 0; /* this run's share of the process-wide state sum */
     lsi_workload_start(m);
+    lsi_clients_start(m);
     out->partial = (int)run_engine(m, limits, &held);
     lsi_memory_note(&held, 0);
     out->wall_seconds = wall_now() - t0;

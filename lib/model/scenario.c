@@ -30,9 +30,15 @@ static void client_defaults(lagsim_client_t *c, const char *name, double share,
     c->platform = platform;
     /* Client conditions, ASSUMPTION where not cited: no ad blocker, no
      * proxy (10 ms median extra one-way through one), nobody offline
-     * (spells of 10 min on average when set), sessions outlast the run. */
-    c->adblock = 0;
-    c->proxy = 0;
+     * (spells of 10 min on average when set), sessions outlast the run;
+     * flush timers at a random phase per device; a server process exits
+     * at the end of the horizon. */
+    c->adblock[LAGSIM_ENDPOINT_SEGMENT] = c->adblock[LAGSIM_ENDPOINT_MIXPANEL] = 0;
+    c->proxy[LAGSIM_ENDPOINT_SEGMENT] = c->proxy[LAGSIM_ENDPOINT_MIXPANEL] = 0;
+    c->phase = LAGSIM_PHASE_RANDOM;
+    c->phase_at = 0;
+    c->phase_burst[0] = '\0';
+    c->shutdown_at = 0;
     c->proxy_latency = dist2(LAGSIM_DIST_LOGNORMAL, 0.010, 0.5);
     c->offline_share = 0;
     c->offline_duration = dist2(LAGSIM_DIST_EXP, 600.0, 0);
@@ -183,6 +189,19 @@ int lagsim_scenario_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_
             if (c->sdk[m].batch_size < 1)
                 FAIL("[client.%s] %s batch_size must be at least 1", c->name,
                      lagsim_mode_name((enum lagsim_mode)m));
+        if (c->phase_burst[0]) {
+            unsigned b = 0;
+            while (b < sc->n_bursts && strcmp(sc->bursts[b].name, c->phase_burst) != 0)
+                b++;
+            if (b == sc->n_bursts) {
+                char names[LAGSIM_NAME_MAX * 4] = "";
+                for (unsigned j = 0; j < sc->n_bursts && j < 4; j++)
+                    snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                             j ? ", " : "", sc->bursts[j].name);
+                FAIL("[client.%s] phase_at = burst.%s: no [burst.%s] section (bursts: %s)",
+                     c->name, c->phase_burst, c->phase_burst, sc->n_bursts ? names : "none");
+            }
+        }
     }
     if (!shares_add_up(sum))
         FAIL("the shares of the [client.*] sections add up to %.6g, not 1", sum);
@@ -325,6 +344,17 @@ const char *lagsim_platform_name(enum lagsim_platform p)
     case LAGSIM_PLATFORM_ANDROID: return "android";
     case LAGSIM_PLATFORM_SERVER: return "server";
     case LAGSIM_PLATFORM_COUNT: break;
+    }
+    return "?";
+}
+
+const char *lagsim_flush_timer_name(enum lagsim_flush_timer t)
+{
+    switch (t) {
+    case LAGSIM_TIMER_PERIODIC: return "periodic";
+    case LAGSIM_TIMER_PER_BATCH: return "per_batch";
+    case LAGSIM_TIMER_CHAIN: return "chain";
+    case LAGSIM_TIMER_COUNT: break;
     }
     return "?";
 }

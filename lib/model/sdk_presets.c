@@ -5,7 +5,9 @@
  * Sources are cited as in docs/pipeline-facts.md ([src] =
  * read from the vendor's code, [doc] = vendor documentation). Figures the
  * vendors do not publish are marked ASSUMPTION; docs/scenario-reference.md,
- * generated from lib/config/key_docs.c, repeats these marks.
+ * generated from lib/config/key_docs.c, repeats these marks. A preset
+ * that does not name its flush_timer ticks periodically (the mobile SDKs,
+ * whose timers run at a fixed rate).
  */
 #include <string.h>
 
@@ -22,6 +24,9 @@ static const lagsim_sdk_t presets[] = {
      * limit. Other 4xx drop the batch. */
     {.preset = "mixpanel-js", .endpoint = LAGSIM_ENDPOINT_MIXPANEL,
      .batch_size = 50, .flush_at = 0, .flush_interval = 5 * S,
+     /* A setTimeout chain: the next flush is scheduled once the previous
+      * one finishes (request-batcher.js scheduleFlush) [src]. */
+     .flush_timer = LAGSIM_TIMER_CHAIN,
      .request_timeout = 90 * S, .max_in_flight = 1, .queue_cap = 0, .retry_4xx = 0,
      /* localStorage queue survives the page; on pagehide it flushes with
       * sendBeacon, whose answer it cannot read, so the items stay stored
@@ -60,7 +65,8 @@ static const lagsim_sdk_t presets[] = {
      * policy [doc] (reference/import-events): 2000-event batches, 10-20
      * concurrent senders, backoff from 2 s doubling to 60 s plus U[1, 5] s,
      * never retry 400; 8 attempts as in the 429 page's sample code.
-     * Flush interval (10 s) and timeout (10 s): ASSUMPTION. */
+     * Flush interval (10 s) and timeout (10 s), a periodic timer and no
+     * flush at shutdown: ASSUMPTION. */
     {.preset = "mixpanel-server", .endpoint = LAGSIM_ENDPOINT_MIXPANEL,
      .batch_size = 2000, .flush_at = 2000, .flush_interval = 10 * S,
      .request_timeout = 10 * S, .max_in_flight = 10, .queue_cap = 0, .retry_4xx = 0,
@@ -83,6 +89,9 @@ static const lagsim_sdk_t presets[] = {
      * retries, 12 h at most. Timeout: ASSUMPTION 10 s. */
     {.preset = "analytics.js-batching", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
      .batch_size = 10, .flush_at = 10, .flush_interval = 5 * S,
+     /* The 5 s timeout is set by the first event into an empty buffer
+      * (batched-dispatcher.ts scheduleFlush) [src]. */
+     .flush_timer = LAGSIM_TIMER_PER_BATCH,
      .request_timeout = 10 * S, .max_in_flight = 0, .queue_cap = 0, .retry_4xx = 0,
      /* Persisted queue; flushes with keepalive as the page unloads [src].
       * 501, 505 and 511 are not retried [src]. */
@@ -95,6 +104,10 @@ static const lagsim_sdk_t presets[] = {
      * min(U[1,2) * 500 ms * 2^n, 60 s), 10 retries, 12 h at most. */
     {.preset = "analytics-node", .endpoint = LAGSIM_ENDPOINT_SEGMENT,
      .batch_size = 15, .flush_at = 15, .flush_interval = 10 * S,
+     /* The timer belongs to a batch: it starts when the first event enters
+      * an empty batch and fires flushInterval later (publisher.ts); at
+      * shutdown closeAndFlush() sends what is queued (analytics-node.ts) [src]. */
+     .flush_timer = LAGSIM_TIMER_PER_BATCH, .flush_at_shutdown = 1,
      .request_timeout = 10 * S, .max_in_flight = 0, .queue_cap = 0, .retry_4xx = 0,
      .no_retry_5xx = 1, /* 501, 505 and 511 are dropped [src] */
      .backoff = {.base = 1 * S, .factor = 2, .cap = 60 * S, .jitter = LAGSIM_JITTER_MULT,

@@ -217,6 +217,7 @@ static void each_in_batch(lsi_model_t *m, const lsi_batch_t *batch, lagsim_trace
         p.delay = tmpl.delay;
         p.copy = (m->pool.ev[id].flags & LSI_EV_COPY) != 0;
         p.behind = tmpl.behind;
+        p.trigger = tmpl.trigger;
         if (tmpl.kind == LAGSIM_TRACE_SENT || tmpl.kind == LAGSIM_TRACE_OFFLINE)
             s->sends++;
         if (tmpl.kind == LAGSIM_TRACE_SENT) {
@@ -248,11 +249,26 @@ void lsi_trace_offline(lsi_model_t *m, uint32_t b)
     each_in_batch(m, batch, batch_template(m, batch, LAGSIM_TRACE_OFFLINE));
 }
 
+const char *lagsim_trace_trigger_name(enum lagsim_trace_trigger t)
+{
+    switch (t) {
+    case LAGSIM_TRIGGER_NONE: return "none";
+    case LAGSIM_TRIGGER_TICK: return "tick";
+    case LAGSIM_TRIGGER_BATCH_TIMER: return "batch_timer";
+    case LAGSIM_TRIGGER_CHAIN: return "chain";
+    case LAGSIM_TRIGGER_FULL: return "full";
+    case LAGSIM_TRIGGER_SHUTDOWN: return "shutdown";
+    }
+    return "?";
+}
+
 void lsi_trace_sent(lsi_model_t *m, uint32_t b, enum lagsim_endpoint to)
 {
     const lsi_batch_t *batch = &m->pool.b[b];
     lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_SENT);
     p.to = to;
+    if (batch->sender == LSI_SENDER_CLIENT && batch->attempts <= 1)
+        p.trigger = m->send_trigger;
     each_in_batch(m, batch, p);
 }
 
