@@ -103,14 +103,48 @@ static const char *type_name(const narrator_t *n, const lagsim_trace_point_t *p)
 /* "every 5s", "at once", "every 30s or at 20 events" */
 static void fmt_flush(char *buf, size_t size, const lagsim_sdk_t *sdk)
 {
-    char d[LAGSIM_DURATION_MAX];
-    if (sdk->flush_interval <= 0 || sdk->flush_at == 1)
+    char d[LAGSIM_DURATION_MAX], at[48] = "";
+    if (sdk->flush_interval <= 0 || sdk->flush_at == 1) {
         snprintf(buf, size, "at once");
-    else if (sdk->flush_at > 1)
-        snprintf(buf, size, "every %s or at %u events",
-                 lagsim_format_duration(d, sizeof d, sdk->flush_interval), sdk->flush_at);
+        return;
+    }
+    if (sdk->flush_at > 1)
+        snprintf(at, sizeof at, " or at %u events", sdk->flush_at);
+    lagsim_format_duration(d, sizeof d, sdk->flush_interval);
+    if (sdk->flush_timer == LAGSIM_TIMER_PER_BATCH)
+        snprintf(buf, size, "%s after its batch's first event%s", d, at);
+    else if (sdk->flush_timer == LAGSIM_TIMER_CHAIN)
+        snprintf(buf, size, "%s after its last flush ended%s", d, at);
     else
-        snprintf(buf, size, "every %s", lagsim_format_duration(d, sizeof d, sdk->flush_interval));
+        snprintf(buf, size, "every %s%s", d, at);
+}
+
+/* Why an SDK sent (lagsim_trace_point_t trigger), as words after the
+ * send, or "" when there is nothing to tell. */
+static void fmt_trigger(char *buf, size_t size, const lagsim_sdk_t *sdk,
+                        enum lagsim_trace_trigger t)
+{
+    char d[LAGSIM_DURATION_MAX];
+    lagsim_format_duration(d, sizeof d, sdk->flush_interval);
+    switch (t) {
+    case LAGSIM_TRIGGER_TICK: snprintf(buf, size, ": its flush timer ticks (every %s)", d); return;
+    case LAGSIM_TRIGGER_BATCH_TIMER:
+        snprintf(buf, size, ": the batch timer fires %s after the batch's first event", d);
+        return;
+    case LAGSIM_TRIGGER_CHAIN:
+        snprintf(buf, size, ": its timer chain fires (restarted %s after each flush ends, so "
+                            "its phase drifts with the requests' durations)", d);
+        return;
+    case LAGSIM_TRIGGER_FULL:
+        snprintf(buf, size, ": %u events are queued, a full batch goes at once", sdk->flush_at);
+        return;
+    case LAGSIM_TRIGGER_SHUTDOWN:
+        snprintf(buf, size, ": the server process exits and flushes everything queued "
+                            "(closeAndFlush())");
+        return;
+    case LAGSIM_TRIGGER_NONE: break;
+    }
+    buf[0] = '\0';
 }
 
 static void heading(narrator_t *n, const lagsim_trace_point_t *p, uint32_t total)
@@ -223,11 +257,14 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
             snprintf(text, size, "Segment sends it to Mixpanel (/import) in a batch of "
                                  "%s events%s", fmt_count(count, sizeof count, p->batch),
                      attempt_text(extra, sizeof extra, p->attempt));
-        else
-            snprintf(text, size, "%s sends it to %s in a request of %s event%s%s",
+        else {
+            char trig[160];
+            fmt_trigger(trig, sizeof trig, sdk, p->trigger);
+            snprintf(text, size, "%s sends it to %s in a request of %s event%s%s%s",
                      sdk->preset, p->to == LAGSIM_ENDPOINT_SEGMENT ? "Segment" : "Mixpanel (/track)",
                      fmt_count(count, sizeof count, p->batch), p->batch == 1 ? "" : "s",
-                     attempt_text(extra, sizeof extra, p->attempt));
+                     attempt_text(extra, sizeof extra, p->attempt), trig);
+        }
         break;
     case LAGSIM_TRACE_SEGMENT_ACCEPTED:
         snprintf(text, size, "Segment's tracking API accepts it (200 to the device)");

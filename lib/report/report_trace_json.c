@@ -74,6 +74,8 @@ static void step_details(FILE *f, const lagsim_trace_point_t *p)
         fprintf(f, ", \"by\": \"%s\", \"to\": \"%s\", \"batch\": %" PRIu32 ", \"attempt\": %" PRIu32,
                 by_name(p->by), p->to == LAGSIM_ENDPOINT_SEGMENT ? "segment" : "mixpanel",
                 p->batch, p->attempt);
+        if (p->by == LAGSIM_TRACE_BY_SDK)
+            fprintf(f, ", \"trigger\": \"%s\"", lagsim_trace_trigger_name(p->trigger));
         break;
     case LAGSIM_TRACE_SEGMENT_QUEUED:
         fprintf(f, ", \"queued\": %" PRIu64, p->queued);
