@@ -14,7 +14,8 @@
  *    previous request's answer, so the phase drifts by the request times;
  *  - periodic with an aligned phase: ticks at phase_at + k interval;
  *  - aligned devices draw 429s below the limit where random phases draw
- *    none (the tolerance is argued at the test).
+ *    none (the tolerance is argued at the test);
+ *  - each preset's timer and shutdown flush, from the facts sheet.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -336,9 +337,44 @@ static void phase_at_names_a_burst(void **state)
     free(sc);
 }
 
+/* Each preset's timer and shutdown flush, as the facts sheet reads the
+ * SDKs' code (docs/flush-timers-and-adblock.md, table "Preset by preset"). */
+static void presets_name_their_timers(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *preset;
+        enum lagsim_flush_timer timer;
+        uint32_t shutdown;
+    } want[] = {
+        {"mixpanel-js", LAGSIM_TIMER_CHAIN, 0},        /* request-batcher.js scheduleFlush */
+        {"mixpanel-android", LAGSIM_TIMER_PERIODIC, 0},
+        {"mixpanel-swift", LAGSIM_TIMER_PERIODIC, 0},
+        {"mixpanel-server", LAGSIM_TIMER_PERIODIC, 0}, /* assumption */
+        {"analytics.js", LAGSIM_TIMER_PERIODIC, 0},    /* no timer: flush_interval 0 */
+        {"analytics.js-batching", LAGSIM_TIMER_PER_BATCH, 0}, /* batched-dispatcher.ts */
+        {"analytics-node", LAGSIM_TIMER_PER_BATCH, 1}, /* publisher.ts, closeAndFlush() */
+        {"analytics-kotlin", LAGSIM_TIMER_PERIODIC, 0},
+        {"analytics-swift", LAGSIM_TIMER_PERIODIC, 0},
+    };
+    unsigned n = 0;
+    while (lagsim_sdk_preset_name(n))
+        n++;
+    assert_int_equal(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const lagsim_sdk_t *sdk = lagsim_sdk_preset(want[i].preset);
+        assert_non_null(sdk);
+        if (sdk->flush_timer != want[i].timer || sdk->flush_at_shutdown != want[i].shutdown)
+            fail_msg("%s: timer %s, flush at shutdown %u", want[i].preset,
+                     lagsim_flush_timer_name(sdk->flush_timer), sdk->flush_at_shutdown);
+    }
+    assert_int_equal(lagsim_sdk_preset("analytics.js")->flush_interval, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(presets_name_their_timers),
         cmocka_unit_test(per_batch_timer),
         cmocka_unit_test(shutdown_flush),
         cmocka_unit_test(chain_timer),
