@@ -496,15 +496,15 @@ static void client_poll(lsi_model_t *m, uint32_t s, enum poll_reason why)
             arm_timer(m, s, c->blocked_until);
         } else if (tick || sdk->flush_interval <= 0 ||
                    (why == POLL_EVENT && sdk->flush_at > 0 && c->queue.count >= sdk->flush_at)) {
-            /* What the trace says made the SDK send. */
-            if (m->trace)
-                m->send_trigger = !tick || sdk->flush_interval <= 0 ? LAGSIM_TRIGGER_FULL
-                                  : sdk->flush_timer == LAGSIM_TIMER_PER_BATCH && now >= c->batch_due
-                                      ? LAGSIM_TRIGGER_BATCH_TIMER
-                                  : sdk->flush_timer == LAGSIM_TIMER_CHAIN ? LAGSIM_TRIGGER_CHAIN
-                                                                           : LAGSIM_TRIGGER_TICK;
-            if (sdk->flush_interval <= 0 || (c->blocked_until > 0 && now == c->blocked_until))
-                m->send_trigger = LAGSIM_TRIGGER_NONE;
+            /* What made the SDK send, for whoever follows the sends. */
+            m->send_trigger = sdk->flush_interval <= 0 ||
+                                      (c->blocked_until > 0 && now == c->blocked_until)
+                                  ? LAGSIM_TRIGGER_NONE
+                              : !tick ? LAGSIM_TRIGGER_FULL
+                              : sdk->flush_timer == LAGSIM_TIMER_PER_BATCH && now >= c->batch_due
+                                  ? LAGSIM_TRIGGER_BATCH_TIMER
+                              : sdk->flush_timer == LAGSIM_TIMER_CHAIN ? LAGSIM_TRIGGER_CHAIN
+                                                                       : LAGSIM_TRIGGER_TICK;
             flush_now(m, s);
             m->send_trigger = LAGSIM_TRIGGER_NONE;
         }
