@@ -534,8 +534,9 @@ static const struct {
     {"client",
         "Up to 16 clients. Without any [client.*] section there is one default client "
         "`web` (share 1, platform web); with any, they replace it. Keys are applied in "
-        "this order whatever their order in the file: share, platform, the presets, then "
-        "the `cloud_*` and `device_*` overrides of single SDK fields. Defaults shown are "
+        "this order whatever their order in the file: share, platform, the presets, the "
+        "`adblock`/`proxy` shorthands before their per-endpoint pairs, then the `cloud_*` "
+        "and `device_*` overrides of single SDK fields. Defaults shown are "
         "those of the default `web` client; in general the defaults of the "
         "`cloud_*`/`device_*` keys are the fields of the chosen preset (SDK presets below)."},
     {"segment",
