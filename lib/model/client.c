@@ -12,7 +12,8 @@
  *    the user (a timer started at page load), or, for a client whose
  *    devices start together (phase = aligned), the moment they start;
  *  - PER_BATCH fires flush_interval after the first event entered the
- *    empty queue (batch_due), as analytics-node's timer per batch;
+ *    empty queue, as analytics-node's timer per batch (the device's
+ *    `phase` field holds when);
  *  - CHAIN is a periodic tick whose phase moves: when a flush's request
  *    finishes and the queue is empty, the next tick is flush_interval
  *    later (mixpanel-js's setTimeout chain). Such a device keeps its slot
@@ -308,7 +309,6 @@ static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
     c->timer_armed = 0;
     c->chain_busy = 0;
     c->timer_at = 0;
-    c->batch_due = 0;
     const lagsim_client_t *cl = &m->sc->clients[kind];
     c->phase = timer_phase(m, cl, h, cl->sdk[path].flush_interval);
     c->blocked_until = 0;
@@ -436,7 +436,7 @@ static void flush_now(lsi_model_t *m, uint32_t s)
 static lagsim_time_t next_flush(const lsi_client_t *c, const lagsim_sdk_t *sdk, lagsim_time_t now)
 {
     switch (sdk->flush_timer) {
-    case LAGSIM_TIMER_PER_BATCH: return c->batch_due > now ? c->batch_due : now + sdk->flush_interval;
+    case LAGSIM_TIMER_PER_BATCH: return c->phase > now ? c->phase : now + sdk->flush_interval;
     case LAGSIM_TIMER_CHAIN:
         if (c->chain_busy)
             return LAGSIM_TIME_MAX;
@@ -490,7 +490,7 @@ static void client_poll(lsi_model_t *m, uint32_t s, enum poll_reason why)
          * is due (an earlier timer was cleared when its batch went out),
          * or when a backoff ends. */
         const int tick = why == POLL_TICK &&
-                         (sdk->flush_timer != LAGSIM_TIMER_PER_BATCH || now >= c->batch_due ||
+                         (sdk->flush_timer != LAGSIM_TIMER_PER_BATCH || now >= c->phase ||
                           (c->blocked_until > 0 && now == c->blocked_until));
         if (now < c->blocked_until) {
             arm_timer(m, s, c->blocked_until);
@@ -501,7 +501,7 @@ static void client_poll(lsi_model_t *m, uint32_t s, enum poll_reason why)
                                       (c->blocked_until > 0 && now == c->blocked_until)
                                   ? LAGSIM_TRIGGER_NONE
                               : !tick ? LAGSIM_TRIGGER_FULL
-                              : sdk->flush_timer == LAGSIM_TIMER_PER_BATCH && now >= c->batch_due
+                              : sdk->flush_timer == LAGSIM_TIMER_PER_BATCH && now >= c->phase
                                   ? LAGSIM_TRIGGER_BATCH_TIMER
                               : sdk->flush_timer == LAGSIM_TIMER_CHAIN ? LAGSIM_TRIGGER_CHAIN
                                                                        : LAGSIM_TRIGGER_TICK;
@@ -510,8 +510,8 @@ static void client_poll(lsi_model_t *m, uint32_t s, enum poll_reason why)
         }
         c = &m->clients.slot[s];
         /* What is left opens a new batch, whose timer starts now. */
-        if (sdk->flush_timer == LAGSIM_TIMER_PER_BATCH && c->queue.count > 0 && c->batch_due <= now)
-            c->batch_due = now + sdk->flush_interval;
+        if (sdk->flush_timer == LAGSIM_TIMER_PER_BATCH && c->queue.count > 0 && c->phase <= now)
+            c->phase = now + sdk->flush_interval;
         const lagsim_time_t next = next_flush(c, sdk, now);
         if (c->queue.count > 0 && now >= c->blocked_until && next != LAGSIM_TIME_MAX)
             arm_timer(m, s, next);
@@ -648,7 +648,7 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     m->pool.ev[ev].stage_at = now;
     if (sdk->flush_timer == LAGSIM_TIMER_PER_BATCH && c->queue.count == 0) {
         /* The first event of an empty batch starts its timer. */
-        c->batch_due = now + sdk->flush_interval;
+        c->phase = now + sdk->flush_interval;
     }
     lsi_list_push(&m->pool, &c->queue, ev);
     if (m->trace)
@@ -986,7 +986,7 @@ static void on_shutdown(lagsim_sim_t *sim, void *ctx, uint64_t arg)
             c = &cs->slot[s];
         }
         m->send_trigger = LAGSIM_TRIGGER_NONE;
-        c->batch_due = 0;
+        c->phase = 0;
         client_release_if_idle(m, s);
     }
     free(list);

@@ -202,9 +202,9 @@ typedef struct lsi_client {
     uint8_t timer_armed;
     uint8_t chain_busy;    /* CHAIN timer: a flush's request is out, the chain waits */
     lagsim_time_t timer_at;
-    lagsim_time_t phase;   /* a tick of the flush timer (PERIODIC, CHAIN: the
-                              ticks are phase + k * flush_interval) */
-    lagsim_time_t batch_due; /* PER_BATCH timer: when the open batch's timer fires */
+    lagsim_time_t phase;   /* PERIODIC, CHAIN timers: a tick of the flush timer
+                              (the ticks are phase + k * flush_interval);
+                              PER_BATCH: when the open batch's timer fires */
     lagsim_time_t blocked_until;
     lagsim_time_t first_fail_at;
     lagsim_time_t session_end_at; /* 0: the session outlasts the run */
