@@ -30,6 +30,7 @@
 
 #include "lagsim/config.h"
 #include "lagsim/model.h"
+#include "lagsim/report.h"
 #include "lagsim/trace.h"
 
 #define SEC LAGSIM_SEC
@@ -40,11 +41,15 @@ typedef struct sends {
     lagsim_time_t first_sent[256]; /* the SDK's first send of it (-1: none) */
     enum lagsim_trace_trigger trigger[256];
     uint32_t n;                    /* events followed */
+    lagsim_trace_point_t point[1024]; /* every milestone, for the narration */
+    size_t n_points;
 } sends_t;
 
 static void on_point(void *ctx, const lagsim_trace_point_t *p)
 {
     sends_t *s = ctx;
+    if (s->n_points < sizeof s->point / sizeof s->point[0])
+        s->point[s->n_points++] = *p;
     if (p->event >= 256)
         return;
     if (p->kind == LAGSIM_TRACE_FIRED) {
@@ -90,7 +95,7 @@ static void subst(char *out, size_t n, const char *ini, const char *value)
  * 200 ms round trip (100 ms each way); Mixpanel answers in 300 ms.
  */
 static void run_timeline(const char *ini, const double *at, size_t rows, enum lagsim_mode mode,
-                         sends_t *s, lagsim_result_t **result)
+                         sends_t *s, char **narration)
 {
     char path[64], text[4096];
     write_replay(path, sizeof path, at, rows);
@@ -113,11 +118,35 @@ static void run_timeline(const char *ini, const double *at, size_t rows, enum la
                                    r->dropped[2] + r->dropped[3] + r->dropped[4] +
                                    r->dropped[5] + r->dropped[6] + r->dropped[7]);
     remove(path);
+    if (narration) { /* the trace in words (lagsim_report_trace) */
+        size_t len;
+        FILE *f = open_memstream(narration, &len);
+        assert_non_null(f);
+        assert_int_equal(lagsim_report_trace(f, sc, s->point, s->n_points, NULL), LAGSIM_OK);
+        assert_int_equal(fclose(f), 0);
+    }
     free(sc);
-    if (result)
-        *result = r;
-    else
-        lagsim_result_destroy(r);
+    lagsim_result_destroy(r);
+}
+
+/* 1 if the narration says `words` (its lines rewrapped into one). */
+static int says(const char *narration, const char *words)
+{
+    char *flat = test_malloc(strlen(narration) + 1);
+    size_t n = 0;
+    for (const char *p = narration; *p; p++) {
+        if (*p == '\n') {
+            while (p[1] == ' ')
+                p++;
+            flat[n++] = ' ';
+        } else {
+            flat[n++] = *p;
+        }
+    }
+    flat[n] = '\0';
+    const int found = strstr(flat, words) != NULL;
+    test_free(flat);
+    return found;
 }
 
 #define COMMON                                                                            \
@@ -157,9 +186,10 @@ static void per_batch_timer(void **state)
     for (int k = 0; k < 16; k++)
         at[n++] = 30.0 + 0.01 * k;
     at[n++] = 55.0;
-    sends_t s;
+    static sends_t s;
+    char *words = NULL;
     run_timeline(COMMON "[client.srv]\nshare = 1\nplatform = server\n", at, n,
-                 LAGSIM_MODE_CLOUD, &s, NULL);
+                 LAGSIM_MODE_CLOUD, &s, &words);
     for (uint32_t i = 0; i < 3; i++)
         assert_sent(&s, i, 11 * SEC);
     assert_int_equal(s.trigger[0], LAGSIM_TRIGGER_BATCH_TIMER);
@@ -170,6 +200,14 @@ static void per_batch_timer(void **state)
     assert_sent(&s, 19, 40 * SEC + 150 * MS);
     assert_sent(&s, 20, 60 * SEC);
     assert_int_equal(s.trigger[20], LAGSIM_TRIGGER_SHUTDOWN);
+    /* The trace says why, in words. */
+    assert_true(says(words, "analytics-node sends it to Segment in a request of 3 events: the "
+                            "batch timer fires 10.0s after the batch's first event"));
+    assert_true(says(words, "in a request of 15 events: 15 events are queued, a full batch "
+                            "goes at once"));
+    assert_true(says(words, "the server process exits and flushes everything queued "
+                            "(closeAndFlush())"));
+    free(words);
 
     /* The same events on a periodic timer, aligned at 0 (ticks at 0, 10,
      * 20, ... s): the partial batches wait for the tick, up to a whole
@@ -199,7 +237,7 @@ static void shutdown_flush(void **state)
 {
     (void)state;
     const double at[] = {42.0, 52.5};
-    sends_t s;
+    static sends_t s;
     run_timeline(COMMON "[client.srv]\nshare = 1\nplatform = server\nshutdown_at = 45s\n", at, 2,
                  LAGSIM_MODE_CLOUD, &s, NULL);
     assert_sent(&s, 0, 45 * SEC);
@@ -238,7 +276,7 @@ static void chain_timer(void **state)
 {
     (void)state;
     const double at[] = {1.0, 7.0, 14.0, 30.0};
-    sends_t s;
+    static sends_t s;
     run_timeline(COMMON "[client.web]\nshare = 1\nplatform = web\nphase = aligned\n"
                         "phase_at = 0s\n",
                  at, 4, LAGSIM_MODE_DEVICE, &s, NULL);
