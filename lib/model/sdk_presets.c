@@ -6,8 +6,8 @@
  * read from the vendor's code, [doc] = vendor documentation). Figures the
  * vendors do not publish are marked ASSUMPTION; docs/scenario-reference.md,
  * generated from lib/config/key_docs.c, repeats these marks. A preset
- * that does not name its flush_timer ticks periodically (the mobile SDKs,
- * whose timers run at a fixed rate).
+ * that does not name its flush_timer ticks periodically (the mobile SDKs:
+ * fixed-rate timers, ASSUMPTION; their intervals are [src]).
  */
 #include <string.h>
 
