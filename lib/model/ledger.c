@@ -1,0 +1,211 @@
+/*
+ * ledger.c - the one place that counts an event's accounting: fired,
+ * queued, sent, each milestone, delivered, visible, dropped by reason,
+ * duplicates and copies, requests and responses by status; and the run's
+ * closing account (in flight, conservation, end and drain times).
+ *
+ * Central idea: a hop calls one lsi_ledger_*() function (or lsi_drop())
+ * where the thing happens and knows nothing else. The ledger updates the
+ * result's counters (lagsim_result_t) and the model's own tallies
+ * (processing, copies_live, last_settle), then hands the milestone to the
+ * observers registered for the run (ledger.h): histograms and breakdown,
+ * the Event Delivery view, the warm-up probe, the trace. An observer
+ * decides itself which events it follows (the trace: LSI_EV_TRACED), so a
+ * traced run runs the same hop code as an untraced one. Nothing here
+ * allocates or walks events, except lsi_ledger_segment_queued() for an
+ * observer that asks for Segment's per-event milestone.
+ */
+#include "model/model_internal.h"
+
+/* Calls member `hook` of every observer that has one. */
+#define PUBLISH(m, hook, ...)                                            \
+    do {                                                                 \
+        const lsi_ledger_t *l_ = &(m)->ledger;                           \
+        for (unsigned i_ = 0; i_ < l_->n; i_++)                          \
+            if (l_->obs[i_]->hook)                                       \
+                l_->obs[i_]->hook(l_->ctx[i_], (m), __VA_ARGS__);        \
+    } while (0)
+
+int lsi_ledger_observe(lsi_model_t *m, const lsi_observer_t *o, void *ctx)
+{
+    lsi_ledger_t *l = &m->ledger;
+    if (l->n >= LSI_OBSERVERS_MAX)
+        return -1;
+    l->obs[l->n] = o;
+    l->ctx[l->n] = ctx;
+    l->n++;
+    return 0;
+}
+
+void lsi_ledger_start(lsi_model_t *m)
+{
+    const lsi_ledger_t *l = &m->ledger;
+    for (unsigned i = 0; i < l->n; i++)
+        if (l->obs[i]->start)
+            l->obs[i]->start(l->ctx[i], m);
+}
+
+void lsi_ledger_fired(lsi_model_t *m, uint32_t ev, uint64_t user)
+{
+    lagsim_result_t *out = m->out;
+    out->fired++;
+    if (m->pool.ev_live > out->backlog_peak) {
+        out->backlog_peak = m->pool.ev_live;
+        out->backlog_peak_at = lagsim_sim_now(m->sim);
+    }
+    PUBLISH(m, fired, ev, user);
+}
+
+void lsi_ledger_unfired(lsi_model_t *m)
+{
+    m->out->fired--;
+}
+
+void lsi_ledger_queued(lsi_model_t *m, uint32_t slot, uint32_t ev)
+{
+    PUBLISH(m, queued, slot, ev);
+}
+
+void lsi_ledger_session_end(lsi_model_t *m, uint32_t slot)
+{
+    PUBLISH(m, session_end, slot);
+}
+
+void lsi_ledger_offline(lsi_model_t *m, uint32_t batch)
+{
+    m->out->offline_failures++;
+    PUBLISH(m, offline, batch);
+}
+
+void lsi_ledger_sent(lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to)
+{
+    if (to == LAGSIM_ENDPOINT_MIXPANEL) {
+        lagsim_result_t *out = m->out;
+        out->requests++;
+        if (m->pool.b[batch].attempts > 1)
+            out->retries++;
+    }
+    PUBLISH(m, sent, batch, to);
+}
+
+void lsi_ledger_segment_queued(lsi_model_t *m, const lsi_list_t *events)
+{
+    const lsi_ledger_t *l = &m->ledger;
+    for (unsigned i = 0; i < l->n; i++) {
+        if (!l->obs[i]->segment_queued)
+            continue;
+        uint64_t queued = 0;
+        for (int q = 0; q < 3; q++)
+            queued += m->dest.queue[q].count;
+        l->obs[i]->segment_queued(l->ctx[i], m, events, queued);
+    }
+}
+
+void lsi_ledger_refused(lsi_model_t *m, uint32_t batch, enum lagsim_response status)
+{
+    PUBLISH(m, refused, batch, status);
+}
+
+void lsi_ledger_backoff(lsi_model_t *m, uint32_t batch, lagsim_time_t delay)
+{
+    PUBLISH(m, backoff, batch, delay);
+}
+
+void lsi_ledger_response(lsi_model_t *m, enum lagsim_response status, lagsim_time_t now)
+{
+    m->out->responses[status]++;
+    PUBLISH(m, response, status, now);
+}
+
+void lsi_ledger_duplicate(lsi_model_t *m, uint32_t ev, int keep_copy)
+{
+    m->out->duplicates++;
+    PUBLISH(m, duplicate, ev, keep_copy);
+    if (!keep_copy)
+        m->copies_live--; /* the copy leaves the pool */
+}
+
+void lsi_ledger_delivered(lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d)
+{
+    m->out->delivered++;
+    PUBLISH(m, delivered, ev, d);
+    if (d->keep_copy)
+        m->copies_live++; /* the record stays, as a copy */
+    if (d->visible > m->end_limit) {
+        m->processing++; /* visible only after the run: in flight */
+        return;
+    }
+    m->out->visible++;
+    if (d->visible > m->last_settle)
+        m->last_settle = d->visible;
+    PUBLISH(m, visible, ev, d);
+}
+
+/* Every event leaves the live pipeline through here unless delivered. */
+void lsi_drop(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
+{
+    if (m->pool.ev[ev].flags & LSI_EV_COPY) {
+        /* A copy of an event already accepted: nothing is lost. */
+        PUBLISH(m, copy_dropped, ev, why);
+        m->copies_live--;
+        lsi_event_release(&m->pool, ev);
+        return;
+    }
+    m->out->dropped[why]++;
+    PUBLISH(m, dropped, ev, why);
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    if (now > m->last_settle)
+        m->last_settle = now;
+    lsi_event_release(&m->pool, ev);
+}
+
+void lsi_drop_list(lsi_model_t *m, lsi_list_t *l, enum lagsim_drop_reason why)
+{
+    uint32_t id;
+    while ((id = lsi_list_pop(&m->pool, l)) != LSI_NIL)
+        lsi_drop(m, id, why);
+}
+
+void lsi_ledger_stopped(lsi_model_t *m)
+{
+    const lsi_ledger_t *l = &m->ledger;
+    for (unsigned i = 0; i < l->n; i++)
+        if (l->obs[i]->stopped)
+            l->obs[i]->stopped(l->ctx[i], m);
+}
+
+/*
+ * At a partial stop, events already accepted by Mixpanel keep the visible
+ * time computed when they were accepted (processing has no shared
+ * capacity, so nothing after the stop could change it). In flight is
+ * counted from the pipeline itself (records still in the pool that are not
+ * copies, and delivered events whose processing ends after the run), so
+ * that conservation checks the counters against the model's state.
+ */
+int lsi_ledger_finish(lsi_model_t *m)
+{
+    const lagsim_scenario_t *sc = m->sc;
+    lagsim_result_t *out = m->out;
+    int rc = LAGSIM_OK;
+    out->in_flight = m->pool.ev_live - m->copies_live + m->processing;
+    out->in_flight_next_session = lsi_clients_waiting(m);
+    uint64_t dropped = 0;
+    for (int i = 0; i < LAGSIM_DROP_COUNT; i++)
+        dropped += out->dropped[i];
+    out->conserved = out->fired == out->visible + dropped + out->in_flight &&
+                     out->delivered == out->visible + m->processing;
+    lagsim_time_t end = lagsim_sim_now(m->sim);
+    if (m->last_settle > end && out->partial == LAGSIM_STOP_NONE)
+        end = m->last_settle;
+    out->end_time = end;
+    if (out->in_flight == 0 && out->partial == LAGSIM_STOP_NONE)
+        out->drain_time = (m->last_settle > sc->horizon ? m->last_settle : sc->horizon) - sc->horizon;
+    if (!out->conserved)
+        rc = LAGSIM_ECONSERVE;
+    const lsi_ledger_t *l = &m->ledger;
+    for (unsigned i = 0; i < l->n; i++)
+        if (l->obs[i]->finish && l->obs[i]->finish(l->ctx[i], m, end) != LAGSIM_OK &&
+            rc == LAGSIM_OK)
+            rc = LAGSIM_ENOMEM;
+    return rc;
+}
