@@ -4,9 +4,10 @@
  * lagsim_series_t of sc->series_window; counters by enum
  * lagsim_delivery_counter).
  *
- * Central idea: an observer of the ledger (ledger.c), which counts the
- * run's totals at the same calls, so the series and the totals count the
- * same events and add up exactly: the delivered counts
+ * Central idea: one of the result's observers, which the ledger
+ * (ledger.c) calls directly at the same calls where it counts the run's
+ * totals, so the series and the totals count the same events and add up
+ * exactly: the delivered counts
  * sum to result->delivered, the not-delivered counts to the drops other
  * than `sampled` (a policy, not a loss), the responses to
  * result->responses, the retries to result->retries.
@@ -45,41 +46,27 @@ double lagsim_scenario_series_bytes(const lagsim_scenario_t *sc)
     return lagsim_series_bytes_for(windows, LAGSIM_DV_COUNT) + lagsim_series_bytes_for(windows, 1);
 }
 
-static void start(void *ctx, lsi_model_t *m)
+void lsi_dv_start(lsi_model_t *m)
 {
-    (void)ctx;
     lagsim_series_reset(m->out->series, m->sc->series_window);
     lagsim_series_reset(m->out->visible_by_fired, m->sc->series_window);
 }
 
-/* Counted latencies only: into the sketch of the window the event was
- * fired in (result->visible_by_fired). */
-static void visible(void *ctx, lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d)
+void lsi_dv_visible(lsi_model_t *m, const lsi_event_t *e, lagsim_time_t at)
 {
-    (void)ctx;
-    if (!d->counted)
-        return;
-    const lagsim_time_t fired_at = m->pool.ev[ev].fired_at;
-    if (lagsim_series_record(m->out->visible_by_fired, fired_at, d->visible - fired_at) != 0)
+    if (lagsim_series_record(m->out->visible_by_fired, e->fired_at, at - e->fired_at) != 0)
         lsi_fail(m);
 }
 
-static void fired(void *ctx, lsi_model_t *m, uint32_t ev, uint64_t user)
+void lsi_dv_fired(lsi_model_t *m)
 {
-    (void)ctx;
-    (void)ev;
-    (void)user;
     if (lagsim_series_set_level(m->out->series, lagsim_sim_now(m->sim), backlog(m)) != 0)
         lsi_fail(m);
 }
 
-/* Before the event leaves the backlog. */
-static void delivered(void *ctx, lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d)
+void lsi_dv_delivered(lsi_model_t *m, const lsi_event_t *e, lagsim_time_t now)
 {
-    (void)ctx;
-    const lsi_event_t *e = &m->pool.ev[ev];
     lagsim_series_t *s = m->out->series;
-    const lagsim_time_t now = d->at;
     const lagsim_time_t from = e->path == LAGSIM_MODE_CLOUD ? e->seg_at : e->fired_at;
     if (lagsim_series_add(s, now, LAGSIM_DV_DELIVERED, 1) != 0 ||
         lagsim_series_record(s, now, now - from) != 0 ||
@@ -87,11 +74,8 @@ static void delivered(void *ctx, lsi_model_t *m, uint32_t ev, const lsi_delivery
         lsi_fail(m);
 }
 
-/* An event (not a copy) is dropped now, before it leaves the backlog. */
-static void dropped(void *ctx, lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
+void lsi_dv_dropped(lsi_model_t *m, enum lagsim_drop_reason why)
 {
-    (void)ctx;
-    (void)ev;
     lagsim_series_t *s = m->out->series;
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     if ((why != LAGSIM_DROP_SAMPLED &&
@@ -100,37 +84,22 @@ static void dropped(void *ctx, lsi_model_t *m, uint32_t ev, enum lagsim_drop_rea
         lsi_fail(m);
 }
 
-/* A request leaves for Mixpanel: counts retries. */
-static void sent(void *ctx, lsi_model_t *m, uint32_t b, enum lagsim_endpoint to)
+void lsi_dv_request(lsi_model_t *m, const lsi_batch_t *batch)
 {
-    (void)ctx;
-    if (to == LAGSIM_ENDPOINT_MIXPANEL && m->pool.b[b].attempts > 1 &&
+    if (batch->attempts > 1 &&
         lagsim_series_add(m->out->series, lagsim_sim_now(m->sim), LAGSIM_DV_RETRIES, 1) != 0)
         lsi_fail(m);
 }
 
-static void response(void *ctx, lsi_model_t *m, enum lagsim_response st, lagsim_time_t now)
+void lsi_dv_response(lsi_model_t *m, enum lagsim_response st, lagsim_time_t now)
 {
-    (void)ctx;
     if (lagsim_series_add(m->out->series, now, LAGSIM_DV_RESPONSES + (unsigned)st, 1) != 0)
         lsi_fail(m);
 }
 
-/* The run ended at `end`: windows cover [0, end) (the last holds end - 1). */
-static int finish(void *ctx, lsi_model_t *m, lagsim_time_t end)
+int lsi_dv_finish(lsi_model_t *m, lagsim_time_t end)
 {
-    (void)ctx;
+    /* Windows cover [0, end): the last one holds end - 1. */
     return lagsim_series_extend(m->out->series, end > 0 ? end - 1 : 0) == 0 ? LAGSIM_OK
                                                                            : LAGSIM_ENOMEM;
 }
-
-const lsi_observer_t lsi_delivery_view_observer = {
-    .start = start,
-    .fired = fired,
-    .sent = sent,
-    .response = response,
-    .delivered = delivered,
-    .visible = visible,
-    .dropped = dropped,
-    .finish = finish,
-};

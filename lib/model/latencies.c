@@ -1,8 +1,10 @@
 /*
- * latencies.c - the observer that fills the run's latency distributions:
+ * latencies.c - one of the result's observers (the ledger calls it
+ * directly): it fills the run's latency distributions:
  * latency to delivered and to visible (lagsim_result_t.latency_*), visible
  * by priority, and the per-hop breakdown of each visible event's latency.
- * Only events fired past the warm-up cut count (lsi_delivery_t.counted).
+ * Only events fired past the warm-up cut count: the ledger calls these for
+ * them alone (lsi_delivery_t.counted).
  *
  * Every hop is the gap between two milestones (the event's own, kept in
  * its record, and the send times kept on the request that carried it to
@@ -10,19 +12,13 @@
  */
 #include "model/model_internal.h"
 
-static void delivered(void *ctx, lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d)
+void lsi_latencies_delivered(lsi_model_t *m, const lsi_event_t *e, const lsi_delivery_t *d)
 {
-    (void)ctx;
-    if (d->counted)
-        lagsim_hist_record(m->out->latency_delivered, d->at - m->pool.ev[ev].fired_at);
+    lagsim_hist_record(m->out->latency_delivered, d->at - e->fired_at);
 }
 
-static void visible(void *ctx, lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d)
+void lsi_latencies_visible(lsi_model_t *m, const lsi_event_t *e, const lsi_delivery_t *d)
 {
-    (void)ctx;
-    if (!d->counted)
-        return;
-    const lsi_event_t *e = &m->pool.ev[ev];
     const lsi_batch_t *batch = d->batch;
     lagsim_result_t *out = m->out;
     const lagsim_time_t latency = d->visible - e->fired_at;
@@ -48,8 +44,3 @@ static void visible(void *ctx, lsi_model_t *m, uint32_t ev, const lsi_delivery_t
     hop[LAGSIM_HOP_INDEXING] = d->visible - d->resolved;
     lagsim_breakdown_record(out->hops, latency, hop);
 }
-
-const lsi_observer_t lsi_latencies_observer = {
-    .delivered = delivered,
-    .visible = visible,
-};

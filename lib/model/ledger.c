@@ -7,13 +7,16 @@
  * Central idea: a hop calls one lsi_ledger_*() function (or lsi_drop())
  * where the thing happens and knows nothing else. The ledger updates the
  * result's counters (lagsim_result_t) and the model's own tallies
- * (processing, copies_live, last_settle), then hands the milestone to the
- * observers registered for the run (ledger.h): histograms and breakdown,
- * the Event Delivery view, the warm-up probe, the trace. An observer
+ * (processing, copies_live, last_settle), then hands the milestone to its
+ * observers (ledger.h): first the result's own, a fixed list called
+ * directly (histograms and breakdown in latencies.c, the Event Delivery
+ * view in delivery_view.c), then those registered for the run through
+ * lsi_observer_t (the warm-up probe, the trace, a test's). An observer
  * decides itself which events it follows (the trace: LSI_EV_TRACED), so a
  * traced run runs the same hop code as an untraced one. Nothing here
  * allocates or walks events, except lsi_ledger_segment_queued() for an
- * observer that asks for Segment's per-event milestone.
+ * observer that asks for Segment's per-event milestone. With no observer
+ * registered (a plain run), publishing costs one test per call.
  */
 #include "model/model_internal.h"
 
@@ -39,6 +42,7 @@ int lsi_ledger_observe(lsi_model_t *m, const lsi_observer_t *o, void *ctx)
 
 void lsi_ledger_start(lsi_model_t *m)
 {
+    lsi_dv_start(m);
     const lsi_ledger_t *l = &m->ledger;
     for (unsigned i = 0; i < l->n; i++)
         if (l->obs[i]->start)
@@ -53,6 +57,7 @@ void lsi_ledger_fired(lsi_model_t *m, uint32_t ev, uint64_t user)
         out->backlog_peak = m->pool.ev_live;
         out->backlog_peak_at = lagsim_sim_now(m->sim);
     }
+    lsi_dv_fired(m);
     PUBLISH(m, fired, ev, user);
 }
 
@@ -84,6 +89,7 @@ void lsi_ledger_sent(lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to)
         out->requests++;
         if (m->pool.b[batch].attempts > 1)
             out->retries++;
+        lsi_dv_request(m, &m->pool.b[batch]);
     }
     PUBLISH(m, sent, batch, to);
 }
@@ -114,6 +120,7 @@ void lsi_ledger_backoff(lsi_model_t *m, uint32_t batch, lagsim_time_t delay)
 void lsi_ledger_response(lsi_model_t *m, enum lagsim_response status, lagsim_time_t now)
 {
     m->out->responses[status]++;
+    lsi_dv_response(m, status, now);
     PUBLISH(m, response, status, now);
 }
 
@@ -127,7 +134,11 @@ void lsi_ledger_duplicate(lsi_model_t *m, uint32_t ev, int keep_copy)
 
 void lsi_ledger_delivered(lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d)
 {
+    const lsi_event_t *e = &m->pool.ev[ev];
     m->out->delivered++;
+    if (d->counted)
+        lsi_latencies_delivered(m, e, d);
+    lsi_dv_delivered(m, e, d->at);
     PUBLISH(m, delivered, ev, d);
     if (d->keep_copy)
         m->copies_live++; /* the record stays, as a copy */
@@ -138,6 +149,10 @@ void lsi_ledger_delivered(lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d)
     m->out->visible++;
     if (d->visible > m->last_settle)
         m->last_settle = d->visible;
+    if (d->counted) {
+        lsi_latencies_visible(m, e, d);
+        lsi_dv_visible(m, e, d->visible);
+    }
     PUBLISH(m, visible, ev, d);
 }
 
@@ -152,6 +167,7 @@ void lsi_drop(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
         return;
     }
     m->out->dropped[why]++;
+    lsi_dv_dropped(m, why);
     PUBLISH(m, dropped, ev, why);
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     if (now > m->last_settle)
@@ -202,6 +218,8 @@ int lsi_ledger_finish(lsi_model_t *m)
         out->drain_time = (m->last_settle > sc->horizon ? m->last_settle : sc->horizon) - sc->horizon;
     if (!out->conserved)
         rc = LAGSIM_ECONSERVE;
+    if (lsi_dv_finish(m, end) != LAGSIM_OK && rc == LAGSIM_OK)
+        rc = LAGSIM_ENOMEM;
     const lsi_ledger_t *l = &m->ledger;
     for (unsigned i = 0; i < l->n; i++)
         if (l->obs[i]->finish && l->obs[i]->finish(l->ctx[i], m, end) != LAGSIM_OK &&

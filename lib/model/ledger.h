@@ -6,10 +6,12 @@
  * (workload, client, segment, mixpanel) call the lsi_ledger_*() functions
  * at the point where the thing counted happens, and know no observer.
  * The ledger keeps the result's counters (lagsim_result_t) and hands each
- * milestone to the observers registered for the run: the latency
- * histograms and per-hop breakdown (latencies.c), the Event Delivery view
- * (delivery_view.c), the warm-up probe (warmup_probe.c), the trace
- * (trace.c), and any a test adds (lsi_run_observed()).
+ * milestone to its observers: the result's own, always there and called
+ * directly (the latency histograms and per-hop breakdown, latencies.c;
+ * the Event Delivery view, delivery_view.c), then those registered for
+ * the run through the lsi_observer_t interface: the warm-up probe
+ * (warmup_probe.c), the trace (trace.c), and any a test adds
+ * (lsi_run_observed()).
  */
 #ifndef LAGSIM_MODEL_LEDGER_H
 #define LAGSIM_MODEL_LEDGER_H
@@ -82,7 +84,7 @@ typedef struct lsi_observer {
     int (*finish)(void *ctx, struct lsi_model *m, lagsim_time_t end);
 } lsi_observer_t;
 
-#define LSI_OBSERVERS_MAX 6
+#define LSI_OBSERVERS_MAX 4
 
 /* The observers of a run, called in the order they were added. */
 typedef struct lsi_ledger {
@@ -91,11 +93,35 @@ typedef struct lsi_ledger {
     unsigned n;
 } lsi_ledger_t;
 
-/* The built-in observers. */
-extern const lsi_observer_t lsi_latencies_observer;     /* latencies.c (ctx: unused) */
-extern const lsi_observer_t lsi_delivery_view_observer; /* delivery_view.c (ctx: unused) */
-extern const lsi_observer_t lsi_probe_observer;         /* warmup_probe.c (ctx: lsi_probe_t) */
-extern const lsi_observer_t lsi_trace_observer;         /* trace.c (ctx: struct lsi_tracer) */
+/* The observers a run may attach (run.c registers them when asked for). */
+extern const lsi_observer_t lsi_probe_observer; /* warmup_probe.c (ctx: lsi_probe_t) */
+extern const lsi_observer_t lsi_trace_observer; /* trace.c (ctx: struct lsi_tracer) */
+
+/*
+ * The result's own observers, attached to every run: a fixed list the
+ * ledger calls directly (no indirect call on the hot path), with the
+ * same meaning as the lsi_observer_t members of the same names.
+ */
+struct lsi_event;
+/* latencies.c: latency histograms and the per-hop breakdown (counted events only). */
+void lsi_latencies_delivered(struct lsi_model *m, const struct lsi_event *e,
+                             const lsi_delivery_t *d);
+void lsi_latencies_visible(struct lsi_model *m, const struct lsi_event *e,
+                           const lsi_delivery_t *d);
+/* delivery_view.c: the Event Delivery series (result->series). */
+void lsi_dv_start(struct lsi_model *m);  /* a run starts: empty, sc's window */
+void lsi_dv_fired(struct lsi_model *m);  /* an event was fired (backlog up) */
+/* Mixpanel accepted event e at now (before it leaves the backlog). */
+void lsi_dv_delivered(struct lsi_model *m, const struct lsi_event *e, lagsim_time_t now);
+/* An event (not a copy) is dropped now (before it leaves the backlog). */
+void lsi_dv_dropped(struct lsi_model *m, enum lagsim_drop_reason why);
+/* Event e becomes visible at `at` (counted events only): its latency into
+ * the sketch of the window it was fired in (result->visible_by_fired). */
+void lsi_dv_visible(struct lsi_model *m, const struct lsi_event *e, lagsim_time_t at);
+void lsi_dv_request(struct lsi_model *m, const struct lsi_batch *batch); /* counts retries */
+void lsi_dv_response(struct lsi_model *m, enum lagsim_response st, lagsim_time_t now);
+/* The run ended at `end`: windows up to it. LAGSIM_OK or LAGSIM_ENOMEM. */
+int lsi_dv_finish(struct lsi_model *m, lagsim_time_t end);
 
 /* Adds an observer (registration, before the run starts). 0, or -1 when
  * the table is full. */

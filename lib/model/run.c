@@ -270,12 +270,11 @@ int lsi_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replica
     return lsi_run_observed(sc, mode, replication, limits, trace, warmup, probe, NULL, NULL, out);
 }
 
-/* The observers of a run: the result's latencies and Event Delivery
- * series always, the probe and the trace when asked for, and a test's. */
+/* The observers registered for a run (the result's own are always
+ * there): the probe and the trace when asked for, and a test's. */
 static int observe(lsi_model_t *m, const lsi_observer_t *extra, void *extra_ctx)
 {
-    int rc = lsi_ledger_observe(m, &lsi_latencies_observer, NULL);
-    rc |= lsi_ledger_observe(m, &lsi_delivery_view_observer, NULL);
+    int rc = 0;
     if (m->probe)
         rc |= lsi_ledger_observe(m, &lsi_probe_observer, m->probe);
     if (m->trace)
