@@ -20,14 +20,7 @@
  */
 #include "model/model_internal.h"
 
-/* Calls member `hook` of every observer that has one. */
-#define PUBLISH(m, hook, ...)                                            \
-    do {                                                                 \
-        const lsi_ledger_t *l_ = &(m)->ledger;                           \
-        for (unsigned i_ = 0; i_ < l_->n; i_++)                          \
-            if (l_->obs[i_]->hook)                                       \
-                l_->obs[i_]->hook(l_->ctx[i_], (m), __VA_ARGS__);        \
-    } while (0)
+#define PUBLISH LSI_PUBLISH
 
 int lsi_ledger_observe(lsi_model_t *m, const lsi_observer_t *o, void *ctx)
 {
@@ -49,52 +42,40 @@ void lsi_ledger_start(lsi_model_t *m)
             l->obs[i]->start(l->ctx[i], m);
 }
 
-void lsi_ledger_fired(lsi_model_t *m, uint32_t ev, uint64_t user)
+void lsi_ledger_publish_fired(lsi_model_t *m, uint32_t ev, uint64_t user)
 {
-    lagsim_result_t *out = m->out;
-    out->fired++;
-    if (m->pool.ev_live > out->backlog_peak) {
-        out->backlog_peak = m->pool.ev_live;
-        out->backlog_peak_at = lagsim_sim_now(m->sim);
-    }
     lsi_dv_fired(m);
     PUBLISH(m, fired, ev, user);
 }
 
-void lsi_ledger_unfired(lsi_model_t *m)
+void lsi_ledger_publish_sent(lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to)
 {
-    m->out->fired--;
-}
-
-void lsi_ledger_queued(lsi_model_t *m, uint32_t slot, uint32_t ev)
-{
-    PUBLISH(m, queued, slot, ev);
-}
-
-void lsi_ledger_session_end(lsi_model_t *m, uint32_t slot)
-{
-    PUBLISH(m, session_end, slot);
-}
-
-void lsi_ledger_offline(lsi_model_t *m, uint32_t batch)
-{
-    m->out->offline_failures++;
-    PUBLISH(m, offline, batch);
-}
-
-void lsi_ledger_sent(lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to)
-{
-    if (to == LAGSIM_ENDPOINT_MIXPANEL) {
-        lagsim_result_t *out = m->out;
-        out->requests++;
-        if (m->pool.b[batch].attempts > 1)
-            out->retries++;
+    if (to == LAGSIM_ENDPOINT_MIXPANEL)
         lsi_dv_request(m, &m->pool.b[batch]);
-    }
     PUBLISH(m, sent, batch, to);
 }
 
-void lsi_ledger_segment_queued(lsi_model_t *m, const lsi_list_t *events)
+void lsi_ledger_publish_response(lsi_model_t *m, enum lagsim_response status, lagsim_time_t now)
+{
+    lsi_dv_response(m, status, now);
+    PUBLISH(m, response, status, now);
+}
+
+/* The milestones that only registered observers hear of. */
+void lsi_ledger_publish(lsi_model_t *m, unsigned what, uint32_t a, uint64_t b)
+{
+    switch (what) {
+    case LSI_PUB_QUEUED: PUBLISH(m, queued, a, (uint32_t)b); break;
+    case LSI_PUB_SESSION_END: PUBLISH(m, session_end, a); break;
+    case LSI_PUB_OFFLINE: PUBLISH(m, offline, a); break;
+    case LSI_PUB_REFUSED: PUBLISH(m, refused, a, (enum lagsim_response)b); break;
+    case LSI_PUB_BACKOFF: PUBLISH(m, backoff, a, (lagsim_time_t)b); break;
+    case LSI_PUB_DUPLICATE: PUBLISH(m, duplicate, a, (int)b); break;
+    default: break;
+    }
+}
+
+void lsi_ledger_segment_queued_publish(lsi_model_t *m, const lsi_list_t *events)
 {
     const lsi_ledger_t *l = &m->ledger;
     for (unsigned i = 0; i < l->n; i++) {
@@ -105,31 +86,6 @@ void lsi_ledger_segment_queued(lsi_model_t *m, const lsi_list_t *events)
             queued += m->dest.queue[q].count;
         l->obs[i]->segment_queued(l->ctx[i], m, events, queued);
     }
-}
-
-void lsi_ledger_refused(lsi_model_t *m, uint32_t batch, enum lagsim_response status)
-{
-    PUBLISH(m, refused, batch, status);
-}
-
-void lsi_ledger_backoff(lsi_model_t *m, uint32_t batch, lagsim_time_t delay)
-{
-    PUBLISH(m, backoff, batch, delay);
-}
-
-void lsi_ledger_response(lsi_model_t *m, enum lagsim_response status, lagsim_time_t now)
-{
-    m->out->responses[status]++;
-    lsi_dv_response(m, status, now);
-    PUBLISH(m, response, status, now);
-}
-
-void lsi_ledger_duplicate(lsi_model_t *m, uint32_t ev, int keep_copy)
-{
-    m->out->duplicates++;
-    PUBLISH(m, duplicate, ev, keep_copy);
-    if (!keep_copy)
-        m->copies_live--; /* the copy leaves the pool */
 }
 
 void lsi_ledger_delivered(lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d)

@@ -2,7 +2,7 @@
  * ledger.h - the ledger: the one place that counts an event's accounting,
  * and the small interface of the observers it publishes to (ledger.c).
  *
- * Included by model_internal.h (it uses the pool's records); the hops
+ * Included at the end of model_internal.h (it uses the model); the hops
  * (workload, client, segment, mixpanel) call the lsi_ledger_*() functions
  * at the point where the thing counted happens, and know no observer.
  * The ledger keeps the result's counters (lagsim_result_t) and hands each
@@ -19,10 +19,6 @@
 #include <stdint.h>
 
 #include "lagsim/model.h"
-
-struct lsi_model;
-struct lsi_batch;
-struct lsi_list;
 
 /* An event Mixpanel accepted (not a copy): when, in which request, and
  * when its processing ends (computed at once by mixpanel.c). */
@@ -45,53 +41,44 @@ typedef struct lsi_delivery {
  */
 typedef struct lsi_observer {
     /* The run starts (the result was reset). */
-    void (*start)(void *ctx, struct lsi_model *m);
+    void (*start)(void *ctx, lsi_model_t *m);
     /* Event `ev` was fired now by `user` (before sampling). */
-    void (*fired)(void *ctx, struct lsi_model *m, uint32_t ev, uint64_t user);
+    void (*fired)(void *ctx, lsi_model_t *m, uint32_t ev, uint64_t user);
     /* `ev` joined the queue of the device in client slot `slot`. */
-    void (*queued)(void *ctx, struct lsi_model *m, uint32_t slot, uint32_t ev);
+    void (*queued)(void *ctx, lsi_model_t *m, uint32_t slot, uint32_t ev);
     /* The session of the device in `slot` ends now (its queue as it is). */
-    void (*session_end)(void *ctx, struct lsi_model *m, uint32_t slot);
+    void (*session_end)(void *ctx, lsi_model_t *m, uint32_t slot);
     /* A device sent `batch` with no network: it fails at once. */
-    void (*offline)(void *ctx, struct lsi_model *m, uint32_t batch);
+    void (*offline)(void *ctx, lsi_model_t *m, uint32_t batch);
     /* `batch` was sent now to `to` (attempt counted in batch->attempts). */
-    void (*sent)(void *ctx, struct lsi_model *m, uint32_t batch, enum lagsim_endpoint to);
+    void (*sent)(void *ctx, lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to);
     /* Segment takes the `events` (received at their seg_at) into its
      * destination queues now; `queued` is what those queues held before. */
-    void (*segment_queued)(void *ctx, struct lsi_model *m, const struct lsi_list *events,
+    void (*segment_queued)(void *ctx, lsi_model_t *m, const struct lsi_list *events,
                            uint64_t queued);
     /* Mixpanel (or the sender's timeout) refused `batch` with `status`. */
-    void (*refused)(void *ctx, struct lsi_model *m, uint32_t batch, enum lagsim_response status);
+    void (*refused)(void *ctx, lsi_model_t *m, uint32_t batch, enum lagsim_response status);
     /* `batch`'s sender waits `delay` (or LSI_AT_NEXT_FLUSH) before trying again. */
-    void (*backoff)(void *ctx, struct lsi_model *m, uint32_t batch, lagsim_time_t delay);
+    void (*backoff)(void *ctx, lsi_model_t *m, uint32_t batch, lagsim_time_t delay);
     /* A request was answered (at `now`, when the answer is decided). */
-    void (*response)(void *ctx, struct lsi_model *m, enum lagsim_response status,
+    void (*response)(void *ctx, lsi_model_t *m, enum lagsim_response status,
                      lagsim_time_t now);
     /* Mixpanel took `ev` again: a duplicate ($insert_id removes it). */
-    void (*duplicate)(void *ctx, struct lsi_model *m, uint32_t ev, int keep_copy);
+    void (*duplicate)(void *ctx, lsi_model_t *m, uint32_t ev, int keep_copy);
     /* Mixpanel accepted `ev` (an original), still counted in the backlog. */
-    void (*delivered)(void *ctx, struct lsi_model *m, uint32_t ev, const lsi_delivery_t *d);
+    void (*delivered)(void *ctx, lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d);
     /* `ev` becomes visible within the run, at d->visible. */
-    void (*visible)(void *ctx, struct lsi_model *m, uint32_t ev, const lsi_delivery_t *d);
+    void (*visible)(void *ctx, lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d);
     /* `ev` is lost for `why` now, still counted in the backlog. */
-    void (*dropped)(void *ctx, struct lsi_model *m, uint32_t ev, enum lagsim_drop_reason why);
+    void (*dropped)(void *ctx, lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why);
     /* A copy of an event already accepted is dropped: nothing is lost. */
-    void (*copy_dropped)(void *ctx, struct lsi_model *m, uint32_t ev,
+    void (*copy_dropped)(void *ctx, lsi_model_t *m, uint32_t ev,
                          enum lagsim_drop_reason why);
     /* The engine stopped (now): nothing more happens. */
-    void (*stopped)(void *ctx, struct lsi_model *m);
+    void (*stopped)(void *ctx, lsi_model_t *m);
     /* The run's end time is `end`: LAGSIM_OK or LAGSIM_ENOMEM. */
-    int (*finish)(void *ctx, struct lsi_model *m, lagsim_time_t end);
+    int (*finish)(void *ctx, lsi_model_t *m, lagsim_time_t end);
 } lsi_observer_t;
-
-#define LSI_OBSERVERS_MAX 4
-
-/* The observers of a run, called in the order they were added. */
-typedef struct lsi_ledger {
-    const lsi_observer_t *obs[LSI_OBSERVERS_MAX];
-    void *ctx[LSI_OBSERVERS_MAX];
-    unsigned n;
-} lsi_ledger_t;
 
 /* The observers a run may attach (run.c registers them when asked for). */
 extern const lsi_observer_t lsi_probe_observer; /* warmup_probe.c (ctx: lsi_probe_t) */
@@ -102,69 +89,162 @@ extern const lsi_observer_t lsi_trace_observer; /* trace.c (ctx: struct lsi_trac
  * ledger calls directly (no indirect call on the hot path), with the
  * same meaning as the lsi_observer_t members of the same names.
  */
-struct lsi_event;
 /* latencies.c: latency histograms and the per-hop breakdown (counted events only). */
-void lsi_latencies_delivered(struct lsi_model *m, const struct lsi_event *e,
+void lsi_latencies_delivered(lsi_model_t *m, const lsi_event_t *e,
                              const lsi_delivery_t *d);
-void lsi_latencies_visible(struct lsi_model *m, const struct lsi_event *e,
+void lsi_latencies_visible(lsi_model_t *m, const lsi_event_t *e,
                            const lsi_delivery_t *d);
 /* delivery_view.c: the Event Delivery series (result->series). */
-void lsi_dv_start(struct lsi_model *m);  /* a run starts: empty, sc's window */
-void lsi_dv_fired(struct lsi_model *m);  /* an event was fired (backlog up) */
+void lsi_dv_start(lsi_model_t *m);  /* a run starts: empty, sc's window */
+void lsi_dv_fired(lsi_model_t *m);  /* an event was fired (backlog up) */
 /* Mixpanel accepted event e at now (before it leaves the backlog). */
-void lsi_dv_delivered(struct lsi_model *m, const struct lsi_event *e, lagsim_time_t now);
+void lsi_dv_delivered(lsi_model_t *m, const lsi_event_t *e, lagsim_time_t now);
 /* An event (not a copy) is dropped now (before it leaves the backlog). */
-void lsi_dv_dropped(struct lsi_model *m, enum lagsim_drop_reason why);
+void lsi_dv_dropped(lsi_model_t *m, enum lagsim_drop_reason why);
 /* Event e becomes visible at `at` (counted events only): its latency into
  * the sketch of the window it was fired in (result->visible_by_fired). */
-void lsi_dv_visible(struct lsi_model *m, const struct lsi_event *e, lagsim_time_t at);
-void lsi_dv_request(struct lsi_model *m, const struct lsi_batch *batch); /* counts retries */
-void lsi_dv_response(struct lsi_model *m, enum lagsim_response st, lagsim_time_t now);
+void lsi_dv_visible(lsi_model_t *m, const lsi_event_t *e, lagsim_time_t at);
+void lsi_dv_request(lsi_model_t *m, const lsi_batch_t *batch); /* counts retries */
+void lsi_dv_response(lsi_model_t *m, enum lagsim_response st, lagsim_time_t now);
 /* The run ended at `end`: windows up to it. LAGSIM_OK or LAGSIM_ENOMEM. */
-int lsi_dv_finish(struct lsi_model *m, lagsim_time_t end);
+int lsi_dv_finish(lsi_model_t *m, lagsim_time_t end);
 
 /* Adds an observer (registration, before the run starts). 0, or -1 when
  * the table is full. */
-int lsi_ledger_observe(struct lsi_model *m, const lsi_observer_t *o, void *ctx);
+int lsi_ledger_observe(lsi_model_t *m, const lsi_observer_t *o, void *ctx);
 /* The run starts: observers' start(). */
-void lsi_ledger_start(struct lsi_model *m);
+void lsi_ledger_start(lsi_model_t *m);
 
-/* ---- Called by the hops where the thing happens ---- */
+/* ---- Called by the hops where the thing happens ----
+ * The counting is inline (it was inline in the hops before the ledger);
+ * the publishing is one call, made only when someone listens. */
+
+/* Calls member `hook` of every registered observer that has one. */
+#define LSI_PUBLISH(m, hook, ...)                                        \
+    do {                                                                 \
+        const lsi_ledger_t *l_ = &(m)->ledger;                           \
+        for (unsigned i_ = 0; i_ < l_->n; i_++)                          \
+            if (l_->obs[i_]->hook)                                       \
+                l_->obs[i_]->hook(l_->ctx[i_], (m), __VA_ARGS__);        \
+    } while (0)
+
+/* ledger.c: the publishing halves of the calls below. */
+void lsi_ledger_publish_fired(lsi_model_t *m, uint32_t ev, uint64_t user);
+void lsi_ledger_publish_sent(lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to);
+void lsi_ledger_publish_response(lsi_model_t *m, enum lagsim_response status, lagsim_time_t now);
+void lsi_ledger_publish(lsi_model_t *m, unsigned what, uint32_t a, uint64_t b);
+enum { LSI_PUB_QUEUED, LSI_PUB_SESSION_END, LSI_PUB_OFFLINE, LSI_PUB_REFUSED, LSI_PUB_BACKOFF,
+       LSI_PUB_DUPLICATE };
 
 /* workload.c: event `ev` was fired now by `user` (counts fired, the backlog's peak). */
-void lsi_ledger_fired(struct lsi_model *m, uint32_t ev, uint64_t user);
+static inline void lsi_ledger_fired(lsi_model_t *m, uint32_t ev, uint64_t user)
+{
+    lagsim_result_t *out = m->out;
+    out->fired++;
+    if (m->pool.ev_live > out->backlog_peak) {
+        out->backlog_peak = m->pool.ev_live;
+        out->backlog_peak_at = lagsim_sim_now(m->sim);
+    }
+    lsi_ledger_publish_fired(m, ev, user);
+}
+
 /* client.c: a fired event could not enter the pipeline (out of memory):
  * it is not counted (the run fails). */
-void lsi_ledger_unfired(struct lsi_model *m);
-void lsi_ledger_queued(struct lsi_model *m, uint32_t slot, uint32_t ev);
-void lsi_ledger_session_end(struct lsi_model *m, uint32_t slot);
+static inline void lsi_ledger_unfired(lsi_model_t *m)
+{
+    m->out->fired--;
+}
+
+/* client.c: `ev` joined the queue of the device in client slot `slot`. */
+static inline void lsi_ledger_queued(lsi_model_t *m, uint32_t slot, uint32_t ev)
+{
+    if (m->ledger.n)
+        lsi_ledger_publish(m, LSI_PUB_QUEUED, slot, ev);
+}
+
+/* client.c: the session of the device in `slot` ends now. */
+static inline void lsi_ledger_session_end(lsi_model_t *m, uint32_t slot)
+{
+    if (m->ledger.n)
+        lsi_ledger_publish(m, LSI_PUB_SESSION_END, slot, 0);
+}
+
 /* client.c: a send failed at once for want of network (counted). */
-void lsi_ledger_offline(struct lsi_model *m, uint32_t batch);
+static inline void lsi_ledger_offline(lsi_model_t *m, uint32_t batch)
+{
+    m->out->offline_failures++;
+    if (m->ledger.n)
+        lsi_ledger_publish(m, LSI_PUB_OFFLINE, batch, 0);
+}
+
 /* A request leaves now; to Mixpanel it counts as a request (a retry after
  * the first attempt). */
-void lsi_ledger_sent(struct lsi_model *m, uint32_t batch, enum lagsim_endpoint to);
+static inline void lsi_ledger_sent(lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to)
+{
+    if (to == LAGSIM_ENDPOINT_MIXPANEL) {
+        m->out->requests++;
+        if (m->pool.b[batch].attempts > 1)
+            m->out->retries++;
+    } else if (!m->ledger.n) {
+        return;
+    }
+    lsi_ledger_publish_sent(m, batch, to);
+}
+
 /* segment.c: the `events` join Segment's destination queues now (called
  * just before they do). */
-void lsi_ledger_segment_queued(struct lsi_model *m, const struct lsi_list *events);
-void lsi_ledger_refused(struct lsi_model *m, uint32_t batch, enum lagsim_response status);
-void lsi_ledger_backoff(struct lsi_model *m, uint32_t batch, lagsim_time_t delay);
+void lsi_ledger_segment_queued_publish(lsi_model_t *m, const lsi_list_t *events);
+static inline void lsi_ledger_segment_queued(lsi_model_t *m, const lsi_list_t *events)
+{
+    if (m->ledger.n)
+        lsi_ledger_segment_queued_publish(m, events);
+}
+
+/* mixpanel.c: Mixpanel (or the sender's timeout) refused `batch` with `status`. */
+static inline void lsi_ledger_refused(lsi_model_t *m, uint32_t batch, enum lagsim_response status)
+{
+    if (m->ledger.n)
+        lsi_ledger_publish(m, LSI_PUB_REFUSED, batch, (uint64_t)status);
+}
+
+/* The sender of `batch` waits `delay` (or LSI_AT_NEXT_FLUSH) before trying again. */
+static inline void lsi_ledger_backoff(lsi_model_t *m, uint32_t batch, lagsim_time_t delay)
+{
+    if (m->ledger.n)
+        lsi_ledger_publish(m, LSI_PUB_BACKOFF, batch, (uint64_t)delay);
+}
+
 /* mixpanel.c: a request's answer is decided at `now` (counted by status). */
-void lsi_ledger_response(struct lsi_model *m, enum lagsim_response status, lagsim_time_t now);
+static inline void lsi_ledger_response(lsi_model_t *m, enum lagsim_response status,
+                                       lagsim_time_t now)
+{
+    m->out->responses[status]++;
+    lsi_ledger_publish_response(m, status, now);
+}
+
 /* mixpanel.c: Mixpanel took the copy `ev` again (a duplicate); unless
  * the sender keeps it, the copy then leaves the pool. */
-void lsi_ledger_duplicate(struct lsi_model *m, uint32_t ev, int keep_copy);
+static inline void lsi_ledger_duplicate(lsi_model_t *m, uint32_t ev, int keep_copy)
+{
+    m->out->duplicates++;
+    if (m->ledger.n)
+        lsi_ledger_publish(m, LSI_PUB_DUPLICATE, ev, (uint64_t)(keep_copy != 0));
+    if (!keep_copy)
+        m->copies_live--; /* the copy leaves the pool */
+}
+
 /* mixpanel.c: Mixpanel accepted the original `ev` (counted delivered,
  * then visible or processing past the run's end). With d->keep_copy the
  * record stays as a copy (the caller flags it LSI_EV_COPY). */
-void lsi_ledger_delivered(struct lsi_model *m, uint32_t ev, const lsi_delivery_t *d);
+void lsi_ledger_delivered(lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d);
 
 /* ---- Called by run.c ---- */
 
 /* The engine stopped: observers' stopped(). */
-void lsi_ledger_stopped(struct lsi_model *m);
+void lsi_ledger_stopped(lsi_model_t *m);
 /* The run's closing account: in flight, conservation, end and drain
  * times, then observers' finish(). LAGSIM_OK, LAGSIM_ECONSERVE or
  * LAGSIM_ENOMEM. */
-int lsi_ledger_finish(struct lsi_model *m);
+int lsi_ledger_finish(lsi_model_t *m);
 
 #endif /* LAGSIM_MODEL_LEDGER_H */

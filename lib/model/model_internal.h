@@ -131,9 +131,18 @@ void lsi_list_append(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src);
 /* Moves every event of `src` in front of `dst`'s; `src` ends empty. */
 void lsi_list_prepend(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src);
 
-/* ---- The ledger and its observers ---------------------------------------- */
+/* ---- The ledger's observers (ledger.h) ------------------------------------ */
 
-#include "model/ledger.h"
+struct lsi_observer;
+#define LSI_OBSERVERS_MAX 4
+
+/* The observers registered for a run, called in the order they were added
+ * (the result's own are not here: the ledger calls them directly). */
+typedef struct lsi_ledger {
+    const struct lsi_observer *obs[LSI_OBSERVERS_MAX];
+    void *ctx[LSI_OBSERVERS_MAX];
+    unsigned n;
+} lsi_ledger_t;
 
 /* ---- Rate limiter ------------------------------------------------------ */
 
@@ -331,7 +340,7 @@ int lsi_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replica
  * `extra` is not NULL. */
 int lsi_run_observed(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replication,
                      const lagsim_run_limits_t *limits, const lagsim_trace_t *trace,
-                     lagsim_time_t warmup, lsi_probe_t *probe, const lsi_observer_t *extra,
+                     lagsim_time_t warmup, lsi_probe_t *probe, const struct lsi_observer *extra,
                      void *extra_ctx, lagsim_result_t *out);
 
 /* traffic.c */
@@ -446,5 +455,8 @@ static inline lagsim_time_t lsi_sample_time(const lagsim_dist_t *d, gsl_rng *r)
         return 0;
     return us < (double)LSI_DELAY_MAX ? (lagsim_time_t)us : LSI_DELAY_MAX;
 }
+
+/* The ledger: what the hops call where the thing counted happens. */
+#include "model/ledger.h"
 
 #endif /* LAGSIM_MODEL_INTERNAL_H */
