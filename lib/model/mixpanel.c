@@ -8,8 +8,9 @@
  * Processing is a pure delay with no shared capacity, so it is not
  * simulated step by step: when Mixpanel accepts an event its visible time
  * is computed at once (identity resolution, then the next indexing run
- * plus a random part) and recorded. An event whose visible time falls
- * after the end of the run counts as in flight ("processing").
+ * plus a random part) and handed to the ledger (ledger.c), which counts
+ * it; an event whose visible time falls after the end of the run counts
+ * as in flight ("processing").
  */
 #include "model/model_internal.h"
 

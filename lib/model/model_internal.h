@@ -1,6 +1,7 @@
 /*
  * model_internal.h - the model's private structures, shared by the files
- * of lib/model (workload, client, segment, mixpanel, run).
+ * of lib/model (workload, client, segment, mixpanel, run), and at its end
+ * the ledger (ledger.h), through which the hops report what happens.
  *
  * Memory follows the backlog: an event in the pipeline is one 64-byte
  * record in a pool (a growable array with a free list, addressed by
@@ -28,7 +29,7 @@
 
 /*
  * An event's milestones are kept as times, so that its latency splits
- * into hops that add up exactly (see deliver() in mixpanel.c): the other
+ * into hops that add up exactly (see latencies.c): the other
  * milestones are the send times kept on the batch that carries it.
  */
 typedef struct lsi_event {

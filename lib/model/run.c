@@ -1,9 +1,11 @@
 /*
- * run.c - one run of one mode: builds the model on a fresh engine, runs
- * it until every event has settled or the drain limit, and checks
- * conservation: fired = visible + dropped + in flight, where in flight is
- * counted from the pipeline itself (records still in the pool, and
- * delivered events whose processing ends after the run).
+ * run.c - one run of one mode: builds the model on a fresh engine,
+ * registers the ledger's observers the run asks for (warm-up probe,
+ * trace, a test's), runs it until every event has settled or the drain
+ * limit, and has the ledger close the account and check conservation:
+ * fired = visible + dropped + in flight, where in flight is counted from
+ * the pipeline itself (records still in the pool, and delivered events
+ * whose processing ends after the run).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,15 @@
 /*
- * trace.c - the trace hook: which events a traced run follows, and the
- * milestones it reports for them (lagsim/trace.h).
+ * trace.c - the trace observer: which events a traced run follows, and
+ * the milestones it reports for them (lagsim/trace.h).
  *
- * Central idea: a followed event carries the flag LSI_EV_TRACED in its
- * pool record, so the model's hooks cost one test of m->trace when
- * tracing is off and touch only flagged records when it is on. Pool
+ * Central idea: an observer of the ledger (lsi_trace_observer, registered
+ * only for a traced run), which decides itself what it follows: a
+ * followed event carries the flag LSI_EV_TRACED in its pool record, set
+ * here when it is fired, and every hook touches only flagged records. The
+ * hops know nothing of it, so a traced run runs the same code as an
+ * untraced one. Segment's milestone comes from the ledger's
+ * segment_queued, as events join the destination queue (one at a time, or
+ * a whole request at once on Segment's fast path). Pool
  * records are reused, so a followed event is found again by its slot
  * here: the record's index plus its fired_at (the record's generation),
  * among the slots whose record is still live. A slot is live from the
