@@ -23,7 +23,7 @@
 /* An event Mixpanel accepted (not a copy): when, in which request, and
  * when its processing ends (computed at once by mixpanel.c). */
 typedef struct lsi_delivery {
-    const struct lsi_batch *batch; /* the request that carried it */
+    const lsi_batch_t *batch;      /* the request that carried it */
     lagsim_time_t at;              /* accepted (2xx decided) */
     lagsim_time_t ingested;        /* through ingestion */
     lagsim_time_t resolved;        /* through identity resolution */
@@ -54,7 +54,7 @@ typedef struct lsi_observer {
     void (*sent)(void *ctx, lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to);
     /* Segment takes the `events` (received at their seg_at) into its
      * destination queues now; `queued` is what those queues held before. */
-    void (*segment_queued)(void *ctx, lsi_model_t *m, const struct lsi_list *events,
+    void (*segment_queued)(void *ctx, lsi_model_t *m, const lsi_list_t *events,
                            uint64_t queued);
     /* Mixpanel (or the sender's timeout) refused `batch` with `status`. */
     void (*refused)(void *ctx, lsi_model_t *m, uint32_t batch, enum lagsim_response status);
@@ -116,17 +116,9 @@ int lsi_ledger_observe(lsi_model_t *m, const lsi_observer_t *o, void *ctx);
 void lsi_ledger_start(lsi_model_t *m);
 
 /* ---- Called by the hops where the thing happens ----
- * The counting is inline (it was inline in the hops before the ledger);
- * the publishing is one call, made only when someone listens. */
-
-/* Calls member `hook` of every registered observer that has one. */
-#define LSI_PUBLISH(m, hook, ...)                                        \
-    do {                                                                 \
-        const lsi_ledger_t *l_ = &(m)->ledger;                           \
-        for (unsigned i_ = 0; i_ < l_->n; i_++)                          \
-            if (l_->obs[i_]->hook)                                       \
-                l_->obs[i_]->hook(l_->ctx[i_], (m), __VA_ARGS__);        \
-    } while (0)
+ * The counting is inline (as it was in the hops before the ledger); the
+ * publishing is one call into ledger.c: always, where the result's own
+ * observers record something, else only when an observer is registered. */
 
 /* ledger.c: the publishing halves of the calls below. */
 void lsi_ledger_publish_fired(lsi_model_t *m, uint32_t ev, uint64_t user);
