@@ -559,8 +559,7 @@ static int sends_at_once(const lagsim_sdk_t *sdk)
  */
 static void end_session(lsi_model_t *m, uint32_t s)
 {
-    if (m->trace)
-        lsi_trace_session_end(m, s);
+    lsi_ledger_session_end(m, s);
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     if (sdk->flush_on_exit) {
@@ -628,7 +627,7 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     const uint32_t s = client_get(m, user, path);
     if (s == LSI_NIL) {
         lsi_event_release(&m->pool, ev);
-        m->out->fired--;
+        lsi_ledger_unfired(m);
         lsi_fail(m);
         return;
     }
@@ -651,8 +650,7 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
         c->phase = now + sdk->flush_interval;
     }
     lsi_list_push(&m->pool, &c->queue, ev);
-    if (m->trace)
-        lsi_trace_queued(m, s, ev);
+    lsi_ledger_queued(m, s, ev);
     client_poll(m, s, POLL_EVENT);
 }
 
@@ -692,8 +690,7 @@ static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_cl
     batch->attempt_sent_at = now;
     batch->sender = LSI_SENDER_CLIENT;
     batch->recv_at = now + one_way;
-    if (m->trace)
-        lsi_trace_sent(m, b, LAGSIM_ENDPOINT_SEGMENT);
+    lsi_ledger_sent(m, b, LAGSIM_ENDPOINT_SEGMENT);
     const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
     lsi_segment_stamp(m, batch, batch->recv_at + proc);
     const lagsim_time_t arrives = batch->recv_at + proc;
@@ -742,9 +739,7 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
         batch->sender = LSI_SENDER_CLIENT;
         batch->status = LAGSIM_RESP_TIMEOUT;
         c->in_flight++;
-        m->out->offline_failures++;
-        if (m->trace)
-            lsi_trace_offline(m, b);
+        lsi_ledger_offline(m, b);
         lsi_note_request(m);
         if (lagsim_sim_schedule(m->sim, now, on_offline_failure, m, b) != LAGSIM_OK)
             lsi_fail(m);
@@ -896,8 +891,7 @@ static void on_response(lsi_model_t *m, uint32_t b)
         } else {
             const lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, c->failures,
                                                       m->rng[LSI_RNG_CLIENT_BACKOFF]);
-            if (m->trace)
-                lsi_trace_backoff(m, b, d);
+            lsi_ledger_backoff(m, b, d);
             lsi_list_prepend(&m->pool, &c->queue, &batch->events);
             if (d != LSI_AT_NEXT_FLUSH)
                 c->blocked_until = now + d;
@@ -918,8 +912,7 @@ static void on_response(lsi_model_t *m, uint32_t b)
     lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, n, m->rng[LSI_RNG_CLIENT_BACKOFF]);
     if (d == LSI_AT_NEXT_FLUSH)
         d = next_tick(c, sdk->flush_interval, now) - now;
-    if (m->trace)
-        lsi_trace_backoff(m, b, d);
+    lsi_ledger_backoff(m, b, d);
     c->parked++;
     if (lagsim_sim_schedule(m->sim, now + d, on_parked_retry, m, b) != LAGSIM_OK)
         lsi_fail(m);

@@ -103,7 +103,7 @@ int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch)
     const lagsim_scenario_t *sc = m->sc;
     return batch->events.bytes <= sc->segment.max_request_bytes &&
            batch->events.count <= sc->segment.max_request_events && !batch->seg_big_event &&
-           sc->segment.inbound_limit <= 0 && !sc->segment.priority_tiers && !m->trace;
+           sc->segment.inbound_limit <= 0 && !sc->segment.priority_tiers;
 }
 
 /* lsi_segment_receive() of a batch of one event that Segment takes whole,
@@ -112,6 +112,8 @@ int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch)
 void lsi_segment_receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes)
 {
     lsi_list_t *q = &m->dest.queue[LAGSIM_PRIO_NORMAL];
+    const lsi_list_t one = {id, id, 1, bytes};
+    lsi_ledger_segment_queued(m, &one);
     m->pool.ev[id].next = LSI_NIL;
     if (q->tail == LSI_NIL)
         q->head = id;
@@ -135,6 +137,7 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
     const int too_big = batch->events.bytes > sc->segment.max_request_bytes;
     if (lsi_segment_takes_whole(m, batch)) {
         /* Nothing to drop, one queue, milestones stamped at the send. */
+        lsi_ledger_segment_queued(m, &batch->events);
         lsi_list_append(&m->pool, &m->dest.queue[LAGSIM_PRIO_NORMAL], &batch->events);
         lsi_batch_release(&m->pool, b);
         dispatch(m);
@@ -151,9 +154,9 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
         e->resent_at = batch->attempt_sent_at;
         e->seg_at = batch->recv_at;
         e->stage_at = now;
+        const lsi_list_t one = {id, id, 1, e->bytes};
+        lsi_ledger_segment_queued(m, &one);
         lsi_list_push(&m->pool, dest_queue(m, e), id);
-        if (m->trace)
-            lsi_trace_segment(m, id, batch);
     }
     lsi_batch_release(&m->pool, b);
     dispatch(m);
@@ -374,8 +377,7 @@ static void on_response(lsi_model_t *m, uint32_t b)
                                             m->rng[LSI_RNG_SEGMENT_BACKOFF]);
         if (d == LSI_AT_NEXT_FLUSH)
             d = 0;
-        if (m->trace)
-            lsi_trace_backoff(m, b, d);
+        lsi_ledger_backoff(m, b, d);
         if (m->sc->segment.priority_tiers) {
             /* The whole destination pauses; the events wait in their tiers. */
             requeue_by_priority(m, b);
