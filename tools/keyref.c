@@ -58,6 +58,11 @@ static const char *type_name(const lsi_key_t *k)
     case LSI_T_ORIGIN: return "`first` or a timestamp";
     case LSI_T_METRIC: return "alert metric";
     case LSI_T_THRESHOLD: return "number, or duration for `p95_latency`";
+    case LSI_T_RA_USE:
+        return (k->flags & LSI_K_DEST) ? "`ignore` | `max`"
+                                       : "`ignore` | `batch` | `publisher` | `max`";
+    case LSI_T_INBOUND: return "`queue` | `reject`";
+    case LSI_T_CODES: return "status codes, or `none`";
     }
     return "?";
 }
@@ -89,6 +94,9 @@ static const char *unit_name(const lsi_key_t *k)
     case LSI_T_PATH:
     case LSI_T_PROFILE:
     case LSI_T_ORIGIN:
+    case LSI_T_RA_USE:
+    case LSI_T_INBOUND:
+    case LSI_T_CODES:
     case LSI_T_METRIC: return "—";
     }
     return "?";
@@ -616,6 +624,9 @@ static const char *const *key_words(const lsi_key_t *k)
     static const char *const routes[] = {"cloud", "device", NULL};
     static const char *const prios[] = {"low", "normal", "high", NULL};
     static const char *const limiters[] = {"rolling", "token_bucket", NULL};
+    static const char *const ra_uses[] = {"ignore", "batch", "publisher", "max", NULL};
+    static const char *const ra_dest[] = {"ignore", "max", NULL};
+    static const char *const inbound[] = {"queue", "reject", NULL};
     static const char *platforms[LAGSIM_PLATFORM_COUNT + 1];
     static const char *metrics[LAGSIM_METRIC_COUNT + 1];
     switch (k->type) {
@@ -623,6 +634,8 @@ static const char *const *key_words(const lsi_key_t *k)
     case LSI_T_ROUTE: return routes;
     case LSI_T_PRIORITY: return prios;
     case LSI_T_LIMITER: return limiters;
+    case LSI_T_RA_USE: return (k->flags & LSI_K_DEST) ? ra_dest : ra_uses;
+    case LSI_T_INBOUND: return inbound;
     case LSI_T_PLATFORM:
         for (int i = 0; i < LAGSIM_PLATFORM_COUNT; i++)
             platforms[i] = lagsim_platform_name((enum lagsim_platform)i);
@@ -649,6 +662,7 @@ static const char *const *key_words(const lsi_key_t *k)
     case LSI_T_PATH:
     case LSI_T_PROFILE:
     case LSI_T_ORIGIN:
+    case LSI_T_CODES:
     case LSI_T_THRESHOLD: break;
     }
     return NULL;

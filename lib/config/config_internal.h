@@ -102,8 +102,11 @@ enum lsi_type {
     LSI_T_PROFILE,   /* double[24]; "flat" is all 1 */
     LSI_T_ORIGIN,    /* lagsim_replay_t's origin_kind and origin */
     LSI_T_METRIC,    /* enum lagsim_alert_metric */
-    LSI_T_THRESHOLD  /* lagsim_alert_t's threshold and threshold_is_time: a
+    LSI_T_THRESHOLD, /* lagsim_alert_t's threshold and threshold_is_time: a
                         plain number, or a duration (stored in us) */
+    LSI_T_RA_USE,    /* enum lagsim_retry_after_use */
+    LSI_T_INBOUND,   /* enum lagsim_inbound_policy */
+    LSI_T_CODES      /* uint32_t set of LAGSIM_CODE_* bits: "408, 410" or "none" */
 };
 
 /* Key flags. */
@@ -114,6 +117,8 @@ enum lsi_type {
 #define LSI_K_CLOUD 0x10u     /* preset for the Cloud-mode (Segment) SDK */
 #define LSI_K_DEVICE 0x20u    /* preset for the Device-mode (Mixpanel) SDK */
 #define LSI_K_AUTO 0x80u      /* duration: "auto" is LAGSIM_WARMUP_AUTO, "none" is 0 */
+#define LSI_K_ADMIT 0x100u    /* duration: "until_admit" is LAGSIM_RETRY_AFTER_ADMIT, "off" 0 */
+#define LSI_K_DEST 0x200u     /* LSI_T_RA_USE: only ignore or max (a server's destination) */
 
 typedef struct lsi_key {
     const char *name;

@@ -261,6 +261,9 @@ void lsi_trace_refused(lsi_model_t *m, uint32_t b, enum lagsim_response status)
     const lsi_batch_t *batch = &m->pool.b[b];
     lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_REFUSED);
     p.status = status;
+    p.code = batch->code;
+    p.retry_after = status == LAGSIM_RESP_TIMEOUT ? 0 : batch->retry_after;
+    p.at_segment = batch->sender == LSI_SENDER_CLIENT && p.path == LAGSIM_MODE_CLOUD;
     each_in_batch(m, batch, p);
 }
 
@@ -269,6 +272,14 @@ void lsi_trace_backoff(lsi_model_t *m, uint32_t b, lagsim_time_t delay)
     const lsi_batch_t *batch = &m->pool.b[b];
     lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_BACKOFF);
     p.delay = delay == LSI_AT_NEXT_FLUSH ? LAGSIM_TRACE_NEXT_FLUSH : delay;
+    if (batch->sender == LSI_SENDER_CLIENT) {
+        const lsi_client_t *c = &m->clients.slot[batch->owner];
+        if (lsi_retry_after_wait(&m->sc->clients[c->kind].sdk[c->path], batch) > 0 ||
+            (batch->ra_waits > 0 && batch->retry_after > 0 &&
+             m->sc->clients[c->kind].sdk[c->path].retry_after != LAGSIM_RA_IGNORE &&
+             (batch->status == LAGSIM_RESP_429 || batch->status == LAGSIM_RESP_5XX)))
+            p.retry_after = batch->retry_after;
+    }
     each_in_batch(m, batch, p); /* which counts the attempt from each event's sends */
     if (batch->sender != LSI_SENDER_CLIENT)
         return;
@@ -281,6 +292,16 @@ void lsi_trace_backoff(lsi_model_t *m, uint32_t b, lagsim_time_t delay)
     memset(&queued, 0, sizeof queued);
     queued.events = c->queue;
     each_in_batch(m, &queued, p);
+}
+
+void lsi_trace_pause(lsi_model_t *m, uint32_t b, lagsim_time_t delay, uint32_t waiting)
+{
+    const lsi_batch_t *batch = &m->pool.b[b];
+    lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_BACKOFF);
+    p.delay = delay;
+    p.retry_after = batch->retry_after;
+    p.paused = waiting;
+    each_in_batch(m, batch, p);
 }
 
 void lsi_trace_segment(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch)
