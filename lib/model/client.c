@@ -915,6 +915,7 @@ static void halve_batch(lsi_model_t *m, uint32_t s, uint32_t b)
         cap = n - 1;
     c->batch_cap = cap;
     c->level = 0;
+    c->blocked_until = lagsim_sim_now(m->sim) + sdk->flush_interval; /* resetFlush() */
     lsi_list_prepend(&m->pool, &c->queue, &batch->events);
     lsi_batch_release(&m->pool, b);
     client_poll(m, s, POLL_OTHER);

@@ -69,10 +69,12 @@ static int inbound_wait(lsi_model_t *m, uint32_t b, lagsim_time_t now)
 }
 
 /*
- * inbound_policy = reject: the inbound limit as a token bucket of
- * `inbound_limit` events/s holding one second's worth (ASSUMPTION: the
- * burst Segment tolerates is unpublished). A request that does not fit is
- * refused whole with 429 and a Retry-After per [segment] retry_after.
+ * inbound_policy = reject: the inbound limit as a bucket of
+ * `inbound_limit` events/s that takes one second's worth at once
+ * (ASSUMPTION: the burst Segment tolerates is unpublished), and a whole
+ * request whatever its size when it is idle. A request that does not fit
+ * is refused whole with 429 and a Retry-After per [segment] retry_after:
+ * until_admit is the time until it would fit.
  */
 int lsi_segment_admit(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now)
 {
@@ -80,7 +82,8 @@ int lsi_segment_admit(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now)
     const lagsim_time_t start = m->seg_inbound_free > now ? m->seg_inbound_free : now;
     const lagsim_time_t cost =
         (lagsim_time_t)((double)batch->events.count / limit * (double)LAGSIM_SEC + 0.5);
-    if (start + cost - now <= LAGSIM_SEC) {
+    const lagsim_time_t backlog = start - now;
+    if (backlog == 0 || backlog + cost <= LAGSIM_SEC) {
         m->seg_inbound_free = start + cost;
         batch->status = LAGSIM_RESP_2XX;
         batch->code = 200;
@@ -89,8 +92,8 @@ int lsi_segment_admit(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now)
     }
     batch->status = LAGSIM_RESP_429;
     batch->code = 429;
-    batch->retry_after =
-        lsi_retry_after_header(m->sc->segment.retry_after, start + cost - LAGSIM_SEC - now);
+    const lagsim_time_t until = cost > LAGSIM_SEC ? backlog : backlog + cost - LAGSIM_SEC;
+    batch->retry_after = lsi_retry_after_header(m->sc->segment.retry_after, until);
     m->out->segment_429++;
     return 0;
 }

@@ -217,6 +217,10 @@ static void each_in_batch(lsi_model_t *m, const lsi_batch_t *batch, lagsim_trace
         p.delay = tmpl.delay;
         p.copy = (m->pool.ev[id].flags & LSI_EV_COPY) != 0;
         p.behind = tmpl.behind;
+        p.code = tmpl.code;
+        p.retry_after = tmpl.retry_after;
+        p.paused = tmpl.paused;
+        p.at_segment = tmpl.at_segment;
         if (tmpl.kind == LAGSIM_TRACE_SENT || tmpl.kind == LAGSIM_TRACE_OFFLINE)
             s->sends++;
         if (tmpl.kind == LAGSIM_TRACE_SENT) {
