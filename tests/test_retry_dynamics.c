@@ -22,10 +22,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "lagsim/report.h"
 #include "lagsim/trace.h"
 #include "model_support.h"
 
@@ -617,6 +620,55 @@ static void analytics_node_waits_do_not_count_toward_max_retries(void **state)
     lagsim_result_destroy(r);
 }
 
+/* The narration of the storm says, in plain words, who refused, with
+ * which Retry-After, and that the publisher paused for how many batches;
+ * the lines keep within 80 columns. */
+static void the_trace_narrates_the_storm(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    scripted(&sc, LAGSIM_PLATFORM_SERVER);
+    sc.segment.inbound_limit = 1;
+    sc.segment.inbound_policy = LAGSIM_INBOUND_REJECT;
+    sc.segment.retry_after = LAGSIM_RETRY_AFTER_ADMIT;
+    sc.clients[0].sdk[0].max_attempts = 3;
+    fire_spaced(60, 1 * S, 1 * MS);
+    lagsim_result_t *r = run_traced(&sc, LAGSIM_MODE_CLOUD, 60);
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    assert_non_null(f);
+    assert_int_equal(lagsim_report_trace(f, &sc, seen.p, seen.n, NULL), LAGSIM_OK);
+    fclose(f);
+    for (const char *p = buf; *p;) {
+        const size_t n = strcspn(p, "\n");
+        if (n > 80)
+            fail_msg("line of %zu columns: <%.*s>", n, (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+    /* The words as one line: every run of blanks and newlines as one space. */
+    char *flat = malloc(strlen(buf) + 1);
+    assert_non_null(flat);
+    size_t j = 0;
+    for (const char *p = buf; *p; p++)
+        if (*p != ' ' && *p != '\n')
+            flat[j++] = *p;
+        else if (j > 0 && flat[j - 1] != ' ')
+            flat[j++] = ' ';
+    flat[j] = '\0';
+    assert_non_null(strstr(flat, "Segment's tracking API answers 429 Too Many Requests, with "
+                                 "Retry-After: 15.0s: the workspace is over its inbound limit"));
+    /* b3 refused with b2 already parked: 2 batches; b4 then: 3. */
+    assert_non_null(strstr(flat, "the analytics-node publisher pauses 15.0s on Retry-After: 2 "
+                                 "batches wait, and all wake at the same moment"));
+    assert_non_null(strstr(flat, "the analytics-node publisher pauses 15.0s on Retry-After: 3 "
+                                 "batches wait"));
+    assert_non_null(strstr(flat, "DROPPED (retry_limit)"));
+    free(flat);
+    free(buf);
+    lagsim_result_destroy(r);
+}
+
 /* With the queue policy (the default) nothing is refused: the same
  * storm scenario loses nothing and no device hears a 429. */
 static void queue_policy_refuses_nothing(void **state)
@@ -647,6 +699,7 @@ int main(void)
         cmocka_unit_test(analytics_node_pauses_its_whole_publisher),
         cmocka_unit_test(analytics_node_retry_after_storm),
         cmocka_unit_test(analytics_node_waits_do_not_count_toward_max_retries),
+        cmocka_unit_test(the_trace_narrates_the_storm),
         cmocka_unit_test(queue_policy_refuses_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
