@@ -493,6 +493,36 @@ static void analytics_js_batching_honours_retry_after_up_to_300s(void **state)
 }
 
 /*
+ * analytics.js batching honours at most 10 Retry-After waits per batch.
+ * Limit 0.5 event/s (a batch of 10 takes 20 s), Retry-After 1 s: b1,
+ * sent at 1.009 s, keeps the API busy until 21.109 s; b2, sent at
+ * 1.019 s, is refused every time until then. Its first 10 refusals each
+ * wait the 1 s header (sends at 1.019 + 1.2k s, k = 0..10); the 11th
+ * refusal (answer at 13.219 s) is an ordinary retry, the first counted
+ * one: 0.5 s +-10%, so the 12th send comes 0.45 to 0.55 s later.
+ */
+static void analytics_js_batching_honours_at_most_10_retry_afters(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    scripted(&sc, LAGSIM_PLATFORM_WEB);
+    sc.clients[0].sdk[0] = *lagsim_sdk_preset("analytics.js-batching");
+    sc.segment.inbound_limit = 0.5;
+    sc.segment.inbound_policy = LAGSIM_INBOUND_REJECT;
+    sc.segment.retry_after = 1 * S;
+    fire_spaced(20, 1 * S, 1 * MS);
+    lagsim_result_t *r = run_traced(&sc, LAGSIM_MODE_CLOUD, 20);
+    lagsim_time_t t[40];
+    assert_true(sends(10, LAGSIM_TRACE_BY_SDK, t, 40) >= 12);
+    for (int k = 0; k <= 10; k++)
+        assert_int_equal(t[k], 1019 * MS + k * 1200 * MS);
+    const lagsim_time_t d = t[11] - 13219 * MS;
+    assert_true(d >= 450 * MS && d <= 550 * MS);
+    assert_int_equal(r->visible, 20);
+    lagsim_result_destroy(r);
+}
+
+/*
  * analytics-node, publisher-wide pause: 30 events 1 ms apart from 1 s
  * make two batches of 15 (flushAt), sent at 1.014 s and 1.029 s. Limit
  * 20/s, Retry-After 20 s: the first is admitted (0.75 s of the limit),
@@ -696,6 +726,7 @@ int main(void)
         cmocka_unit_test(mixpanel_server_ignores_retry_after_and_drops_408),
         cmocka_unit_test(segment_destination_retries_408_not_410),
         cmocka_unit_test(analytics_js_batching_honours_retry_after_up_to_300s),
+        cmocka_unit_test(analytics_js_batching_honours_at_most_10_retry_afters),
         cmocka_unit_test(analytics_node_pauses_its_whole_publisher),
         cmocka_unit_test(analytics_node_retry_after_storm),
         cmocka_unit_test(analytics_node_waits_do_not_count_toward_max_retries),
