@@ -112,3 +112,28 @@ sed 's/^/#   /' "$TMP/bad"
   ! may experiment analysis && ! may analysis experiment && ! may des stats &&
   ! may stats model && ! may experiment config && ! may config report && ! may report config
 check $? "the rules refuse upward and sideways uses (model->experiment, analysis<->experiment, ...)"
+
+# ---- hops know no observer ------------------------------------------------------
+# Inside the model, the hops (workload, client, segment, mixpanel) hand
+# what happens to the ledger (lib/model/ledger.c), which alone counts and
+# publishes to the observers (latencies, Event Delivery view, warm-up
+# probe, trace). So a hop's object file takes no observer's symbol, and its
+# source neither tests for tracing nor writes the result.
+HOPS="workload client segment mixpanel"
+OBSERVER_SYMS='^(lsi_trace_|lsi_dv_|lsi_latencies_|lsi_probe|lagsim_hist_record|lagsim_breakdown_record|lagsim_series_|lsi_[a-z_]*_observer$)'
+# observer_uses OBJECT: the observer symbols it takes.
+observer_uses() { nm -u "$1" | awk '{print $NF}' | grep -E "$OBSERVER_SYMS"; }
+: >"$TMP/bad"
+for h in $HOPS; do
+  o=$BUILD/pic/lib/model/$h.o
+  [ -f "$o" ] || { echo "$o missing" >>"$TMP/bad"; continue; }
+  observer_uses "$o" | sed "s|^|$h.o uses |" >>"$TMP/bad"
+  grep -n 'm->trace\|->out\b\|->out->\|lsi_trace_\|lsi_dv_' "lib/model/$h.c" | sed "s|^|$h.c:|" >>"$TMP/bad"
+done
+[ ! -s "$TMP/bad" ]
+check $? "hops call no observer (no trace, series, histogram or probe symbol; no m->trace, no m->out)"
+sed 's/^/#   /' "$TMP/bad"
+# The check can fail: the ledger's own observers do take those symbols.
+[ -n "$(observer_uses "$BUILD/pic/lib/model/latencies.o")" ] &&
+  [ -n "$(observer_uses "$BUILD/pic/lib/model/ledger.o")" ]
+check $? "the observer check sees the symbols latencies.o and ledger.o take"

@@ -490,8 +490,7 @@ static int segment_rejects(const lsi_model_t *m)
  */
 static void end_session(lsi_model_t *m, uint32_t s)
 {
-    if (m->trace)
-        lsi_trace_session_end(m, s);
+    lsi_ledger_session_end(m, s);
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     if (sdk->flush_on_exit) {
@@ -559,7 +558,7 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     const uint32_t s = client_get(m, user, path);
     if (s == LSI_NIL) {
         lsi_event_release(&m->pool, ev);
-        m->out->fired--;
+        lsi_ledger_unfired(m);
         lsi_fail(m);
         return;
     }
@@ -574,8 +573,7 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     }
     m->pool.ev[ev].stage_at = lagsim_sim_now(m->sim);
     lsi_list_push(&m->pool, &c->queue, ev);
-    if (m->trace)
-        lsi_trace_queued(m, s, ev);
+    lsi_ledger_queued(m, s, ev);
     client_poll(m, s, POLL_EVENT);
 }
 
@@ -614,8 +612,7 @@ static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_cl
     batch->attempt_sent_at = now;
     batch->sender = LSI_SENDER_CLIENT;
     batch->recv_at = now + one_way;
-    if (m->trace)
-        lsi_trace_sent(m, b, LAGSIM_ENDPOINT_SEGMENT);
+    lsi_ledger_sent(m, b, LAGSIM_ENDPOINT_SEGMENT);
     const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
     lsi_segment_stamp(m, batch, batch->recv_at + proc);
     const lagsim_time_t arrives = batch->recv_at + proc;
@@ -678,8 +675,7 @@ static void on_segment_gate(lagsim_sim_t *sim, void *ctx, uint64_t arg)
             lsi_fail(m);
         return;
     }
-    if (m->trace)
-        lsi_trace_refused(m, b, LAGSIM_RESP_429);
+    lsi_ledger_segment_429(m, b);
     if (lagsim_sim_schedule(sim, now + back, on_answer, m, b) != LAGSIM_OK)
         lsi_fail(m);
 }
@@ -705,9 +701,7 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
         batch->retry_after = 0;
         batch->offline = 1;
         c->in_flight++;
-        m->out->offline_failures++;
-        if (m->trace)
-            lsi_trace_offline(m, b);
+        lsi_ledger_offline(m, b);
         lsi_note_request(m);
         if (lagsim_sim_schedule(m->sim, now, on_answer, m, b) != LAGSIM_OK)
             lsi_fail(m);
@@ -883,8 +877,7 @@ static void serial_retry(lsi_model_t *m, uint32_t s, uint32_t b)
             c->level++;
             d = serial_wait(m, c, sdk, batch, now);
         }
-        if (m->trace)
-            lsi_trace_backoff(m, b, d);
+        lsi_ledger_backoff(m, b, d);
         lsi_list_prepend(&m->pool, &c->queue, &batch->events);
         if (d != LSI_AT_NEXT_FLUSH)
             c->blocked_until = now + d;
@@ -958,10 +951,9 @@ static void parallel_retry(lsi_model_t *m, uint32_t s, uint32_t b)
         if (now + d > c->blocked_until)
             c->blocked_until = now + d;
         d = c->blocked_until - now;
-        if (m->trace)
-            lsi_trace_pause(m, b, d, c->parked);
-    } else if (m->trace) {
-        lsi_trace_backoff(m, b, d);
+        lsi_ledger_pause(m, b, d);
+    } else {
+        lsi_ledger_backoff(m, b, d);
     }
     if (lagsim_sim_schedule(m->sim, now + d, on_parked_retry, m, b) != LAGSIM_OK)
         lsi_fail(m);

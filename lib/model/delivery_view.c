@@ -4,9 +4,10 @@
  * lagsim_series_t of sc->series_window; counters by enum
  * lagsim_delivery_counter).
  *
- * Central idea: each hook is a single call from the one place in the
- * pipeline where the thing counted happens, so the series and the run's
- * totals count the same events and add up exactly: the delivered counts
+ * Central idea: one of the result's observers, which the ledger
+ * (ledger.c) calls directly at the same calls where it counts the run's
+ * totals, so the series and the totals count the same events and add up
+ * exactly: the delivered counts
  * sum to result->delivered, the not-delivered counts to the drops other
  * than `sampled` (a policy, not a loss), the responses to
  * result->responses, the retries to result->retries.

@@ -8,8 +8,9 @@
  * Processing is a pure delay with no shared capacity, so it is not
  * simulated step by step: when Mixpanel accepts an event its visible time
  * is computed at once (identity resolution, then the next indexing run
- * plus a random part) and recorded. An event whose visible time falls
- * after the end of the run counts as in flight ("processing").
+ * plus a random part) and handed to the ledger (ledger.c), which counts
+ * it; an event whose visible time falls after the end of the run counts
+ * as in flight ("processing").
  */
 #include "model/model_internal.h"
 
@@ -19,14 +20,8 @@ static void on_response_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 
 void lsi_mixpanel_send(lsi_model_t *m, uint32_t b, lagsim_time_t one_way)
 {
-    lagsim_result_t *out = m->out;
     lsi_note_request(m);
-    out->requests++;
-    if (m->pool.b[b].attempts > 1)
-        out->retries++;
-    lsi_dv_request(m, &m->pool.b[b]);
-    if (m->trace)
-        lsi_trace_sent(m, b, LAGSIM_ENDPOINT_MIXPANEL);
+    lsi_ledger_sent(m, b, LAGSIM_ENDPOINT_MIXPANEL);
     /* A request still on its way when the sender's timeout expires is
      * abandoned then (the HTTP client closes the connection): Mixpanel
      * never reads it, and the sender counts a timeout and retries by its
@@ -60,23 +55,17 @@ static const lagsim_dist_t *identity_cost(const lagsim_scenario_t *sc, unsigned 
 }
 
 /*
- * Delivered (accepted by Mixpanel at `now`, in `batch`): records the
- * latency, computes when it becomes visible, and splits that latency into
- * hops. Every hop is the gap between two milestones, so they add up to
- * the total exactly.
+ * Delivered (accepted by Mixpanel at `now`, in `batch`): computes when it
+ * becomes visible (ingestion, identity resolution, the next indexing run
+ * plus a random part) and hands that to the ledger, which counts it and
+ * splits its latency into hops.
  */
-static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsim_time_t now)
+static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsim_time_t now,
+                    int keep_copy)
 {
     const lagsim_scenario_t *sc = m->sc;
     const lsi_event_t *e = &m->pool.ev[id];
     gsl_rng *r = m->rng[LSI_RNG_PROCESSING];
-    lagsim_result_t *out = m->out;
-
-    out->delivered++;
-    const int counted = e->fired_at >= m->warmup; /* past the warm-up cut */
-    if (counted)
-        lagsim_hist_record(out->latency_delivered, now - e->fired_at);
-    lsi_dv_delivered(m, e, now);
 
     const lagsim_time_t ingested = now + ingest_time(m, e, r);
     const lagsim_time_t resolved =
@@ -86,41 +75,9 @@ static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsi
     if (every > 0)
         t = (t / every + (t % every != 0)) * every;
     t += lsi_sample_time(&sc->mixpanel.index_delay, r);
-    if (m->trace)
-        lsi_trace_delivered(m, id, batch, now, ingested, resolved, t);
-    if (t > m->end_limit) {
-        m->processing++;
-        return;
-    }
-    out->visible++;
-    if (t > m->last_settle)
-        m->last_settle = t;
-    if (m->probe)
-        lsi_probe_add(m->probe, e->fired_at, t - e->fired_at);
-    if (!counted)
-        return;
-    lagsim_hist_record(out->latency_visible, t - e->fired_at);
-    lsi_dv_visible(m, e, t);
-    lagsim_hist_record(out->latency_by_priority[sc->event_types[e->type].priority], t - e->fired_at);
-
-    int64_t hop[LAGSIM_HOP_COUNT] = {0};
-    if (e->path == LAGSIM_MODE_CLOUD) {
-        /* Client -> Segment, then Segment's destination -> Mixpanel. */
-        hop[LAGSIM_HOP_CLIENT_BATCHING] = e->sent_at - e->fired_at;
-        hop[LAGSIM_HOP_CLIENT_RETRY] = e->resent_at - e->sent_at;
-        hop[LAGSIM_HOP_NETWORK] = (e->seg_at - e->resent_at) + (now - batch->attempt_sent_at);
-        hop[LAGSIM_HOP_SEGMENT_INGEST] = e->stage_at - e->seg_at;
-        hop[LAGSIM_HOP_SEGMENT_QUEUE] = e->dest_sent_at - e->stage_at;
-        hop[LAGSIM_HOP_SEGMENT_BACKOFF] = batch->attempt_sent_at - e->dest_sent_at;
-    } else {
-        hop[LAGSIM_HOP_CLIENT_BATCHING] = e->sent_at - e->fired_at;
-        hop[LAGSIM_HOP_CLIENT_RETRY] = batch->attempt_sent_at - e->sent_at;
-        hop[LAGSIM_HOP_NETWORK] = now - batch->attempt_sent_at;
-    }
-    hop[LAGSIM_HOP_MIXPANEL_INGEST] = ingested - now;
-    hop[LAGSIM_HOP_IDENTITY] = resolved - ingested;
-    hop[LAGSIM_HOP_INDEXING] = t - resolved;
-    lagsim_breakdown_record(out->hops, t - e->fired_at, hop);
+    const lsi_delivery_t d = {batch, now, ingested, resolved, t, keep_copy,
+                              e->fired_at >= m->warmup /* past the warm-up cut */};
+    lsi_ledger_delivered(m, id, &d);
 }
 
 /*
@@ -223,24 +180,17 @@ static void accept_batch(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now, 
     uint32_t id;
     while ((id = lsi_list_pop(&m->pool, &batch->events)) != LSI_NIL) {
         lsi_event_t *e = &m->pool.ev[id];
-        if (m->trace)
-            lsi_trace_accept(m, id, keep_copies);
         if (e->flags & LSI_EV_COPY) {
-            m->out->duplicates++;
+            lsi_ledger_duplicate(m, id, keep_copies);
         } else {
-            deliver(m, id, batch, now);
-            if (keep_copies) {
+            deliver(m, id, batch, now, keep_copies);
+            if (keep_copies)
                 e->flags |= LSI_EV_COPY;
-                m->copies_live++;
-            }
         }
-        if (keep_copies) {
+        if (keep_copies)
             lsi_list_push(&m->pool, &kept, id);
-        } else {
-            if (e->flags & LSI_EV_COPY)
-                m->copies_live--;
+        else
             lsi_event_release(&m->pool, id);
-        }
     }
     batch->events = kept;
 }
@@ -255,8 +205,8 @@ static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     const lagsim_time_t now = lagsim_sim_now(sim);
     enum lagsim_response st = ingest(m, batch, now);
     batch = &m->pool.b[b];
-    if (m->trace && st != LAGSIM_RESP_2XX)
-        lsi_trace_refused(m, b, st);
+    if (st != LAGSIM_RESP_2XX)
+        lsi_ledger_refused(m, b, st);
 
     const lagsim_time_t timeout = batch->timeout;
     const lagsim_time_t sent = now - (batch->back_delay > 0 ? batch->back_delay : 0);
@@ -282,8 +232,7 @@ static void on_request_arrives(lagsim_sim_t *sim, void *ctx, uint64_t arg)
             at = answer;
     }
     batch->status = (uint8_t)st;
-    m->out->responses[st]++;
-    lsi_dv_response(m, st, now);
+    lsi_ledger_response(m, st, now);
     if (lagsim_sim_schedule(sim, at, on_response_arrives, m, b) != LAGSIM_OK)
         lsi_fail(m);
 }
@@ -294,13 +243,11 @@ static void on_request_aborted(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
     lsi_model_t *m = ctx;
     const uint32_t b = (uint32_t)arg;
-    if (m->trace)
-        lsi_trace_refused(m, b, LAGSIM_RESP_TIMEOUT);
+    lsi_ledger_refused(m, b, LAGSIM_RESP_TIMEOUT);
     m->pool.b[b].status = (uint8_t)LAGSIM_RESP_TIMEOUT;
     m->pool.b[b].code = 0; /* no answer */
     m->pool.b[b].retry_after = 0;
-    m->out->responses[LAGSIM_RESP_TIMEOUT]++;
-    lsi_dv_response(m, LAGSIM_RESP_TIMEOUT, lagsim_sim_now(sim));
+    lsi_ledger_response(m, LAGSIM_RESP_TIMEOUT, lagsim_sim_now(sim));
     on_response_arrives(sim, ctx, arg);
 }
 

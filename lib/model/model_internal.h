@@ -1,6 +1,7 @@
 /*
  * model_internal.h - the model's private structures, shared by the files
- * of lib/model (workload, client, segment, mixpanel, run).
+ * of lib/model (workload, client, segment, mixpanel, run), and at its end
+ * the ledger (ledger.h), through which the hops report what happens.
  *
  * Memory follows the backlog: an event in the pipeline is one 64-byte
  * record in a pool (a growable array with a free list, addressed by
@@ -28,7 +29,7 @@
 
 /*
  * An event's milestones are kept as times, so that its latency splits
- * into hops that add up exactly (see deliver() in mixpanel.c): the other
+ * into hops that add up exactly (see latencies.c): the other
  * milestones are the send times kept on the batch that carries it.
  */
 typedef struct lsi_event {
@@ -133,6 +134,19 @@ void lsi_list_take(lsi_pool_t *p, lsi_list_t *src, lsi_list_t *dst, uint32_t max
 void lsi_list_append(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src);
 /* Moves every event of `src` in front of `dst`'s; `src` ends empty. */
 void lsi_list_prepend(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src);
+
+/* ---- The ledger's observers (ledger.h) ------------------------------------ */
+
+struct lsi_observer;
+#define LSI_OBSERVERS_MAX 4
+
+/* The observers registered for a run, called in the order they were added
+ * (the result's own are not here: the ledger calls them directly). */
+typedef struct lsi_ledger {
+    const struct lsi_observer *obs[LSI_OBSERVERS_MAX];
+    void *ctx[LSI_OBSERVERS_MAX];
+    unsigned n;
+} lsi_ledger_t;
 
 /* ---- Rate limiter ------------------------------------------------------ */
 
@@ -322,19 +336,20 @@ typedef struct lsi_model {
     } dest;
 
     lsi_limiter_t limiter;
-    uint64_t processing;        /* delivered, visible only after the end */
-    uint64_t copies_live;       /* LSI_EV_COPY records in the pool */
+    uint64_t processing;        /* ledger: delivered, visible only after the end */
+    uint64_t copies_live;       /* ledger: LSI_EV_COPY records in the pool */
     lagsim_time_t seg_inbound_free; /* Segment's inbound limit: when it is next free */
     lagsim_time_t burst_at;     /* time of the latest request sent */
     uint64_t burst_count;       /* requests sent at exactly that time */
     int stuck;                  /* a zero-delay loop was detected */
-    lagsim_time_t last_settle;  /* last visible or dropped time */
-    struct lsi_tracer *trace;   /* the followed events (trace.c); NULL: not tracing */
+    lagsim_time_t last_settle;  /* ledger: last visible or dropped time */
+    struct lsi_tracer *trace;   /* run.c: the trace observer's state; NULL: not tracing */
     lagsim_time_t watch_at;     /* backlog_watch.c: time of the last sample, */
     uint64_t watch_backlog;     /* the backlog then, */
     double watch_area;          /* and its integral so far, event-seconds */
     lagsim_time_t warmup;       /* latencies count for events fired from then on */
     struct lsi_probe *probe;    /* warmup.c's pilot: latency by firing time, or NULL */
+    lsi_ledger_t ledger;        /* the observers the ledger publishes to (ledger.c) */
     /* The response handler each kind of sender registered (its
      * lsi_*_register()): Mixpanel answers through it, knowing no sender. */
     void (*on_response[LSI_SENDER_COUNT])(struct lsi_model *m, uint32_t batch);
@@ -348,13 +363,17 @@ typedef struct lsi_probe {
     uint64_t *count;     /* [n] how many */
 } lsi_probe_t;
 
-void lsi_probe_add(lsi_probe_t *p, lagsim_time_t fired_at, lagsim_time_t latency);
-
 /* run.c: a run, with latencies counted from `warmup` on and (if probe is
  * not NULL) recorded by firing window for warmup.c. */
 int lsi_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replication,
             const lagsim_run_limits_t *limits, const lagsim_trace_t *trace,
             lagsim_time_t warmup, lsi_probe_t *probe, lagsim_result_t *out);
+/* run.c: lsi_run() with one more observer of the ledger (for tests), if
+ * `extra` is not NULL. */
+int lsi_run_observed(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replication,
+                     const lagsim_run_limits_t *limits, const lagsim_trace_t *trace,
+                     lagsim_time_t warmup, lsi_probe_t *probe, const struct lsi_observer *extra,
+                     void *extra_ctx, lagsim_result_t *out);
 
 /* traffic.c */
 /* The Poisson arrival rate (MMPP aside) as linear pieces, allocated
@@ -422,7 +441,8 @@ void lsi_segment_register(lsi_model_t *m);
 
 /* run.c: empties a result (keeping its histograms) for a new run. */
 void lsi_result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replication);
-/* run.c: every event leaves the live pipeline through one of these. */
+/* ledger.c: every event leaves the live pipeline through one of these
+ * (counted by reason), unless Mixpanel accepts it. */
 void lsi_drop(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why);
 void lsi_drop_list(lsi_model_t *m, lsi_list_t *l, enum lagsim_drop_reason why);
 /* Marks an out-of-memory failure and stops the engine. */
@@ -431,21 +451,6 @@ void lsi_fail(lsi_model_t *m);
  * many requests at one instant that only a zero-delay loop explains). */
 void lsi_note_request(lsi_model_t *m);
 
-/* delivery_view.c: the Event Delivery series (result->series). Each hook
- * is one call from the place where the pipeline does the thing counted. */
-void lsi_dv_start(lsi_model_t *m);       /* a run starts: empty, sc's window */
-void lsi_dv_fired(lsi_model_t *m);       /* an event was fired (backlog up) */
-/* Mixpanel accepted event e at now (before it leaves the backlog). */
-void lsi_dv_delivered(lsi_model_t *m, const lsi_event_t *e, lagsim_time_t now);
-/* An event (not a copy) is dropped now (before it leaves the backlog). */
-void lsi_dv_dropped(lsi_model_t *m, enum lagsim_drop_reason why);
-/* event e becomes visible at `at` (counted latencies only): its latency
- * into the sketch of the window it was fired in (result->visible_by_fired) */
-void lsi_dv_visible(lsi_model_t *m, const lsi_event_t *e, lagsim_time_t at);
-void lsi_dv_request(lsi_model_t *m, const lsi_batch_t *batch); /* counts retries */
-void lsi_dv_response(lsi_model_t *m, enum lagsim_response st, lagsim_time_t now);
-/* The run ended at `end`: windows up to it. LAGSIM_OK or LAGSIM_ENOMEM. */
-int lsi_dv_finish(lsi_model_t *m, lagsim_time_t end);
 /* scenario_delivery.c: the series_window and [alert.*] checks of lagsim_scenario_validate(). */
 int lsi_delivery_validate(const lagsim_scenario_t *sc, char *msg, size_t msg_size);
 /* client.c: index of the scenario client that `user` is on. */
@@ -455,37 +460,12 @@ unsigned lsi_user_client(const lsi_model_t *m, uint64_t user);
  * into the result's backlog_area, backlog_span and backlog_drained_at. */
 void lsi_backlog_watch(lsi_model_t *m, lagsim_time_t t);
 
-/*
- * trace.c: the trace hook. The model calls these only when m->trace is
- * set (one predictable branch when it is not); each reports milestones of
- * the events given that carry LSI_EV_TRACED and changes nothing else.
- */
+/* trace.c: the trace observer's state (lsi_trace_observer is its hooks):
+ * which events a traced run follows. */
 struct lsi_tracer *lsi_trace_create(const lagsim_trace_t *t, enum lagsim_mode mode);
 void lsi_trace_destroy(struct lsi_tracer *t);
-/* An event was fired (before sampling): decides whether to follow it. */
-void lsi_trace_fired(lsi_model_t *m, uint32_t ev, uint64_t user);
-void lsi_trace_queued(lsi_model_t *m, uint32_t client_slot, uint32_t ev);
-void lsi_trace_session_end(lsi_model_t *m, uint32_t client_slot);
-void lsi_trace_offline(lsi_model_t *m, uint32_t batch);
-void lsi_trace_sent(lsi_model_t *m, uint32_t batch, enum lagsim_endpoint to);
-/* Segment received `ev` in `batch` (at batch->recv_at) and queued it now. */
-void lsi_trace_segment(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch);
-void lsi_trace_refused(lsi_model_t *m, uint32_t batch, enum lagsim_response status);
-/* The batch's sender waits `delay` (or LSI_AT_NEXT_FLUSH) before trying again. */
-void lsi_trace_backoff(lsi_model_t *m, uint32_t batch, lagsim_time_t delay);
-/* The batch's whole publisher pauses `delay` on its Retry-After; `waiting`
- * batches (this one included) wait for the pause to end. */
-void lsi_trace_pause(lsi_model_t *m, uint32_t batch, lagsim_time_t delay, uint32_t waiting);
-/* Mixpanel takes `ev` (before deliver() for an original); the sender keeps a
- * copy if keep_copy. */
-void lsi_trace_accept(lsi_model_t *m, uint32_t ev, int keep_copy);
-void lsi_trace_delivered(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch, lagsim_time_t now,
-                         lagsim_time_t ingested, lagsim_time_t resolved, lagsim_time_t visible);
-void lsi_trace_dropped(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why);
 /* 1 if the run may stop: every followed event settled, stop_when_settled. */
-int lsi_trace_done(const lsi_model_t *m);
-/* The run ended: followed events not settled are in flight. */
-void lsi_trace_finish(lsi_model_t *m);
+int lsi_trace_done(const struct lsi_tracer *t, const lsi_model_t *m);
 
 /* Keeps the process-wide sum of the state of runs in progress
  * (memory_guard.c): *held is what this run counted so far, now_bytes what
@@ -511,5 +491,8 @@ static inline lagsim_time_t lsi_sample_time(const lagsim_dist_t *d, gsl_rng *r)
         return 0;
     return us < (double)LSI_DELAY_MAX ? (lagsim_time_t)us : LSI_DELAY_MAX;
 }
+
+/* The ledger: what the hops call where the thing counted happens. */
+#include "model/ledger.h"
 
 #endif /* LAGSIM_MODEL_INTERNAL_H */

@@ -1,9 +1,11 @@
 /*
- * run.c - one run of one mode: builds the model on a fresh engine, runs
- * it until every event has settled or the drain limit, and checks
- * conservation: fired = visible + dropped + in flight, where in flight is
- * counted from the pipeline itself (records still in the pool, and
- * delivered events whose processing ends after the run).
+ * run.c - one run of one mode: builds the model on a fresh engine,
+ * registers the ledger's observers the run asks for (warm-up probe,
+ * trace, a test's), runs it until every event has settled or the drain
+ * limit, and has the ledger close the account and check conservation:
+ * fired = visible + dropped + in flight, where in flight is counted from
+ * the pipeline itself (records still in the pool, and delivered events
+ * whose processing ends after the run).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -72,31 +74,6 @@ void lsi_result_reset(lagsim_result_t *r, enum lagsim_mode mode, uint32_t replic
     r->drain_time = -1;
 }
 
-void lsi_drop(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
-{
-    if (m->trace)
-        lsi_trace_dropped(m, ev, why);
-    if (m->pool.ev[ev].flags & LSI_EV_COPY) {
-        /* A copy of an event already accepted: nothing is lost. */
-        m->copies_live--;
-        lsi_event_release(&m->pool, ev);
-        return;
-    }
-    m->out->dropped[why]++;
-    lsi_dv_dropped(m, why);
-    const lagsim_time_t now = lagsim_sim_now(m->sim);
-    if (now > m->last_settle)
-        m->last_settle = now;
-    lsi_event_release(&m->pool, ev);
-}
-
-void lsi_drop_list(lsi_model_t *m, lsi_list_t *l, enum lagsim_drop_reason why)
-{
-    uint32_t id;
-    while ((id = lsi_list_pop(&m->pool, l)) != LSI_NIL)
-        lsi_drop(m, id, why);
-}
-
 void lsi_fail(lsi_model_t *m)
 {
     m->failed = 1;
@@ -150,7 +127,6 @@ static int model_init(lsi_model_t *m, const lagsim_scenario_t *sc, enum lagsim_m
     m->mode = mode;
     m->out = out;
     m->end_limit = sc->horizon + sc->drain_limit;
-    lsi_dv_start(m);
     m->dest.retry_head = m->dest.retry_tail = LSI_NIL;
     for (int p = 0; p < 3; p++)
         lsi_list_init(&m->dest.queue[p]);
@@ -256,7 +232,7 @@ static enum lagsim_stop_reason run_engine(lsi_model_t *m, const lagsim_run_limit
                 return why;
         }
         lsi_backlog_watch(m, until);
-        if (m->trace && lsi_trace_done(m))
+        if (m->trace && lsi_trace_done(m->trace, m))
             return LAGSIM_STOP_TRACED;
         const enum lagsim_stop_reason why = limit_reached(m, lim, held);
         if (why != LAGSIM_STOP_NONE)
@@ -293,6 +269,28 @@ int lsi_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replica
             const lagsim_run_limits_t *limits, const lagsim_trace_t *trace,
             lagsim_time_t warmup, lsi_probe_t *probe, lagsim_result_t *out)
 {
+    return lsi_run_observed(sc, mode, replication, limits, trace, warmup, probe, NULL, NULL, out);
+}
+
+/* The observers registered for a run (the result's own are always
+ * there): the probe and the trace when asked for, and a test's. */
+static int observe(lsi_model_t *m, const lsi_observer_t *extra, void *extra_ctx)
+{
+    int rc = 0;
+    if (m->probe)
+        rc |= lsi_ledger_observe(m, &lsi_probe_observer, m->probe);
+    if (m->trace)
+        rc |= lsi_ledger_observe(m, &lsi_trace_observer, m->trace);
+    if (extra)
+        rc |= lsi_ledger_observe(m, extra, extra_ctx);
+    return rc == 0 ? LAGSIM_OK : LAGSIM_EINVAL;
+}
+
+int lsi_run_observed(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replication,
+                     const lagsim_run_limits_t *limits, const lagsim_trace_t *trace,
+                     lagsim_time_t warmup, lsi_probe_t *probe, const lsi_observer_t *extra,
+                     void *extra_ctx, lagsim_result_t *out)
+{
     static const lagsim_run_limits_t no_limits = {0};
     if (!limits)
         limits = &no_limits;
@@ -308,8 +306,11 @@ int lsi_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replica
     m->probe = probe;
     if (rc == LAGSIM_OK && trace && !(m->trace = lsi_trace_create(trace, mode)))
         rc = LAGSIM_ENOMEM;
+    if (rc == LAGSIM_OK)
+        rc = observe(m, extra, extra_ctx);
     if (rc != LAGSIM_OK)
         goto done;
+    lsi_ledger_start(m);
 
     const double t0 = wall_now();
     uint64_t held = 0; /* this run's share of the process-wide state sum */
@@ -318,33 +319,12 @@ int lsi_run(const lagsim_scenario_t *sc, enum lagsim_mode mode, uint32_t replica
     lsi_memory_note(&held, 0);
     out->wall_seconds = wall_now() - t0;
     out->sim_events = lagsim_sim_executed(m->sim);
-    if (m->trace)
-        lsi_trace_finish(m);
+    lsi_ledger_stopped(m);
     if (m->failed) {
         rc = LAGSIM_ENOMEM;
         goto done;
     }
-    /* At a partial stop, events already accepted by Mixpanel keep the
-     * visible time computed when they were accepted (processing has no
-     * shared capacity, so nothing after the stop could change it). */
-    const lagsim_time_t now = lagsim_sim_now(m->sim);
-    out->in_flight = m->pool.ev_live - m->copies_live + m->processing;
-    out->in_flight_next_session = lsi_clients_waiting(m);
-    uint64_t dropped = 0;
-    for (int i = 0; i < LAGSIM_DROP_COUNT; i++)
-        dropped += out->dropped[i];
-    out->conserved = out->fired == out->visible + dropped + out->in_flight &&
-                     out->delivered == out->visible + m->processing;
-    lagsim_time_t end = now;
-    if (m->last_settle > end && out->partial == LAGSIM_STOP_NONE)
-        end = m->last_settle;
-    out->end_time = end;
-    if (out->in_flight == 0 && out->partial == LAGSIM_STOP_NONE)
-        out->drain_time = (m->last_settle > sc->horizon ? m->last_settle : sc->horizon) - sc->horizon;
-    if (!out->conserved)
-        rc = LAGSIM_ECONSERVE;
-    if (lsi_dv_finish(m, end) != LAGSIM_OK && rc == LAGSIM_OK)
-        rc = LAGSIM_ENOMEM;
+    rc = lsi_ledger_finish(m);
 done:
     model_free(m);
     free(m);

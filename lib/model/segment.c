@@ -94,7 +94,6 @@ int lsi_segment_admit(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now)
     batch->code = 429;
     const lagsim_time_t until = cost > LAGSIM_SEC ? backlog : backlog + cost - LAGSIM_SEC;
     batch->retry_after = lsi_retry_after_header(m->sc->segment.retry_after, until);
-    m->out->segment_429++;
     return 0;
 }
 
@@ -133,7 +132,7 @@ int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch)
     const lagsim_scenario_t *sc = m->sc;
     return batch->events.bytes <= sc->segment.max_request_bytes &&
            batch->events.count <= sc->segment.max_request_events && !batch->seg_big_event &&
-           sc->segment.inbound_limit <= 0 && !sc->segment.priority_tiers && !m->trace;
+           sc->segment.inbound_limit <= 0 && !sc->segment.priority_tiers;
 }
 
 /* lsi_segment_receive() of a batch of one event that Segment takes whole,
@@ -142,6 +141,8 @@ int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch)
 void lsi_segment_receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes)
 {
     lsi_list_t *q = &m->dest.queue[LAGSIM_PRIO_NORMAL];
+    const lsi_list_t one = {id, id, 1, bytes};
+    lsi_ledger_segment_queued(m, &one);
     m->pool.ev[id].next = LSI_NIL;
     if (q->tail == LSI_NIL)
         q->head = id;
@@ -165,6 +166,7 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
     const int too_big = batch->events.bytes > sc->segment.max_request_bytes;
     if (lsi_segment_takes_whole(m, batch)) {
         /* Nothing to drop, one queue, milestones stamped at the send. */
+        lsi_ledger_segment_queued(m, &batch->events);
         lsi_list_append(&m->pool, &m->dest.queue[LAGSIM_PRIO_NORMAL], &batch->events);
         lsi_batch_release(&m->pool, b);
         dispatch(m);
@@ -181,9 +183,9 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
         e->resent_at = batch->attempt_sent_at;
         e->seg_at = batch->recv_at;
         e->stage_at = now;
+        const lsi_list_t one = {id, id, 1, e->bytes};
+        lsi_ledger_segment_queued(m, &one);
         lsi_list_push(&m->pool, dest_queue(m, e), id);
-        if (m->trace)
-            lsi_trace_segment(m, id, batch);
     }
     lsi_batch_release(&m->pool, b);
     dispatch(m);
@@ -400,8 +402,7 @@ static void on_response(lsi_model_t *m, uint32_t b)
         if (m->sc->segment.dest_retry_after == LAGSIM_RA_MAX && batch->retry_after > d &&
             (batch->status == LAGSIM_RESP_429 || batch->status == LAGSIM_RESP_5XX))
             d = batch->retry_after;
-        if (m->trace)
-            lsi_trace_backoff(m, b, d);
+        lsi_ledger_backoff(m, b, d);
         if (m->sc->segment.priority_tiers) {
             /* The whole destination pauses; the events wait in their tiers. */
             requeue_by_priority(m, b);

@@ -1,10 +1,15 @@
 /*
- * trace.c - the trace hook: which events a traced run follows, and the
- * milestones it reports for them (lagsim/trace.h).
+ * trace.c - the trace observer: which events a traced run follows, and
+ * the milestones it reports for them (lagsim/trace.h).
  *
- * Central idea: a followed event carries the flag LSI_EV_TRACED in its
- * pool record, so the model's hooks cost one test of m->trace when
- * tracing is off and touch only flagged records when it is on. Pool
+ * Central idea: an observer of the ledger (lsi_trace_observer, registered
+ * only for a traced run), which decides itself what it follows: a
+ * followed event carries the flag LSI_EV_TRACED in its pool record, set
+ * here when it is fired, and every hook touches only flagged records. The
+ * hops know nothing of it, so a traced run runs the same code as an
+ * untraced one. Segment's milestone comes from the ledger's
+ * segment_queued, as events join the destination queue (one at a time, or
+ * a whole request at once on Segment's fast path). Pool
  * records are reused, so a followed event is found again by its slot
  * here: the record's index plus its fired_at (the record's generation),
  * among the slots whose record is still live. A slot is live from the
@@ -33,7 +38,6 @@ typedef struct slot {
     uint8_t identity;
     uint8_t live;            /* the record (or a copy) is in the pool */
     uint8_t settled;         /* visible within the run, or dropped */
-    uint8_t keep_copy;       /* lsi_trace_accept() -> lsi_trace_delivered() */
     uint8_t last_by;         /* the last request that carried it: sender */
     uint32_t last_batch;     /* and its events */
     uint32_t sends;          /* sends on the current leg (to Segment, or to Mixpanel) */
@@ -91,9 +95,8 @@ void lsi_trace_destroy(struct lsi_tracer *t)
 }
 
 /* The slot of the live followed record `ev`, or NULL. */
-static slot_t *find(lsi_model_t *m, uint32_t ev)
+static slot_t *find(struct lsi_tracer *t, const lsi_model_t *m, uint32_t ev)
 {
-    struct lsi_tracer *t = m->trace;
     const lagsim_time_t fired_at = m->pool.ev[ev].fired_at;
     for (uint32_t i = 0; i < t->n; i++)
         if (t->slot[i].live && t->slot[i].ev == ev && t->slot[i].fired_at == fired_at)
@@ -140,9 +143,9 @@ static void settle(struct lsi_tracer *t, slot_t *s)
     }
 }
 
-void lsi_trace_fired(lsi_model_t *m, uint32_t ev, uint64_t user)
+static void fired(void *ctx, lsi_model_t *m, uint32_t ev, uint64_t user)
 {
-    struct lsi_tracer *t = m->trace;
+    struct lsi_tracer *t = ctx;
     lsi_event_t *e = &m->pool.ev[ev];
     if (t->n >= t->cfg.follow || e->fired_at < t->next_at ||
         (t->cfg.type >= 0 && e->type != (uint32_t)t->cfg.type))
@@ -167,48 +170,51 @@ void lsi_trace_fired(lsi_model_t *m, uint32_t ev, uint64_t user)
     emit(t, &p);
 }
 
-void lsi_trace_queued(lsi_model_t *m, uint32_t client_slot, uint32_t ev)
+static void queued(void *ctx, lsi_model_t *m, uint32_t client_slot, uint32_t ev)
 {
+    struct lsi_tracer *t = ctx;
     if (!(m->pool.ev[ev].flags & LSI_EV_TRACED))
         return;
-    slot_t *s = find(m, ev);
+    slot_t *s = find(t, m, ev);
     if (!s)
         return;
     const lsi_client_t *c = &m->clients.slot[client_slot];
     const lagsim_time_t now = lagsim_sim_now(m->sim);
-    lagsim_trace_point_t p = point(m->trace, s, LAGSIM_TRACE_QUEUED, now);
+    lagsim_trace_point_t p = point(t, s, LAGSIM_TRACE_QUEUED, now);
     p.queued = c->queue.count;
     p.delay = c->blocked_until > now ? c->blocked_until - now : 0;
-    emit(m->trace, &p);
+    emit(t, &p);
 }
 
-void lsi_trace_session_end(lsi_model_t *m, uint32_t client_slot)
+static void session_end(void *ctx, lsi_model_t *m, uint32_t client_slot)
 {
+    struct lsi_tracer *t = ctx;
     const lsi_client_t *c = &m->clients.slot[client_slot];
     const lagsim_sdk_t *sdk = &m->sc->clients[c->kind].sdk[c->path];
     for (uint32_t id = c->queue.head; id != LSI_NIL; id = m->pool.ev[id].next) {
         if (!(m->pool.ev[id].flags & LSI_EV_TRACED))
             continue;
-        slot_t *s = find(m, id);
+        slot_t *s = find(t, m, id);
         if (!s)
             continue;
-        lagsim_trace_point_t p = point(m->trace, s, LAGSIM_TRACE_SESSION_END, lagsim_sim_now(m->sim));
+        lagsim_trace_point_t p = point(t, s, LAGSIM_TRACE_SESSION_END, lagsim_sim_now(m->sim));
         p.flushed = sdk->flush_on_exit != 0;
         p.kept = sdk->persist != 0;
-        emit(m->trace, &p);
+        emit(t, &p);
     }
 }
 
 /* Reports `kind` for every followed event of a batch, details from `tmpl`. */
-static void each_in_batch(lsi_model_t *m, const lsi_batch_t *batch, lagsim_trace_point_t tmpl)
+static void each_in_batch(struct lsi_tracer *t, const lsi_model_t *m, const lsi_batch_t *batch,
+                          lagsim_trace_point_t tmpl)
 {
     for (uint32_t id = batch->events.head; id != LSI_NIL; id = m->pool.ev[id].next) {
         if (!(m->pool.ev[id].flags & LSI_EV_TRACED))
             continue;
-        slot_t *s = find(m, id);
+        slot_t *s = find(t, m, id);
         if (!s)
             continue;
-        lagsim_trace_point_t p = point(m->trace, s, tmpl.kind, tmpl.at);
+        lagsim_trace_point_t p = point(t, s, tmpl.kind, tmpl.at);
         p.by = tmpl.by;
         p.to = tmpl.to;
         p.batch = tmpl.batch;
@@ -230,7 +236,7 @@ static void each_in_batch(lsi_model_t *m, const lsi_batch_t *batch, lagsim_trace
         /* Attempts count this event's own sends: a serial SDK's retry may
          * carry events that never went out before. */
         p.attempt = s->sends + (tmpl.kind == LAGSIM_TRACE_BACKOFF && !tmpl.behind);
-        emit(m->trace, &p);
+        emit(t, &p);
     }
 }
 
@@ -246,21 +252,21 @@ static lagsim_trace_point_t batch_template(const lsi_model_t *m, const lsi_batch
     return p;
 }
 
-void lsi_trace_offline(lsi_model_t *m, uint32_t b)
+static void offline(void *ctx, lsi_model_t *m, uint32_t b)
 {
     const lsi_batch_t *batch = &m->pool.b[b];
-    each_in_batch(m, batch, batch_template(m, batch, LAGSIM_TRACE_OFFLINE));
+    each_in_batch(ctx, m, batch, batch_template(m, batch, LAGSIM_TRACE_OFFLINE));
 }
 
-void lsi_trace_sent(lsi_model_t *m, uint32_t b, enum lagsim_endpoint to)
+static void sent(void *ctx, lsi_model_t *m, uint32_t b, enum lagsim_endpoint to)
 {
     const lsi_batch_t *batch = &m->pool.b[b];
     lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_SENT);
     p.to = to;
-    each_in_batch(m, batch, p);
+    each_in_batch(ctx, m, batch, p);
 }
 
-void lsi_trace_refused(lsi_model_t *m, uint32_t b, enum lagsim_response status)
+static void refused(void *ctx, lsi_model_t *m, uint32_t b, enum lagsim_response status)
 {
     const lsi_batch_t *batch = &m->pool.b[b];
     lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_REFUSED);
@@ -268,10 +274,10 @@ void lsi_trace_refused(lsi_model_t *m, uint32_t b, enum lagsim_response status)
     p.code = batch->code;
     p.retry_after = status == LAGSIM_RESP_TIMEOUT ? 0 : batch->retry_after;
     p.at_segment = batch->sender == LSI_SENDER_CLIENT && p.path == LAGSIM_MODE_CLOUD;
-    each_in_batch(m, batch, p);
+    each_in_batch(ctx, m, batch, p);
 }
 
-void lsi_trace_backoff(lsi_model_t *m, uint32_t b, lagsim_time_t delay)
+static void backoff(void *ctx, lsi_model_t *m, uint32_t b, lagsim_time_t delay)
 {
     const lsi_batch_t *batch = &m->pool.b[b];
     lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_BACKOFF);
@@ -284,7 +290,7 @@ void lsi_trace_backoff(lsi_model_t *m, uint32_t b, lagsim_time_t delay)
              (batch->status == LAGSIM_RESP_429 || batch->status == LAGSIM_RESP_5XX)))
             p.retry_after = batch->retry_after;
     }
-    each_in_batch(m, batch, p); /* which counts the attempt from each event's sends */
+    each_in_batch(ctx, m, batch, p); /* which counts the attempt from each event's sends */
     if (batch->sender != LSI_SENDER_CLIENT)
         return;
     /* A serial SDK sends nothing else meanwhile: what it holds waits too. */
@@ -295,95 +301,102 @@ void lsi_trace_backoff(lsi_model_t *m, uint32_t b, lagsim_time_t delay)
     lsi_batch_t queued;
     memset(&queued, 0, sizeof queued);
     queued.events = c->queue;
-    each_in_batch(m, &queued, p);
+    each_in_batch(ctx, m, &queued, p);
 }
 
-void lsi_trace_pause(lsi_model_t *m, uint32_t b, lagsim_time_t delay, uint32_t waiting)
+/* The batch's whole publisher pauses `delay` on its Retry-After: every
+ * batch its device has parked (this one included) waits for the end. */
+static void paused(void *ctx, lsi_model_t *m, uint32_t b, lagsim_time_t delay)
 {
     const lsi_batch_t *batch = &m->pool.b[b];
     lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_BACKOFF);
     p.delay = delay;
     p.retry_after = batch->retry_after;
-    p.paused = waiting;
-    each_in_batch(m, batch, p);
+    p.paused = m->clients.slot[batch->owner].parked;
+    each_in_batch(ctx, m, batch, p);
 }
 
-void lsi_trace_segment(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch)
+/* Segment takes `events` into its destination queues now: each followed
+ * one was received at its seg_at and is queued behind `queued` events and
+ * those of `events` ahead of it. */
+static void segment_queued(void *ctx, lsi_model_t *m, const lsi_list_t *events, uint64_t queued)
 {
+    struct lsi_tracer *t = ctx;
+    uint32_t id = events->head;
+    for (uint32_t i = 0; i < events->count; i++, id = m->pool.ev[id].next) {
+        const lsi_event_t *e = &m->pool.ev[id];
+        if (!(e->flags & LSI_EV_TRACED))
+            continue;
+        slot_t *s = find(t, m, id);
+        if (!s)
+            continue;
+        lagsim_trace_point_t p = point(t, s, LAGSIM_TRACE_SEGMENT_ACCEPTED, e->seg_at);
+        emit(t, &p);
+        s->sends = 0; /* the next leg: Segment to Mixpanel */
+        p = point(t, s, LAGSIM_TRACE_SEGMENT_QUEUED, lagsim_sim_now(m->sim));
+        p.queued = queued + i + 1;
+        emit(t, &p);
+    }
+}
+
+static void duplicate(void *ctx, lsi_model_t *m, uint32_t ev, int keep_copy)
+{
+    struct lsi_tracer *t = ctx;
     if (!(m->pool.ev[ev].flags & LSI_EV_TRACED))
         return;
-    slot_t *s = find(m, ev);
+    slot_t *s = find(t, m, ev);
     if (!s)
         return;
-    lagsim_trace_point_t p = point(m->trace, s, LAGSIM_TRACE_SEGMENT_ACCEPTED, batch->recv_at);
-    emit(m->trace, &p);
-    s->sends = 0; /* the next leg: Segment to Mixpanel */
-    p = point(m->trace, s, LAGSIM_TRACE_SEGMENT_QUEUED, lagsim_sim_now(m->sim));
-    for (int q = 0; q < 3; q++)
-        p.queued += m->dest.queue[q].count;
-    emit(m->trace, &p);
-}
-
-void lsi_trace_accept(lsi_model_t *m, uint32_t ev, int keep_copy)
-{
-    const lsi_event_t *e = &m->pool.ev[ev];
-    if (!(e->flags & LSI_EV_TRACED))
-        return;
-    slot_t *s = find(m, ev);
-    if (!s)
-        return;
-    if (!(e->flags & LSI_EV_COPY)) {
-        s->keep_copy = (uint8_t)(keep_copy != 0); /* lsi_trace_delivered() comes next */
-        return;
-    }
-    lagsim_trace_point_t p = point(m->trace, s, LAGSIM_TRACE_DUPLICATE, lagsim_sim_now(m->sim));
+    lagsim_trace_point_t p = point(t, s, LAGSIM_TRACE_DUPLICATE, lagsim_sim_now(m->sim));
     p.copy = 1;
     p.by = (enum lagsim_trace_by)s->last_by;
-    emit(m->trace, &p);
+    emit(t, &p);
     if (!keep_copy)
-        release(m->trace, s);
+        release(t, s);
 }
 
-void lsi_trace_delivered(lsi_model_t *m, uint32_t ev, const lsi_batch_t *batch, lagsim_time_t now,
-                         lagsim_time_t ingested, lagsim_time_t resolved, lagsim_time_t visible)
+static void delivered(void *ctx, lsi_model_t *m, uint32_t ev, const lsi_delivery_t *d)
 {
     if (!(m->pool.ev[ev].flags & LSI_EV_TRACED))
         return;
-    struct lsi_tracer *t = m->trace;
-    slot_t *s = find(m, ev);
+    struct lsi_tracer *t = ctx;
+    slot_t *s = find(t, m, ev);
     if (!s)
         return;
-    lagsim_trace_point_t p = point(t, s, LAGSIM_TRACE_DELIVERED, now);
-    p.by = batch->sender == LSI_SENDER_SEGMENT ? LAGSIM_TRACE_BY_SEGMENT : LAGSIM_TRACE_BY_SDK;
+    const enum lagsim_trace_by by =
+        d->batch->sender == LSI_SENDER_SEGMENT ? LAGSIM_TRACE_BY_SEGMENT : LAGSIM_TRACE_BY_SDK;
+    lagsim_trace_point_t p = point(t, s, LAGSIM_TRACE_DELIVERED, d->at);
+    p.by = by;
     p.batch = s->last_batch;
     p.attempt = s->sends;
     emit(t, &p);
-    if (s->keep_copy) {
-        p = point(t, s, LAGSIM_TRACE_ANSWER_LOST, now);
-        p.by = batch->sender == LSI_SENDER_SEGMENT ? LAGSIM_TRACE_BY_SEGMENT : LAGSIM_TRACE_BY_SDK;
+    if (d->keep_copy) {
+        p = point(t, s, LAGSIM_TRACE_ANSWER_LOST, d->at);
+        p.by = by;
         emit(t, &p);
     }
     /* Processing is computed at once; report what falls within the run. */
-    const lagsim_time_t steps[3] = {ingested, resolved, visible};
+    const lagsim_time_t steps[3] = {d->ingested, d->resolved, d->visible};
     const enum lagsim_trace_kind kinds[3] = {LAGSIM_TRACE_INGESTED, LAGSIM_TRACE_IDENTITY,
                                              LAGSIM_TRACE_VISIBLE};
     for (int i = 0; i < 3 && steps[i] <= m->end_limit; i++) {
         p = point(t, s, kinds[i], steps[i]);
         emit(t, &p);
     }
-    if (visible <= m->end_limit)
+    if (d->visible <= m->end_limit)
         settle(t, s);
-    if (!s->keep_copy)
+    if (!d->keep_copy)
         release(t, s);
 }
 
-void lsi_trace_dropped(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
+/* An event (or a copy, which settles nothing) is dropped now. */
+static void dropped(void *ctx, lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
 {
     const lsi_event_t *e = &m->pool.ev[ev];
     if (!(e->flags & LSI_EV_TRACED))
         return;
-    struct lsi_tracer *t = m->trace;
-    slot_t *s = find(m, ev);
+    struct lsi_tracer *t = ctx;
+    slot_t *s = find(t, m, ev);
     if (!s)
         return;
     lagsim_trace_point_t p = point(t, s, LAGSIM_TRACE_DROPPED, lagsim_sim_now(m->sim));
@@ -395,17 +408,10 @@ void lsi_trace_dropped(lsi_model_t *m, uint32_t ev, enum lagsim_drop_reason why)
     release(t, s);
 }
 
-int lsi_trace_done(const lsi_model_t *m)
+/* The run ended: followed events not settled are in flight. */
+static void stopped(void *ctx, lsi_model_t *m)
 {
-    const struct lsi_tracer *t = m->trace;
-    if (!t->cfg.stop_when_settled || t->unsettled > 0 || t->live > 0)
-        return 0;
-    return t->n >= t->cfg.follow || lagsim_sim_now(m->sim) >= m->sc->horizon;
-}
-
-void lsi_trace_finish(lsi_model_t *m)
-{
-    struct lsi_tracer *t = m->trace;
+    struct lsi_tracer *t = ctx;
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     for (uint32_t i = 0; i < t->n; i++) {
         if (t->slot[i].settled)
@@ -413,6 +419,30 @@ void lsi_trace_finish(lsi_model_t *m)
         const lagsim_trace_point_t p = point(t, &t->slot[i], LAGSIM_TRACE_IN_FLIGHT, now);
         emit(t, &p);
     }
+}
+
+const lsi_observer_t lsi_trace_observer = {
+    .fired = fired,
+    .queued = queued,
+    .session_end = session_end,
+    .offline = offline,
+    .sent = sent,
+    .segment_queued = segment_queued,
+    .refused = refused,
+    .backoff = backoff,
+    .pause = paused,
+    .duplicate = duplicate,
+    .delivered = delivered,
+    .dropped = dropped,
+    .copy_dropped = dropped,
+    .stopped = stopped,
+};
+
+int lsi_trace_done(const struct lsi_tracer *t, const lsi_model_t *m)
+{
+    if (!t->cfg.stop_when_settled || t->unsettled > 0 || t->live > 0)
+        return 0;
+    return t->n >= t->cfg.follow || lagsim_sim_now(m->sim) >= m->sc->horizon;
 }
 
 void lagsim_trace_plan(const lagsim_scenario_t *sc, uint32_t follow, lagsim_time_t *from,

@@ -257,15 +257,7 @@ static void fire(lsi_model_t *m, int given_type, int has_user, uint64_t given_us
     e->flags = (uint8_t)id_kind;
     e->path = (uint8_t)(m->mode == LAGSIM_MODE_HYBRID ? sc->event_types[type].route : m->mode);
 
-    lagsim_result_t *out = m->out;
-    out->fired++;
-    if (m->pool.ev_live > out->backlog_peak) {
-        out->backlog_peak = m->pool.ev_live;
-        out->backlog_peak_at = now;
-    }
-    lsi_dv_fired(m);
-    if (m->trace)
-        lsi_trace_fired(m, id, user < sc->users ? user : sc->users - 1);
+    lsi_ledger_fired(m, id, user < sc->users ? user : sc->users - 1);
     if (sc->sampling.threshold > 0 && sampled_out(m, now, type))
         lsi_drop(m, id, LAGSIM_DROP_SAMPLED);
     else

@@ -195,7 +195,7 @@ static void incidents(FILE *f, const lagsim_scenario_t *sc, const lagsim_monitor
                     lagsim_format_duration(c, sizeof c, r->end_time));
             break;
         case LAGSIM_RECOVERY_NO_BASELINE:
-            fputs("no recovery time (no window before it for a level)\n", f);
+            fputs("no level before it to recover to\n", f);
             continue;
         case LAGSIM_RECOVERY_AFTER_RUN:
             fputs("no recovery time (it outlasts the run)\n", f);

@@ -126,10 +126,10 @@ static void cdf_chart(FILE *f, reps_t reps, double lo, double hi)
     fig.ykind = LSI_AXIS_PERCENT;
     fig.xlo = lo;
     fig.xhi = hi;
+    char labels[LAGSIM_MODE_COUNT][2][48]; /* the legend points into these */
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         if (!reps[m])
             continue;
-        static char labels[LAGSIM_MODE_COUNT][2][48];
         snprintf(labels[m][0], sizeof labels[m][0], "%s, to visible", mname(m));
         snprintf(labels[m][1], sizeof labels[m][1], "%s, to delivered", mname(m));
         lsi_fig_legend(&fig, labels[m][0], lsi_svg_mode_colour((enum lagsim_mode)m), NULL, 0);
@@ -349,7 +349,7 @@ static void time_chart(FILE *f, const lagsim_scenario_t *sc, reps_t reps, const 
     fig.ykind = ytime ? LSI_AXIS_TIME : LSI_AXIS_LINEAR;
     fig.xhi = (double)n * width;
     fig.yhi = ymax > 0 ? ymax * 1.08 : 1;
-    static char labels[LAGSIM_MODE_COUNT][4][48];
+    char labels[LAGSIM_MODE_COUNT][4][48];
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         for (size_t k = 0; reps[m] && k < nk && k < 4; k++) {
             snprintf(labels[m][k], sizeof labels[m][k], "%s%s%s", mname(m), klabels[k][0] ? ", " : "",
@@ -358,7 +358,7 @@ static void time_chart(FILE *f, const lagsim_scenario_t *sc, reps_t reps, const 
         }
     lsi_fig_begin(f, &fig);
     shade_incidents(f, &fig, sc, reps);
-    static double x[MAXW + 1], y[MAXW + 1];
+    double x[MAXW + 1], y[MAXW + 1];
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
         for (size_t k = 0; reps[m] && k < nk; k++) {
             size_t p = 0;
@@ -407,6 +407,22 @@ static void time_chart(FILE *f, const lagsim_scenario_t *sc, reps_t reps, const 
 
 /* p50 and p99 of latency to visible by the window events were fired in
  * (result->visible_by_fired, a sketch per window: 6.25% resolution). */
+/* The q-quantile of latency to visible by firing window, every `step`
+ * windows of the first n (at most max points): x in seconds since the
+ * start, y in seconds (NaN where no event of the window was visible). */
+static size_t quantile_points(const lagsim_series_t *s, size_t n, size_t step, size_t max,
+                              double width, double q, double *x, double *y)
+{
+    size_t np = 0;
+    for (size_t w = 0; w < n && np < max; w += step) {
+        const int64_t v = w < lagsim_series_length(s) ? lagsim_series_quantile(s, w, step, q) : -1;
+        x[np] = (double)w * width;
+        y[np] = v < 0 ? NAN : (double)v / 1e6;
+        np++;
+    }
+    return np;
+}
+
 static void latency_time_chart(FILE *f, const lagsim_scenario_t *sc, reps_t reps)
 {
     double width = 60;
@@ -423,25 +439,18 @@ static void latency_time_chart(FILE *f, const lagsim_scenario_t *sc, reps_t reps
         return;
     enum { MAXW = 2048 };
     const size_t step = n > MAXW ? (n + MAXW - 1) / MAXW : 1;
-    static double x[LAGSIM_MODE_COUNT][2][MAXW], y[LAGSIM_MODE_COUNT][2][MAXW];
+    double x[MAXW], y[MAXW]; /* one line at a time, computed again to draw it */
     size_t np = 0;
     double ymax = 0;
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         if (!reps[m] || !reps[m]->pooled->visible_by_fired)
             continue;
-        const lagsim_series_t *s = reps[m]->pooled->visible_by_fired;
         for (int k = 0; k < 2; k++) {
-            np = 0;
-            for (size_t w = 0; w < n && np < MAXW; w += step) {
-                const int64_t q = w < lagsim_series_length(s)
-                                      ? lagsim_series_quantile(s, w, step, k ? 0.99 : 0.5)
-                                      : -1;
-                x[m][k][np] = (double)w * width;
-                y[m][k][np] = q < 0 ? NAN : (double)q / 1e6;
-                if (q >= 0 && (double)q / 1e6 > ymax)
-                    ymax = (double)q / 1e6;
-                np++;
-            }
+            np = quantile_points(reps[m]->pooled->visible_by_fired, n, step, MAXW, width,
+                                 k ? 0.99 : 0.5, x, y);
+            for (size_t i = 0; i < np; i++)
+                if (y[i] > ymax) /* false for NaN */
+                    ymax = y[i];
         }
     }
     lsi_fig_t fig;
@@ -452,7 +461,7 @@ static void latency_time_chart(FILE *f, const lagsim_scenario_t *sc, reps_t reps
     fig.ykind = LSI_AXIS_TIME;
     fig.xhi = (double)n * width;
     fig.yhi = ymax > 0 ? ymax * 1.08 : 1;
-    static char labels[LAGSIM_MODE_COUNT][2][32];
+    char labels[LAGSIM_MODE_COUNT][2][32];
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         if (!reps[m] || !reps[m]->pooled->visible_by_fired)
             continue;
@@ -464,9 +473,12 @@ static void latency_time_chart(FILE *f, const lagsim_scenario_t *sc, reps_t reps
     lsi_fig_begin(f, &fig);
     shade_incidents(f, &fig, sc, reps);
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
-        for (int k = 0; reps[m] && reps[m]->pooled->visible_by_fired && k < 2; k++)
-            lsi_fig_line(f, &fig, x[m][k], y[m][k], np, lsi_svg_mode_colour((enum lagsim_mode)m),
+        for (int k = 0; reps[m] && reps[m]->pooled->visible_by_fired && k < 2; k++) {
+            np = quantile_points(reps[m]->pooled->visible_by_fired, n, step, MAXW, width,
+                                 k ? 0.99 : 0.5, x, y);
+            lsi_fig_line(f, &fig, x, y, np, lsi_svg_mode_colour((enum lagsim_mode)m),
                          k ? NULL : "6 4", 1);
+        }
     lsi_fig_end(f, &fig);
 
     const char *head[1 + 2 * LAGSIM_MODE_COUNT] = {"from"};
@@ -482,10 +494,12 @@ static void latency_time_chart(FILE *f, const lagsim_scenario_t *sc, reps_t reps
         size_t c = 1;
         for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
             for (int k = 0; reps[m] && reps[m]->pooled->visible_by_fired && k < 2; k++) {
-                const double v = y[m][k][i];
-                row[c] = isfinite(v) ? lsi_html_dur(cells[c - 1], sizeof cells[0],
-                                                    (int64_t)llround(v * 1e6))
-                                     : "-";
+                const lagsim_series_t *s = reps[m]->pooled->visible_by_fired;
+                const size_t w = i * step;
+                const int64_t v = w < lagsim_series_length(s)
+                                      ? lagsim_series_quantile(s, w, step, k ? 0.99 : 0.5)
+                                      : -1;
+                row[c] = v >= 0 ? lsi_html_dur(cells[c - 1], sizeof cells[0], v) : "-";
                 c++;
             }
         lsi_html_row(f, row, nc);
@@ -557,7 +571,7 @@ static void hops_chart(FILE *f, reps_t reps)
     lsi_fig_end(f, &fig);
 
     const char *head[1 + 3 * LAGSIM_MODE_COUNT] = {"hop"};
-    static char hl[LAGSIM_MODE_COUNT][3][40];
+    char hl[LAGSIM_MODE_COUNT][3][40];
     size_t nc = 1;
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         if (!reps[m])

@@ -149,7 +149,7 @@ static void figure_chart(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *
         lsi_fig_legend(&fig, "SLO", "#000000", "6 3", 0);
     lsi_fig_begin(f, &fig);
     enum { MAXP = 1024 };
-    static double x[MAXP], y[MAXP], lo[MAXP], hi[MAXP];
+    double x[MAXP], y[MAXP], lo[MAXP], hi[MAXP];
     for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
         size_t n = 0;
         for (uint32_t i = 0; i < sw->n_points && n < MAXP; i++) {
@@ -239,7 +239,7 @@ static void heat_map(FILE *f, const lagsim_sweep_t *sw, const lagsim_slo_t *slo,
     char c0[16], c1[16];
     heat_colour(c0, sizeof c0, 0);
     heat_colour(c1, sizeof c1, 1);
-    static char l0[64], l1[64];
+    char l0[64], l1[64];
     char d[LAGSIM_DURATION_MAX];
     snprintf(l0, sizeof l0, "0s");
     snprintf(l1, sizeof l1, "%s", lsi_html_dur(d, sizeof d, (int64_t)llround(vmax * 1e6)));
