@@ -53,6 +53,16 @@ run trace configs/default.ini --format json --follow 2 --set traffic.scale=0.02 
 val results trace_report "$TMP/trace.json"
 check $? "trace --format json matches the schema"
 
+# Segment refusing with Retry-After: segment_429 and the trace's
+# retry_after_s / paused_batches / at fields.
+run run configs/retry-after-storm.ini --format json --set scenario.horizon=4m \
+  --out "$TMP/storm.json"
+val results run_report "$TMP/storm.json" && grep -q '"segment_429"' "$TMP/storm.json"
+check $? "run of retry-after-storm (segment_429) matches the schema"
+run trace configs/retry-after-storm.ini --format json --follow 3 --out "$TMP/storm-trace.json"
+val results trace_report "$TMP/storm-trace.json" && grep -q '"paused_batches"' "$TMP/storm-trace.json"
+check $? "trace of retry-after-storm (Retry-After, pauses) matches the schema"
+
 # The schema can fail: a report with a field of the wrong type, or a field
 # it does not know, is rejected.
 python3 - "$TMP/run.json" "$TMP/bad1.json" "$TMP/bad2.json" <<'PY'

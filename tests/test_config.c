@@ -726,10 +726,35 @@ static void mistakes(void **state)
           "mult(A, B), add(A, B) or pct(X))");
     FAILS("[mixpanel]\noutage = 50m 503\n",
           "t.ini:2: key 'outage' in [mixpanel]: bad outage '50m 503' (expected START+DURATION "
-          "CODE, e.g. 50m+5m 503 or 50m+5m timeout)");
+          "CODE [ra=TIME], e.g. 50m+5m 503, 50m+5m timeout or 10s+30s 429 ra=20s)");
     FAILS("[mixpanel]\noutage = 50m+5m 404\n",
-          "t.ini:2: key 'outage' in [mixpanel]: outage code must be 500-599 or timeout (got "
-          "'404')");
+          "t.ini:2: key 'outage' in [mixpanel]: outage code must be 500-599, 408, 410, 413, 429, "
+          "460 or timeout (got '404')");
+    FAILS("[mixpanel]\noutage = 50m+5m 429 ra=soon\n",
+          "t.ini:2: key 'outage' in [mixpanel]: bad outage Retry-After 'ra=soon' (expected "
+          "ra=TIME, a positive duration such as ra=20s)");
+    FAILS("[mixpanel]\noutage = 50m+5m 429 wait=5s\n",
+          "t.ini:2: key 'outage' in [mixpanel]: bad outage Retry-After 'wait=5s' (expected "
+          "ra=TIME, a positive duration such as ra=20s)");
+    FAILS("[mixpanel]\noutage = 50m+5m timeout ra=5s\n",
+          "t.ini:2: key 'outage' in [mixpanel]: a timeout carries no Retry-After (got "
+          "'timeout ra=...')");
+    FAILS("[mixpanel]\nretry_after = later\n",
+          "t.ini:2: key 'retry_after' in [mixpanel]: bad value 'later' (expected off, "
+          "until_admit, or a duration such as 20s)");
+    FAILS("[segment]\ninbound_policy = drop\n",
+          "t.ini:2: key 'inbound_policy' in [segment]: bad inbound policy 'drop' (expected "
+          "queue, reject)");
+    FAILS("[segment]\ndest_retry_after = publisher\n",
+          "t.ini:2: key 'dest_retry_after' in [segment]: bad Retry-After use 'publisher' "
+          "(expected ignore, max)");
+    FAILS("[segment]\nretry_codes = 408, 404\n",
+          "t.ini:2: key 'retry_codes' in [segment]: bad status code list '408, 404' (expected "
+          "none, or codes among 408, 410, 413, 423, 460 separated by commas; 429 and 5xx have "
+          "their own rules)");
+    FAILS("[client.web]\nshare = 1\nplatform = web\ncloud_retry_after = sometimes\n",
+          "t.ini:4: key 'cloud_retry_after' in [client.web]: bad Retry-After use 'sometimes' "
+          "(expected ignore, batch, publisher, max)");
     FAILS("[mixpanel]\noutage = 50m+-5m 503\n",
           "t.ini:2: key 'outage' in [mixpanel]: outage: duration '-5m' is negative");
     FAILS("[mixpanel]\noutage = 50x+5m 503\n",
@@ -744,7 +769,9 @@ static void mistakes(void **state)
           "flush_interval, request_timeout, max_in_flight, queue_cap, retry_4xx, no_retry_5xx, persist, "
           "flush_on_exit, exit_keeps_copy, max_age, flush_timer, flush_at_shutdown, backoff_base, "
           "backoff_factor, backoff_cap, backoff_floor, backoff_jitter, backoff_jitter_after_cap, "
-          "backoff_immediate, backoff_at_next_flush, max_retries, max_retry_duration)");
+          "backoff_immediate, backoff_at_next_flush, max_retries, max_retry_duration, retry_codes, "
+          "halve_on_413, keep_interval, timeout_resend, retry_after, retry_after_min, "
+          "retry_after_max, retry_after_limit, retry_after_uncounted, max_attempts)");
     /* Cross-field checks come from lagsim_scenario_validate(). */
     load_fails_prefix("[event.a]\nshare = 0.5\n", NULL, 0, "t.ini: the shares of the [event.*]");
     load_fails_prefix("[scenario]\nhorizon = 1h\n[burst.late]\nstart = 2h\nduration = 1m\n"
@@ -1216,8 +1243,8 @@ static void write_load_round_trip(void **state)
     sc->mixpanel.response_time = lagsim_dist_make(LAGSIM_DIST_CONST, 0.123456789, 0);
     sc->mixpanel.idres_new = lagsim_dist_make(LAGSIM_DIST_EXP, 86400.5, 0);
     sc->mixpanel.n_outages = 2;
-    sc->mixpanel.outages[0] = (lagsim_outage_t){10 * S + 1, 90 * S, LAGSIM_RESP_5XX, 502};
-    sc->mixpanel.outages[1] = (lagsim_outage_t){LAGSIM_HOUR, 1, LAGSIM_RESP_TIMEOUT, 0};
+    sc->mixpanel.outages[0] = (lagsim_outage_t){10 * S + 1, 90 * S, LAGSIM_RESP_5XX, 502, 0};
+    sc->mixpanel.outages[1] = (lagsim_outage_t){LAGSIM_HOUR, 1, LAGSIM_RESP_TIMEOUT, 0, 0};
     lagsim_client_t *c = &sc->clients[0];
     c->sdk[0].backoff.jitter = LAGSIM_JITTER_ADD;
     c->sdk[0].backoff.jitter_a = 0.001;

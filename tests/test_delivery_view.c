@@ -173,8 +173,8 @@ static void test_outage_alert_fires(void **state)
     sc.n_bursts = 0;
     sc.horizon = 12 * MIN;
     sc.mixpanel.n_outages = 2;
-    sc.mixpanel.outages[0] = (lagsim_outage_t){4 * MIN + 20 * S, 2 * MIN, LAGSIM_RESP_5XX, 503};
-    sc.mixpanel.outages[1] = (lagsim_outage_t){8 * MIN, 1 * MIN, LAGSIM_RESP_TIMEOUT, 0};
+    sc.mixpanel.outages[0] = (lagsim_outage_t){4 * MIN + 20 * S, 2 * MIN, LAGSIM_RESP_5XX, 503, 0};
+    sc.mixpanel.outages[1] = (lagsim_outage_t){8 * MIN, 1 * MIN, LAGSIM_RESP_TIMEOUT, 0, 0};
     sc.n_alerts = 2;
     sc.alerts[0] = (lagsim_alert_t){"errors", LAGSIM_METRIC_5XX, 1, 0, 0, 0};
     sc.alerts[1] = (lagsim_alert_t){"timeouts", LAGSIM_METRIC_TIMEOUT, 1, 0, 0, 0};

@@ -131,7 +131,7 @@ static void outages_and_failures_hold_events_back(void **state)
     assert_near(lagsim_scenario_backlog_bound(&sc, NULL), 0, 0);
     /* A 30 s outage from 10 s: 30,000 events pile up, then leave at once. */
     sc.mixpanel.n_outages = 1;
-    sc.mixpanel.outages[0] = (lagsim_outage_t){10 * S, 30 * S, LAGSIM_RESP_5XX, 503};
+    sc.mixpanel.outages[0] = (lagsim_outage_t){10 * S, 30 * S, LAGSIM_RESP_5XX, 503, 0};
     lagsim_time_t at = 0;
     assert_near(lagsim_scenario_backlog_bound(&sc, &at), 30000, 1e-6);
     assert_int_equal(at, 40 * S);

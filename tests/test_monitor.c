@@ -67,7 +67,7 @@ static void test_alert_counts(void **state)
     lagsim_scenario_defaults(&sc);
     sc.horizon = 10 * MIN;
     sc.mixpanel.n_outages = 1;
-    sc.mixpanel.outages[0] = (lagsim_outage_t){3 * MIN + 30 * S, 90 * S, LAGSIM_RESP_5XX, 503};
+    sc.mixpanel.outages[0] = (lagsim_outage_t){3 * MIN + 30 * S, 90 * S, LAGSIM_RESP_5XX, 503, 0};
     add_alert(&sc, "errors", LAGSIM_METRIC_5XX, 10, 0, 0);
     add_alert(&sc, "errors2", LAGSIM_METRIC_5XX, 40, 2 * MIN, 0);
     add_alert(&sc, "quiet", LAGSIM_METRIC_5XX, 1, 3 * MIN, 1);
@@ -241,7 +241,7 @@ static void test_recovery(void **state)
     sc.n_bursts = 2;
     sc.bursts[1] = (lagsim_burst_t){"early", 90 * S, 30 * MIN, 5000, -1};
     sc.mixpanel.n_outages = 1;
-    sc.mixpanel.outages[0] = (lagsim_outage_t){10 * MIN + 30 * S, 30 * S, LAGSIM_RESP_TIMEOUT, 0};
+    sc.mixpanel.outages[0] = (lagsim_outage_t){10 * MIN + 30 * S, 30 * S, LAGSIM_RESP_TIMEOUT, 0, 0};
     assert_int_equal(lagsim_monitor_evaluate(&sc, s, &mon), LAGSIM_OK);
     assert_int_equal(mon.n_incidents, 3);
     assert_string_equal(sc.bursts[mon.incident[0].index].name, "early");

@@ -4,7 +4,8 @@
  * limit's rate, within 1% over a long run; and the edges by hand: when a
  * full window frees (to the microsecond), a burst across a minute
  * boundary, the bucket's depth and refill, all-or-nothing admission, and
- * every decision of a long random run against a naive window.
+ * every decision of a long random run against a naive window; the wait
+ * until a refused request would be admitted (Retry-After: until_admit).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -276,6 +277,71 @@ static void requests_are_admitted_whole_or_not_at_all(void **state)
     }
 }
 
+static lsi_limiter_t *limiter(enum lagsim_limiter kind, double limit)
+{
+    lagsim_scenario_t sc;
+    lagsim_scenario_defaults(&sc);
+    sc.mixpanel.ingest_limit = limit;
+    sc.mixpanel.ingest_limit_bytes = 0;
+    sc.mixpanel.limiter = kind;
+    lsi_limiter_t *l = test_malloc(sizeof *l);
+    lsi_limiter_init(l, &sc);
+    return l;
+}
+
+/*
+ * Rolling window of 60 s in 600 slots of 100 ms, 10 events/s: 600 per
+ * window. 600 events taken at 0.05 s (slot 0) fill it; a request of one
+ * event at 30 s must wait until slot 0 leaves the window, when slot 600
+ * begins: 60.0 s, 30 s from now. With 300 taken at 0.05 s and 300 at
+ * 59.95 s (slot 599), a request of 301 at 70 s (slot 0 gone, 300 left)
+ * needs slot 599 gone too, when slot 1199 begins: 119.9 s, 49.9 s from
+ * now. The wait given is exact: the limiter refuses the request a
+ * microsecond earlier and admits it then. Token bucket at 10/s, 600 deep, emptied at 0: a request
+ * of 25 at 1 s finds 10 tokens and waits (25 - 10) / 10 = 1.5 s.
+ */
+static void until_admit_is_when_the_limiter_admits(void **state)
+{
+    (void)state;
+    lsi_limiter_t *l = limiter(LAGSIM_LIMITER_ROLLING, 10);
+    assert_true(lsi_limiter_admit(l, 50 * LAGSIM_MSEC, 600, 0));
+    assert_false(lsi_limiter_admit(l, 30 * LAGSIM_SEC, 1, 0));
+    assert_int_equal(lsi_limiter_wait(l, 30 * LAGSIM_SEC, 1, 0), 30 * LAGSIM_SEC);
+    assert_false(lsi_limiter_admit(l, 60 * LAGSIM_SEC - 1, 1, 0));
+    assert_true(lsi_limiter_admit(l, 60 * LAGSIM_SEC, 1, 0));
+    test_free(l);
+
+    l = limiter(LAGSIM_LIMITER_ROLLING, 10);
+    assert_true(lsi_limiter_admit(l, 50 * LAGSIM_MSEC, 300, 0));
+    assert_true(lsi_limiter_admit(l, 59950 * LAGSIM_MSEC, 300, 0));
+    /* At 70 s slot 0 is gone: 300 remain (slot 599), room for 300. */
+    assert_false(lsi_limiter_admit(l, 70 * LAGSIM_SEC, 301, 0));
+    assert_int_equal(lsi_limiter_wait(l, 70 * LAGSIM_SEC, 301, 0), 49900 * LAGSIM_MSEC);
+    assert_false(lsi_limiter_admit(l, 119900 * LAGSIM_MSEC - 1, 301, 0));
+    assert_true(lsi_limiter_admit(l, 119900 * LAGSIM_MSEC, 301, 0));
+    /* More than a window's worth is never admitted: the hint is a window. */
+    assert_int_equal(lsi_limiter_wait(l, 120 * LAGSIM_SEC, 601, 0), 60 * LAGSIM_SEC);
+    test_free(l);
+
+    l = limiter(LAGSIM_LIMITER_TOKEN_BUCKET, 10);
+    assert_true(lsi_limiter_admit(l, 0, 600, 0));
+    assert_false(lsi_limiter_admit(l, 1 * LAGSIM_SEC, 25, 0));
+    assert_int_equal(lsi_limiter_wait(l, 1 * LAGSIM_SEC, 25, 0), 1500 * LAGSIM_MSEC);
+    assert_false(lsi_limiter_admit(l, 2500 * LAGSIM_MSEC - 1, 25, 0));
+    assert_true(lsi_limiter_admit(l, 2500 * LAGSIM_MSEC, 25, 0));
+    test_free(l);
+
+    /* The header: whole seconds, rounded up, at least 1 s; a fixed policy
+     * is sent as it is, off sends none. */
+    assert_int_equal(lsi_retry_after_header(LAGSIM_RETRY_AFTER_ADMIT, 1500 * LAGSIM_MSEC),
+                     2 * LAGSIM_SEC);
+    assert_int_equal(lsi_retry_after_header(LAGSIM_RETRY_AFTER_ADMIT, 30 * LAGSIM_SEC),
+                     30 * LAGSIM_SEC);
+    assert_int_equal(lsi_retry_after_header(LAGSIM_RETRY_AFTER_ADMIT, 0), 1 * LAGSIM_SEC);
+    assert_int_equal(lsi_retry_after_header(20 * LAGSIM_SEC, 5 * LAGSIM_SEC), 20 * LAGSIM_SEC);
+    assert_int_equal(lsi_retry_after_header(0, 5 * LAGSIM_SEC), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +355,7 @@ int main(void)
         cmocka_unit_test(rolling_window_agrees_with_a_naive_window),
         cmocka_unit_test(token_bucket_depth_and_refill_are_exact),
         cmocka_unit_test(requests_are_admitted_whole_or_not_at_all),
+        cmocka_unit_test(until_admit_is_when_the_limiter_admits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

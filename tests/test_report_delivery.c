@@ -59,7 +59,7 @@ static void scenario(lagsim_scenario_t *sc)
     sc->n_bursts = 1;
     sc->bursts[0] = (lagsim_burst_t){"launch", 5 * MIN, 2 * MIN, 5000, -1};
     sc->mixpanel.n_outages = 1;
-    sc->mixpanel.outages[0] = (lagsim_outage_t){12 * MIN + 30 * S, 30 * S, LAGSIM_RESP_5XX, 503};
+    sc->mixpanel.outages[0] = (lagsim_outage_t){12 * MIN + 30 * S, 30 * S, LAGSIM_RESP_5XX, 503, 0};
     sc->n_alerts = 2;
     sc->alerts[0] = (lagsim_alert_t){"throttled", LAGSIM_METRIC_429, 100, 0, 0, 0};
     sc->alerts[1] = (lagsim_alert_t){"slow", LAGSIM_METRIC_P95_LATENCY, 30.0 * S, 1, 2 * MIN, 0};

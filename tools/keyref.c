@@ -61,6 +61,11 @@ static const char *type_name(const lsi_key_t *k)
     case LSI_T_TIMER: return "`periodic` | `per_batch` | `chain`";
     case LSI_T_PHASE: return "`random` | `aligned`";
     case LSI_T_PHASE_AT: return "duration or `burst.NAME`";
+    case LSI_T_RA_USE:
+        return (k->flags & LSI_K_DEST) ? "`ignore` | `max`"
+                                       : "`ignore` | `batch` | `publisher` | `max`";
+    case LSI_T_INBOUND: return "`queue` | `reject`";
+    case LSI_T_CODES: return "status codes, or `none`";
     }
     return "?";
 }
@@ -95,6 +100,9 @@ static const char *unit_name(const lsi_key_t *k)
     case LSI_T_TIMER:
     case LSI_T_PHASE:
     case LSI_T_PHASE_AT:
+    case LSI_T_RA_USE:
+    case LSI_T_INBOUND:
+    case LSI_T_CODES:
     case LSI_T_METRIC: return "—";
     }
     return "?";
@@ -624,6 +632,9 @@ static const char *const *key_words(const lsi_key_t *k)
     static const char *const limiters[] = {"rolling", "token_bucket", NULL};
     static const char *const timers[] = {"periodic", "per_batch", "chain", NULL};
     static const char *const phases[] = {"random", "aligned", NULL};
+    static const char *const ra_uses[] = {"ignore", "batch", "publisher", "max", NULL};
+    static const char *const ra_dest[] = {"ignore", "max", NULL};
+    static const char *const inbound[] = {"queue", "reject", NULL};
     static const char *platforms[LAGSIM_PLATFORM_COUNT + 1];
     static const char *metrics[LAGSIM_METRIC_COUNT + 1];
     switch (k->type) {
@@ -633,6 +644,8 @@ static const char *const *key_words(const lsi_key_t *k)
     case LSI_T_LIMITER: return limiters;
     case LSI_T_TIMER: return timers;
     case LSI_T_PHASE: return phases;
+    case LSI_T_RA_USE: return (k->flags & LSI_K_DEST) ? ra_dest : ra_uses;
+    case LSI_T_INBOUND: return inbound;
     case LSI_T_PLATFORM:
         for (int i = 0; i < LAGSIM_PLATFORM_COUNT; i++)
             platforms[i] = lagsim_platform_name((enum lagsim_platform)i);
@@ -660,6 +673,7 @@ static const char *const *key_words(const lsi_key_t *k)
     case LSI_T_PROFILE:
     case LSI_T_ORIGIN:
     case LSI_T_PHASE_AT:
+    case LSI_T_CODES:
     case LSI_T_THRESHOLD: break;
     }
     return NULL;

@@ -64,6 +64,8 @@ typedef struct lagsim_result {
 
     uint64_t duplicates; /* copies Mixpanel received again, removed by $insert_id */
     uint64_t offline_failures; /* sends that failed because the device was offline */
+    uint64_t segment_429; /* client requests Segment's tracking API refused with 429
+                             ([segment] inbound_policy = reject) */
 
     lagsim_series_t *visible_by_fired; /* latency to visible (us) in the sketch of
                                 the sc->series_window window each event was

@@ -174,6 +174,45 @@ enum lagsim_phase {
     LAGSIM_PHASE_ALIGNED  /* all together, at phase_at */
 };
 
+/*
+ * How a sender honours a Retry-After header on a 429 (or 503) answer
+ * (docs/retry-dynamics.md):
+ *  - ignore:    as if absent (mixpanel-js in a browser);
+ *  - batch:     the failed batch waits the header's time instead of its
+ *               backoff (analytics.js batching);
+ *  - publisher: the whole sender pauses that long, and every waiting batch
+ *               wakes when the pause ends (analytics-node);
+ *  - max:       the wait is the longer of the backoff and the header
+ *               (mixpanel-android, mixpanel-swift).
+ */
+enum lagsim_retry_after_use {
+    LAGSIM_RA_IGNORE,
+    LAGSIM_RA_BATCH,
+    LAGSIM_RA_PUBLISHER,
+    LAGSIM_RA_MAX,
+    LAGSIM_RA_COUNT
+};
+
+const char *lagsim_retry_after_use_name(enum lagsim_retry_after_use u);
+
+/* The 4xx codes a sender may retry besides 429 (lagsim_sdk_t.retry_codes,
+ * segment.retry_codes): one bit each. */
+#define LAGSIM_CODE_408 0x01u
+#define LAGSIM_CODE_410 0x02u
+#define LAGSIM_CODE_413 0x04u
+#define LAGSIM_CODE_423 0x08u
+#define LAGSIM_CODE_460 0x10u
+/* The bit of an HTTP code in a retry_codes set (0 if it has none). */
+unsigned lagsim_code_bit(unsigned code);
+
+/* A server's Retry-After policy (mixpanel.retry_after, segment.retry_after):
+ * 0 sends none, a positive time sends that, this sends the time until the
+ * limiter would admit the request (rounded up to whole seconds). */
+#define LAGSIM_RETRY_AFTER_ADMIT ((lagsim_time_t)-1)
+
+/* What Segment's tracking API does with requests over its inbound limit. */
+enum lagsim_inbound_policy { LAGSIM_INBOUND_QUEUE, LAGSIM_INBOUND_REJECT };
+
 /* One client SDK's behaviour; presets come from lagsim_sdk_preset(). */
 typedef struct lagsim_sdk {
     char preset[LAGSIM_NAME_MAX];  /* name of the preset it started from */
@@ -194,6 +233,18 @@ typedef struct lagsim_sdk {
     uint32_t flush_at_shutdown;    /* 1 if the process sends its queue as it exits
                                       (analytics-node's closeAndFlush()) */
     lagsim_backoff_t backoff;
+    /* Status codes and retry state (docs/retry-dynamics.md) */
+    uint32_t retry_codes;          /* 4xx codes retried besides 429 (LAGSIM_CODE_* bits) */
+    uint32_t halve_on_413;         /* 1: a 413 halves the batch size (one event: dropped) */
+    uint32_t keep_interval;        /* 1 (serial senders): the backoff step survives a
+                                      success; it resets when a flush finds the queue empty */
+    uint32_t timeout_resend;       /* 1: a timeout re-sends at once, no backoff step */
+    enum lagsim_retry_after_use retry_after; /* how it honours Retry-After */
+    lagsim_time_t retry_after_min; /* the header's time is raised to at least this */
+    lagsim_time_t retry_after_max; /* and cut to at most this (0: no cap) */
+    uint32_t retry_after_limit;    /* most Retry-After waits per batch (0: no limit) */
+    uint32_t retry_after_uncounted;/* 1: those waits do not count toward max_retries */
+    uint32_t max_attempts;         /* most sends of one batch in all (0: no cap) */
 } lagsim_sdk_t;
 
 /*
@@ -318,12 +369,14 @@ typedef struct lagsim_client {
     lagsim_sdk_t sdk[2]; /* [LAGSIM_MODE_CLOUD] and [LAGSIM_MODE_DEVICE] */
 } lagsim_client_t;
 
-/* A window during which Mixpanel answers every request with `status`. */
+/* A window during which Mixpanel answers every request with `status`
+ * (a scripted server: docs/retry-dynamics.md). */
 typedef struct lagsim_outage {
     lagsim_time_t start;
     lagsim_time_t duration;
-    enum lagsim_response status; /* LAGSIM_RESP_5XX or LAGSIM_RESP_TIMEOUT */
+    enum lagsim_response status; /* LAGSIM_RESP_5XX, _429, _400 (other 4xx) or _TIMEOUT */
     int code;                    /* the HTTP code shown, e.g. 503 */
+    lagsim_time_t retry_after;   /* the Retry-After header it carries (0: none) */
 } lagsim_outage_t;
 
 enum lagsim_limiter { LAGSIM_LIMITER_ROLLING, LAGSIM_LIMITER_TOKEN_BUCKET };
@@ -427,6 +480,11 @@ typedef struct lagsim_scenario {
         lagsim_time_t request_timeout;
         lagsim_time_t retry_window; /* after this since receipt, events are dropped */
         lagsim_backoff_t backoff;
+        enum lagsim_inbound_policy inbound_policy; /* over inbound_limit: queue or 429 */
+        lagsim_time_t retry_after;  /* tracking API's Retry-After on its 429s (see
+                                       LAGSIM_RETRY_AFTER_ADMIT) */
+        uint32_t retry_codes;       /* destination: 4xx retried besides 429 (Actions) */
+        enum lagsim_retry_after_use dest_retry_after; /* destination: ignore or max */
     } segment;
 
     /* [mixpanel] */
@@ -442,6 +500,8 @@ typedef struct lagsim_scenario {
         double failure_rate;          /* background share of requests answered 5xx */
         double lost_response_rate;    /* share of accepted requests whose answer is lost */
         lagsim_time_t track_max_age;  /* /track drops older events (device mode) */
+        lagsim_time_t retry_after;    /* Retry-After on its 429s and 503s (0: none, the
+                                         documented default; LAGSIM_RETRY_AFTER_ADMIT) */
         unsigned n_outages;
         lagsim_outage_t outages[LAGSIM_MAX_OUTAGES];
         lagsim_dist_t idres_known;    /* identity resolution, known distinct_id, s */

@@ -127,6 +127,12 @@ typedef struct lagsim_trace_point {
     uint32_t behind;              /* BACKOFF: 1 if the event was not in the failed request but
                                      waits behind it, queued in an SDK that sends one request
                                      at a time */
+    uint32_t code;                /* REFUSED: the HTTP code (0: no answer) */
+    lagsim_time_t retry_after;    /* REFUSED: the answer's Retry-After (0: none); BACKOFF:
+                                     the header the sender honours with this wait (0: none) */
+    uint32_t paused;              /* BACKOFF: the sender's whole publisher pauses on the
+                                     Retry-After (analytics-node): batches waiting for it */
+    uint32_t at_segment;          /* REFUSED: 1 if Segment's tracking API refused it (429) */
 } lagsim_trace_point_t;
 
 /* Called at each milestone, from the thread running the run. It must not

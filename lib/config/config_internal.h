@@ -106,8 +106,11 @@ enum lsi_type {
                         plain number, or a duration (stored in us) */
     LSI_T_TIMER,     /* enum lagsim_flush_timer */
     LSI_T_PHASE,     /* enum lagsim_phase */
-    LSI_T_PHASE_AT   /* lagsim_client_t's phase_at and phase_burst: a
+    LSI_T_PHASE_AT,  /* lagsim_client_t's phase_at and phase_burst: a
                         duration, or burst.NAME */
+    LSI_T_RA_USE,    /* enum lagsim_retry_after_use */
+    LSI_T_INBOUND,   /* enum lagsim_inbound_policy */
+    LSI_T_CODES      /* uint32_t set of LAGSIM_CODE_* bits: "408, 410" or "none" */
 };
 
 /* Key flags. */
@@ -118,9 +121,11 @@ enum lsi_type {
 #define LSI_K_CLOUD 0x10u     /* preset for the Cloud-mode (Segment) SDK */
 #define LSI_K_DEVICE 0x20u    /* preset for the Device-mode (Mixpanel) SDK */
 #define LSI_K_AUTO 0x80u      /* duration: "auto" is LAGSIM_WARMUP_AUTO, "none" is 0 */
-#define LSI_K_BOTH 0x100u     /* a shorthand: stores the value in its field and the next
+#define LSI_K_ADMIT 0x100u    /* duration: "until_admit" is LAGSIM_RETRY_AFTER_ADMIT, "off" 0 */
+#define LSI_K_DEST 0x200u     /* LSI_T_RA_USE: only ignore or max (a server's destination) */
+#define LSI_K_BOTH 0x400u     /* a shorthand: stores the value in its field and the next
                                  one of the same type (a per-endpoint pair) */
-#define LSI_K_NOWRITE 0x200u  /* not written back (the pair it sets is) */
+#define LSI_K_NOWRITE 0x800u  /* not written back (the pair it sets is) */
 
 typedef struct lsi_key {
     const char *name;

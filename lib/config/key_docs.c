@@ -333,6 +333,46 @@ static const lsi_key_doc_t docs[] = {
     {"sdk", "max_retry_duration",
         "Give up this long after the first attempt (0: never).",
         ""},
+    {"sdk", "retry_codes",
+        "4xx codes retried besides 429, among 408, 410, 413, 423, 460 (`none`: every "
+        "other 4xx drops the batch as `invalid`). See [Retry "
+        "dynamics](retry-dynamics.md#status-codes).",
+        ""},
+    {"sdk", "halve_on_413",
+        "A 413 halves the batch size and the events are sent again at the next flush; a "
+        "single event still refused is dropped (`invalid`).",
+        ""},
+    {"sdk", "keep_interval",
+        "One-request-at-a-time SDKs: the doubled flush interval survives a success and "
+        "goes back to its base only when a flush finds the queue empty.",
+        ""},
+    {"sdk", "timeout_resend",
+        "A request timeout re-sends at once, without a backoff step.",
+        ""},
+    {"sdk", "retry_after",
+        "How the SDK honours a Retry-After header on a 429 or 5xx: `ignore`; `batch` "
+        "(the batch waits the header's time instead of its backoff); `publisher` (the "
+        "whole SDK pauses that long and every waiting batch wakes at its end); `max` "
+        "(the longer of the backoff and the header). See [Retry "
+        "dynamics](retry-dynamics.md#retry-after).",
+        ""},
+    {"sdk", "retry_after_min",
+        "The header's time is raised to at least this.",
+        ""},
+    {"sdk", "retry_after_max",
+        "The header's time is cut to at most this (0: no cap).",
+        ""},
+    {"sdk", "retry_after_limit",
+        "Most Retry-After waits per batch; past them a 429 is an ordinary backoff "
+        "retry (0: no limit).",
+        ""},
+    {"sdk", "retry_after_uncounted",
+        "Retry-After waits do not count toward `max_retries`.",
+        ""},
+    {"sdk", "max_attempts",
+        "Most sends of one batch in all, Retry-After waits included; past them the "
+        "events are dropped (`retry_limit`; 0: no cap).",
+        ""},
     {"network", "client_rtt",
         "Round trip client <-> Segment or Mixpanel.",
         "assumption (no vendor figure)"},
@@ -357,6 +397,29 @@ static const lsi_key_doc_t docs[] = {
         "this rate (shows in `segment_ingest`).",
         "[doc] since 2024 Segment \"may queue\" above 1,000 events/s per workspace; off "
         "by default because whether it does is account-specific (assumption)"},
+    {"segment", "inbound_policy",
+        "Requests over `inbound_limit`: `queue` (held in a FIFO, processed at the limit) "
+        "or `reject` (refused whole with 429 and a Retry-After per `retry_after`, so each "
+        "Cloud-mode SDK backs off by its own rules; the limit is then a token bucket "
+        "holding one second's worth). See [Retry "
+        "dynamics](retry-dynamics.md#429s-at-segments-tracking-api).",
+        "[doc] Segment may queue the excess or reject it with 429, Retry-After and "
+        "X-RateLimit-Reset; queue by default; the one-second burst is an assumption"},
+    {"segment", "retry_after",
+        "Retry-After on the tracking API's 429s: `off`, a fixed duration, or "
+        "`until_admit` (the time until the limit would admit the request, in whole "
+        "seconds).",
+        "[doc] a 429 carries Retry-After in seconds; its value is unpublished: "
+        "until_admit is an assumption"},
+    {"segment", "retry_codes",
+        "Mixpanel destination: 4xx codes retried besides 429 (others are dropped as "
+        "`invalid`; 5xx are retried but 501).",
+        "[src] action-destinations errors.ts: 408, 423 and 429 retried, 501 not"},
+    {"segment", "dest_retry_after",
+        "Mixpanel destination: `ignore` a Retry-After from Mixpanel, or wait the `max` of "
+        "its backoff and the header.",
+        "assumption: the Actions framework's retry code read for the facts sheet shows "
+        "no Retry-After handling, and Mixpanel sends none by default"},
     {"segment", "priority_tiers",
         "What-if policy: one destination queue per event priority; on a failure the "
         "batch's events go back to the head of their tiers and the destination pauses "
@@ -462,10 +525,16 @@ static const lsi_key_doc_t docs[] = {
         "assumption within the Activity Feed's \"< 1 minute\" [doc]; propagation "
         "elsewhere (up to 24 h) is not modelled"},
     {"mixpanel", "outage",
-        "A window answered with one status: `START+DURATION CODE`, CODE 500-599 or "
-        "`timeout`, e.g. `50m+5m 503`. Repeat the key or give a comma list; `none` for "
-        "no outage.",
+        "A window answered with one status (a scripted server): `START+DURATION CODE "
+        "[ra=TIME]`, CODE 500-599, 408, 410, 413, 429, 460 or `timeout`, with an "
+        "optional Retry-After, e.g. `50m+5m 503` or `10s+30s 429 ra=20s`. Repeat the key "
+        "or give a comma list; `none` for no outage.",
         "scenario input"},
+    {"mixpanel", "retry_after",
+        "Retry-After on Mixpanel's 429s and 503s: `off`, a fixed duration, or "
+        "`until_admit` (the time until the rate limiter would admit the request, in "
+        "whole seconds; in an outage window, until its end). An outage's own `ra=` wins.",
+        "[doc] no Retry-After is documented: off"},
     {"mixpanel", "idres_known",
         "Identity resolution of a known distinct_id.",
         "assumption: together with indexing within the Activity Feed's \"< 1 minute\" "

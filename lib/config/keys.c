@@ -68,7 +68,17 @@
     {p "flush_at_shutdown", LSI_T_BOOL, OFF(flush_at_shutdown), 0, 0, 1, 0},             \
     BACKOFF_KEYS(p, BOFF),                                                               \
     {p "backoff_at_next_flush", LSI_T_U32, BOFF(at_next_flush), 0, 0, U32MAX, LSI_K_ALWAYS}, \
-    RETRY_LIMIT_KEYS(p, BOFF)
+    RETRY_LIMIT_KEYS(p, BOFF),                                                           \
+    {p "retry_codes", LSI_T_CODES, OFF(retry_codes), 0, 0, 0, 0},                        \
+    {p "halve_on_413", LSI_T_BOOL, OFF(halve_on_413), 0, 0, 1, 0},                       \
+    {p "keep_interval", LSI_T_BOOL, OFF(keep_interval), 0, 0, 1, 0},                     \
+    {p "timeout_resend", LSI_T_BOOL, OFF(timeout_resend), 0, 0, 1, 0},                   \
+    {p "retry_after", LSI_T_RA_USE, OFF(retry_after), 0, 0, 0, 0},                       \
+    {p "retry_after_min", LSI_T_DURATION, OFF(retry_after_min), 0, 0, D366, 0},          \
+    {p "retry_after_max", LSI_T_DURATION, OFF(retry_after_max), 0, 0, D366, 0},          \
+    {p "retry_after_limit", LSI_T_U32, OFF(retry_after_limit), 0, 0, U32MAX, 0},         \
+    {p "retry_after_uncounted", LSI_T_BOOL, OFF(retry_after_uncounted), 0, 0, 1, 0},     \
+    {p "max_attempts", LSI_T_U32, OFF(max_attempts), 0, 0, U32MAX, 0}
 
 #define SEG_BOFF(f) SC(segment.backoff.f)
 
@@ -161,6 +171,8 @@ static const lsi_key_t segment_keys[] = {
     {"max_request_bytes", LSI_T_SIZE, SC(segment.max_request_bytes), 0, 1, U64MAX, 0},
     {"max_request_events", LSI_T_U32, SC(segment.max_request_events), 0, 1, U32MAX, 0},
     {"inbound_limit", LSI_T_RATE, SC(segment.inbound_limit), 0, 0, 1e12, 0},
+    {"inbound_policy", LSI_T_INBOUND, SC(segment.inbound_policy), 0, 0, 0, 0},
+    {"retry_after", LSI_T_DURATION, SC(segment.retry_after), 0, 0, D366, LSI_K_ADMIT},
     {"priority_tiers", LSI_T_BOOL, SC(segment.priority_tiers), 0, 0, 1, 0},
     {"batch_size", LSI_T_U32, SC(segment.batch_size), 0, 1, 2000, 0},
     {"batch_bytes", LSI_T_SIZE, SC(segment.batch_bytes), 0, 1, U64MAX, 0},
@@ -170,6 +182,8 @@ static const lsi_key_t segment_keys[] = {
     {"retry_window", LSI_T_DURATION, SC(segment.retry_window), 0, 0, D366, 0},
     BACKOFF_KEYS("", SEG_BOFF),
     RETRY_LIMIT_KEYS("", SEG_BOFF),
+    {"retry_codes", LSI_T_CODES, SC(segment.retry_codes), 0, 0, 0, 0},
+    {"dest_retry_after", LSI_T_RA_USE, SC(segment.dest_retry_after), 0, 0, 0, LSI_K_DEST},
 };
 
 static const lsi_key_t mixpanel_keys[] = {
@@ -184,6 +198,7 @@ static const lsi_key_t mixpanel_keys[] = {
     {"failure_rate", LSI_T_FRACTION, SC(mixpanel.failure_rate), 0, 0, 1, 0},
     {"lost_response_rate", LSI_T_FRACTION, SC(mixpanel.lost_response_rate), 0, 0, 1, 0},
     {"track_max_age", LSI_T_DURATION, SC(mixpanel.track_max_age), 0, 0, D366, 0},
+    {"retry_after", LSI_T_DURATION, SC(mixpanel.retry_after), 0, 0, D366, LSI_K_ADMIT},
     {"outage", LSI_T_OUTAGE, 0, 0, 0, 0, LSI_K_REPEAT}, /* base is the scenario */
     {"idres_known", LSI_T_DIST_TIME, SC(mixpanel.idres_known), 0, 0, 0, 0},
     {"idres_new", LSI_T_DIST_TIME, SC(mixpanel.idres_new), 0, 0, 0, 0},
@@ -420,6 +435,56 @@ static int parse_phase_at(const char *s, lsi_value_t *v, lagsim_error_t *err)
     v->str = "";
     return LAGSIM_OK;
 }
+static const char *const inbound_names[] = {"queue", "reject"};
+
+/* ---- Sets of status codes -------------------------------------------------- */
+
+static const unsigned code_list[] = {408, 410, 413, 423, 460};
+#define N_CODES (sizeof code_list / sizeof code_list[0])
+
+/* "408, 410, 460" or "none" -> LAGSIM_CODE_* bits. */
+static int parse_codes(const char *s, lsi_value_t *v, lagsim_error_t *err)
+{
+    v->as.mask = 0;
+    if (strcmp(s, "none") == 0)
+        return LAGSIM_OK;
+    for (const char *p = s; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        unsigned code = 0;
+        int digits = 0;
+        while (*p >= '0' && *p <= '9' && digits < 4) {
+            code = code * 10 + (unsigned)(*p++ - '0');
+            digits++;
+        }
+        const unsigned bit = lagsim_code_bit(code);
+        if (!bit || (*p && *p != ',' && *p != ' ' && *p != '\t')) {
+            lsi_err(err, "bad status code list '%s' (expected none, or codes among 408, 410, "
+                    "413, 423, 460 separated by commas; 429 and 5xx have their own rules)", s);
+            return LAGSIM_EINVAL;
+        }
+        v->as.mask |= bit;
+    }
+    return LAGSIM_OK;
+}
+
+static void fmt_codes(uint32_t mask, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < N_CODES; i++)
+        if (mask & lagsim_code_bit(code_list[i])) {
+            char c[8];
+            snprintf(c, sizeof c, "%u", code_list[i]);
+            if (len)
+                append(buf, n, &len, ", ");
+            append(buf, n, &len, c);
+        }
+    if (!len)
+        snprintf(buf, n, "none");
+}
 
 /*
  * The next item of a comma-separated list at *p, without surrounding
@@ -585,7 +650,8 @@ static void fmt_jitter(const lagsim_backoff_t *b, char *buf, size_t n)
     snprintf(buf, n, "?");
 }
 
-#define OUTAGE_FORM "expected START+DURATION CODE, e.g. 50m+5m 503 or 50m+5m timeout"
+#define OUTAGE_FORM "expected START+DURATION CODE [ra=TIME], e.g. 50m+5m 503, 50m+5m timeout " \
+                    "or 10s+30s 429 ra=20s"
 
 /* One "START+DURATION CODE" (trimmed, NUL-terminated in a scratch buffer). */
 static int parse_one_outage(char *item, lagsim_outage_t *o, lagsim_error_t *err)
@@ -598,9 +664,26 @@ static int parse_one_outage(char *item, lagsim_outage_t *o, lagsim_error_t *err)
     }
     *plus = '\0';
     *space = '\0';
-    const char *start = item, *dur = plus + 1, *code = space + 1;
+    const char *start = item, *dur = plus + 1;
+    char *code = space + 1;
     while (*code == ' ' || *code == '\t')
         code++;
+    /* An optional Retry-After: "429 ra=20s". */
+    o->retry_after = 0;
+    char *ra = strpbrk(code, " \t");
+    if (ra) {
+        *ra++ = '\0';
+        while (*ra == ' ' || *ra == '\t')
+            ra++;
+        lagsim_error_t inner;
+        if (strncmp(ra, "ra=", 3) != 0 ||
+            lagsim_parse_duration(ra + 3, &o->retry_after, &inner) != LAGSIM_OK ||
+            o->retry_after <= 0 || o->retry_after > (lagsim_time_t)D366) {
+            lsi_err(err, "bad outage Retry-After '%s' (expected ra=TIME, a positive duration "
+                    "such as ra=20s)", ra);
+            return LAGSIM_EINVAL;
+        }
+    }
     lagsim_error_t inner;
     if (lagsim_parse_duration(start, &o->start, &inner) != LAGSIM_OK ||
         lagsim_parse_duration(dur, &o->duration, &inner) != LAGSIM_OK) {
@@ -612,16 +695,22 @@ static int parse_one_outage(char *item, lagsim_outage_t *o, lagsim_error_t *err)
         return LAGSIM_EINVAL;
     }
     if (strcmp(code, "timeout") == 0) {
+        if (o->retry_after > 0) {
+            lsi_err(err, "a timeout carries no Retry-After (got '%s ra=...')", code);
+            return LAGSIM_EINVAL;
+        }
         o->status = LAGSIM_RESP_TIMEOUT;
         o->code = 0;
         return LAGSIM_OK;
     }
     uint64_t c;
-    if (lsi_parse_uint(code, &c, NULL) != LAGSIM_OK || c < 500 || c > 599) {
-        lsi_err(err, "outage code must be 500-599 or timeout (got '%s')", code);
+    if (lsi_parse_uint(code, &c, NULL) != LAGSIM_OK ||
+        !((c >= 500 && c <= 599) || c == 408 || c == 410 || c == 413 || c == 429 || c == 460)) {
+        lsi_err(err, "outage code must be 500-599, 408, 410, 413, 429, 460 or timeout "
+                "(got '%s')", code);
         return LAGSIM_EINVAL;
     }
-    o->status = LAGSIM_RESP_5XX;
+    o->status = c == 429 ? LAGSIM_RESP_429 : c < 500 ? LAGSIM_RESP_400 : LAGSIM_RESP_5XX;
     o->code = (int)c;
     return LAGSIM_OK;
 }
@@ -826,7 +915,10 @@ enum lsi_scalar lsi_type_scalar(enum lsi_type t)
     case LSI_T_TIMER:
     case LSI_T_PHASE:
     case LSI_T_PHASE_AT:
-    case LSI_T_THRESHOLD: return LSI_SCALAR_NONE;
+    case LSI_T_THRESHOLD:
+    case LSI_T_RA_USE:
+    case LSI_T_INBOUND:
+    case LSI_T_CODES: return LSI_SCALAR_NONE;
     }
     return LSI_SCALAR_NONE;
 }
@@ -912,9 +1004,17 @@ int lsi_key_parse(const lsi_key_t *k, const char *text, lsi_value_t *v, lagsim_e
             v->as.t = text[0] == 'a' ? LAGSIM_WARMUP_AUTO : 0;
             return LAGSIM_OK;
         }
+        if ((k->flags & LSI_K_ADMIT) &&
+            (strcmp(text, "until_admit") == 0 || strcmp(text, "off") == 0)) {
+            v->as.t = text[0] == 'u' ? LAGSIM_RETRY_AFTER_ADMIT : 0;
+            return LAGSIM_OK;
+        }
         rc = lagsim_parse_duration(text, &v->as.t, err);
         if (rc != LAGSIM_OK && (k->flags & LSI_K_AUTO))
             lsi_err(err, "bad value '%s' (expected auto, none, or a duration such as 5m)", text);
+        if (rc != LAGSIM_OK && (k->flags & LSI_K_ADMIT))
+            lsi_err(err, "bad value '%s' (expected off, until_admit, or a duration such as "
+                    "20s)", text);
         break;
     case LSI_T_U32:
     case LSI_T_U64:
@@ -977,6 +1077,19 @@ int lsi_key_parse(const lsi_key_t *k, const char *text, lsi_value_t *v, lagsim_e
     case LSI_T_PHASE:
         return match_name(text, phase_names, 2, "phase", &v->as.e, err);
     case LSI_T_PHASE_AT: return parse_phase_at(text, v, err);
+    case LSI_T_RA_USE:
+        if (k->flags & LSI_K_DEST) {
+            names[0] = lagsim_retry_after_use_name(LAGSIM_RA_IGNORE);
+            names[1] = lagsim_retry_after_use_name(LAGSIM_RA_MAX);
+            rc = match_name(text, names, 2, "Retry-After use", &v->as.e, err);
+            v->as.e = v->as.e == 1 ? LAGSIM_RA_MAX : LAGSIM_RA_IGNORE;
+            return rc;
+        }
+        for (int i = 0; i < LAGSIM_RA_COUNT; i++)
+            names[i] = lagsim_retry_after_use_name((enum lagsim_retry_after_use)i);
+        return match_name(text, names, LAGSIM_RA_COUNT, "Retry-After use", &v->as.e, err);
+    case LSI_T_INBOUND: return match_name(text, inbound_names, 2, "inbound policy", &v->as.e, err);
+    case LSI_T_CODES: return parse_codes(text, v, err);
     }
     if (rc != LAGSIM_OK)
         return rc;
@@ -1036,6 +1149,13 @@ int lsi_key_store(const lsi_key_t *k, void *base, const lsi_value_t *v, lagsim_e
     case LSI_T_ROUTE: *(enum lagsim_mode *)field = (enum lagsim_mode)v->as.e; break;
     case LSI_T_PRIORITY: *(enum lagsim_priority *)field = (enum lagsim_priority)v->as.e; break;
     case LSI_T_LIMITER: *(enum lagsim_limiter *)field = (enum lagsim_limiter)v->as.e; break;
+    case LSI_T_RA_USE:
+        *(enum lagsim_retry_after_use *)field = (enum lagsim_retry_after_use)v->as.e;
+        break;
+    case LSI_T_INBOUND:
+        *(enum lagsim_inbound_policy *)field = (enum lagsim_inbound_policy)v->as.e;
+        break;
+    case LSI_T_CODES: *(uint32_t *)field = v->as.mask; break;
     case LSI_T_PLATFORM: {
         lagsim_client_t *c = base;
         c->platform = (enum lagsim_platform)v->as.e;
@@ -1105,6 +1225,8 @@ int lsi_key_write(FILE *f, const lsi_key_t *k, const void *base)
         const lagsim_time_t t = *(const lagsim_time_t *)field;
         if ((k->flags & LSI_K_AUTO) && t <= 0)
             snprintf(buf, sizeof buf, "%s", t < 0 ? "auto" : "none");
+        else if ((k->flags & LSI_K_ADMIT) && t <= 0)
+            snprintf(buf, sizeof buf, "%s", t < 0 ? "until_admit" : "off");
         else
             lsi_fmt_duration(t, buf, sizeof buf);
         break;
@@ -1173,7 +1295,13 @@ int lsi_key_write(FILE *f, const lsi_key_t *k, const void *base)
                 snprintf(c, sizeof c, "timeout");
             else
                 snprintf(c, sizeof c, "%d", o->code);
-            if (fprintf(f, "%s = %s+%s %s\n", k->name, s, d, c) < 0)
+            char ra[LSI_FMT_MAX + 4] = "";
+            if (o->retry_after > 0) {
+                char r[LSI_FMT_MAX];
+                lsi_fmt_duration(o->retry_after, r, sizeof r);
+                snprintf(ra, sizeof ra, " ra=%s", r);
+            }
+            if (fprintf(f, "%s = %s+%s %s%s\n", k->name, s, d, c, ra) < 0)
                 return -1;
         }
         return 0;
@@ -1201,6 +1329,16 @@ int lsi_key_write(FILE *f, const lsi_key_t *k, const void *base)
             lsi_fmt_duration(c->phase_at, buf, sizeof buf);
         break;
     }
+    case LSI_T_RA_USE:
+        snprintf(buf, sizeof buf, "%s",
+                 lagsim_retry_after_use_name(*(const enum lagsim_retry_after_use *)field));
+        break;
+    case LSI_T_INBOUND: {
+        const unsigned i = (unsigned)*(const enum lagsim_inbound_policy *)field;
+        snprintf(buf, sizeof buf, "%s", i < 2 ? inbound_names[i] : "?");
+        break;
+    }
+    case LSI_T_CODES: fmt_codes(*(const uint32_t *)field, buf, sizeof buf); break;
     }
     return fprintf(f, "%s = %s\n", k->name, buf) < 0 ? -1 : 0;
 }

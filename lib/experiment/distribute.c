@@ -204,6 +204,7 @@ static void result_put(lsi_pack_t *w, const lagsim_result_t *r)
         lsi_hist_put(w, r->latency_by_priority[k]);
     lsi_put_u64(w, r->duplicates);
     lsi_put_u64(w, r->offline_failures);
+    lsi_put_u64(w, r->segment_429);
     lsi_series_put(w, r->series);
     lsi_series_put(w, r->visible_by_fired);
     lsi_put_f64(w, r->backlog_area);
@@ -255,6 +256,7 @@ static int result_get(lsi_unpack_t *p, lagsim_result_t *r)
         rc = lsi_hist_get(p, r->latency_by_priority[k]);
     r->duplicates = lsi_get_u64(p);
     r->offline_failures = lsi_get_u64(p);
+    r->segment_429 = lsi_get_u64(p);
     if (rc == 0)
         rc = lsi_series_get(p, r->series);
     if (rc == 0)

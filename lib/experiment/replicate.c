@@ -132,6 +132,7 @@ static int pool_add(lagsim_result_t *p, const lagsim_result_t *r, int first)
         lagsim_hist_merge(p->latency_by_priority[k], r->latency_by_priority[k]);
     p->duplicates += r->duplicates;
     p->offline_failures += r->offline_failures;
+    p->segment_429 += r->segment_429;
     p->backlog_area += r->backlog_area;
     p->backlog_span += r->backlog_span;
     if (first) {

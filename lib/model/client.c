@@ -26,7 +26,11 @@
  *    a failed batch back at the head of the queue and stop sending until
  *    the backoff ends (or the next flush, for retry-at-next-flush SDKs);
  *  - parallel senders (analytics.js, analytics-node, server) park each
- *    failed batch and retry it on its own schedule.
+ *    failed batch and retry it on its own schedule; analytics-node's
+ *    publisher-wide Retry-After pause (blocked_until) holds them all.
+ * What an answer means to each SDK (status codes, Retry-After) is decided
+ * in retry_rules.c. In cloud mode the device hears back from Segment only
+ * when its tracking API may refuse ([segment] inbound_policy = reject).
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -321,6 +325,8 @@ static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
     lsi_list_init(&c->queue);
     c->in_flight = 0;
     c->failures = 0;
+    c->level = 0;
+    c->batch_cap = 0;
     c->parked = 0;
     return s;
 }
@@ -346,6 +352,11 @@ static void client_release_if_idle(lsi_model_t *m, uint32_t s)
     if (sdk_of(m, c)->flush_timer == LAGSIM_TIMER_CHAIN && !c->between_sessions &&
         sdk_of(m, c)->flush_interval > 0)
         return; /* the page stays open: its timer chain goes on */
+    /* mixpanel-js after a success: its next flush (at blocked_until) is
+     * the one that may find the queue empty and reset the interval. */
+    if (c->level > 0 && sdk_of(m, c)->keep_interval &&
+        c->blocked_until > lagsim_sim_now(m->sim))
+        return;
     uint32_t pos;
     table_find(cs, c->key, &pos);
     table_remove(cs, pos);
@@ -396,6 +407,8 @@ static void flush_now(lsi_model_t *m, uint32_t s)
 {
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
+    const uint32_t size = c->batch_cap > 0 && c->batch_cap < sdk->batch_size ? c->batch_cap
+                                                                             : sdk->batch_size;
     while (c->queue.count > 0 && (sdk->max_in_flight == 0 || c->in_flight < sdk->max_in_flight)) {
         const uint32_t b = lsi_batch_alloc(&m->pool);
         if (b == LSI_NIL) {
@@ -404,7 +417,7 @@ static void flush_now(lsi_model_t *m, uint32_t s)
         }
         lsi_batch_t *batch = &m->pool.b[b];
         const lagsim_time_t now = lagsim_sim_now(m->sim);
-        while (batch->events.count < sdk->batch_size && c->queue.count > 0) {
+        while (batch->events.count < size && c->queue.count > 0) {
             const uint32_t id = lsi_list_pop(&m->pool, &c->queue);
             lsi_event_t *e = &m->pool.ev[id];
             if (sdk->max_age > 0 && now - e->fired_at > sdk->max_age) {
@@ -485,6 +498,11 @@ static void client_poll(lsi_model_t *m, uint32_t s, enum poll_reason why)
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     if (sdk->flush_timer == LAGSIM_TIMER_CHAIN)
         chain_restart(m, c, sdk, why == POLL_TICK);
+    /* mixpanel-js: a flush that finds the queue empty resets its interval. */
+    if (why == POLL_TICK && c->queue.count == 0 && sdk->keep_interval && now >= c->blocked_until)
+        c->level = 0;
+    if (c->level > 0 && c->queue.count == 0 && sdk->keep_interval && now < c->blocked_until)
+        arm_timer(m, s, c->blocked_until);
     if (c->queue.count > 0 && !c->between_sessions) {
         /* A PER_BATCH timer flushes only when the open batch's own timer
          * is due (an earlier timer was cleared when its batch went out),
@@ -549,6 +567,14 @@ static int sends_at_once(const lagsim_sdk_t *sdk)
            sdk->max_in_flight == 0 && sdk->queue_cap == 0;
 }
 
+/* Segment's tracking API answers 429 above its inbound limit: the devices
+ * must hear its answers. */
+static int segment_rejects(const lsi_model_t *m)
+{
+    return m->sc->segment.inbound_policy == LAGSIM_INBOUND_REJECT &&
+           m->sc->segment.inbound_limit > 0;
+}
+
 /*
  * The session ends (page closed, app sent to the background and killed).
  * An SDK that flushes at exit sends its whole queue now (sendBeacon, or
@@ -596,6 +622,8 @@ static void start_session(lsi_model_t *m, lsi_client_t *c)
     const lagsim_client_t *cl = &m->sc->clients[c->kind];
     c->between_sessions = 0;
     c->failures = 0;
+    c->level = 0;
+    c->batch_cap = 0;
     c->blocked_until = 0;
     c->chain_busy = 0;
     c->phase = timer_phase(m, cl, user_hash(m, c->key / 2), cl->sdk[c->path].flush_interval);
@@ -613,7 +641,8 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
         lsi_drop(m, ev, LAGSIM_DROP_ADBLOCK);
         return;
     }
-    if (sends_at_once(&cl->sdk[path]) && cl->offline_share <= 0 && !has_sessions(cl)) {
+    if (sends_at_once(&cl->sdk[path]) && cl->offline_share <= 0 && !has_sessions(cl) &&
+        !segment_rejects(m)) {
         const uint32_t b = lsi_batch_alloc(&m->pool);
         if (b == LSI_NIL) {
             lsi_fail(m);
@@ -656,6 +685,7 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
 
 static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 static void on_segment_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg);
+static void on_segment_gate(lagsim_sim_t *sim, void *ctx, uint64_t arg);
 
 static void on_segment_arrival_one(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
@@ -694,6 +724,15 @@ static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_cl
     const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
     lsi_segment_stamp(m, batch, batch->recv_at + proc);
     const lagsim_time_t arrives = batch->recv_at + proc;
+    if (segment_rejects(m)) {
+        /* The tracking API decides when the request reaches it. */
+        batch->back_delay = rtt - rtt / 2;
+        if (lagsim_sim_schedule(m->sim, batch->recv_at, on_segment_gate, m, b) != LAGSIM_OK) {
+            lsi_fail(m);
+            return -1;
+        }
+        return one_way + (rtt - rtt / 2);
+    }
     if (batch->events.count == 1 && lsi_segment_takes_whole(m, batch)) {
         /* A request of one event: the event alone travels (its id and
          * size in the engine's argument), the batch is free at once. */
@@ -715,10 +754,38 @@ static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_cl
 
 static void on_response(lsi_model_t *m, uint32_t b);
 
-static void on_offline_failure(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+/* An answer the device hears without Mixpanel: a send that failed
+ * offline, or Segment's 429 (inbound_policy = reject). */
+static void on_answer(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
     on_response(ctx, (uint32_t)arg);
+}
+
+/*
+ * [segment] inbound_policy = reject: the request reaches the tracking API
+ * now. Admitted, its events go on to Segment's processing (as stamped at
+ * the send) and the device hears 200; refused, the device hears 429 and
+ * keeps the batch.
+ */
+static void on_segment_gate(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    lsi_model_t *m = ctx;
+    const uint32_t b = (uint32_t)arg;
+    lsi_batch_t *batch = &m->pool.b[b];
+    const lagsim_time_t now = lagsim_sim_now(sim);
+    const lagsim_time_t back = batch->back_delay;
+    if (lsi_segment_admit(m, batch, now)) {
+        const uint64_t tok = token(batch->owner, batch->owner_gen);
+        const lagsim_time_t arrives = m->pool.ev[batch->events.head].stage_at;
+        if (lagsim_sim_schedule(sim, arrives, on_segment_arrival, m, b) != LAGSIM_OK ||
+            lagsim_sim_schedule(sim, now + back, on_segment_ack, m, tok) != LAGSIM_OK)
+            lsi_fail(m);
+        return;
+    }
+    lsi_ledger_segment_429(m, b);
+    if (lagsim_sim_schedule(sim, now + back, on_answer, m, b) != LAGSIM_OK)
+        lsi_fail(m);
 }
 
 static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
@@ -738,10 +805,13 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
         batch->attempt_sent_at = now;
         batch->sender = LSI_SENDER_CLIENT;
         batch->status = LAGSIM_RESP_TIMEOUT;
+        batch->code = 0;
+        batch->retry_after = 0;
+        batch->offline = 1;
         c->in_flight++;
         lsi_ledger_offline(m, b);
         lsi_note_request(m);
-        if (lagsim_sim_schedule(m->sim, now, on_offline_failure, m, b) != LAGSIM_OK)
+        if (lagsim_sim_schedule(m->sim, now, on_answer, m, b) != LAGSIM_OK)
             lsi_fail(m);
         return;
     }
@@ -754,6 +824,7 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
         batch->attempts++;
         batch->attempt_sent_at = now;
         batch->sender = LSI_SENDER_CLIENT;
+        batch->offline = 0;
         /* What Mixpanel's side needs of the device, carried so that it
          * need not read the device's state (a cache miss). */
         batch->to_track = cl->platform != LAGSIM_PLATFORM_SERVER;
@@ -762,6 +833,15 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
         c->in_flight++;
         batch->back_delay = rtt - rtt / 2 + (one_way - rtt / 2);
         lsi_mixpanel_send(m, b, one_way);
+        return;
+    }
+    if (segment_rejects(m)) {
+        /* The device hears every answer (on_segment_gate()). */
+        if (batch->attempts == 0 || sdk->max_in_flight == 1)
+            batch->first_sent_at = now;
+        batch->offline = 0;
+        if (send_to_segment(m, b, cl) >= 0)
+            c->in_flight++;
         return;
     }
     const lagsim_time_t rtt = send_to_segment(m, b, cl);
@@ -790,8 +870,20 @@ static void on_segment_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 static void after_success(lsi_model_t *m, uint32_t s)
 {
     lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
     c->failures = 0;
-    client_poll(m, s, sdk_of(m, c)->max_in_flight == 1 && c->queue.count > 0 ? POLL_TICK : POLL_OTHER);
+    if (!sdk->keep_interval) {
+        c->level = 0;
+    } else if (c->level > 0 && c->queue.count == 0) {
+        /* mixpanel-js: with nothing left, the next flush comes after the
+         * current (doubled) interval; it resets it if the queue is still
+         * empty then (client_poll()). */
+        const lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, c->level,
+                                                  m->rng[LSI_RNG_CLIENT_BACKOFF]);
+        if (d != LSI_AT_NEXT_FLUSH)
+            c->blocked_until = lagsim_sim_now(m->sim) + d;
+    }
+    client_poll(m, s, sdk->max_in_flight == 1 && c->queue.count > 0 ? POLL_TICK : POLL_OTHER);
 }
 
 static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg)
@@ -823,12 +915,17 @@ static void back_to_store(lsi_model_t *m, uint32_t s, uint32_t b)
 
 static void on_parked_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
-    (void)sim;
     lsi_model_t *m = ctx;
     const uint32_t b = (uint32_t)arg;
     const uint32_t s = m->pool.b[b].owner;
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
+    if (sdk->retry_after == LAGSIM_RA_PUBLISHER && lagsim_sim_now(sim) < c->blocked_until) {
+        /* The publisher is paused on a Retry-After: wait for its end. */
+        if (lagsim_sim_schedule(sim, c->blocked_until, on_parked_retry, m, b) != LAGSIM_OK)
+            lsi_fail(m);
+        return;
+    }
     c->parked--;
     if (c->between_sessions) {
         back_to_store(m, s, b);
@@ -844,7 +941,134 @@ static void on_parked_retry(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     client_poll(m, s, POLL_OTHER);
 }
 
-/* Mixpanel answered one of this device's requests (device mode). */
+/* The wait a serial sender takes after failure number `level`: its
+ * backoff, or what the batch's Retry-After makes of it. */
+static lagsim_time_t serial_wait(lsi_model_t *m, const lsi_client_t *c, const lagsim_sdk_t *sdk,
+                                 lsi_batch_t *batch, lagsim_time_t now)
+{
+    lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, c->level, m->rng[LSI_RNG_CLIENT_BACKOFF]);
+    const lagsim_time_t ra = lsi_retry_after_wait(sdk, batch);
+    if (ra <= 0)
+        return d;
+    batch->ra_waits++;
+    if (sdk->retry_after != LAGSIM_RA_MAX)
+        return ra;
+    const lagsim_time_t backoff =
+        d == LSI_AT_NEXT_FLUSH ? next_tick(c, sdk->flush_interval, now) - now : d;
+    return ra > backoff ? ra : d;
+}
+
+/* A serial sender's failed batch: back to the head of the queue, and the
+ * whole SDK waits (mixpanel-js, the mobile SDKs). */
+static void serial_retry(lsi_model_t *m, uint32_t s, uint32_t b)
+{
+    lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
+    lsi_batch_t *batch = &m->pool.b[b];
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    if (c->failures == 0)
+        c->first_fail_at = batch->first_sent_at;
+    c->failures++;
+    enum poll_reason why = POLL_OTHER;
+    if (lsi_backoff_gives_up(&sdk->backoff, c->failures, now - c->first_fail_at)) {
+        lsi_drop_list(m, &batch->events, LAGSIM_DROP_RETRY_LIMIT);
+        c->failures = 0;
+        c->level = 0;
+    } else {
+        lagsim_time_t d;
+        if (sdk->timeout_resend && batch->status == LAGSIM_RESP_TIMEOUT && !batch->offline) {
+            /* mixpanel-js: a request timeout re-flushes at once, the
+             * interval unchanged. */
+            d = 0;
+            why = POLL_TICK;
+        } else {
+            c->level++;
+            d = serial_wait(m, c, sdk, batch, now);
+        }
+        lsi_ledger_backoff(m, b, d);
+        lsi_list_prepend(&m->pool, &c->queue, &batch->events);
+        if (d != LSI_AT_NEXT_FLUSH)
+            c->blocked_until = now + d;
+    }
+    lsi_batch_release(&m->pool, b);
+    client_poll(m, s, why);
+}
+
+/* mixpanel-js's 413: the batch size is halved and the events go back to
+ * the queue for the next flush (the interval back to its base); a single
+ * event still refused is dropped, and the size restored [src]. */
+static void halve_batch(lsi_model_t *m, uint32_t s, uint32_t b)
+{
+    lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
+    lsi_batch_t *batch = &m->pool.b[b];
+    const uint32_t n = batch->events.count;
+    if (n <= 1) {
+        lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
+        lsi_batch_release(&m->pool, b);
+        c->batch_cap = 0;
+        after_success(m, s);
+        return;
+    }
+    const uint32_t cur = c->batch_cap > 0 ? c->batch_cap : sdk->batch_size;
+    uint32_t cap = cur / 2 > 0 ? cur / 2 : 1;
+    if (cap > n - 1)
+        cap = n - 1;
+    c->batch_cap = cap;
+    c->level = 0;
+    c->blocked_until = lagsim_sim_now(m->sim) + sdk->flush_interval; /* resetFlush() */
+    lsi_list_prepend(&m->pool, &c->queue, &batch->events);
+    lsi_batch_release(&m->pool, b);
+    client_poll(m, s, POLL_OTHER);
+}
+
+/* A parallel sender's failed batch retries on its own schedule; with a
+ * publisher-wide Retry-After (analytics-node) every batch of the device
+ * waits for the pause to end. */
+static void parallel_retry(lsi_model_t *m, uint32_t s, uint32_t b)
+{
+    lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
+    lsi_batch_t *batch = &m->pool.b[b];
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    const lagsim_time_t ra = lsi_retry_after_wait(sdk, batch);
+    if (ra > 0)
+        batch->ra_waits++;
+    /* The retry about to be made, as max_retries counts them. */
+    const uint32_t n = batch->attempts - (sdk->retry_after_uncounted ? batch->ra_waits : 0);
+    const int capped = sdk->max_attempts > 0 && batch->attempts >= sdk->max_attempts;
+    if (capped || lsi_backoff_gives_up(&sdk->backoff, ra > 0 && sdk->retry_after_uncounted ? 0 : n,
+                                       now - batch->first_sent_at)) {
+        lsi_drop_list(m, &batch->events, LAGSIM_DROP_RETRY_LIMIT);
+        lsi_batch_release(&m->pool, b);
+        client_poll(m, s, POLL_OTHER);
+        return;
+    }
+    lagsim_time_t d;
+    if (ra > 0 && sdk->retry_after != LAGSIM_RA_MAX) {
+        d = ra;
+    } else {
+        d = lsi_backoff_delay(&sdk->backoff, n, m->rng[LSI_RNG_CLIENT_BACKOFF]);
+        if (d == LSI_AT_NEXT_FLUSH)
+            d = next_tick(c, sdk->flush_interval, now) - now;
+        if (ra > d)
+            d = ra;
+    }
+    c->parked++;
+    if (ra > 0 && sdk->retry_after == LAGSIM_RA_PUBLISHER) {
+        if (now + d > c->blocked_until)
+            c->blocked_until = now + d;
+        d = c->blocked_until - now;
+        lsi_ledger_pause(m, b, d);
+    } else {
+        lsi_ledger_backoff(m, b, d);
+    }
+    if (lagsim_sim_schedule(m->sim, now + d, on_parked_retry, m, b) != LAGSIM_OK)
+        lsi_fail(m);
+}
+
+/* Mixpanel (device mode), or Segment's tracking API (cloud mode, when it
+ * may refuse), answered one of this device's requests. */
 static void on_response(lsi_model_t *m, uint32_t b)
 {
     lsi_batch_t *batch = &m->pool.b[b];
@@ -853,7 +1077,6 @@ static void on_response(lsi_model_t *m, uint32_t b)
     /* A device with a request in flight is never freed. */
     assert(c->gen == batch->owner_gen && c->in_flight > 0);
     const lagsim_sdk_t *sdk = sdk_of(m, c);
-    const lagsim_time_t now = lagsim_sim_now(m->sim);
     const enum lagsim_response st = (enum lagsim_response)batch->status;
     c->in_flight--;
 
@@ -869,53 +1092,25 @@ static void on_response(lsi_model_t *m, uint32_t b)
         return;
     }
 
-    if (st == LAGSIM_RESP_2XX || (st == LAGSIM_RESP_400 && !sdk->retry_4xx) ||
-        (st == LAGSIM_RESP_5XX && sdk->no_retry_5xx && lsi_code_not_retried(batch->code))) {
+    switch (lsi_sdk_verdict(sdk, batch)) {
+    case LSI_ACCEPTED:
+    case LSI_REJECTED:
         /* Accepted events were delivered when Mixpanel took them; rejected
          * ones are dropped. */
         lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
         lsi_batch_release(&m->pool, b);
         after_success(m, s);
         return;
-    }
-
-    if (sdk->max_in_flight == 1) {
-        /* Serial sender: the batch goes back to the head of the queue and
-         * the whole SDK waits. */
-        if (c->failures == 0)
-            c->first_fail_at = batch->first_sent_at;
-        c->failures++;
-        if (lsi_backoff_gives_up(&sdk->backoff, c->failures, now - c->first_fail_at)) {
-            lsi_drop_list(m, &batch->events, LAGSIM_DROP_RETRY_LIMIT);
-            c->failures = 0;
-        } else {
-            const lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, c->failures,
-                                                      m->rng[LSI_RNG_CLIENT_BACKOFF]);
-            lsi_ledger_backoff(m, b, d);
-            lsi_list_prepend(&m->pool, &c->queue, &batch->events);
-            if (d != LSI_AT_NEXT_FLUSH)
-                c->blocked_until = now + d;
-        }
-        lsi_batch_release(&m->pool, b);
-        client_poll(m, s, POLL_OTHER);
+    case LSI_HALVE:
+        halve_batch(m, s, b);
         return;
+    case LSI_RETRY:
+        break;
     }
-
-    /* Parallel sender: this batch retries on its own schedule. */
-    const uint32_t n = batch->attempts; /* retry number about to be made */
-    if (lsi_backoff_gives_up(&sdk->backoff, n, now - batch->first_sent_at)) {
-        lsi_drop_list(m, &batch->events, LAGSIM_DROP_RETRY_LIMIT);
-        lsi_batch_release(&m->pool, b);
-        client_poll(m, s, POLL_OTHER);
-        return;
-    }
-    lagsim_time_t d = lsi_backoff_delay(&sdk->backoff, n, m->rng[LSI_RNG_CLIENT_BACKOFF]);
-    if (d == LSI_AT_NEXT_FLUSH)
-        d = next_tick(c, sdk->flush_interval, now) - now;
-    lsi_ledger_backoff(m, b, d);
-    c->parked++;
-    if (lagsim_sim_schedule(m->sim, now + d, on_parked_retry, m, b) != LAGSIM_OK)
-        lsi_fail(m);
+    if (sdk->max_in_flight == 1)
+        serial_retry(m, s, b);
+    else
+        parallel_retry(m, s, b);
 }
 
 /*

@@ -79,6 +79,7 @@ void lsi_ledger_publish(lsi_model_t *m, unsigned what, uint32_t a, uint64_t b)
     case LSI_PUB_OFFLINE: PUBLISH(m, offline, a); break;
     case LSI_PUB_REFUSED: PUBLISH(m, refused, a, (enum lagsim_response)b); break;
     case LSI_PUB_BACKOFF: PUBLISH(m, backoff, a, (lagsim_time_t)b); break;
+    case LSI_PUB_PAUSE: PUBLISH(m, pause, a, (lagsim_time_t)b); break;
     case LSI_PUB_DUPLICATE: PUBLISH(m, duplicate, a, (int)b); break;
     default: break;
     }

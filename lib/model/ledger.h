@@ -60,6 +60,9 @@ typedef struct lsi_observer {
     void (*refused)(void *ctx, lsi_model_t *m, uint32_t batch, enum lagsim_response status);
     /* `batch`'s sender waits `delay` (or LSI_AT_NEXT_FLUSH) before trying again. */
     void (*backoff)(void *ctx, lsi_model_t *m, uint32_t batch, lagsim_time_t delay);
+    /* `batch`'s whole publisher pauses `delay` on its Retry-After (analytics-node):
+     * every batch its device has parked waits for the end. */
+    void (*pause)(void *ctx, lsi_model_t *m, uint32_t batch, lagsim_time_t delay);
     /* A request was answered (at `now`, when the answer is decided). */
     void (*response)(void *ctx, lsi_model_t *m, enum lagsim_response status,
                      lagsim_time_t now);
@@ -126,7 +129,7 @@ void lsi_ledger_publish_sent(lsi_model_t *m, uint32_t batch, enum lagsim_endpoin
 void lsi_ledger_publish_response(lsi_model_t *m, enum lagsim_response status, lagsim_time_t now);
 void lsi_ledger_publish(lsi_model_t *m, unsigned what, uint32_t a, uint64_t b);
 enum { LSI_PUB_QUEUED, LSI_PUB_SESSION_END, LSI_PUB_OFFLINE, LSI_PUB_REFUSED, LSI_PUB_BACKOFF,
-       LSI_PUB_DUPLICATE };
+       LSI_PUB_DUPLICATE, LSI_PUB_PAUSE };
 
 /* workload.c: event `ev` was fired now by `user` (counts fired, the backlog's peak). */
 static inline void lsi_ledger_fired(lsi_model_t *m, uint32_t ev, uint64_t user)
@@ -204,6 +207,23 @@ static inline void lsi_ledger_backoff(lsi_model_t *m, uint32_t batch, lagsim_tim
 {
     if (m->ledger.n)
         lsi_ledger_publish(m, LSI_PUB_BACKOFF, batch, (uint64_t)delay);
+}
+
+/* client.c: the whole publisher of `batch`'s device pauses `delay` on the
+ * batch's Retry-After (analytics-node). */
+static inline void lsi_ledger_pause(lsi_model_t *m, uint32_t batch, lagsim_time_t delay)
+{
+    if (m->ledger.n)
+        lsi_ledger_publish(m, LSI_PUB_PAUSE, batch, (uint64_t)delay);
+}
+
+/* client.c: Segment's tracking API refused the device's `batch` with 429
+ * ([segment] inbound_policy = reject; counted apart from Mixpanel's answers). */
+static inline void lsi_ledger_segment_429(lsi_model_t *m, uint32_t batch)
+{
+    m->out->segment_429++;
+    if (m->ledger.n)
+        lsi_ledger_publish(m, LSI_PUB_REFUSED, batch, (uint64_t)LAGSIM_RESP_429);
 }
 
 /* mixpanel.c: a request's answer is decided at `now` (counted by status). */

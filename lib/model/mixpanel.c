@@ -88,24 +88,36 @@ static void deliver(lsi_model_t *m, uint32_t id, const lsi_batch_t *batch, lagsi
 static enum lagsim_response ingest(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now)
 {
     const lagsim_scenario_t *sc = m->sc;
+    const lagsim_time_t ra = sc->mixpanel.retry_after;
+    batch->retry_after = 0;
     for (unsigned i = 0; i < sc->mixpanel.n_outages; i++) {
         const lagsim_outage_t *o = &sc->mixpanel.outages[i];
         if (now >= o->start && now - o->start < o->duration) {
+            /* A scripted answer: its own Retry-After, else the policy's
+             * on a 429 or 503 (until_admit: the end of the window). */
             batch->code = (uint16_t)(o->status == LAGSIM_RESP_TIMEOUT ? 0 : o->code);
+            if (o->retry_after > 0)
+                batch->retry_after = o->retry_after;
+            else if (ra != 0 && (o->code == 429 || o->code == 503))
+                batch->retry_after =
+                    lsi_retry_after_header(ra, o->start + o->duration - now);
             return o->status;
         }
     }
     if (sc->mixpanel.failure_rate > 0 &&
         gsl_rng_uniform(m->rng[LSI_RNG_MIXPANEL_FAULTS]) < sc->mixpanel.failure_rate) {
         batch->code = 503;
+        if (ra > 0) /* until_admit: the limiter would admit it, no header */
+            batch->retry_after = ra;
         return LAGSIM_RESP_5XX;
     }
-    /* Too many events, or too many bytes (413): rejected whole. The
-     * SDKs' reaction to 413 (mixpanel-js halves its batch) is not
-     * modelled; the events are dropped as invalid. */
+    /* Too many events, or too many bytes: 413, the request refused whole
+     * (the sender decides: mixpanel-js halves its batch, others drop it). */
     if (batch->events.count > sc->mixpanel.max_batch_events ||
-        batch->events.bytes > sc->mixpanel.max_request_bytes)
+        batch->events.bytes > sc->mixpanel.max_request_bytes) {
+        batch->code = 413;
         return LAGSIM_RESP_400;
+    }
 
     /* Events over the per-event limit fail validation and the rest of the
      * request is still ingested (as /import?strict=1 does); /track (device
@@ -137,11 +149,20 @@ static enum lagsim_response ingest(lsi_model_t *m, lsi_batch_t *batch, lagsim_ti
         }
         batch->events = ok;
     }
-    if (batch->events.count == 0)
+    if (batch->events.count == 0) {
+        batch->code = (uint16_t)(invalid ? 400 : 200);
         return invalid ? LAGSIM_RESP_400 : LAGSIM_RESP_2XX;
+    }
     if (!lsi_limiter_admit(&m->limiter, now, (double)batch->events.count,
-                           (double)batch->events.bytes))
+                           (double)batch->events.bytes)) {
+        batch->code = 429;
+        if (ra != 0)
+            batch->retry_after = lsi_retry_after_header(
+                ra, lsi_limiter_wait(&m->limiter, now, (double)batch->events.count,
+                                     (double)batch->events.bytes));
         return LAGSIM_RESP_429;
+    }
+    batch->code = 200;
     return LAGSIM_RESP_2XX;
 }
 
@@ -225,6 +246,7 @@ static void on_request_aborted(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     lsi_ledger_refused(m, b, LAGSIM_RESP_TIMEOUT);
     m->pool.b[b].status = (uint8_t)LAGSIM_RESP_TIMEOUT;
     m->pool.b[b].code = 0; /* no answer */
+    m->pool.b[b].retry_after = 0;
     lsi_ledger_response(m, LAGSIM_RESP_TIMEOUT, lagsim_sim_now(sim));
     on_response_arrives(sim, ctx, arg);
 }

@@ -94,6 +94,9 @@ typedef struct lsi_batch {
     uint8_t keeps_copy;        /* sent at exit by an SDK that keeps what it sent */
     lagsim_time_t timeout;     /* the sender's request timeout */
     uint64_t event_bytes_max;  /* no event is larger (a limit the sender enforced) */
+    lagsim_time_t retry_after; /* the answer's Retry-After header (0: none) */
+    uint32_t ra_waits;         /* retries that waited on Retry-After (retry_rules.c) */
+    uint8_t offline;           /* the last try failed at once: the device was offline */
 } lsi_batch_t;
 
 /* Records [0, used) have been handed out at least once; a record is
@@ -178,6 +181,32 @@ static inline int lsi_code_not_retried(unsigned code)
     return code == 501 || code == 505 || code == 511;
 }
 
+/* Seconds until the limiter would admit `events`/`bytes` (after a refusal
+ * at `now`), or its whole window if it never would. */
+lagsim_time_t lsi_limiter_wait(const lsi_limiter_t *l, lagsim_time_t now, double events,
+                               double bytes);
+
+/* ---- Retry rules (retry_rules.c) ---------------------------------------- */
+
+/* What a sender does with an answer. */
+enum lsi_verdict {
+    LSI_ACCEPTED, /* 2xx: done */
+    LSI_REJECTED, /* dropped as invalid, never retried */
+    LSI_RETRY,    /* kept and retried by the sender's rules */
+    LSI_HALVE     /* 413 to an SDK that halves its batch size */
+};
+/* A client SDK's verdict on the batch's last answer (status, code). */
+enum lsi_verdict lsi_sdk_verdict(const lagsim_sdk_t *sdk, const lsi_batch_t *batch);
+/* Segment's Mixpanel destination's verdict (Actions' rules). */
+enum lsi_verdict lsi_dest_verdict(const lagsim_scenario_t *sc, const lsi_batch_t *batch);
+/* The wait an SDK takes from the batch's Retry-After (clamped to its
+ * retry_after_min/max), or 0 if it does not honour this one (no header,
+ * `ignore`, or past retry_after_limit). */
+lagsim_time_t lsi_retry_after_wait(const lagsim_sdk_t *sdk, const lsi_batch_t *batch);
+/* The Retry-After a server with `policy` puts on a refusal, given the
+ * time until it would admit the request (whole seconds, at least 1 s). */
+lagsim_time_t lsi_retry_after_header(lagsim_time_t policy, lagsim_time_t until_admit);
+
 /* ---- Backoff ------------------------------------------------------------- */
 
 /* Delay before retry n (1-based), or LSI_AT_NEXT_FLUSH. */
@@ -228,6 +257,8 @@ typedef struct lsi_client {
     lsi_list_t queue;
     uint32_t in_flight;
     uint32_t failures;     /* consecutive failed sends (serial senders) */
+    uint32_t level;        /* backoff step (= failures unless keep_interval) */
+    uint32_t batch_cap;    /* batch size after 413 halving (0: the SDK's) */
     uint32_t parked;       /* batches waiting to be retried */
     uint32_t next_free;
 } lsi_client_t;
@@ -391,6 +422,10 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
  * (flush_at_shutdown), once at the start of a run. */
 void lsi_clients_start(lsi_model_t *m);
 
+/* segment.c: [segment] inbound_policy = reject: 1 if the tracking API
+ * admits the client's request arriving now; else 0, with the batch's
+ * answer (429, Retry-After) set. */
+int lsi_segment_admit(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now);
 /* segment.c: a client request's events, received by Segment at
  * batch->recv_at, are through its processing. */
 void lsi_segment_receive(lsi_model_t *m, uint32_t batch);

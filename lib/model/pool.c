@@ -101,6 +101,9 @@ uint32_t lsi_batch_alloc(lsi_pool_t *p)
     b->keeps_copy = 0;
     b->timeout = 0;
     b->event_bytes_max = UINT64_MAX;
+    b->retry_after = 0;
+    b->ra_waits = 0;
+    b->offline = 0;
     p->b_live++;
     return id;
 }

@@ -85,3 +85,40 @@ int lsi_limiter_admit(lsi_limiter_t *l, lagsim_time_t now, double events, double
     l->sum_bytes += bytes;
     return 1;
 }
+
+lagsim_time_t lsi_limiter_wait(const lsi_limiter_t *l, lagsim_time_t now, double events,
+                               double bytes)
+{
+    const int limit_ev = l->rate_events > 0;
+    const int limit_b = l->rate_bytes > 0;
+    if ((limit_ev && events > l->limit_events) || (limit_b && bytes > l->limit_bytes))
+        return l->window; /* never: a window's worth, as a hint */
+    if (l->kind == LAGSIM_LIMITER_TOKEN_BUCKET) {
+        /* Tokens as refilled up to now (admit() refilled them at `now`). */
+        double wait = 0;
+        if (limit_ev && events > l->tokens_events)
+            wait = (events - l->tokens_events) / l->rate_events;
+        if (limit_b && bytes > l->tokens_bytes) {
+            const double wb = (bytes - l->tokens_bytes) / l->rate_bytes;
+            if (wb > wait)
+                wait = wb;
+        }
+        return (lagsim_time_t)(wait * (double)LAGSIM_SEC + 0.999999);
+    }
+    /* Rolling: slot s leaves the window when slot s + SLOTS begins; walk
+     * the slots from the oldest until enough has left. */
+    double ev = l->sum_events, by = l->sum_bytes;
+    for (int64_t s = l->slot_index - LSI_LIMITER_SLOTS + 1; s <= l->slot_index; s++) {
+        const int k = (int)(((s % LSI_LIMITER_SLOTS) + LSI_LIMITER_SLOTS) % LSI_LIMITER_SLOTS);
+        if (s >= 0) {
+            ev -= l->slot_events[k];
+            by -= l->slot_bytes[k];
+        }
+        if ((!limit_ev || ev + events <= l->limit_events) &&
+            (!limit_b || by + bytes <= l->limit_bytes)) {
+            const lagsim_time_t at = (s + LSI_LIMITER_SLOTS) * l->slot_width;
+            return at > now ? at - now : 0;
+        }
+    }
+    return l->window;
+}

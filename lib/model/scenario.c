@@ -111,6 +111,16 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc)
     sc->segment.backoff.cap = 600 * S;
     sc->segment.backoff.jitter = LAGSIM_JITTER_FULL;
     sc->segment.backoff.jitter_after_cap = 1; /* U[0, min(cap, base * 2^n)) */
+    /* Above its rate Segment "may queue or reject with 429" [doc]: queue is
+     * the default (the 2024 limits page); a 429 carries Retry-After in
+     * seconds [doc], its value unpublished: the time until the limit
+     * admits the request (ASSUMPTION). */
+    sc->segment.inbound_policy = LAGSIM_INBOUND_QUEUE;
+    sc->segment.retry_after = LAGSIM_RETRY_AFTER_ADMIT;
+    /* Actions destinations retry 408, 423 and 429 among 4xx [src] errors.ts;
+     * nothing published says they read Retry-After (ASSUMPTION: ignored). */
+    sc->segment.retry_codes = LAGSIM_CODE_408 | LAGSIM_CODE_423;
+    sc->segment.dest_retry_after = LAGSIM_RA_IGNORE;
 
     /* Mixpanel ingestion [doc rate-limits, track-event, import-events]. */
     sc->mixpanel.ingest_limit = 30000.0;                   /* ~30,000 events/s */
@@ -124,6 +134,7 @@ void lagsim_scenario_defaults(lagsim_scenario_t *sc)
     sc->mixpanel.failure_rate = 0.0;                       /* ASSUMPTION */
     sc->mixpanel.lost_response_rate = 0.0;                 /* ASSUMPTION */
     sc->mixpanel.track_max_age = 5 * LAGSIM_DAY;           /* [doc] /track: last 5 days */
+    sc->mixpanel.retry_after = 0;                          /* [doc] no Retry-After documented */
     /* Processing: the Activity Feed shows events in < 1 min [doc]; the split
      * into identity resolution and indexing is ASSUMPTION. */
     sc->mixpanel.idres_known = dist2(LAGSIM_DIST_EXP, 0.5, 0);
@@ -357,6 +368,30 @@ const char *lagsim_flush_timer_name(enum lagsim_flush_timer t)
     case LAGSIM_TIMER_COUNT: break;
     }
     return "?";
+}
+
+const char *lagsim_retry_after_use_name(enum lagsim_retry_after_use u)
+{
+    switch (u) {
+    case LAGSIM_RA_IGNORE: return "ignore";
+    case LAGSIM_RA_BATCH: return "batch";
+    case LAGSIM_RA_PUBLISHER: return "publisher";
+    case LAGSIM_RA_MAX: return "max";
+    case LAGSIM_RA_COUNT: break;
+    }
+    return "?";
+}
+
+unsigned lagsim_code_bit(unsigned code)
+{
+    switch (code) {
+    case 408: return LAGSIM_CODE_408;
+    case 410: return LAGSIM_CODE_410;
+    case 413: return LAGSIM_CODE_413;
+    case 423: return LAGSIM_CODE_423;
+    case 460: return LAGSIM_CODE_460;
+    default: return 0;
+    }
 }
 
 const char *lagsim_jitter_name(enum lagsim_jitter j)

@@ -32,7 +32,14 @@ static const lagsim_sdk_t presets[] = {
       * sendBeacon, whose answer it cannot read, so the items stay stored
       * and are sent again on the next load (server dedup) [src]. */
      .persist = 1, .flush_on_exit = 1, .exit_keeps_copy = 1,
-     .backoff = {.base = 10 * S, .factor = 2, .cap = 600 * S, .jitter = LAGSIM_JITTER_NONE}},
+     .backoff = {.base = 10 * S, .factor = 2, .cap = 600 * S, .jitter = LAGSIM_JITTER_NONE},
+     /* request-batcher.js [src]: the doubled interval survives a success
+      * and returns to 5 s when a flush finds the queue empty; a timeout
+      * re-flushes at once without doubling; 413 halves the batch size (a
+      * single event still refused is dropped). Retry-After is read from a
+      * property real XHR objects lack: ignored in a browser [src]. */
+     .keep_interval = 1, .timeout_resend = 1, .halve_on_413 = 1,
+     .retry_after = LAGSIM_RA_IGNORE},
 
     /* mixpanel-android, MPConfig.java + AnalyticsMessages.java [src]: flush
      * every 60 s, early flush at 40 queued, 50 per request, 30 s read
@@ -45,7 +52,9 @@ static const lagsim_sdk_t presets[] = {
      /* SQLite store, flush on backgrounding, rows older than 5 days purged
       * (DataExpiration) [src]. */
      .persist = 1, .flush_on_exit = 1, .max_age = 5 * LAGSIM_DAY,
-     .backoff = {.base = 60 * S, .factor = 2, .cap = 600 * S, .jitter = LAGSIM_JITTER_NONE}},
+     .backoff = {.base = 60 * S, .factor = 2, .cap = 600 * S, .jitter = LAGSIM_JITTER_NONE},
+     /* max(2^n * 60 s, Retry-After), capped at 10 min [src]. */
+     .retry_after = LAGSIM_RA_MAX, .retry_after_max = 600 * S},
 
     /* mixpanel-swift, Constants.swift + FlushRequest.swift [src]: flush
      * every 60 s, 50 per request, queue of 5000 events, 120 s per request.
@@ -59,7 +68,9 @@ static const lagsim_sdk_t presets[] = {
      .persist = 1, .flush_on_exit = 1,
      .backoff = {.base = 120 * S, .factor = 2, .cap = 600 * S, .floor = 60 * S,
                  .jitter = LAGSIM_JITTER_ADD, .jitter_a = 0, .jitter_b = 30,
-                 .at_next_flush = 1}},
+                 .at_next_flush = 1},
+     /* The pause is the backoff or Retry-After, whichever is longer [src]. */
+     .retry_after = LAGSIM_RA_MAX},
 
     /* A server sending straight to Mixpanel with Mixpanel's recommended
      * policy [doc] (reference/import-events): 2000-event batches, 10-20
@@ -71,7 +82,10 @@ static const lagsim_sdk_t presets[] = {
      .batch_size = 2000, .flush_at = 2000, .flush_interval = 10 * S,
      .request_timeout = 10 * S, .max_in_flight = 10, .queue_cap = 0, .retry_4xx = 0,
      .backoff = {.base = 2 * S, .factor = 2, .cap = 60 * S, .jitter = LAGSIM_JITTER_ADD,
-                 .jitter_a = 1, .jitter_b = 5, .jitter_after_cap = 1, .max_retries = 7}},
+                 .jitter_a = 1, .jitter_b = 5, .jitter_after_cap = 1, .max_retries = 7},
+     /* Mixpanel documents no Retry-After, so its recommended client has
+      * none to read (ASSUMPTION: ignored). */
+     .retry_after = LAGSIM_RA_IGNORE},
 
     /* analytics.js (analytics-next) standard delivery [src]: one request per
      * event, no batching; first retry immediate, then U[1,2) * 500 ms * 2^k
@@ -82,7 +96,12 @@ static const lagsim_sdk_t presets[] = {
      /* Retries wait in a localStorage-backed queue [src]. */
      .persist = 1,
      .backoff = {.base = 1 * S, .factor = 2, .cap = 0, .jitter = LAGSIM_JITTER_MULT,
-                 .jitter_a = 1, .jitter_b = 2, .immediate = 1, .max_retries = 9}},
+                 .jitter_a = 1, .jitter_b = 2, .immediate = 1, .max_retries = 9},
+     /* Standard delivery: 429 is an ordinary retry (ASSUMPTION: only the
+      * batching dispatcher reads Retry-After [src]); Segment's libraries'
+      * 4xx rule (408, 410, 460 retried) [src]. */
+     .retry_codes = LAGSIM_CODE_408 | LAGSIM_CODE_410 | LAGSIM_CODE_460,
+     .retry_after = LAGSIM_RA_IGNORE},
 
     /* analytics.js batching strategy [src] (batched-dispatcher.ts): 10
      * events or 5 s; retry 0.5 s * 2^(a-1), cap 60 s, +-10% jitter, 10
@@ -97,7 +116,13 @@ static const lagsim_sdk_t presets[] = {
       * 501, 505 and 511 are not retried [src]. */
      .persist = 1, .flush_on_exit = 1, .no_retry_5xx = 1,
      .backoff = {.base = 500 * MS, .factor = 2, .cap = 60 * S, .jitter = LAGSIM_JITTER_PCT,
-                 .jitter_a = 0.1, .max_retries = 10, .max_duration = 12 * LAGSIM_HOUR}},
+                 .jitter_a = 0.1, .max_retries = 10, .max_duration = 12 * LAGSIM_HOUR},
+     /* 4xx dropped but 408, 410, 429, 460 [src]; a 429's Retry-After is
+      * honoured up to 300 s for at most 10 rate-limit retries, which do
+      * not count toward the 10 retries [src] shared-dispatcher.ts. */
+     .retry_codes = LAGSIM_CODE_408 | LAGSIM_CODE_410 | LAGSIM_CODE_460,
+     .retry_after = LAGSIM_RA_BATCH, .retry_after_max = 300 * S, .retry_after_limit = 10,
+     .retry_after_uncounted = 1},
 
     /* @segment/analytics-node [src]: flushAt 15, flushInterval 10 s, 10 s
      * request timeout, any number of batches in flight; backoff
@@ -112,7 +137,14 @@ static const lagsim_sdk_t presets[] = {
      .no_retry_5xx = 1, /* 501, 505 and 511 are dropped [src] */
      .backoff = {.base = 1 * S, .factor = 2, .cap = 60 * S, .jitter = LAGSIM_JITTER_MULT,
                  .jitter_a = 1, .jitter_b = 2, .max_retries = 10,
-                 .max_duration = 12 * LAGSIM_HOUR}},
+                 .max_duration = 12 * LAGSIM_HOUR},
+     /* publisher.ts [src]: 408, 410, 429, 460 retried; a 429 with
+      * Retry-After pauses the whole publisher for it (1 s to 300 s), waits
+      * that do not count toward maxRetries, under a safety cap of
+      * maxRetries + 20 attempts. */
+     .retry_codes = LAGSIM_CODE_408 | LAGSIM_CODE_410 | LAGSIM_CODE_460,
+     .retry_after = LAGSIM_RA_PUBLISHER, .retry_after_min = 1 * S, .retry_after_max = 300 * S,
+     .retry_after_uncounted = 1, .max_attempts = 30},
 
     /* analytics-kotlin, legacy retry mode (the default) [src]: flushAt 20,
      * every 30 s; 429 and 5xx keep the batch file for the next scheduled

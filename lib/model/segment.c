@@ -51,8 +51,8 @@ static void on_inbound_release(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 static int inbound_wait(lsi_model_t *m, uint32_t b, lagsim_time_t now)
 {
     const double limit = m->sc->segment.inbound_limit;
-    if (limit <= 0)
-        return 0;
+    if (limit <= 0 || m->sc->segment.inbound_policy == LAGSIM_INBOUND_REJECT)
+        return 0; /* reject: the request was admitted at its arrival */
     lsi_batch_t *batch = &m->pool.b[b];
     if (batch->throttled) /* its turn has come */
         return 0;
@@ -66,6 +66,35 @@ static int inbound_wait(lsi_model_t *m, uint32_t b, lagsim_time_t now)
     if (lagsim_sim_schedule(m->sim, start + cost, on_inbound_release, m, b) != LAGSIM_OK)
         lsi_fail(m);
     return 1;
+}
+
+/*
+ * inbound_policy = reject: the inbound limit as a bucket of
+ * `inbound_limit` events/s that takes one second's worth at once
+ * (ASSUMPTION: the burst Segment tolerates is unpublished), and a whole
+ * request whatever its size when it is idle. A request that does not fit
+ * is refused whole with 429 and a Retry-After per [segment] retry_after:
+ * until_admit is the time until it would fit.
+ */
+int lsi_segment_admit(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now)
+{
+    const double limit = m->sc->segment.inbound_limit;
+    const lagsim_time_t start = m->seg_inbound_free > now ? m->seg_inbound_free : now;
+    const lagsim_time_t cost =
+        (lagsim_time_t)((double)batch->events.count / limit * (double)LAGSIM_SEC + 0.5);
+    const lagsim_time_t backlog = start - now;
+    if (backlog == 0 || backlog + cost <= LAGSIM_SEC) {
+        m->seg_inbound_free = start + cost;
+        batch->status = LAGSIM_RESP_2XX;
+        batch->code = 200;
+        batch->retry_after = 0;
+        return 1;
+    }
+    batch->status = LAGSIM_RESP_429;
+    batch->code = 429;
+    const lagsim_time_t until = cost > LAGSIM_SEC ? backlog : backlog + cost - LAGSIM_SEC;
+    batch->retry_after = lsi_retry_after_header(m->sc->segment.retry_after, until);
+    return 0;
 }
 
 /* The destination queue of an event: one per priority when tiers are on. */
@@ -343,24 +372,16 @@ static void on_response(lsi_model_t *m, uint32_t b)
     lsi_batch_t *batch = &m->pool.b[b];
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     m->dest.in_flight--;
-    switch ((enum lagsim_response)batch->status) {
-    case LAGSIM_RESP_2XX:
+    switch (lsi_dest_verdict(m->sc, batch)) {
+    case LSI_ACCEPTED:
         m->dest.retry_streak = 0;
         /* fall through */
-    case LAGSIM_RESP_400: /* discarded: a terminal state for Segment */
+    case LSI_REJECTED: /* 400, other 4xx, 501: discarded, a terminal state */
         lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
         lsi_batch_release(&m->pool, b);
         break;
-    case LAGSIM_RESP_5XX:
-        if (batch->code == 501) { /* not retried by Actions destinations [src] */
-            lsi_drop_list(m, &batch->events, LAGSIM_DROP_INVALID);
-            lsi_batch_release(&m->pool, b);
-            break;
-        }
-        /* fall through */
-    case LAGSIM_RESP_429:
-    case LAGSIM_RESP_TIMEOUT:
-    case LAGSIM_RESP_COUNT:
+    case LSI_HALVE:
+    case LSI_RETRY:
         expire(m, batch, now);
         if (batch->events.count == 0) {
             lsi_batch_release(&m->pool, b);
@@ -377,6 +398,10 @@ static void on_response(lsi_model_t *m, uint32_t b)
                                             m->rng[LSI_RNG_SEGMENT_BACKOFF]);
         if (d == LSI_AT_NEXT_FLUSH)
             d = 0;
+        /* dest_retry_after = max: the longer of the backoff and the header. */
+        if (m->sc->segment.dest_retry_after == LAGSIM_RA_MAX && batch->retry_after > d &&
+            (batch->status == LAGSIM_RESP_429 || batch->status == LAGSIM_RESP_5XX))
+            d = batch->retry_after;
         lsi_ledger_backoff(m, b, d);
         if (m->sc->segment.priority_tiers) {
             /* The whole destination pauses; the events wait in their tiers. */

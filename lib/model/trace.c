@@ -224,6 +224,10 @@ static void each_in_batch(struct lsi_tracer *t, const lsi_model_t *m, const lsi_
         p.copy = (m->pool.ev[id].flags & LSI_EV_COPY) != 0;
         p.behind = tmpl.behind;
         p.trigger = tmpl.trigger;
+        p.code = tmpl.code;
+        p.retry_after = tmpl.retry_after;
+        p.paused = tmpl.paused;
+        p.at_segment = tmpl.at_segment;
         if (tmpl.kind == LAGSIM_TRACE_SENT || tmpl.kind == LAGSIM_TRACE_OFFLINE)
             s->sends++;
         if (tmpl.kind == LAGSIM_TRACE_SENT) {
@@ -283,6 +287,9 @@ static void refused(void *ctx, lsi_model_t *m, uint32_t b, enum lagsim_response 
     const lsi_batch_t *batch = &m->pool.b[b];
     lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_REFUSED);
     p.status = status;
+    p.code = batch->code;
+    p.retry_after = status == LAGSIM_RESP_TIMEOUT ? 0 : batch->retry_after;
+    p.at_segment = batch->sender == LSI_SENDER_CLIENT && p.path == LAGSIM_MODE_CLOUD;
     each_in_batch(ctx, m, batch, p);
 }
 
@@ -291,6 +298,14 @@ static void backoff(void *ctx, lsi_model_t *m, uint32_t b, lagsim_time_t delay)
     const lsi_batch_t *batch = &m->pool.b[b];
     lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_BACKOFF);
     p.delay = delay == LSI_AT_NEXT_FLUSH ? LAGSIM_TRACE_NEXT_FLUSH : delay;
+    if (batch->sender == LSI_SENDER_CLIENT) {
+        const lsi_client_t *c = &m->clients.slot[batch->owner];
+        if (lsi_retry_after_wait(&m->sc->clients[c->kind].sdk[c->path], batch) > 0 ||
+            (batch->ra_waits > 0 && batch->retry_after > 0 &&
+             m->sc->clients[c->kind].sdk[c->path].retry_after != LAGSIM_RA_IGNORE &&
+             (batch->status == LAGSIM_RESP_429 || batch->status == LAGSIM_RESP_5XX)))
+            p.retry_after = batch->retry_after;
+    }
     each_in_batch(ctx, m, batch, p); /* which counts the attempt from each event's sends */
     if (batch->sender != LSI_SENDER_CLIENT)
         return;
@@ -303,6 +318,18 @@ static void backoff(void *ctx, lsi_model_t *m, uint32_t b, lagsim_time_t delay)
     memset(&queued, 0, sizeof queued);
     queued.events = c->queue;
     each_in_batch(ctx, m, &queued, p);
+}
+
+/* The batch's whole publisher pauses `delay` on its Retry-After: every
+ * batch its device has parked (this one included) waits for the end. */
+static void paused(void *ctx, lsi_model_t *m, uint32_t b, lagsim_time_t delay)
+{
+    const lsi_batch_t *batch = &m->pool.b[b];
+    lagsim_trace_point_t p = batch_template(m, batch, LAGSIM_TRACE_BACKOFF);
+    p.delay = delay;
+    p.retry_after = batch->retry_after;
+    p.paused = m->clients.slot[batch->owner].parked;
+    each_in_batch(ctx, m, batch, p);
 }
 
 /* Segment takes `events` into its destination queues now: each followed
@@ -419,6 +446,7 @@ const lsi_observer_t lsi_trace_observer = {
     .segment_queued = segment_queued,
     .refused = refused,
     .backoff = backoff,
+    .pause = paused,
     .duplicate = duplicate,
     .delivered = delivered,
     .dropped = dropped,

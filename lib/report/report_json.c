@@ -253,6 +253,8 @@ static void json_mode(FILE *f, int indent, const lagsim_scenario_t *sc,
     json_count(f, in, "dropped_total", dropped_total, 0);
     json_count(f, in, "duplicates", r->duplicates, 0);
     json_count(f, in, "offline_failures", r->offline_failures, 0);
+    if (r->segment_429) /* only where Segment may refuse (inbound_policy = reject) */
+        json_count(f, in, "segment_429", r->segment_429, 0);
     json_key(f, in, "conserved");
     fputs(r->conserved ? "true,\n" : "false,\n", f);
     json_key(f, in, "partial");

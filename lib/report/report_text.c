@@ -329,6 +329,14 @@ static void add_mixpanel(table_t *t)
         for (size_t c = 0; c < t->n_cols; c++)
             fmt_count(r->cell[c], CELL_MAX, t->col[c]->offline_failures);
     }
+    int seg429 = 0;
+    for (size_t c = 0; c < t->n_cols; c++)
+        seg429 |= t->col[c]->segment_429 != 0;
+    if (seg429) {
+        r = table_row(t, 1, "  429 from Segment's API");
+        for (size_t c = 0; c < t->n_cols; c++)
+            fmt_count(r->cell[c], CELL_MAX, t->col[c]->segment_429);
+    }
 }
 
 static void add_backlog(table_t *t)

@@ -31,7 +31,8 @@
 enum explain {
     X_QUEUED, X_SEG_200, X_SEG_QUEUE, X_429_SEG, X_429_SDK, X_FAILED, X_BACKOFF_SEG,
     X_BACKOFF_SDK, X_DELIVERED_CLOUD, X_DELIVERED_DEVICE, X_VISIBLE, X_COPY, X_DUPLICATE,
-    X_ADBLOCK, X_OFFLINE, X_SESSION, X_SAMPLED, X_RETRY_WINDOW, X_RETRY_LIMIT, X_IN_FLIGHT
+    X_ADBLOCK, X_OFFLINE, X_SESSION, X_SAMPLED, X_RETRY_WINDOW, X_RETRY_LIMIT, X_IN_FLIGHT,
+    X_429_API, X_PAUSE, X_RETRY_AFTER
 };
 
 typedef struct narrator {
@@ -285,9 +286,21 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
         why = why_buf;
         break;
     case LAGSIM_TRACE_REFUSED:
-        if (p->status == LAGSIM_RESP_429) {
-            snprintf(text, size, "Mixpanel answers 429 Too Many Requests: the project "
-                                 "is over its ingestion limit");
+        if (p->retry_after > 0)
+            snprintf(extra, sizeof extra, ", with Retry-After: %s",
+                     lagsim_format_duration(d, sizeof d, p->retry_after));
+        else
+            extra[0] = '\0';
+        if (p->at_segment) {
+            snprintf(text, size, "Segment's tracking API answers 429 Too Many Requests%s: "
+                                 "the workspace is over its inbound limit", extra);
+            x = X_429_API;
+            why = "Above its inbound limit Segment may refuse requests instead of queueing "
+                  "them: the device keeps the batch and retries by its SDK's own rules, "
+                  "honouring the Retry-After or not.";
+        } else if (p->status == LAGSIM_RESP_429) {
+            snprintf(text, size, "Mixpanel answers 429 Too Many Requests%s: the project "
+                                 "is over its ingestion limit", extra);
             const double cap = lagsim_theory_capacity(n->sc);
             fmt_count(count, sizeof count, cap > 0 ? (uint64_t)llround(cap) : 0);
             if (p->by == LAGSIM_TRACE_BY_SEGMENT) {
@@ -304,12 +317,19 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
                 x = X_429_SDK;
             }
             why = why_buf;
+        } else if (p->status == LAGSIM_RESP_400 && p->code != 400 && p->code != 0) {
+            snprintf(text, size, "Mixpanel answers %" PRIu32 "%s", p->code,
+                     p->code == 413 ? " (request too large)" : "");
+            x = X_FAILED;
+            why = "Whether a 4xx is retried depends on the SDK: Segment's libraries retry "
+                  "408, 410 and 460, mixpanel-js halves its batch on 413, most drop the rest.";
         } else {
-            snprintf(text, size, "%s",
+            snprintf(text, size, "%s%s",
                      p->status == LAGSIM_RESP_5XX ? "Mixpanel answers 5xx (an outage or a "
                                                     "server error)"
                      : p->status == LAGSIM_RESP_400 ? "Mixpanel answers 400 (bad request)"
-                                                    : "no answer in time: the request times out");
+                                                    : "no answer in time: the request times out",
+                     p->status == LAGSIM_RESP_5XX ? extra : "");
             x = X_FAILED;
             why = "A 5xx or a timeout is retried like a 429: the event stays with its sender.";
         }
@@ -320,7 +340,27 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
         else
             snprintf(extra, sizeof extra, "%s%s", p->behind ? "for " : "",
                      lagsim_format_duration(d, sizeof d, p->delay));
-        if (p->by == LAGSIM_TRACE_BY_SEGMENT) {
+        if (p->paused > 0) {
+            snprintf(text, size, "the %s publisher pauses %s on Retry-After: %" PRIu32
+                                 " batch%s wait%s, and all wake at the same moment",
+                     sdk->preset, lagsim_format_duration(d, sizeof d, p->delay), p->paused,
+                     p->paused == 1 ? "" : "es", p->paused == 1 ? "s" : "");
+            x = X_PAUSE;
+            why = "analytics-node pauses its whole publisher for a 429's Retry-After: every "
+                  "waiting batch and every new one is sent when the pause ends, together, "
+                  "which can draw 429s again (a retry storm). These waits do not count "
+                  "toward maxRetries; a cap of maxRetries + 20 attempts drops the events.";
+        } else if (p->retry_after > 0 && p->by != LAGSIM_TRACE_BY_SEGMENT) {
+            char ra[LAGSIM_DURATION_MAX];
+            snprintf(text, size, "%s hears the answer and honours its Retry-After (%s): it "
+                                 "waits %s before retry %" PRIu32, sdk->preset,
+                     lagsim_format_duration(ra, sizeof ra, p->retry_after), extra,
+                     p->attempt - 1);
+            x = X_RETRY_AFTER;
+            why = "A Retry-After header tells the sender when to come back; each SDK honours "
+                  "it its own way (the batch waits it, or the longer of it and the backoff), "
+                  "and browsers' mixpanel-js cannot read it at all.";
+        } else if (p->by == LAGSIM_TRACE_BY_SEGMENT) {
             snprintf(text, size, "Segment hears the answer and backs off: it waits %s "
                                  "before retry %" PRIu32, extra, p->attempt - 1);
             snprintf(why_buf, sizeof why_buf,

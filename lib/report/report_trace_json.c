@@ -84,6 +84,12 @@ static void step_details(FILE *f, const lagsim_trace_point_t *p)
         fprintf(f, ", \"by\": \"%s\", \"status\": ", by_name(p->by));
         lagsim_json_string(f, lagsim_response_name(p->status));
         fprintf(f, ", \"batch\": %" PRIu32 ", \"attempt\": %" PRIu32, p->batch, p->attempt);
+        if (p->status == LAGSIM_RESP_400 && p->code != 400 && p->code != 0)
+            fprintf(f, ", \"code\": %" PRIu32, p->code);
+        if (p->retry_after > 0)
+            key_seconds(f, "retry_after_s", p->retry_after);
+        if (p->at_segment)
+            fputs(", \"at\": \"segment\"", f);
         break;
     case LAGSIM_TRACE_BACKOFF:
         fprintf(f, ", \"by\": \"%s\", \"backoff_s\": ", by_name(p->by));
@@ -93,6 +99,10 @@ static void step_details(FILE *f, const lagsim_trace_point_t *p)
             lsi_json_seconds(f, p->delay);
         fprintf(f, ", \"until_next_flush\": %s, \"behind\": %s, \"attempt\": %" PRIu32,
                 bool_name(p->delay == LAGSIM_TRACE_NEXT_FLUSH), bool_name(p->behind), p->attempt);
+        if (p->retry_after > 0)
+            key_seconds(f, "retry_after_s", p->retry_after);
+        if (p->paused > 0)
+            fprintf(f, ", \"paused_batches\": %" PRIu32, p->paused);
         break;
     case LAGSIM_TRACE_DELIVERED:
         fprintf(f, ", \"by\": \"%s\", \"status\": \"2xx\", \"batch\": %" PRIu32

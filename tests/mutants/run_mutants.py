@@ -110,7 +110,7 @@ def sh(cmd, cwd, env=None, timeout=None):
 # of single mechanisms that take seconds, then the golden outputs, then the
 # rest. Only the order changes (a bug is caught when any test fails).
 FIRST = ("test_des test_backoff test_rate_limiter test_stats test_histogram test_sdk_presets "
-         "test_pipeline_edges golden_test")
+         "test_pipeline_edges test_retry_dynamics golden_test")
 
 
 def check_env(timeout):
