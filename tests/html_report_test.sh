@@ -89,7 +89,8 @@ run run configs/default.ini --mode all $SMALL --format html --out "$TMP/run.html
 check $rc "run --format html exits 0"
 check_page run chart-cdf chart-cdf-data chart-hist chart-hist-data chart-latency-time \
   chart-latency-time-data chart-backlog chart-backlog-data chart-responses \
-  chart-responses-data chart-hops chart-hops-data headline-table drops-table manifest-table
+  chart-responses-data chart-hops chart-hops-data headline-table drops-table requests-table \
+  manifest-table
 grep -q 'id="verdict">In short: in cloud mode' "$TMP/run.html"
 check $? "run: the page opens with its verdict"
 

@@ -702,47 +702,44 @@ static void forest_chart(FILE *f, reps_t reps)
 
 /* ---- Tables: drops, theory ------------------------------------------------------ */
 
+/* A count table (report_counts.c); all rows, or only those that are not
+ * optional zeros. */
+static void count_table(FILE *f, const char *id, enum lsi_count_table t, reps_t reps,
+                        int all_rows)
+{
+    const char *head[1 + LAGSIM_MODE_COUNT] = {t == LSI_COUNTS_EVENTS ? "events" : "requests"};
+    size_t nc = 1;
+    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
+        if (reps[m])
+            head[nc++] = mname(m);
+    lsi_html_table_begin(f, id, NULL, 0, head, nc);
+    lsi_count_row_t rows[LSI_COUNT_ROWS_MAX];
+    const size_t n = lsi_count_rows(t, reps, rows);
+    for (size_t i = 0; i < n; i++) {
+        if (!all_rows && !lsi_count_shown(&rows[i]))
+            continue;
+        char cells[LAGSIM_MODE_COUNT][32];
+        const char *row[1 + LAGSIM_MODE_COUNT];
+        lsi_html_row(f, row, lsi_count_cells(&rows[i], reps, cells, row));
+    }
+    lsi_html_table_end(f, 0);
+}
+
 static void drops_table(FILE *f, reps_t reps)
 {
     section(f, "drops", "Events by how they ended",
             "Counts pooled over the replications. Every event fired is visible, dropped for "
             "one named reason, or still in flight at the end.");
-    const char *head[1 + LAGSIM_MODE_COUNT] = {"events"};
-    size_t nc = 1;
-    for (int m = 0; m < LAGSIM_MODE_COUNT; m++)
-        if (reps[m])
-            head[nc++] = mname(m);
-    lsi_html_table_begin(f, "drops-table", NULL, 0, head, nc);
-    for (int k = -3; k < LAGSIM_DROP_COUNT + 1; k++) {
-        char cells[LAGSIM_MODE_COUNT][32], lab[64];
-        const char *row[1 + LAGSIM_MODE_COUNT] = {lab};
-        if (k == -3)
-            snprintf(lab, sizeof lab, "fired");
-        else if (k == -2)
-            snprintf(lab, sizeof lab, "visible");
-        else if (k == -1)
-            snprintf(lab, sizeof lab, "delivered");
-        else if (k == LAGSIM_DROP_COUNT)
-            snprintf(lab, sizeof lab, "in flight at the end");
-        else
-            snprintf(lab, sizeof lab, "dropped: %s", lagsim_drop_reason_name((enum lagsim_drop_reason)k));
-        size_t c = 1;
-        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-            if (!reps[m])
-                continue;
-            const lagsim_result_t *r = reps[m]->pooled;
-            const uint64_t v = k == -3   ? r->fired
-                               : k == -2 ? r->visible
-                               : k == -1 ? r->delivered
-                               : k == LAGSIM_DROP_COUNT ? r->in_flight
-                                                        : r->dropped[k];
-            lsi_human_count(cells[c - 1], sizeof cells[0], (double)v);
-            row[c] = cells[c - 1];
-            c++;
-        }
-        lsi_html_row(f, row, nc);
-    }
-    lsi_html_table_end(f, 0);
+    count_table(f, "drops-table", LSI_COUNTS_EVENTS, reps, 1);
+}
+
+static void requests_table(FILE *f, reps_t reps)
+{
+    section(f, "requests", "Requests",
+            "What the senders sent and how they were answered, pooled over the replications: "
+            "requests to Mixpanel by answer, retries among them, and (where they happened) "
+            "requests Segment's tracking API refused and sends that failed offline.");
+    count_table(f, "requests-table", LSI_COUNTS_REQUESTS, reps, 0);
 }
 
 static void theory_block(FILE *f, const lagsim_scenario_t *sc, reps_t reps)
@@ -843,6 +840,7 @@ int lsi_report_html(FILE *f, const lagsim_scenario_t *sc, reps_t reps, int compa
     section(f, "hops", "Where the time goes", NULL);
     hops_chart(f, reps);
     drops_table(f, reps);
+    requests_table(f, reps);
     theory_block(f, sc, reps);
     lsi_html_end(f, manifest);
     return ferror(f) ? LAGSIM_EIO : LAGSIM_OK;

@@ -172,4 +172,25 @@ void lsi_headline_cell(char *buf, size_t size, const lagsim_summary_t *s, enum l
 size_t lsi_headline_row(size_t i, const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
                         char cells[LAGSIM_MODE_COUNT][LSI_HEADLINE_CELL], const char **row);
 
+/* report_counts.c: the count tables of the HTML and Markdown reports,
+ * pooled over replications: events by how they ended, and requests. */
+enum lsi_count_table { LSI_COUNTS_EVENTS, LSI_COUNTS_REQUESTS };
+#define LSI_COUNT_ROWS_MAX (LAGSIM_DROP_COUNT + LAGSIM_RESP_COUNT + 8)
+typedef struct lsi_count_row {
+    char label[64];
+    uint64_t value[LAGSIM_MODE_COUNT]; /* by mode (0 for modes not run) */
+    int optional;                      /* shown only where it is not 0 */
+} lsi_count_row_t;
+/* Fills rows[] with the table's rows in order; returns how many. */
+size_t lsi_count_rows(enum lsi_count_table table,
+                      const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
+                      lsi_count_row_t rows[LSI_COUNT_ROWS_MAX]);
+/* 1 unless the row is optional and 0 in every mode. */
+int lsi_count_shown(const lsi_count_row_t *r);
+/* The row as table cells: its label, then one human count per mode
+ * present in reps (written into cells[]). Returns the number of cells. */
+size_t lsi_count_cells(const lsi_count_row_t *r,
+                       const lagsim_replicated_t *const reps[LAGSIM_MODE_COUNT],
+                       char cells[LAGSIM_MODE_COUNT][32], const char **row);
+
 #endif /* LAGSIM_REPORT_INTERNAL_H */

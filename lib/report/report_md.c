@@ -79,6 +79,22 @@ void lsi_md_manifest(FILE *f, const lagsim_manifest_t *m)
 }
 
 
+/* A count table (report_counts.c): the rows that are not optional zeros. */
+static void count_table(FILE *f, enum lsi_count_table t, reps_t reps, const char *const *h,
+                        size_t nc)
+{
+    lsi_count_row_t rows[LSI_COUNT_ROWS_MAX];
+    const size_t n = lsi_count_rows(t, reps, rows);
+    head(f, h, nc);
+    for (size_t i = 0; i < n; i++) {
+        if (!lsi_count_shown(&rows[i]))
+            continue;
+        char cells[LAGSIM_MODE_COUNT][32];
+        const char *r[1 + LAGSIM_MODE_COUNT];
+        row(f, r, lsi_count_cells(&rows[i], reps, cells, r));
+    }
+}
+
 int lsi_report_md(FILE *f, const lagsim_scenario_t *sc, reps_t reps, int compare,
                   const lagsim_manifest_t *manifest)
 {
@@ -154,40 +170,13 @@ int lsi_report_md(FILE *f, const lagsim_scenario_t *sc, reps_t reps, int compare
     const char *eh[1 + LAGSIM_MODE_COUNT] = {"events"};
     for (size_t i = 1; i < nc; i++)
         eh[i] = h[i];
-    head(f, eh, nc);
-    for (int k = -3; k <= LAGSIM_DROP_COUNT; k++) {
-        char lab[64], cells[LAGSIM_MODE_COUNT][32];
-        const char *r[1 + LAGSIM_MODE_COUNT] = {lab};
-        if (k == -3)
-            snprintf(lab, sizeof lab, "fired");
-        else if (k == -2)
-            snprintf(lab, sizeof lab, "visible");
-        else if (k == -1)
-            snprintf(lab, sizeof lab, "delivered");
-        else if (k == LAGSIM_DROP_COUNT)
-            snprintf(lab, sizeof lab, "in flight at the end");
-        else
-            snprintf(lab, sizeof lab, "dropped: %s",
-                     lagsim_drop_reason_name((enum lagsim_drop_reason)k));
-        size_t c = 1;
-        uint64_t any = 0;
-        for (int m = 0; m < LAGSIM_MODE_COUNT; m++) {
-            if (!reps[m])
-                continue;
-            const lagsim_result_t *p = reps[m]->pooled;
-            const uint64_t v = k == -3   ? p->fired
-                               : k == -2 ? p->visible
-                               : k == -1 ? p->delivered
-                               : k == LAGSIM_DROP_COUNT ? p->in_flight
-                                                        : p->dropped[k];
-            any |= v;
-            lsi_human_count(cells[c - 1], sizeof cells[0], (double)v);
-            r[c] = cells[c - 1];
-            c++;
-        }
-        if (k < 0 || k == LAGSIM_DROP_COUNT || any) /* drop reasons that happened */
-            row(f, r, nc);
-    }
+    count_table(f, LSI_COUNTS_EVENTS, reps, eh, nc);
+
+    fputs("\n## Requests\n\nWhat the senders sent and how they were answered, pooled over "
+          "the replications.\n\n",
+          f);
+    eh[0] = "requests";
+    count_table(f, LSI_COUNTS_REQUESTS, reps, eh, nc);
 
     fputs("\n## Where the time goes\n\nShare of latency to visible per hop: mean event, "
           "and the slowest 1% (p99 tail).\n\n", f);
