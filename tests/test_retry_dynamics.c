@@ -715,6 +715,97 @@ static void queue_policy_refuses_nothing(void **state)
     lagsim_result_destroy(r);
 }
 
+/* ---- The Segment SDKs that ignore Retry-After ------------------------------ */
+
+/*
+ * analytics.js, standard delivery (one request per event), jitter taken
+ * out so that its backoff is exact: the first retry at once, then 1 s,
+ * 2 s, 4 s, ... (500 ms x 2^k without the U[1,2) factor). Segment's API
+ * takes 0.5 events/s (2 s of its budget per event) and refuses with a
+ * Retry-After of 300 s, which this SDK does not read. Event A at 1.000 s
+ * reaches the idle API at 1.100 s: admitted, the API busy until 3.100 s.
+ * Event B at 1.001 s reaches it at 1.101 s: refused; the answer is back
+ * at 1.201 s and B goes again at once (1.201 s), refused at 1.301 s;
+ * back at 1.401 s, it waits 1 s: sent at 2.401 s, refused at 2.501 s;
+ * back at 2.601 s, it waits 2 s: sent at 4.601 s, reaches the API at
+ * 4.701 s, after 3.100 s: admitted. Three 429s, both events visible.
+ */
+static void analytics_js_ignores_retry_after(void **state)
+{
+    (void)state;
+    lagsim_scenario_t sc;
+    scripted(&sc, LAGSIM_PLATFORM_WEB);
+    assert_string_equal(sc.clients[0].sdk[0].preset, "analytics.js");
+    sc.clients[0].sdk[0].backoff.jitter = LAGSIM_JITTER_NONE;
+    sc.segment.inbound_limit = 0.5;
+    sc.segment.inbound_policy = LAGSIM_INBOUND_REJECT;
+    sc.segment.retry_after = 300 * S;
+    fire_spaced(2, 1 * S, 1 * MS);
+    lagsim_result_t *r = run_traced(&sc, LAGSIM_MODE_CLOUD, 2);
+    lagsim_time_t t[8];
+    assert_int_equal(sends(0, LAGSIM_TRACE_BY_SDK, t, 8), 1);
+    assert_int_equal(t[0], 1000 * MS);
+    assert_int_equal(sends(1, LAGSIM_TRACE_BY_SDK, t, 8), 4);
+    assert_int_equal(t[0], 1001 * MS);
+    assert_int_equal(t[1], 1201 * MS);
+    assert_int_equal(t[2], 2401 * MS);
+    assert_int_equal(t[3], 4601 * MS);
+    assert_int_equal(r->segment_429, 3);
+    assert_int_equal(r->visible, 2);
+    lagsim_result_destroy(r);
+}
+
+/*
+ * The mobile Segment SDKs (analytics-kotlin, analytics-swift) in their
+ * default legacy retry mode: a refused batch stays on disk and goes again
+ * at the next scheduled flush (every 30 s), whatever Retry-After says.
+ * Twenty events at 1.000..1.019 s reach flushAt and leave at once; the
+ * API, idle, takes them (0.5 events/s: 40 s of its budget) and is busy
+ * until 1.119 + 40 = 41.119 s. A 21st event at 2 s leaves at the first
+ * flush tick after 2 s (T, read from a run without the others) and at
+ * every tick after it (T + 30 k) until one reaches the API (0.1 s later)
+ * at or after 41.119 s: the expected list is built from that rule here.
+ */
+static void mobile_segment_sdks_retry_at_the_next_flush(void **state)
+{
+    (void)state;
+    const enum lagsim_platform platforms[] = {LAGSIM_PLATFORM_ANDROID, LAGSIM_PLATFORM_IOS};
+    const char *const presets[] = {"analytics-kotlin", "analytics-swift"};
+    for (int k = 0; k < 2; k++) {
+        lagsim_scenario_t sc;
+        scripted(&sc, platforms[k]);
+        assert_string_equal(sc.clients[0].sdk[0].preset, presets[k]);
+        sc.segment.inbound_limit = 0.5;
+        sc.segment.inbound_policy = LAGSIM_INBOUND_REJECT;
+        sc.segment.retry_after = 300 * S;
+        const lagsim_time_t tick = first_send(&sc, LAGSIM_MODE_CLOUD, 2 * S);
+        assert_true(tick >= 2 * S && tick < 32 * S);
+        lagsim_time_t at[21];
+        for (int i = 0; i < 20; i++)
+            at[i] = 1 * S + i * MS;
+        at[20] = 2 * S;
+        fire(21, at);
+        lagsim_result_t *r = run_traced(&sc, LAGSIM_MODE_CLOUD, 21);
+        lagsim_time_t want[8];
+        size_t n_want = 0;
+        for (lagsim_time_t t = tick;; t += 30 * S) {
+            want[n_want++] = t;
+            if (t + 100 * MS >= 41119 * MS)
+                break;
+        }
+        assert_true(n_want >= 2); /* T < 32 s: its first try is refused */
+        lagsim_time_t t[8];
+        assert_int_equal(sends(0, LAGSIM_TRACE_BY_SDK, t, 8), 1);
+        assert_int_equal(t[0], 1019 * MS);
+        assert_int_equal(sends(20, LAGSIM_TRACE_BY_SDK, t, 8), n_want);
+        for (size_t i = 0; i < n_want; i++)
+            assert_int_equal(t[i], want[i]);
+        assert_int_equal(r->segment_429, n_want - 1);
+        assert_int_equal(r->visible, 21);
+        lagsim_result_destroy(r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -733,6 +824,8 @@ int main(void)
         cmocka_unit_test(analytics_node_waits_do_not_count_toward_max_retries),
         cmocka_unit_test(the_trace_narrates_the_storm),
         cmocka_unit_test(queue_policy_refuses_nothing),
+        cmocka_unit_test(analytics_js_ignores_retry_after),
+        cmocka_unit_test(mobile_segment_sdks_retry_at_the_next_flush),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
