@@ -480,7 +480,9 @@ static void write_presets(FILE *f, enum fmt fmt)
     heading(f, fmt, 2, "SDK presets");
     para(f, fmt,
          "Values of each preset, as `cloud_*`/`device_*` keys without the prefix. A "
-         "`cloud_sdk` must be a Segment preset and a `device_sdk` a Mixpanel one.");
+         "`cloud_sdk` must be a Segment preset and a `device_sdk` a Mixpanel one. "
+         "[sdk-presets.md](sdk-presets.md) sets the same fields side by side in plain "
+         "words, with Segment's destination and each preset's source.");
     const lsi_section_def_t *def = &lsi_sections[LSI_SEC_CLIENT];
     const char *name;
     unsigned n = 0;
