@@ -819,30 +819,40 @@ static void write_keys(FILE *f)
  * them. A preset without a row, or a row naming no preset, is an error:
  * a new preset cannot go undocumented.
  */
+/* The sections of docs/pipeline-facts.md that list the figures. */
+#define FACTS_MP_API "[facts](pipeline-facts.md#mixpanels-ingestion-api-track-and-import)"
+#define FACTS_MP_SDK "[facts](pipeline-facts.md#mixpanels-sdks-device-mode)"
+#define FACTS_SEG_LIB "[facts](pipeline-facts.md#segments-libraries-and-tracking-api-cloud-mode)"
+#define FACTS_SEG_DEST "[facts](pipeline-facts.md#segments-delivery-to-mixpanel)"
+
 static const struct {
     const char *preset;
     const char *source;
 } preset_sources[] = {
     {"mixpanel-js", "[src] mixpanel-js `request-batcher.js`, `request-queue.js`, "
-                    "`mixpanel-core.js` (facts §2)"},
+                    "`mixpanel-core.js` (" FACTS_MP_SDK ")"},
     {"mixpanel-android", "[src] `MPConfig.java`, `AnalyticsMessages.java`, `HttpService.java` "
-                         "(facts §2); fixed-rate timer: assumption"},
+                         "(" FACTS_MP_SDK "); fixed-rate timer: assumption"},
     {"mixpanel-swift", "[src] `Constants.swift`, `FlushRequest.swift`; [doc] flush on "
-                       "backgrounding (facts §2); fixed-rate timer, queue kept: assumption"},
+                       "backgrounding (" FACTS_MP_SDK "); fixed-rate timer, queue kept: "
+                       "assumption"},
     {"mixpanel-server", "[doc] Mixpanel's recommended retry policy, `import-events` and the "
-                        "429 page's sample (facts §1); interval, timer, timeout, Retry-After: "
-                        "assumption"},
+                        "429 page's sample (" FACTS_MP_API "); interval, timer, timeout, "
+                        "Retry-After: assumption"},
     {"analytics.js", "[src] analytics-next standard delivery, `priority-queue/index.ts`, "
-                     "`backoff.ts` (facts §3); timeout, Retry-After ignored: assumption"},
+                     "`backoff.ts` (" FACTS_SEG_LIB "); timeout, Retry-After ignored: "
+                     "assumption"},
     {"analytics.js-batching", "[src] analytics-next `batched-dispatcher.ts`, "
-                              "`shared-dispatcher.ts` (facts §3); timeout: assumption"},
+                              "`shared-dispatcher.ts` (" FACTS_SEG_LIB "); timeout: "
+                              "assumption"},
     {"analytics-node", "[src] analytics-next `packages/node` `publisher.ts`, "
-                       "`analytics-node.ts` (facts §3)"},
+                       "`analytics-node.ts` (" FACTS_SEG_LIB ")"},
     {"analytics-kotlin", "[src] analytics-kotlin `Configuration.kt`, `RetryStateMachine.kt` "
-                         "(legacy mode, facts §3); one upload at a time, timeout, fixed-rate "
-                         "timer: assumption"},
+                         "(legacy mode; " FACTS_SEG_LIB "); one upload at a time, timeout, "
+                         "fixed-rate timer: assumption"},
     {"analytics-swift", "[src] analytics-swift `Configuration.swift` (older version's queue "
-                        "cap, unverified), as analytics-kotlin (facts §3); same assumptions"},
+                        "cap, unverified), as analytics-kotlin (" FACTS_SEG_LIB "); same "
+                        "assumptions"},
 };
 
 #define N_SOURCES (sizeof preset_sources / sizeof preset_sources[0])
@@ -850,7 +860,8 @@ static const struct {
 /* The destination column's source: the [segment] defaults' comments. */
 static const char *const dest_source =
     "[src] action-destinations `errors.ts` (4xx, 501), `request-client.ts` (timeout), "
-    "Mixpanel `batch_size`; [doc] 4 h of retries, 4 MB and about 1 min batches (facts §4); "
+    "Mixpanel `batch_size`; [doc] 4 h of retries, 4 MB and about 1 min batches "
+    "(" FACTS_SEG_DEST "); "
     "backoff constants, in-flight requests, Retry-After ignored: assumption";
 
 static const char *preset_source(const char *name)
@@ -947,7 +958,10 @@ static void c_flush_timer(const column_t *c, char *buf, size_t n)
         snprintf(buf, n, "`%s`", lagsim_flush_timer_name(c->s->flush_timer));
 }
 
-static void c_timeout(const column_t *c, char *buf, size_t n) { dur(c->s->request_timeout, buf, n); }
+static void c_timeout(const column_t *c, char *buf, size_t n)
+{
+    dur(c->s->request_timeout, buf, n);
+}
 
 static void c_in_flight(const column_t *c, char *buf, size_t n)
 {
@@ -1351,8 +1365,8 @@ static void write_sdk_presets(FILE *f, const lagsim_scenario_t *sc)
         fputc('\n', f);
     }
     fputs("## Sources\n\nTags as in [pipeline-facts.md](pipeline-facts.md): [src] the "
-          "vendor's code, [doc] its documentation; \"facts §N\" is that document's "
-          "section.\n\n", f);
+          "vendor's code, [doc] its documentation; \"facts\" links the section of that "
+          "page that lists the figures.\n\n", f);
     for (unsigned i = 0; i < n; i++) {
         const char *src = cols[i].dest ? dest_source : preset_source(cols[i].s->preset);
         if (cols[i].dest)
