@@ -1221,6 +1221,89 @@ static void c_max_duration(const column_t *c, char *buf, size_t n)
     }
 }
 
+/* A wait in the table's units: "450ms", "1.8s", "2m30s", "10m". */
+static void wait_text(double us, char *buf, size_t n)
+{
+    const long long sec = (long long)LAGSIM_SEC, min = 60 * sec;
+    long long v = llround(us);
+    if (v >= min)
+        v = (v + sec / 2) / sec * sec; /* whole seconds */
+    if (v < sec || v % min == 0) {
+        dur((lagsim_time_t)v, buf, n);
+    } else if (v < min) {
+        char t[32];
+        lsi_fmt_double((double)v / (double)sec, t, sizeof t);
+        snprintf(buf, n, "%ss", t);
+    } else {
+        snprintf(buf, n, "%lldm%llds", v / min, (v % min) / sec);
+    }
+}
+
+/* The clamp of a wait to [floor, cap], as the backoff applies it. */
+static double clamp_wait(const lagsim_backoff_t *b, double d)
+{
+    if (b->cap > 0 && d > (double)b->cap)
+        d = (double)b->cap;
+    if (d < (double)b->floor)
+        d = (double)b->floor;
+    return d;
+}
+
+/* The wait of the jitter's draw u in [0, 1] on a step d. */
+static double jitter_at(const lagsim_backoff_t *b, double d, double u)
+{
+    switch (b->jitter) {
+    case LAGSIM_JITTER_NONE: return d;
+    case LAGSIM_JITTER_FULL: return d * u;
+    case LAGSIM_JITTER_MULT: return d * (b->jitter_a + (b->jitter_b - b->jitter_a) * u);
+    case LAGSIM_JITTER_ADD:
+        return d + (b->jitter_a + (b->jitter_b - b->jitter_a) * u) * (double)LAGSIM_SEC;
+    case LAGSIM_JITTER_PCT: return d * (1.0 - b->jitter_a + 2.0 * b->jitter_a * u);
+    }
+    return d;
+}
+
+/* The first retries' waits, worked out from the rule written in the rows
+ * below it: "0, 1s–2s, 2s–4s, …". */
+static void c_waits(const column_t *c, char *buf, size_t n)
+{
+    const lagsim_backoff_t *b = &c->s->backoff;
+    const uint32_t shown = 6;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (uint32_t r = 1; r <= shown && (b->max_retries == 0 || r <= b->max_retries); r++) {
+        char w[160];
+        if (r <= b->immediate) {
+            snprintf(w, sizeof w, "0");
+        } else if ((uint64_t)r <= (uint64_t)b->immediate + b->at_next_flush) {
+            snprintf(w, sizeof w, "next flush");
+        } else {
+            const double e = (double)(r - b->immediate - b->at_next_flush - 1);
+            const double d = (double)b->base * pow(b->factor, e);
+            double lo, hi;
+            if (b->jitter_after_cap) {
+                lo = jitter_at(b, clamp_wait(b, d), 0);
+                hi = jitter_at(b, clamp_wait(b, d), 1);
+            } else {
+                lo = clamp_wait(b, jitter_at(b, d, 0));
+                hi = clamp_wait(b, jitter_at(b, d, 1));
+            }
+            char a[64], z[64];
+            wait_text(lo, a, sizeof a);
+            wait_text(hi, z, sizeof z);
+            if (llround(lo) == llround(hi))
+                snprintf(w, sizeof w, "%s", a);
+            else
+                snprintf(w, sizeof w, "%s–%s", a, z);
+        }
+        int k = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", w);
+        if (k > 0 && (size_t)k < n - used)
+            used += (size_t)k;
+    }
+    if (b->max_retries == 0 || b->max_retries > shown)
+        snprintf(buf + used, n - used, ", …");
+}
+
 typedef struct {
     const char *label;
     cell_fn fn;
@@ -1276,7 +1359,9 @@ static const table_t preset_tables[] = {
     {"Backoff",
      "Retry n waits 0 for the first `immediate` retries, until the next flush for the "
      "following `at_next_flush`, then the step d = base × factor^e (e = 0, 1, ...) with its "
-     "jitter, clamped to [floor, cap].",
+     "jitter, clamped to [floor, cap]. The last row works the first waits out from the "
+     "rows above it (a range: the jitter's least and greatest; \"next flush\": the "
+     "retry goes with the sender's next flush).",
      {{"`backoff_base`", c_base},
       {"`backoff_factor`", c_factor},
       {"`backoff_cap`", c_cap},
@@ -1287,6 +1372,7 @@ static const table_t preset_tables[] = {
       {"`backoff_at_next_flush`", c_at_next_flush},
       {"`max_retries`", c_max_retries},
       {"`max_retry_duration`", c_max_duration},
+      {"waits of retries 1 to 6", c_waits},
       {NULL, NULL}}},
 };
 
