@@ -371,7 +371,8 @@ fuzz-smoke:
 
 # ---- Documentation ---------------------------------------------------------------
 # tools/keyref writes the scenario reference and lagsim-scenario(5) from the
-# key table (lib/config/keys.c, lib/config/key_docs.c). make docs rewrites
+# key table (lib/config/keys.c, lib/config/key_docs.c), and docs/sdk-presets.md
+# from the SDK presets (lib/model/sdk_presets.c). make docs rewrites
 # the committed copies; tests/docs_test.sh fails when they are stale, and
 # runs the commands the docs show (the quick ones in make test, all of them
 # in make docs-check).
@@ -385,6 +386,7 @@ docs: deps
 	$(KEYREF) man > man/lagsim-scenario.5.tmp && mv man/lagsim-scenario.5.tmp man/lagsim-scenario.5
 	$(KEYREF) schema > docs/schema/scenario.schema.json.tmp && \
 	  mv docs/schema/scenario.schema.json.tmp docs/schema/scenario.schema.json
+	$(KEYREF) presets > docs/sdk-presets.md.tmp && mv docs/sdk-presets.md.tmp docs/sdk-presets.md
 
 docs-check: deps
 	@$(MAKE) --no-print-directory tests-build

@@ -1,11 +1,12 @@
 #!/bin/sh
 # docs_test.sh - the documentation is current. The generated scenario
-# reference and lagsim-scenario(5) match the key table (make docs
-# regenerates them); links between the documents resolve and none leaves
-# the repository; every command the README and docs/ show with its output
-# (fenced `console` blocks, the convention of docs/README.md) still prints
-# what they show. `sh tests/docs_test.sh BUILD` (make test) runs the quick
-# blocks; `sh tests/docs_test.sh BUILD --slow` (make docs-check) all of them.
+# reference and lagsim-scenario(5) match the key table, and the SDK presets'
+# page (docs/sdk-presets.md) the presets (make docs regenerates them); links
+# between the documents resolve and none leaves the repository; every
+# command the README and docs/ show with its output (fenced `console`
+# blocks, the convention of docs/README.md) still prints what they show.
+# `sh tests/docs_test.sh BUILD` (make test) runs the quick blocks;
+# `sh tests/docs_test.sh BUILD --slow` (make docs-check) all of them.
 # --run-block DIR ROOT BUILD: runs the commands of one extracted block, in
 # order, in a scratch directory in which the checkout's directories appear
 # as at its top (files the commands write stay there); for xargs below.
@@ -49,6 +50,8 @@ check $? "docs/scenario-reference.md is what make docs writes from the key table
 check $? "man/lagsim-scenario.5 is what make docs writes from the key table"
 "$BUILD/keyref" schema >"$TMP/sc.json" 2>>"$TMP/err" && cmp -s "$TMP/sc.json" docs/schema/scenario.schema.json
 check $? "docs/schema/scenario.schema.json is what make docs writes from the key table"
+"$BUILD/keyref" presets >"$TMP/presets.md" 2>>"$TMP/err" && cmp -s "$TMP/presets.md" docs/sdk-presets.md
+check $? "docs/sdk-presets.md is what make docs writes from the presets (every preset has a source row)"
 [ -s "$TMP/err" ] && sed 's/^/#   /' "$TMP/err"
 
 # ---- The README stays short and shows the two commands ---------------------

@@ -376,7 +376,8 @@ static void phase_at_names_a_burst(void **state)
 }
 
 /* Each preset's timer and shutdown flush, as the facts sheet reads the
- * SDKs' code (docs/flush-timers-and-adblock.md, table "Preset by preset"). */
+ * SDKs' code (docs/pipeline-facts.md sections 2 and 3; the presets'
+ * values are listed in docs/sdk-presets.md). */
 static void presets_name_their_timers(void **state)
 {
     (void)state;

@@ -3,7 +3,10 @@
  * and its docs (key_docs.c): `keyref md` the Markdown of
  * docs/scenario-reference.md, `keyref man` the roff of lagsim-scenario(5),
  * `keyref keys` one completion word per line (section.key; burst.NAME.key
- * for repeated sections).
+ * for repeated sections), `keyref presets` the Markdown of
+ * docs/sdk-presets.md (every field of every SDK preset, and of Segment's
+ * destination as the [segment] defaults set it, with each preset's source;
+ * a preset without a source row is an error).
  *
  * Each key's type, unit and range come from its row of the key table, its
  * default from lagsim_scenario_defaults() written back by the key's own
@@ -477,7 +480,9 @@ static void write_presets(FILE *f, enum fmt fmt)
     heading(f, fmt, 2, "SDK presets");
     para(f, fmt,
          "Values of each preset, as `cloud_*`/`device_*` keys without the prefix. A "
-         "`cloud_sdk` must be a Segment preset and a `device_sdk` a Mixpanel one.");
+         "`cloud_sdk` must be a Segment preset and a `device_sdk` a Mixpanel one. "
+         "[sdk-presets.md](sdk-presets.md) sets the same fields side by side in plain "
+         "words, with Segment's destination and each preset's source.");
     const lsi_section_def_t *def = &lsi_sections[LSI_SEC_CLIENT];
     const char *name;
     unsigned n = 0;
@@ -807,11 +812,669 @@ static void write_keys(FILE *f)
     }
 }
 
+/* ---- docs/sdk-presets.md: every field of every preset --------------------- */
+
+/*
+ * Where each preset's values come from, as docs/pipeline-facts.md cites
+ * them. A preset without a row, or a row naming no preset, is an error:
+ * a new preset cannot go undocumented.
+ */
+/* The sections of docs/pipeline-facts.md that list the figures. */
+#define FACTS_MP_API "[facts](pipeline-facts.md#mixpanels-ingestion-api-track-and-import)"
+#define FACTS_MP_SDK "[facts](pipeline-facts.md#mixpanels-sdks-device-mode)"
+#define FACTS_SEG_LIB "[facts](pipeline-facts.md#segments-libraries-and-tracking-api-cloud-mode)"
+#define FACTS_SEG_DEST "[facts](pipeline-facts.md#segments-delivery-to-mixpanel)"
+
+static const struct {
+    const char *preset;
+    const char *source;
+} preset_sources[] = {
+    {"mixpanel-js", "[src] mixpanel-js `request-batcher.js`, `request-queue.js`, "
+                    "`mixpanel-core.js` (" FACTS_MP_SDK ")"},
+    {"mixpanel-android", "[src] `MPConfig.java`, `AnalyticsMessages.java`, `HttpService.java` "
+                         "(" FACTS_MP_SDK "); fixed-rate timer: assumption"},
+    {"mixpanel-swift", "[src] `Constants.swift`, `FlushRequest.swift`; [doc] flush on "
+                       "backgrounding (" FACTS_MP_SDK "); fixed-rate timer, queue kept: "
+                       "assumption"},
+    {"mixpanel-server", "[doc] Mixpanel's recommended retry policy, `import-events` and the "
+                        "429 page's sample (" FACTS_MP_API "); interval, timer, timeout, "
+                        "Retry-After: assumption"},
+    {"analytics.js", "[src] analytics-next standard delivery, `priority-queue/index.ts`, "
+                     "`backoff.ts` (" FACTS_SEG_LIB "); timeout, Retry-After ignored: "
+                     "assumption"},
+    {"analytics.js-batching", "[src] analytics-next `batched-dispatcher.ts`, "
+                              "`shared-dispatcher.ts` (" FACTS_SEG_LIB "); timeout: "
+                              "assumption"},
+    {"analytics-node", "[src] analytics-next `packages/node` `publisher.ts`, "
+                       "`analytics-node.ts` (" FACTS_SEG_LIB ")"},
+    {"analytics-kotlin", "[src] analytics-kotlin `Configuration.kt`, `RetryStateMachine.kt` "
+                         "(legacy mode; " FACTS_SEG_LIB "); one upload at a time, timeout, "
+                         "fixed-rate timer: assumption"},
+    {"analytics-swift", "[src] analytics-swift `Configuration.swift` (older version's queue "
+                        "cap, unverified), as analytics-kotlin (" FACTS_SEG_LIB "); same "
+                        "assumptions"},
+};
+
+#define N_SOURCES (sizeof preset_sources / sizeof preset_sources[0])
+
+/* The destination column's source: the [segment] defaults' comments. */
+static const char *const dest_source =
+    "[src] action-destinations `errors.ts` (4xx, 501), `request-client.ts` (timeout), "
+    "Mixpanel `batch_size`; [doc] 4 h of retries, 4 MB and about 1 min batches "
+    "(" FACTS_SEG_DEST "); "
+    "backoff constants, in-flight requests, Retry-After ignored: assumption";
+
+static const char *preset_source(const char *name)
+{
+    for (size_t i = 0; i < N_SOURCES; i++)
+        if (strcmp(preset_sources[i].preset, name) == 0)
+            return preset_sources[i].source;
+    return NULL;
+}
+
+/* Every citation row names a preset, every preset has a row. */
+static void check_sources(void)
+{
+    const char *name;
+    for (size_t i = 0; i < N_SOURCES; i++)
+        if (!lagsim_sdk_preset(preset_sources[i].preset)) {
+            fprintf(stderr, "keyref: tools/keyref.c cites preset %s, which is no preset\n",
+                    preset_sources[i].preset);
+            failed = 1;
+        }
+    for (unsigned i = 0; (name = lagsim_sdk_preset_name(i)) != NULL; i++)
+        if (!preset_source(name)) {
+            fprintf(stderr, "keyref: preset %s has no source row in tools/keyref.c\n", name);
+            failed = 1;
+        }
+}
+
+/* A column: a preset, or (dest) Segment's destination as the [segment]
+ * defaults set it, in the fields that apply to it. */
+typedef struct {
+    const lagsim_sdk_t *s;
+    int dest;
+} column_t;
+
+typedef void (*cell_fn)(const column_t *c, char *buf, size_t n);
+
+static void dur(lagsim_time_t us, char *buf, size_t n)
+{
+    char t[64];
+    lsi_fmt_duration(us, t, sizeof t);
+    snprintf(buf, n, "%s", t);
+}
+
+static void yes_no(uint32_t v, char *buf, size_t n) { snprintf(buf, n, "%s", v ? "yes" : "no"); }
+
+#define NA(c, buf, n)                    \
+    do {                                 \
+        if ((c)->dest) {                 \
+            snprintf(buf, n, "—");       \
+            return;                      \
+        }                                \
+    } while (0)
+
+static void c_endpoint(const column_t *c, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", c->dest ? "Mixpanel `/import`"
+                           : c->s->endpoint == LAGSIM_ENDPOINT_SEGMENT ? "Segment" : "Mixpanel");
+}
+
+static void c_batch_size(const column_t *c, char *buf, size_t n)
+{
+    snprintf(buf, n, "%u", c->s->batch_size);
+}
+
+static void c_flush_at(const column_t *c, char *buf, size_t n)
+{
+    if (c->dest)
+        snprintf(buf, n, "a full batch");
+    else if (c->s->flush_at == 0)
+        snprintf(buf, n, "— (timer only)");
+    else
+        snprintf(buf, n, "%u", c->s->flush_at);
+}
+
+static void c_flush_interval(const column_t *c, char *buf, size_t n)
+{
+    if (c->s->flush_interval == 0) {
+        snprintf(buf, n, "0 (each event at once)");
+        return;
+    }
+    dur(c->s->flush_interval, buf, n);
+    if (c->dest) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, n - used, " at most (`batch_wait`)");
+    }
+}
+
+static void c_flush_timer(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    if (c->s->flush_interval == 0)
+        snprintf(buf, n, "— (no timer)");
+    else
+        snprintf(buf, n, "`%s`", lagsim_flush_timer_name(c->s->flush_timer));
+}
+
+static void c_timeout(const column_t *c, char *buf, size_t n)
+{
+    dur(c->s->request_timeout, buf, n);
+}
+
+static void c_in_flight(const column_t *c, char *buf, size_t n)
+{
+    if (c->s->max_in_flight == 0)
+        snprintf(buf, n, "unlimited");
+    else
+        snprintf(buf, n, "%u", c->s->max_in_flight);
+}
+
+static void c_queue_cap(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    if (c->s->queue_cap == 0)
+        snprintf(buf, n, "unlimited");
+    else
+        snprintf(buf, n, "%u", c->s->queue_cap);
+}
+
+/* "408, 410, 460", or "none". */
+static void codes(uint32_t bits, char *buf, size_t n)
+{
+    static const unsigned all[] = {408, 410, 413, 423, 460};
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (bits & lagsim_code_bit(all[i])) {
+            int w = snprintf(buf + used, n - used, "%s%u", used ? ", " : "", all[i]);
+            if (w > 0 && (size_t)w < n - used)
+                used += (size_t)w;
+        }
+    if (!used)
+        snprintf(buf, n, "none");
+}
+
+static void c_retry_4xx(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    snprintf(buf, n, "%s", c->s->retry_4xx ? "yes: every 4xx is retried" : "no");
+}
+
+static void c_retry_codes(const column_t *c, char *buf, size_t n)
+{
+    if (c->s->retry_4xx && !c->dest)
+        snprintf(buf, n, "(every 4xx)");
+    else
+        codes(c->s->retry_codes, buf, n);
+}
+
+static void c_halve_on_413(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    yes_no(c->s->halve_on_413, buf, n);
+}
+
+static void c_no_retry_5xx(const column_t *c, char *buf, size_t n)
+{
+    if (c->dest)
+        snprintf(buf, n, "501 dropped");
+    else
+        snprintf(buf, n, "%s", c->s->no_retry_5xx ? "501, 505, 511 dropped" : "none: all retried");
+}
+
+static void c_persist(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    yes_no(c->s->persist, buf, n);
+}
+
+static void c_flush_on_exit(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    yes_no(c->s->flush_on_exit, buf, n);
+}
+
+static void c_exit_keeps_copy(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    yes_no(c->s->exit_keeps_copy, buf, n);
+}
+
+static void c_max_age(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    if (c->s->max_age == 0)
+        snprintf(buf, n, "never");
+    else
+        dur(c->s->max_age, buf, n);
+}
+
+static void c_flush_at_shutdown(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    yes_no(c->s->flush_at_shutdown, buf, n);
+}
+
+static void c_keep_interval(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    yes_no(c->s->keep_interval, buf, n);
+}
+
+static void c_timeout_resend(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    yes_no(c->s->timeout_resend, buf, n);
+}
+
+static void c_retry_after(const column_t *c, char *buf, size_t n)
+{
+    snprintf(buf, n, "`%s`%s", lagsim_retry_after_use_name(c->s->retry_after),
+             c->dest ? " (`dest_retry_after`)" : "");
+}
+
+/* Fields of the Retry-After rule: "—" when the header is ignored. */
+#define RA_NA(c, buf, n)                                              \
+    do {                                                              \
+        if ((c)->dest || (c)->s->retry_after == LAGSIM_RA_IGNORE) {   \
+            snprintf(buf, n, "—");                                    \
+            return;                                                   \
+        }                                                             \
+    } while (0)
+
+static void c_ra_min(const column_t *c, char *buf, size_t n)
+{
+    RA_NA(c, buf, n);
+    if (c->s->retry_after_min == 0)
+        snprintf(buf, n, "none");
+    else
+        dur(c->s->retry_after_min, buf, n);
+}
+
+static void c_ra_max(const column_t *c, char *buf, size_t n)
+{
+    RA_NA(c, buf, n);
+    if (c->s->retry_after_max == 0)
+        snprintf(buf, n, "no cap");
+    else
+        dur(c->s->retry_after_max, buf, n);
+}
+
+static void c_ra_limit(const column_t *c, char *buf, size_t n)
+{
+    RA_NA(c, buf, n);
+    if (c->s->retry_after_limit == 0)
+        snprintf(buf, n, "no limit");
+    else
+        snprintf(buf, n, "%u per batch", c->s->retry_after_limit);
+}
+
+static void c_ra_uncounted(const column_t *c, char *buf, size_t n)
+{
+    RA_NA(c, buf, n);
+    yes_no(c->s->retry_after_uncounted, buf, n);
+}
+
+static void c_max_attempts(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    if (c->s->max_attempts == 0)
+        snprintf(buf, n, "no cap");
+    else
+        snprintf(buf, n, "%u", c->s->max_attempts);
+}
+
+static void c_base(const column_t *c, char *buf, size_t n) { dur(c->s->backoff.base, buf, n); }
+
+static void c_factor(const column_t *c, char *buf, size_t n)
+{
+    char t[64];
+    lsi_fmt_double(c->s->backoff.factor, t, sizeof t);
+    snprintf(buf, n, "×%s", t);
+}
+
+static void c_cap(const column_t *c, char *buf, size_t n)
+{
+    if (c->s->backoff.cap == 0)
+        snprintf(buf, n, "none");
+    else
+        dur(c->s->backoff.cap, buf, n);
+}
+
+static void c_floor(const column_t *c, char *buf, size_t n)
+{
+    if (c->s->backoff.floor == 0)
+        snprintf(buf, n, "none");
+    else
+        dur(c->s->backoff.floor, buf, n);
+}
+
+static void c_jitter(const column_t *c, char *buf, size_t n)
+{
+    const lagsim_backoff_t *b = &c->s->backoff;
+    char a[64], bb[64];
+    switch (b->jitter) {
+    case LAGSIM_JITTER_NONE: snprintf(buf, n, "none"); return;
+    case LAGSIM_JITTER_FULL: snprintf(buf, n, "U[0, d)"); return;
+    case LAGSIM_JITTER_MULT:
+        lsi_fmt_double(b->jitter_a, a, sizeof a);
+        lsi_fmt_double(b->jitter_b, bb, sizeof bb);
+        snprintf(buf, n, "d × U[%s, %s)", a, bb);
+        return;
+    case LAGSIM_JITTER_ADD:
+        dur((lagsim_time_t)llround(b->jitter_a * LAGSIM_SEC), a, sizeof a);
+        dur((lagsim_time_t)llround(b->jitter_b * LAGSIM_SEC), bb, sizeof bb);
+        snprintf(buf, n, "d + U[%s, %s)", a, bb);
+        return;
+    case LAGSIM_JITTER_PCT:
+        lsi_fmt_double(b->jitter_a * 100, a, sizeof a);
+        snprintf(buf, n, "d ± %s%%", a);
+        return;
+    }
+    snprintf(buf, n, "?");
+}
+
+static void c_jitter_order(const column_t *c, char *buf, size_t n)
+{
+    if (c->s->backoff.jitter == LAGSIM_JITTER_NONE ||
+        (c->s->backoff.cap == 0 && c->s->backoff.floor == 0))
+        snprintf(buf, n, "—");
+    else
+        snprintf(buf, n, "%s", c->s->backoff.jitter_after_cap ? "yes: jitter after the cap"
+                                                              : "no: clamp after the jitter");
+}
+
+static void c_immediate(const column_t *c, char *buf, size_t n)
+{
+    snprintf(buf, n, "%u", c->s->backoff.immediate);
+}
+
+static void c_at_next_flush(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    if (c->s->backoff.at_next_flush == UINT32_MAX)
+        snprintf(buf, n, "`always`");
+    else
+        snprintf(buf, n, "%u", c->s->backoff.at_next_flush);
+}
+
+static void c_max_retries(const column_t *c, char *buf, size_t n)
+{
+    if (c->s->backoff.max_retries == 0)
+        snprintf(buf, n, "no limit");
+    else
+        snprintf(buf, n, "%u", c->s->backoff.max_retries);
+}
+
+static void c_max_duration(const column_t *c, char *buf, size_t n)
+{
+    if (c->s->backoff.max_duration == 0) {
+        snprintf(buf, n, "no limit");
+        return;
+    }
+    dur(c->s->backoff.max_duration, buf, n);
+    if (c->dest) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, n - used, " from receipt (`retry_window`)");
+    }
+}
+
+/* A wait in the table's units: "450ms", "1.8s", "2m30s", "10m". */
+static void wait_text(double us, char *buf, size_t n)
+{
+    const long long sec = (long long)LAGSIM_SEC, min = 60 * sec;
+    long long v = llround(us);
+    if (v >= min)
+        v = (v + sec / 2) / sec * sec; /* whole seconds */
+    if (v < sec || v % min == 0) {
+        dur((lagsim_time_t)v, buf, n);
+    } else if (v < min) {
+        char t[32];
+        lsi_fmt_double((double)v / (double)sec, t, sizeof t);
+        snprintf(buf, n, "%ss", t);
+    } else {
+        snprintf(buf, n, "%lldm%llds", v / min, (v % min) / sec);
+    }
+}
+
+/* The clamp of a wait to [floor, cap], as the backoff applies it. */
+static double clamp_wait(const lagsim_backoff_t *b, double d)
+{
+    if (b->cap > 0 && d > (double)b->cap)
+        d = (double)b->cap;
+    if (d < (double)b->floor)
+        d = (double)b->floor;
+    return d;
+}
+
+/* The wait of the jitter's draw u in [0, 1] on a step d. */
+static double jitter_at(const lagsim_backoff_t *b, double d, double u)
+{
+    switch (b->jitter) {
+    case LAGSIM_JITTER_NONE: return d;
+    case LAGSIM_JITTER_FULL: return d * u;
+    case LAGSIM_JITTER_MULT: return d * (b->jitter_a + (b->jitter_b - b->jitter_a) * u);
+    case LAGSIM_JITTER_ADD:
+        return d + (b->jitter_a + (b->jitter_b - b->jitter_a) * u) * (double)LAGSIM_SEC;
+    case LAGSIM_JITTER_PCT: return d * (1.0 - b->jitter_a + 2.0 * b->jitter_a * u);
+    }
+    return d;
+}
+
+/* The first retries' waits, worked out from the rule written in the rows
+ * below it: "0, 1s–2s, 2s–4s, …". */
+static void c_waits(const column_t *c, char *buf, size_t n)
+{
+    const lagsim_backoff_t *b = &c->s->backoff;
+    const uint32_t shown = 6;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (uint32_t r = 1; r <= shown && (b->max_retries == 0 || r <= b->max_retries); r++) {
+        char w[160];
+        if (r <= b->immediate) {
+            snprintf(w, sizeof w, "0");
+        } else if ((uint64_t)r <= (uint64_t)b->immediate + b->at_next_flush) {
+            snprintf(w, sizeof w, "next flush");
+        } else {
+            const double e = (double)(r - b->immediate - b->at_next_flush - 1);
+            const double d = (double)b->base * pow(b->factor, e);
+            double lo, hi;
+            if (b->jitter_after_cap) {
+                lo = jitter_at(b, clamp_wait(b, d), 0);
+                hi = jitter_at(b, clamp_wait(b, d), 1);
+            } else {
+                lo = clamp_wait(b, jitter_at(b, d, 0));
+                hi = clamp_wait(b, jitter_at(b, d, 1));
+            }
+            char a[64], z[64];
+            wait_text(lo, a, sizeof a);
+            wait_text(hi, z, sizeof z);
+            if (llround(lo) == llround(hi))
+                snprintf(w, sizeof w, "%s", a);
+            else
+                snprintf(w, sizeof w, "%s–%s", a, z);
+        }
+        int k = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", w);
+        if (k > 0 && (size_t)k < n - used)
+            used += (size_t)k;
+    }
+    if (b->max_retries == 0 || b->max_retries > shown)
+        snprintf(buf + used, n - used, ", …");
+}
+
+typedef struct {
+    const char *label;
+    cell_fn fn;
+} row_t;
+
+typedef struct {
+    const char *title;
+    const char *note;
+    row_t rows[16];
+} table_t;
+
+static const table_t preset_tables[] = {
+    {"Sending and batching",
+     "`flush_at`: queued events that flush at once; the timer's kinds are explained in "
+     "[flush-timers-and-adblock.md](flush-timers-and-adblock.md).",
+     {{"sends to (`endpoint`)", c_endpoint},
+      {"`batch_size`", c_batch_size},
+      {"`flush_at`", c_flush_at},
+      {"`flush_interval`", c_flush_interval},
+      {"`flush_timer`", c_flush_timer},
+      {"`request_timeout`", c_timeout},
+      {"`max_in_flight`", c_in_flight},
+      {"`queue_cap`", c_queue_cap},
+      {NULL, NULL}}},
+    {"Sessions, storage and shutdown", NULL,
+     {{"`persist`", c_persist},
+      {"`flush_on_exit`", c_flush_on_exit},
+      {"`exit_keeps_copy`", c_exit_keeps_copy},
+      {"`max_age`", c_max_age},
+      {"`flush_at_shutdown`", c_flush_at_shutdown},
+      {NULL, NULL}}},
+    {"Status codes",
+     "429, timeouts and other 5xx are retried by every sender; 400 and the 4xx not listed "
+     "drop the batch unless `retry_4xx`.",
+     {{"`retry_4xx`", c_retry_4xx},
+      {"`retry_codes` (4xx retried besides 429)", c_retry_codes},
+      {"`halve_on_413`", c_halve_on_413},
+      {"5xx not retried (`no_retry_5xx`)", c_no_retry_5xx},
+      {NULL, NULL}}},
+    {"Retry state and Retry-After",
+     "`retry_after`: `ignore`, `batch` (the batch waits the header's time), `publisher` (the "
+     "whole sender pauses) or `max` (the longer of the backoff and the header); see "
+     "[retry-dynamics.md](retry-dynamics.md).",
+     {{"`keep_interval`", c_keep_interval},
+      {"`timeout_resend`", c_timeout_resend},
+      {"`retry_after`", c_retry_after},
+      {"`retry_after_min`", c_ra_min},
+      {"`retry_after_max`", c_ra_max},
+      {"`retry_after_limit`", c_ra_limit},
+      {"`retry_after_uncounted`", c_ra_uncounted},
+      {"`max_attempts`", c_max_attempts},
+      {NULL, NULL}}},
+    {"Backoff",
+     "Retry n waits 0 for the first `immediate` retries, until the next flush for the "
+     "following `at_next_flush`, then the step d = base × factor^e (e = 0, 1, ...) with its "
+     "jitter, clamped to [floor, cap]. The last row works the first waits out from the "
+     "rows above it (a range: the jitter's least and greatest; \"next flush\": the "
+     "retry goes with the sender's next flush).",
+     {{"`backoff_base`", c_base},
+      {"`backoff_factor`", c_factor},
+      {"`backoff_cap`", c_cap},
+      {"`backoff_floor`", c_floor},
+      {"`backoff_jitter`", c_jitter},
+      {"`backoff_jitter_after_cap`", c_jitter_order},
+      {"`backoff_immediate`", c_immediate},
+      {"`backoff_at_next_flush`", c_at_next_flush},
+      {"`max_retries`", c_max_retries},
+      {"`max_retry_duration`", c_max_duration},
+      {"waits of retries 1 to 6", c_waits},
+      {NULL, NULL}}},
+};
+
+/* Segment's destination as a column: the [segment] defaults in the
+ * fields of a sender. */
+static lagsim_sdk_t dest_sdk(const lagsim_scenario_t *sc)
+{
+    lagsim_sdk_t d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.preset, sizeof d.preset, "segment");
+    d.endpoint = LAGSIM_ENDPOINT_MIXPANEL;
+    d.batch_size = sc->segment.batch_size;
+    d.flush_interval = sc->segment.batch_wait;
+    d.request_timeout = sc->segment.request_timeout;
+    d.max_in_flight = sc->segment.max_in_flight;
+    d.backoff = sc->segment.backoff;
+    d.backoff.max_duration = sc->segment.retry_window;
+    d.retry_codes = sc->segment.retry_codes;
+    d.retry_after = sc->segment.dest_retry_after;
+    return d;
+}
+
+static void write_sdk_presets(FILE *f, const lagsim_scenario_t *sc)
+{
+    check_sources();
+    const lagsim_sdk_t dest = dest_sdk(sc);
+    column_t cols[64];
+    unsigned n = 0;
+    const char *name;
+    for (unsigned i = 0; (name = lagsim_sdk_preset_name(i)) != NULL && n + 1 < 64; i++)
+        cols[n++] = (column_t){lagsim_sdk_preset(name), 0};
+    cols[n++] = (column_t){&dest, 1};
+
+    fputs("<!-- Generated by `make docs` (tools/keyref.c) from the SDK presets,\n"
+          "     lib/model/sdk_presets.c, and the [segment] defaults of\n"
+          "     lib/model/scenario.c: edit those, not this. -->\n"
+          "# SDK presets, field by field\n\n", f);
+    fputs("Every field of every SDK preset (`cloud_sdk`, `device_sdk`), and of Segment's "
+          "Mixpanel destination as the `[segment]` defaults set it, in one place. `make docs` "
+          "writes this page from the presets themselves (tools/keyref.c), and the docs test "
+          "fails when it is stale, so it is what a run does. A client's `cloud_*` and "
+          "`device_*` keys override any field; the rows are named after those keys without "
+          "their prefix ([scenario-reference.md](scenario-reference.md)); the destination's "
+          "are `[segment]` keys, named in the cell where the name differs.\n\n", f);
+    fputs("Where each figure comes from, with its citation: "
+          "[pipeline-facts.md](pipeline-facts.md) (and Sources below). Why the "
+          "rules matter and how they play out: [retry-dynamics.md](retry-dynamics.md) "
+          "(status codes, Retry-After, mixpanel-js's retry state, storms) and "
+          "[flush-timers-and-adblock.md](flush-timers-and-adblock.md) (flush timers, the "
+          "flush at shutdown, sessions). Durations are written as in a scenario file "
+          "(`500ms`, `10m`, `12h`); \"—\" marks a field that does not apply.\n\n", f);
+    for (size_t t = 0; t < sizeof preset_tables / sizeof preset_tables[0]; t++) {
+        const table_t *tb = &preset_tables[t];
+        fprintf(f, "## %s\n\n", tb->title);
+        if (tb->note)
+            fprintf(f, "%s\n\n", tb->note);
+        fputs("| field ", f);
+        for (unsigned i = 0; i < n; i++)
+            if (cols[i].dest)
+                fputs("| Segment's destination ", f);
+            else
+                fprintf(f, "| %s ", cols[i].s->preset);
+        fputs("|\n|---", f);
+        for (unsigned i = 0; i < n; i++)
+            fputs("|---", f);
+        fputs("|\n", f);
+        for (const row_t *r = tb->rows; r->label; r++) {
+            md_cell(f, r->label);
+            for (unsigned i = 0; i < n; i++) {
+                char v[512];
+                r->fn(&cols[i], v, sizeof v);
+                md_cell(f, v);
+            }
+            fputs("|\n", f);
+        }
+        fputc('\n', f);
+    }
+    fputs("## Sources\n\nTags as in [pipeline-facts.md](pipeline-facts.md): [src] the "
+          "vendor's code, [doc] its documentation; \"facts\" links the section of that "
+          "page that lists the figures.\n\n", f);
+    for (unsigned i = 0; i < n; i++) {
+        const char *src = cols[i].dest ? dest_source : preset_source(cols[i].s->preset);
+        if (cols[i].dest)
+            fprintf(f, "- **Segment's destination** (`[segment]`): %s\n", src);
+        else
+            fprintf(f, "- **%s**: %s\n", cols[i].s->preset, src ? src : "?");
+    }
+    fputs("\nDefault presets by platform:\n\n| platform | cloud_sdk | device_sdk |\n"
+          "|---|---|---|\n", f);
+    for (int p = 0; p < LAGSIM_PLATFORM_COUNT; p++) {
+        const enum lagsim_platform pl = (enum lagsim_platform)p;
+        fprintf(f, "| `%s` | `%s` | `%s` |\n", lagsim_platform_name(pl),
+                lagsim_platform_cloud_sdk(pl), lagsim_platform_device_sdk(pl));
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2 || (strcmp(argv[1], "md") && strcmp(argv[1], "man") &&
-                      strcmp(argv[1], "schema") && strcmp(argv[1], "keys"))) {
-        fprintf(stderr, "usage: keyref md|man|schema|keys\n");
+                      strcmp(argv[1], "schema") && strcmp(argv[1], "keys") &&
+                      strcmp(argv[1], "presets"))) {
+        fprintf(stderr, "usage: keyref md|man|schema|keys|presets\n");
         return 2;
     }
     lagsim_scenario_t *sc = malloc(sizeof *sc);
@@ -823,6 +1486,8 @@ int main(int argc, char **argv)
         write_keys(stdout);
     else if (strcmp(argv[1], "schema") == 0)
         write_schema(stdout, sc);
+    else if (strcmp(argv[1], "presets") == 0)
+        write_sdk_presets(stdout, sc);
     else
         write_doc(stdout, strcmp(argv[1], "md") == 0 ? FMT_MD : FMT_MAN, sc);
     free(sc);
