@@ -328,27 +328,38 @@ static void mixpanel_js_drops_a_single_event_that_gets_413(void **state)
 /* ---- mixpanel-android and mixpanel-swift ------------------------------------ */
 
 /*
- * mixpanel-android waits max(2^n x 60 s, Retry-After), at most 600 s.
- * Mixpanel answers 429 until t0 + 1 s: with Retry-After 300 s the retry
- * comes at t0 + 0.2 + 300 s; with 900 s it is cut to 600 s; without one,
- * after the plain 60 s.
+ * mixpanel-android: one flush makes up to three sends, the second 100 ms
+ * and the third 200 ms after the previous answer, before it counts as
+ * failed; then it waits max(2^n x 60 s, Retry-After), at most 600 s,
+ * reading the header of a 5xx only (a 429 is a plain client error).
+ * Mixpanel answers the script until t0 + 1 s: sends at t0, t0 + 0.3 s
+ * (answer at t0 + 0.2 s, + 0.1 s) and t0 + 0.7 s (answer at t0 + 0.5 s,
+ * + 0.2 s); the third answer at t0 + 0.9 s fails the flush. Then: 503
+ * with Retry-After 300 s: t0 + 0.9 + 300 s; 900 s is cut to 600 s; a 503
+ * without one, or a 429 with 300 s, the plain 60 s.
  */
-static void mixpanel_android_waits_the_longer_of_backoff_and_retry_after(void **state)
+static void mixpanel_android_tries_three_times_then_waits(void **state)
 {
     (void)state;
-    const lagsim_time_t ra[3] = {300 * S, 900 * S, 0};
-    const lagsim_time_t want[3] = {300 * S, 600 * S, 60 * S};
-    for (int i = 0; i < 3; i++) {
+    const int code[4] = {503, 503, 503, 429};
+    const lagsim_time_t ra[4] = {300 * S, 900 * S, 0, 300 * S};
+    const lagsim_time_t want[4] = {300 * S, 600 * S, 60 * S, 60 * S};
+    for (int i = 0; i < 4; i++) {
         lagsim_scenario_t sc;
         scripted(&sc, LAGSIM_PLATFORM_ANDROID);
         const lagsim_time_t t0 = first_send(&sc, LAGSIM_MODE_DEVICE, 1 * S);
-        script(&sc, 0, t0 + 1 * S, 429, ra[i]);
+        script(&sc, 0, t0 + 1 * S, code[i], ra[i]);
         const lagsim_time_t at = 1 * S;
         fire(1, &at);
         lagsim_result_t *r = run_traced(&sc, LAGSIM_MODE_DEVICE, 1);
-        lagsim_time_t t[4];
-        assert_int_equal(sends(0, LAGSIM_TRACE_BY_SDK, t, 4), 2);
-        assert_int_equal(t[1] - t0, want[i] + TRIP);
+        lagsim_time_t t[8];
+        assert_int_equal(sends(0, LAGSIM_TRACE_BY_SDK, t, 8), 4);
+        assert_int_equal(t[0], t0);
+        assert_int_equal(t[1] - t0, 300 * MS);
+        assert_int_equal(t[2] - t0, 700 * MS);
+        assert_int_equal(t[3] - t0, 900 * MS + want[i]);
+        assert_int_equal(r->requests, 4);
+        assert_int_equal(r->retries, 3);
         assert_int_equal(r->visible, 1);
         lagsim_result_destroy(r);
     }
@@ -813,7 +824,7 @@ int main(void)
         cmocka_unit_test(mixpanel_js_timeout_resends_at_once),
         cmocka_unit_test(mixpanel_js_halves_its_batch_on_413),
         cmocka_unit_test(mixpanel_js_drops_a_single_event_that_gets_413),
-        cmocka_unit_test(mixpanel_android_waits_the_longer_of_backoff_and_retry_after),
+        cmocka_unit_test(mixpanel_android_tries_three_times_then_waits),
         cmocka_unit_test(mixpanel_swift_waits_the_longer_of_next_flush_and_retry_after),
         cmocka_unit_test(mixpanel_server_ignores_retry_after_and_drops_408),
         cmocka_unit_test(segment_destination_retries_408_not_410),

@@ -1126,6 +1126,24 @@ static void c_max_attempts(const column_t *c, char *buf, size_t n)
         snprintf(buf, n, "%u", c->s->max_attempts);
 }
 
+static void c_flush_tries(const column_t *c, char *buf, size_t n)
+{
+    NA(c, buf, n);
+    if (c->s->flush_tries <= 1) {
+        snprintf(buf, n, "1");
+        return;
+    }
+    char d[64];
+    dur(c->s->flush_try_delay, d, sizeof d);
+    snprintf(buf, n, "%u, %s apart (doubling)", c->s->flush_tries, d);
+}
+
+static void c_ra_5xx_only(const column_t *c, char *buf, size_t n)
+{
+    RA_NA(c, buf, n);
+    yes_no(c->s->retry_after_5xx_only, buf, n);
+}
+
 static void c_base(const column_t *c, char *buf, size_t n) { dur(c->s->backoff.base, buf, n); }
 
 static void c_factor(const column_t *c, char *buf, size_t n)
@@ -1354,7 +1372,9 @@ static const table_t preset_tables[] = {
       {"`retry_after_max`", c_ra_max},
       {"`retry_after_limit`", c_ra_limit},
       {"`retry_after_uncounted`", c_ra_uncounted},
+      {"`retry_after_5xx_only`", c_ra_5xx_only},
       {"`max_attempts`", c_max_attempts},
+      {"sends per flush (`flush_tries`, `flush_try_delay`)", c_flush_tries},
       {NULL, NULL}}},
     {"Backoff",
      "Retry n waits 0 for the first `immediate` retries, until the next flush for the "

@@ -245,6 +245,10 @@ typedef struct lagsim_sdk {
     uint32_t retry_after_limit;    /* most Retry-After waits per batch (0: no limit) */
     uint32_t retry_after_uncounted;/* 1: those waits do not count toward max_retries */
     uint32_t max_attempts;         /* most sends of one batch in all (0: no cap) */
+    uint32_t flush_tries;          /* serial senders: sends one flush makes before it
+                                      counts as failed (0 or 1: one; mixpanel-android 3) */
+    lagsim_time_t flush_try_delay; /* the wait before the 2nd of them, doubling after */
+    uint32_t retry_after_5xx_only; /* 1: Retry-After is read on 5xx answers only */
 } lagsim_sdk_t;
 
 /*

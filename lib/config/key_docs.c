@@ -373,6 +373,16 @@ static const lsi_key_doc_t docs[] = {
         "Most sends of one batch in all, Retry-After waits included; past them the "
         "events are dropped (`retry_limit`; 0: no cap).",
         ""},
+    {"sdk", "flush_tries",
+        "Serial senders: sends one flush makes, `flush_try_delay` apart and doubling, "
+        "before the flush counts as failed and the backoff starts (0 or 1: one).",
+        "mixpanel-android 3 [src]"},
+    {"sdk", "flush_try_delay",
+        "The wait before the second send of a flush; each later one waits twice as long.",
+        "mixpanel-android 100 ms, then 200 ms [src]"},
+    {"sdk", "retry_after_5xx_only",
+        "Retry-After is read on 5xx answers only (a 429's header is ignored).",
+        "mixpanel-android [src]"},
     {"network", "client_rtt",
         "Round trip client <-> Segment or Mixpanel.",
         "assumption (no vendor figure)"},

@@ -78,7 +78,10 @@
     {p "retry_after_max", LSI_T_DURATION, OFF(retry_after_max), 0, 0, D366, 0},          \
     {p "retry_after_limit", LSI_T_U32, OFF(retry_after_limit), 0, 0, U32MAX, 0},         \
     {p "retry_after_uncounted", LSI_T_BOOL, OFF(retry_after_uncounted), 0, 0, 1, 0},     \
-    {p "max_attempts", LSI_T_U32, OFF(max_attempts), 0, 0, U32MAX, 0}
+    {p "max_attempts", LSI_T_U32, OFF(max_attempts), 0, 0, U32MAX, 0},                  \
+    {p "flush_tries", LSI_T_U32, OFF(flush_tries), 0, 0, 100, 0},                        \
+    {p "flush_try_delay", LSI_T_DURATION, OFF(flush_try_delay), 0, 0, D366, 0},          \
+    {p "retry_after_5xx_only", LSI_T_BOOL, OFF(retry_after_5xx_only), 0, 0, 1, 0}
 
 #define SEG_BOFF(f) SC(segment.backoff.f)
 

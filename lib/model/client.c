@@ -325,6 +325,7 @@ static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
     lsi_list_init(&c->queue);
     c->in_flight = 0;
     c->failures = 0;
+    c->tries = 0;
     c->level = 0;
     c->batch_cap = 0;
     c->parked = 0;
@@ -436,7 +437,7 @@ static void flush_now(lsi_model_t *m, uint32_t s)
         batch->owner_gen = c->gen;
         /* A serial sender's failed events went back to the head of the
          * queue: the batch that carries them again is a retry. */
-        batch->attempts = sdk->max_in_flight == 1 ? c->failures : 0;
+        batch->attempts = sdk->max_in_flight == 1 ? c->failures + c->tries : 0;
         send_batch(m, s, b);
         c = &m->clients.slot[s];
         if (sdk->flush_timer == LAGSIM_TIMER_CHAIN && c->in_flight > 0)
@@ -622,6 +623,7 @@ static void start_session(lsi_model_t *m, lsi_client_t *c)
     const lagsim_client_t *cl = &m->sc->clients[c->kind];
     c->between_sessions = 0;
     c->failures = 0;
+    c->tries = 0;
     c->level = 0;
     c->batch_cap = 0;
     c->blocked_until = 0;
@@ -872,6 +874,7 @@ static void after_success(lsi_model_t *m, uint32_t s)
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     c->failures = 0;
+    c->tries = 0;
     if (!sdk->keep_interval) {
         c->level = 0;
     } else if (c->level > 0 && c->queue.count == 0) {
@@ -966,6 +969,19 @@ static void serial_retry(lsi_model_t *m, uint32_t s, uint32_t b)
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     lsi_batch_t *batch = &m->pool.b[b];
     const lagsim_time_t now = lagsim_sim_now(m->sim);
+    if (sdk->flush_tries > 1 && !batch->offline && c->tries + 1u < sdk->flush_tries) {
+        /* mixpanel-android: the flush sends again after flush_try_delay
+         * (100 ms, then 200 ms) before it counts as failed [src]. */
+        const lagsim_time_t d = sdk->flush_try_delay << c->tries;
+        c->tries++;
+        lsi_ledger_backoff(m, b, d);
+        lsi_list_prepend(&m->pool, &c->queue, &batch->events);
+        c->blocked_until = now + d;
+        lsi_batch_release(&m->pool, b);
+        client_poll(m, s, POLL_OTHER);
+        return;
+    }
+    c->tries = 0;
     if (c->failures == 0)
         c->first_fail_at = batch->first_sent_at;
     c->failures++;

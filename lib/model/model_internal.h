@@ -254,6 +254,7 @@ typedef struct lsi_client {
     lagsim_time_t offline_from;   /* the user's offline spell, [from, until) */
     lagsim_time_t offline_until;
     uint8_t between_sessions;     /* the session ended: nothing is sent */
+    uint8_t tries;         /* failed sends of the flush in progress (flush_tries) */
     lsi_list_t queue;
     uint32_t in_flight;
     uint32_t failures;     /* consecutive failed sends (serial senders) */

@@ -50,6 +50,8 @@ lagsim_time_t lsi_retry_after_wait(const lagsim_sdk_t *sdk, const lsi_batch_t *b
     if (batch->retry_after <= 0 || sdk->retry_after == LAGSIM_RA_IGNORE ||
         (batch->status != LAGSIM_RESP_429 && batch->status != LAGSIM_RESP_5XX))
         return 0;
+    if (sdk->retry_after_5xx_only && batch->status != LAGSIM_RESP_5XX)
+        return 0;
     if (sdk->retry_after_limit > 0 && batch->ra_waits >= sdk->retry_after_limit)
         return 0;
     lagsim_time_t d = batch->retry_after;

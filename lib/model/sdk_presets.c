@@ -53,8 +53,12 @@ static const lagsim_sdk_t presets[] = {
       * (DataExpiration) [src]. */
      .persist = 1, .flush_on_exit = 1, .max_age = 5 * LAGSIM_DAY,
      .backoff = {.base = 60 * S, .factor = 2, .cap = 600 * S, .jitter = LAGSIM_JITTER_NONE},
-     /* max(2^n * 60 s, Retry-After), capped at 10 min [src]. */
-     .retry_after = LAGSIM_RA_MAX, .retry_after_max = 600 * S},
+     /* max(2^n * 60 s, Retry-After), capped at 10 min; only a 5xx's
+      * header is read (ServiceUnavailableException), a 429 is a plain
+      * client error. Each flush first makes up to 3 sends, 100 ms then
+      * 200 ms apart, before it counts as failed [src] (HttpService.java). */
+     .retry_after = LAGSIM_RA_MAX, .retry_after_max = 600 * S, .retry_after_5xx_only = 1,
+     .flush_tries = 3, .flush_try_delay = 100 * MS},
 
     /* mixpanel-swift, Constants.swift + FlushRequest.swift [src]: flush
      * every 60 s, 50 per request, queue of 5000 events, 120 s per request.
