@@ -172,6 +172,20 @@ static int has(uint32_t ev, enum lagsim_trace_kind kind)
     return 0;
 }
 
+/* Refusals of event ev heard by its SDK, and how many of them came from
+ * Segment's tracking API (at_segment). */
+static size_t refusals(uint32_t ev, size_t *at_segment)
+{
+    size_t n = 0;
+    *at_segment = 0;
+    for (size_t i = 0; i < seen.n; i++)
+        if (seen.p[i].event == ev && seen.p[i].kind == LAGSIM_TRACE_REFUSED) {
+            n++;
+            *at_segment += seen.p[i].at_segment != 0;
+        }
+    return n;
+}
+
 /* When the device first sends an event fired at `at`, with nothing scripted. */
 static lagsim_time_t first_send(lagsim_scenario_t *sc, enum lagsim_mode mode, lagsim_time_t at)
 {
@@ -360,6 +374,9 @@ static void mixpanel_android_tries_three_times_then_waits(void **state)
         assert_int_equal(t[3] - t0, 900 * MS + want[i]);
         assert_int_equal(r->requests, 4);
         assert_int_equal(r->retries, 3);
+        size_t seg;
+        assert_int_equal(refusals(0, &seg), 3); /* Mixpanel's, in device mode */
+        assert_int_equal(seg, 0);
         assert_int_equal(r->visible, 1);
         lagsim_result_destroy(r);
     }
@@ -763,6 +780,9 @@ static void analytics_js_ignores_retry_after(void **state)
     assert_int_equal(t[3], 4601 * MS);
     assert_int_equal(r->segment_429, 3);
     assert_int_equal(r->visible, 2);
+    size_t seg;
+    assert_int_equal(refusals(1, &seg), 3); /* all three by Segment's API */
+    assert_int_equal(seg, 3);
     lagsim_result_destroy(r);
 }
 

@@ -289,7 +289,13 @@ static void refused(void *ctx, lsi_model_t *m, uint32_t b, enum lagsim_response 
     p.status = status;
     p.code = batch->code;
     p.retry_after = status == LAGSIM_RESP_TIMEOUT ? 0 : batch->retry_after;
-    p.at_segment = batch->sender == LSI_SENDER_CLIENT && p.path == LAGSIM_MODE_CLOUD;
+    /* A device's request refused by Segment's tracking API (its SDK sends
+     * to Segment), not by Mixpanel. A device with a request out is never
+     * freed, so its slot is the sender's. */
+    if (batch->sender == LSI_SENDER_CLIENT) {
+        const lsi_client_t *c = &m->clients.slot[batch->owner];
+        p.at_segment = m->sc->clients[c->kind].sdk[c->path].endpoint == LAGSIM_ENDPOINT_SEGMENT;
+    }
     each_in_batch(ctx, m, batch, p);
 }
 
