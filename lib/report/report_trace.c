@@ -208,7 +208,7 @@ static int describe(const narrator_t *n, const lagsim_trace_point_t *p, char *te
                     char *why_out, size_t why_size)
 {
     const lagsim_sdk_t *sdk = sdk_of(n, p);
-    char d[LAGSIM_DURATION_MAX], extra[48], flush[64], count[32];
+    char d[LAGSIM_DURATION_MAX], extra[48], flush[160], count[32];
     int x = -1;                 /* explanation to add */
     const char *why = NULL;     /* its words */
     char why_buf[400];
