@@ -82,7 +82,7 @@ KEYREF    := $(BUILD)/keyref
 
 .PHONY: deps-browser report-screenshot
 .PHONY: all deps run test check sanitize bench bench-base install uninstall clean tests-build
-.PHONY: valgrind check-all update-golden tsan mutants
+.PHONY: valgrind check-all update-golden tsan mutants docs-update
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-deps
 .PHONY: docs docs-check print-warn mpi deps-mpi bench-mpi
 
@@ -391,6 +391,13 @@ docs: deps
 docs-check: deps
 	@$(MAKE) --no-print-directory tests-build
 	@sh tests/docs_test.sh $(BUILD) --slow
+
+# Writes what the shown commands print now into the stale blocks of the
+# documents (each `...` kept); review the diff, then commit it with the
+# reason the output changed.
+docs-update: deps
+	@$(MAKE) --no-print-directory tests-build
+	-@LAGSIM_DOCS_UPDATE=1 sh tests/docs_test.sh $(BUILD) --slow
 
 # Shell completion scripts, with the scenario keys of the key table.
 $(BUILD)/completion/lagsim: completion/lagsim.bash.in $(KEYREF)

@@ -8,6 +8,11 @@
   docs_blocks.py compare BLOCKDIR            compares got.K (what the command
       printed) and rc.K with want.K and the expected status; prints what differs
       and exits 1 if anything does.
+  docs_blocks.py refresh BLOCKDIR...         writes what the commands printed
+      now (got.K) into the documents in place of what they show, keeping each
+      `...` where it stands: the shown lines between two `...` are replaced by
+      the lines now printed where they fit best (make docs-update). Read the
+      diff before committing it.
 
 The convention is documented in docs/README.md ("Shown commands and their
 output"): `...` on a line of its own stands for any number of lines, and the
@@ -195,6 +200,78 @@ def compare(d):
     return bad
 
 
+def refreshed(want, got):
+    """want's lines with got's in their place; each '...' kept."""
+    if '...' not in want:
+        return list(got)
+    segs = [[]]
+    for w in want:
+        if w == '...':
+            segs.append([])
+        else:
+            segs[-1].append(w)
+    out = []
+    j = 0
+    for n, seg in enumerate(segs):
+        if n > 0:
+            out.append('...')
+        if not seg:
+            continue
+        if n == 0:
+            at = 0
+        elif n == len(segs) - 1:
+            at = max(j, len(got) - len(seg))
+        else:
+            # Where the segment fits best after the previous one: most
+            # lines equal, then the earliest.
+            best, at = -1, j
+            for start in range(j, max(j, len(got) - len(seg)) + 1):
+                score = sum(1 for k, w in enumerate(seg)
+                            if start + k < len(got) and got[start + k] == w)
+                if score > best:
+                    best, at = score, start
+        part = got[at:at + len(seg)]
+        out.extend(part)
+        j = at + len(part)
+    return out
+
+
+def refresh(dirs):
+    edits = {}
+    for d in dirs:
+        path, line = open(os.path.join(d, 'where')).read().strip().rsplit(':', 1)
+        new = []
+        k = 1
+        while os.path.exists(os.path.join(d, 'cmd.%d' % k)):
+            want = open(os.path.join(d, 'want.%d' % k), encoding='utf-8').read().split('\n')[:-1]
+            got = open(os.path.join(d, 'got.%d' % k), encoding='utf-8',
+                       errors='replace').read().split('\n')
+            if got and got[-1] == '':
+                got.pop()
+            new.append(refreshed(want, got))
+            k += 1
+        edits.setdefault(path, []).append((int(line), new))
+    for path, items in edits.items():
+        lines = open(path, encoding='utf-8').read().split('\n')
+        for line, new in sorted(items, reverse=True):
+            found = [c for ln, _, c in blocks(path) if ln == line]
+            if not found:
+                raise ValueError('%s:%d: no console block there now' % (path, line))
+            cmds = found[0]
+            indent = re.match(r'^(\s*)', lines[line - 1]).group(1)
+            end = line
+            while lines[end].strip() != '```':
+                end += 1
+            body = []
+            for (cmd, _), out in zip(cmds, new):
+                body.extend(indent + l if l else l for l in ('$ ' + cmd).split('\n'))
+                body.extend(indent + l if l else l for l in out)
+            lines[line:end] = body
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write('\n'.join(lines))
+        print('refreshed %d block(s) of %s' % (len(items), path))
+
+
 def main():
     try:
         if sys.argv[1] == 'extract':
@@ -202,6 +279,9 @@ def main():
             return 0
         if sys.argv[1] == 'compare':
             return compare(sys.argv[2])
+        if sys.argv[1] == 'refresh':
+            refresh(sys.argv[2:])
+            return 0
     except ValueError as e:
         print(e, file=sys.stderr)
         return 1

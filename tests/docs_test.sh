@@ -122,6 +122,13 @@ for d in "$TMP"/blocks/*/; do
   st=$?
   check $st "$where: the shown output is current"
   [ $st -ne 0 ] && head -n 12 "$d/diff"
+  [ $st -ne 0 ] && echo "$d" >>"$TMP/stale"
 done
+# make docs-update (LAGSIM_DOCS_UPDATE=1): the stale blocks get what their
+# commands print now, written into the documents (read the diff after).
+if [ -n "${LAGSIM_DOCS_UPDATE:-}" ] && [ -s "$TMP/stale" ]; then
+  # shellcheck disable=SC2046
+  python3 tests/docs_blocks.py refresh $(cat "$TMP/stale") | sed 's/^/# /'
+fi
 # Run on its own (make docs-check), the exit status says whether all held.
 [ "$tap_failures" -eq 0 ]
