@@ -771,7 +771,8 @@ static void mistakes(void **state)
           "backoff_factor, backoff_cap, backoff_floor, backoff_jitter, backoff_jitter_after_cap, "
           "backoff_immediate, backoff_at_next_flush, max_retries, max_retry_duration, retry_codes, "
           "halve_on_413, keep_interval, timeout_resend, retry_after, retry_after_min, "
-          "retry_after_max, retry_after_limit, retry_after_uncounted, max_attempts)");
+          "retry_after_max, retry_after_limit, retry_after_uncounted, max_attempts, flush_tries, flush_try_delay, "
+          "retry_after_5xx_only)");
     /* Cross-field checks come from lagsim_scenario_validate(). */
     load_fails_prefix("[event.a]\nshare = 0.5\n", NULL, 0, "t.ini: the shares of the [event.*]");
     load_fails_prefix("[scenario]\nhorizon = 1h\n[burst.late]\nstart = 2h\nduration = 1m\n"
