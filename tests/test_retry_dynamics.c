@@ -590,6 +590,19 @@ static void analytics_node_pauses_its_whole_publisher(void **state)
     lagsim_result_destroy(r);
 }
 
+/* The storm's scenario (below): analytics-node against Segment's API at
+ * 1 event/s, refusing with Retry-After until_admit; 3 attempts per batch;
+ * 60 events 1 ms apart from 1 s. */
+static void storm(lagsim_scenario_t *sc)
+{
+    scripted(sc, LAGSIM_PLATFORM_SERVER);
+    sc->segment.inbound_limit = 1;
+    sc->segment.inbound_policy = LAGSIM_INBOUND_REJECT;
+    sc->segment.retry_after = LAGSIM_RETRY_AFTER_ADMIT;
+    sc->clients[0].sdk[0].max_attempts = 3;
+    fire_spaced(60, 1 * S, 1 * MS);
+}
+
 /*
  * The storm: analytics-node, 60 events 1 ms apart from 1 s = 4 batches of
  * 15, sent at 1.014, 1.029, 1.044 and 1.059 s; limit 1 event/s (a batch
@@ -610,12 +623,7 @@ static void analytics_node_retry_after_storm(void **state)
 {
     (void)state;
     lagsim_scenario_t sc;
-    scripted(&sc, LAGSIM_PLATFORM_SERVER);
-    sc.segment.inbound_limit = 1;
-    sc.segment.inbound_policy = LAGSIM_INBOUND_REJECT;
-    sc.segment.retry_after = LAGSIM_RETRY_AFTER_ADMIT;
-    sc.clients[0].sdk[0].max_attempts = 3;
-    fire_spaced(60, 1 * S, 1 * MS);
+    storm(&sc);
     lagsim_result_t *r = run_traced(&sc, LAGSIM_MODE_CLOUD, 60);
     lagsim_time_t t[4];
     assert_int_equal(sends(0, LAGSIM_TRACE_BY_SDK, t, 4), 1);
@@ -686,12 +694,7 @@ static void the_trace_narrates_the_storm(void **state)
 {
     (void)state;
     lagsim_scenario_t sc;
-    scripted(&sc, LAGSIM_PLATFORM_SERVER);
-    sc.segment.inbound_limit = 1;
-    sc.segment.inbound_policy = LAGSIM_INBOUND_REJECT;
-    sc.segment.retry_after = LAGSIM_RETRY_AFTER_ADMIT;
-    sc.clients[0].sdk[0].max_attempts = 3;
-    fire_spaced(60, 1 * S, 1 * MS);
+    storm(&sc);
     lagsim_result_t *r = run_traced(&sc, LAGSIM_MODE_CLOUD, 60);
     char *buf = NULL;
     size_t size = 0;

@@ -577,6 +577,41 @@ static int segment_rejects(const lsi_model_t *m)
 }
 
 /*
+ * Sends everything the device has queued now, in batches of the SDK's
+ * size, whatever its limit on requests in flight: at the end of a session
+ * (at_exit: sendBeacon, a flush on backgrounding) or as a server process
+ * exits (closeAndFlush()). 0 when out of memory (the run stops).
+ */
+static int send_whole_queue(lsi_model_t *m, uint32_t s, int at_exit)
+{
+    lsi_client_t *c = &m->clients.slot[s];
+    const lagsim_sdk_t *sdk = sdk_of(m, c);
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    while (c->queue.count > 0) {
+        const uint32_t b = lsi_batch_alloc(&m->pool);
+        if (b == LSI_NIL) {
+            lsi_fail(m);
+            return 0;
+        }
+        lsi_batch_t *batch = &m->pool.b[b];
+        while (batch->events.count < sdk->batch_size && c->queue.count > 0) {
+            const uint32_t id = lsi_list_pop(&m->pool, &c->queue);
+            if (m->pool.ev[id].sent_at == LSI_UNSENT)
+                m->pool.ev[id].sent_at = now;
+            lsi_list_push(&m->pool, &batch->events, id);
+        }
+        batch->owner = s;
+        batch->owner_gen = c->gen;
+        batch->at_exit = (uint8_t)at_exit;
+        send_batch(m, s, b);
+        if (m->failed)
+            return 0;
+        c = &m->clients.slot[s];
+    }
+    return 1;
+}
+
+/*
  * The session ends (page closed, app sent to the background and killed).
  * An SDK that flushes at exit sends its whole queue now (sendBeacon, or
  * the mobile SDKs' flush on backgrounding); then nothing more is sent
@@ -590,26 +625,9 @@ static void end_session(lsi_model_t *m, uint32_t s)
     lsi_client_t *c = &m->clients.slot[s];
     const lagsim_sdk_t *sdk = sdk_of(m, c);
     if (sdk->flush_on_exit) {
-        const lagsim_time_t now = lagsim_sim_now(m->sim);
-        while (c->queue.count > 0) {
-            const uint32_t b = lsi_batch_alloc(&m->pool);
-            if (b == LSI_NIL) {
-                lsi_fail(m);
-                return;
-            }
-            lsi_batch_t *batch = &m->pool.b[b];
-            while (batch->events.count < sdk->batch_size && c->queue.count > 0) {
-                const uint32_t id = lsi_list_pop(&m->pool, &c->queue);
-                if (m->pool.ev[id].sent_at == LSI_UNSENT)
-                    m->pool.ev[id].sent_at = now;
-                lsi_list_push(&m->pool, &batch->events, id);
-            }
-            batch->owner = s;
-            batch->owner_gen = c->gen;
-            batch->at_exit = 1;
-            send_batch(m, s, b);
-            c = &m->clients.slot[s];
-        }
+        if (!send_whole_queue(m, s, 1))
+            return;
+        c = &m->clients.slot[s];
     }
     c->between_sessions = 1;
     if (!sdk->persist)
@@ -1141,8 +1159,8 @@ static void on_response(lsi_model_t *m, uint32_t b)
  */
 static void on_shutdown(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
+    (void)sim;
     lsi_model_t *m = ctx;
-    const lagsim_time_t now = lagsim_sim_now(sim);
     lsi_clients_t *cs = &m->clients;
     uint32_t n = 0;
     for (uint32_t i = 0; i <= cs->table_mask; i++) {
@@ -1167,28 +1185,9 @@ static void on_shutdown(lagsim_sim_t *sim, void *ctx, uint64_t arg)
     }
     for (uint32_t i = 0; i < n && !m->failed; i++) {
         const uint32_t s = list[i];
-        lsi_client_t *c = &cs->slot[s];
-        const lagsim_sdk_t *sdk = sdk_of(m, c);
         m->send_trigger = LAGSIM_TRIGGER_SHUTDOWN;
-        while (c->queue.count > 0 && !m->failed) {
-            const uint32_t b = lsi_batch_alloc(&m->pool);
-            if (b == LSI_NIL) {
-                lsi_fail(m);
-                break;
-            }
-            lsi_batch_t *batch = &m->pool.b[b];
-            while (batch->events.count < sdk->batch_size && c->queue.count > 0) {
-                const uint32_t id = lsi_list_pop(&m->pool, &c->queue);
-                if (m->pool.ev[id].sent_at == LSI_UNSENT)
-                    m->pool.ev[id].sent_at = now;
-                lsi_list_push(&m->pool, &batch->events, id);
-            }
-            batch->owner = s;
-            batch->owner_gen = c->gen;
-            batch->attempts = 0;
-            send_batch(m, s, b);
-            c = &cs->slot[s];
-        }
+        send_whole_queue(m, s, 0);
+        lsi_client_t *c = &cs->slot[s];
         m->send_trigger = LAGSIM_TRIGGER_NONE;
         c->phase = 0;
         client_release_if_idle(m, s);
