@@ -423,6 +423,15 @@ static int set_rate(void *ctx, lagsim_scenario_t *sc, const lagsim_axis_t *axis,
     return LAGSIM_OK;
 }
 
+/* The SLO "no 429s": 429 responses <= 0. */
+static void no_429s(lagsim_slo_t *slo)
+{
+    memset(slo, 0, sizeof *slo);
+    slo->n = 1;
+    slo->term[0].figure = LAGSIM_FIG_429;
+    slo->term[0].op = LAGSIM_SLO_LE;
+    slo->term[0].value = 0;
+}
 
 /* --find with room for 16 units at once looks ahead: fewer batches than
  * with room for 1, and the same rounds, probes and answer; probes that no
@@ -436,11 +445,7 @@ static void find_looks_ahead(void **state)
     char msg[256];
     assert_int_equal(lagsim_scenario_validate(&base, msg, sizeof msg), LAGSIM_OK);
     lagsim_slo_t slo;
-    memset(&slo, 0, sizeof slo);
-    slo.n = 1;
-    slo.term[0].figure = LAGSIM_FIG_429;
-    slo.term[0].op = LAGSIM_SLO_LE;
-    slo.term[0].value = 0;
+    no_429s(&slo);
     lagsim_find_t found[2];
     int batches[2] = {0, 0};
     const unsigned width[2] = {1, 16};
@@ -501,11 +506,7 @@ static void find_looks_ahead_per_line(void **state)
     char msg[256];
     assert_int_equal(lagsim_scenario_validate(&base, msg, sizeof msg), LAGSIM_OK);
     lagsim_slo_t slo;
-    memset(&slo, 0, sizeof slo);
-    slo.n = 1;
-    slo.term[0].figure = LAGSIM_FIG_429;
-    slo.term[0].op = LAGSIM_SLO_LE;
-    slo.term[0].value = 0;
+    no_429s(&slo);
     lagsim_find_t *found[2] = {malloc(sizeof *found[0]), malloc(sizeof *found[1])};
     assert_non_null(found[0]);
     assert_non_null(found[1]);

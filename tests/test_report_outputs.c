@@ -423,22 +423,30 @@ static int apply_nothing(void *ctx, lagsim_scenario_t *sc, const lagsim_axis_t *
     return LAGSIM_OK;
 }
 
+/* A prepared sweep of burst.launch.rate over 1000, 2000, 3000/s, cloud
+ * mode, 3 replications, on a default scenario named "t" (figures are
+ * filled in by each test). */
+static void one_key_sweep(lagsim_scenario_t *sc, lagsim_sweep_t *sw)
+{
+    lagsim_scenario_defaults(sc);
+    snprintf(sc->name, sizeof sc->name, "t");
+    memset(sw, 0, sizeof *sw);
+    sw->base = sc;
+    sw->n_axes = 1;
+    sw->axis[0] = (lagsim_axis_t){"burst.launch.rate", LAGSIM_UNIT_RATE, 1000, 3000, 1000};
+    sw->apply = apply_nothing;
+    sw->mode_mask = 1u << LAGSIM_MODE_CLOUD;
+    sw->reps = 3;
+    char msg[64];
+    assert_int_equal(lagsim_sweep_prepare(sw, msg, sizeof msg), LAGSIM_OK);
+}
+
 static void sweep_and_find_tables(void **state)
 {
     (void)state;
     lagsim_scenario_t sc;
-    lagsim_scenario_defaults(&sc);
-    snprintf(sc.name, sizeof sc.name, "t");
     lagsim_sweep_t sw;
-    memset(&sw, 0, sizeof sw);
-    sw.base = &sc;
-    sw.n_axes = 1;
-    sw.axis[0] = (lagsim_axis_t){"burst.launch.rate", LAGSIM_UNIT_RATE, 1000, 3000, 1000};
-    sw.apply = apply_nothing;
-    sw.mode_mask = 1u << LAGSIM_MODE_CLOUD;
-    sw.reps = 3;
-    char msg[64];
-    assert_int_equal(lagsim_sweep_prepare(&sw, msg, sizeof msg), LAGSIM_OK);
+    one_key_sweep(&sc, &sw);
     assert_int_equal(sw.n_points, 3);
     for (uint32_t i = 0; i < 3; i++)
         sw.points[i].reps[LAGSIM_MODE_CLOUD] = made_up(LAGSIM_MODE_CLOUD, 3, 1 + i);
@@ -540,18 +548,8 @@ static void sweep_and_find_md(void **state)
 {
     (void)state;
     lagsim_scenario_t sc;
-    lagsim_scenario_defaults(&sc);
-    snprintf(sc.name, sizeof sc.name, "t");
     lagsim_sweep_t sw;
-    memset(&sw, 0, sizeof sw);
-    sw.base = &sc;
-    sw.n_axes = 1;
-    sw.axis[0] = (lagsim_axis_t){"burst.launch.rate", LAGSIM_UNIT_RATE, 1000, 3000, 1000};
-    sw.apply = apply_nothing;
-    sw.mode_mask = 1u << LAGSIM_MODE_CLOUD;
-    sw.reps = 3;
-    char msg[64];
-    assert_int_equal(lagsim_sweep_prepare(&sw, msg, sizeof msg), LAGSIM_OK);
+    one_key_sweep(&sc, &sw);
     for (uint32_t i = 0; i < 3; i++)
         sw.points[i].reps[LAGSIM_MODE_CLOUD] = made_up(LAGSIM_MODE_CLOUD, 3, 1 + i);
     /* p99 = 4 * shift * ~1.01 s: holds at 1000/s and 2000/s, fails at 3000/s. */
