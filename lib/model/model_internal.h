@@ -5,9 +5,10 @@
  *
  * Memory follows the backlog: an event in the pipeline is one 64-byte
  * record in a pool (a growable array with a free list, addressed by
- * uint32 index), queues and request batches are intrusive lists through
- * those records, and a client device has state only while it holds
- * events. Nothing on the per-event path calls malloc once the pools have
+ * uint32 index), a device's queue and a request's batch are intrusive
+ * lists through those records, Segment's destination queues are rings of
+ * (id, size) entries read front to back (ring.c), and a client device
+ * has state only while it holds events. Nothing on the per-event path calls malloc once the pools have
  * grown to the backlog's size.
  */
 #ifndef LAGSIM_MODEL_INTERNAL_H
@@ -134,6 +135,38 @@ void lsi_list_take(lsi_pool_t *p, lsi_list_t *src, lsi_list_t *dst, uint32_t max
 void lsi_list_append(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src);
 /* Moves every event of `src` in front of `dst`'s; `src` ends empty. */
 void lsi_list_prepend(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src);
+
+/* A FIFO of event ids with their sizes in one circular array (ring.c):
+ * Segment's destination queues, read front to back in large batches. */
+typedef struct lsi_ring {
+    uint64_t *e;     /* entries: id | (uint64_t)bytes << 32 */
+    uint32_t cap;    /* a power of two, or 0 before the first push */
+    uint32_t head;   /* index of the first entry */
+    uint32_t count;
+    uint64_t bytes;
+} lsi_ring_t;
+
+void lsi_ring_free(lsi_ring_t *r);
+/* Appends one event; 0, or -1 when out of memory. */
+int lsi_ring_push(lsi_ring_t *r, uint32_t id, uint32_t bytes);
+/* Appends (or puts in front) every event of `l`, in order; `l` is left
+ * as it is. 0, or -1 when out of memory. */
+int lsi_ring_push_list(lsi_pool_t *p, lsi_ring_t *r, const lsi_list_t *l);
+int lsi_ring_prepend_list(lsi_pool_t *p, lsi_ring_t *r, const lsi_list_t *l);
+/* The first event's id and size (the ring is not empty). */
+static inline uint32_t lsi_ring_front(const lsi_ring_t *r)
+{
+    return (uint32_t)r->e[r->head];
+}
+static inline uint32_t lsi_ring_front_bytes(const lsi_ring_t *r)
+{
+    return (uint32_t)(r->e[r->head] >> 32);
+}
+/* Moves the first events of `src` into `dst` (emptied first), linked as a
+ * list: as many as fit in max_count events and max_bytes (always at least
+ * one), as lsi_list_take() does for a list. */
+void lsi_ring_take(lsi_pool_t *p, lsi_ring_t *src, lsi_list_t *dst, uint32_t max_count,
+                   uint64_t max_bytes);
 
 /* ---- The ledger's observers (ledger.h) ------------------------------------ */
 
@@ -330,7 +363,7 @@ typedef struct lsi_model {
 
     /* Segment's Mixpanel destination */
     struct {
-        lsi_list_t queue[3]; /* by enum lagsim_priority (one used without tiers) */
+        lsi_ring_t queue[3]; /* by enum lagsim_priority (one used without tiers) */
         uint32_t in_flight;
         uint32_t retry_head, retry_tail; /* batches ready to retry */
         uint8_t timer_armed;

@@ -109,6 +109,8 @@ static void model_free(lsi_model_t *m)
 {
     lsi_workload_free(m);
     lsi_clients_free(&m->clients);
+    for (int p = 0; p < 3; p++)
+        lsi_ring_free(&m->dest.queue[p]);
     lsi_pool_free(&m->pool);
     for (int i = 0; i < LSI_RNG_COUNT; i++)
         if (m->rng[i])
@@ -127,9 +129,7 @@ static int model_init(lsi_model_t *m, const lagsim_scenario_t *sc, enum lagsim_m
     m->mode = mode;
     m->out = out;
     m->end_limit = sc->horizon + sc->drain_limit;
-    m->dest.retry_head = m->dest.retry_tail = LSI_NIL;
-    for (int p = 0; p < 3; p++)
-        lsi_list_init(&m->dest.queue[p]);
+    m->dest.retry_head = m->dest.retry_tail = LSI_NIL; /* the queues: empty rings (memset) */
     lsi_pool_init(&m->pool);
     lsi_limiter_init(&m->limiter, sc);
     m->sim = lagsim_sim_create();
@@ -170,6 +170,8 @@ static uint64_t state_bytes(const lsi_model_t *m)
            (uint64_t)m->pool.b_cap * sizeof(lsi_batch_t) +
            (uint64_t)m->clients.cap * sizeof(lsi_client_t) +
            ((uint64_t)m->clients.table_mask + 1) * sizeof *m->clients.table +
+           ((uint64_t)m->dest.queue[0].cap + m->dest.queue[1].cap + m->dest.queue[2].cap) *
+               sizeof *m->dest.queue[0].e +
            (uint64_t)lagsim_sim_pending(m->sim) * 40 + lagsim_series_bytes(m->out->series) +
            lagsim_series_bytes(m->out->visible_by_fired);
 }

@@ -98,7 +98,7 @@ int lsi_segment_admit(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now)
 }
 
 /* The destination queue of an event: one per priority when tiers are on. */
-static lsi_list_t *dest_queue(lsi_model_t *m, const lsi_event_t *e)
+static lsi_ring_t *dest_queue(lsi_model_t *m, const lsi_event_t *e)
 {
     if (!m->sc->segment.priority_tiers)
         return &m->dest.queue[LAGSIM_PRIO_NORMAL];
@@ -140,17 +140,12 @@ int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch)
  * which would be a cache miss (the event is written, not read). */
 void lsi_segment_receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes)
 {
-    lsi_list_t *q = &m->dest.queue[LAGSIM_PRIO_NORMAL];
     const lsi_list_t one = {id, id, 1, bytes};
     lsi_ledger_segment_queued(m, &one);
-    m->pool.ev[id].next = LSI_NIL;
-    if (q->tail == LSI_NIL)
-        q->head = id;
-    else
-        m->pool.ev[q->tail].next = id;
-    q->tail = id;
-    q->count++;
-    q->bytes += bytes;
+    if (lsi_ring_push(&m->dest.queue[LAGSIM_PRIO_NORMAL], id, bytes) != 0) {
+        lsi_fail(m);
+        return;
+    }
     dispatch(m);
 }
 
@@ -167,7 +162,10 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
     if (lsi_segment_takes_whole(m, batch)) {
         /* Nothing to drop, one queue, milestones stamped at the send. */
         lsi_ledger_segment_queued(m, &batch->events);
-        lsi_list_append(&m->pool, &m->dest.queue[LAGSIM_PRIO_NORMAL], &batch->events);
+        if (lsi_ring_push_list(&m->pool, &m->dest.queue[LAGSIM_PRIO_NORMAL], &batch->events) != 0) {
+            lsi_fail(m);
+            return;
+        }
         lsi_batch_release(&m->pool, b);
         dispatch(m);
         return;
@@ -185,7 +183,10 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
         e->stage_at = now;
         const lsi_list_t one = {id, id, 1, e->bytes};
         lsi_ledger_segment_queued(m, &one);
-        lsi_list_push(&m->pool, dest_queue(m, e), id);
+        if (lsi_ring_push(dest_queue(m, e), id, e->bytes) != 0) {
+            lsi_fail(m);
+            return;
+        }
     }
     lsi_batch_release(&m->pool, b);
     dispatch(m);
@@ -254,9 +255,9 @@ static lagsim_time_t oldest_waiting(const lsi_model_t *m)
 {
     lagsim_time_t t = LAGSIM_TIME_MAX;
     for (int p = 0; p < 3; p++) {
-        const lsi_list_t *q = &m->dest.queue[p];
-        if (q->count > 0 && m->pool.ev[q->head].stage_at < t)
-            t = m->pool.ev[q->head].stage_at;
+        const lsi_ring_t *q = &m->dest.queue[p];
+        if (q->count > 0 && m->pool.ev[lsi_ring_front(q)].stage_at < t)
+            t = m->pool.ev[lsi_ring_front(q)].stage_at;
     }
     return t;
 }
@@ -267,15 +268,15 @@ static void take_batch(lsi_model_t *m, lsi_list_t *dst)
 {
     const lagsim_scenario_t *sc = m->sc;
     for (int p = LAGSIM_PRIO_HIGH; p >= LAGSIM_PRIO_LOW; p--) {
-        lsi_list_t *q = &m->dest.queue[p];
+        lsi_ring_t *q = &m->dest.queue[p];
         if (q->count == 0 || dst->count >= sc->segment.batch_size ||
             dst->bytes >= sc->segment.batch_bytes)
             continue;
         lsi_list_t part;
         lsi_list_init(&part);
-        if (dst->count > 0 && m->pool.ev[q->head].bytes + dst->bytes > sc->segment.batch_bytes)
+        if (dst->count > 0 && lsi_ring_front_bytes(q) + dst->bytes > sc->segment.batch_bytes)
             break; /* the next event would overflow the byte cap */
-        lsi_list_take(&m->pool, q, &part, sc->segment.batch_size - dst->count,
+        lsi_ring_take(&m->pool, q, &part, sc->segment.batch_size - dst->count,
                       sc->segment.batch_bytes - dst->bytes);
         lsi_list_append(&m->pool, dst, &part);
     }
@@ -346,8 +347,10 @@ static void requeue_by_priority(lsi_model_t *m, uint32_t b)
     uint32_t id;
     while ((id = lsi_list_pop(&m->pool, &m->pool.b[b].events)) != LSI_NIL)
         lsi_list_push(&m->pool, &tier[m->sc->event_types[m->pool.ev[id].type].priority], id);
-    for (int p = 0; p < 3; p++)
-        lsi_list_prepend(&m->pool, &m->dest.queue[p], &tier[p]);
+    for (int p = 0; p < 3; p++) {
+        if (lsi_ring_prepend_list(&m->pool, &m->dest.queue[p], &tier[p]) != 0)
+            lsi_fail(m); /* the records stay in the pool: counted as in flight */
+    }
     if (m->pool.b[b].attempts > m->dest.retry_streak)
         m->dest.retry_streak = m->pool.b[b].attempts;
     lsi_batch_release(&m->pool, b);
