@@ -68,6 +68,13 @@ run_cli() {
   printf 'wall_s=%s\n' "$(printf '%s\n' "$err" | sed -n 's/.* in \([0-9.]*\) s .*/\1/p')"
 }
 
+# `lagsim compare` on the default scenario (5 replications per mode).
+compare_cli() {
+  _rb=$1; shift
+  err=$("$_rb"/lagsim compare "$SCEN" "$@" --format json 2>&1 >/dev/null | tail -1)
+  printf 'wall_s=%s\n' "$(printf '%s\n' "$err" | sed -n 's/.* in \([0-9.]*\) s .*/\1/p')"
+}
+
 rows=""
 measure "$REPEAT" "customers_per_s events_per_s mean_T" -- @B@/mm1 "$MM1"
 rows="engine mm1 $MM1 customers/s=$med_0_customers_per_s events/s=$med_0_events_per_s$(cmp events_per_s) mean_T=$med_0_mean_T"
@@ -94,12 +101,59 @@ speedup=$(awk -v a="$one" -v b="$two" 'BEGIN {printf "%.2f", 2 * a / b}')
 rows="$rows
 threads cloud $n 1x_wall_s=$one 2x2reps_wall_s=$two speedup=$speedup"
 # The default command: `lagsim run` of the scenario, both modes (side by
-# side on two threads since the modes share one batch).
-BUILDS_SAVED=$BUILDS
+# side on two threads since the modes share one batch), and the same on
+# one thread: their ratio says how much of the second core it uses.
+size=$(echo "${RUNSET:-scale=1}" | sed 's/.*scale=//')
 measure "$REPEAT" "wall_s" -- run_cli @B@ $RUNSET
+run_wall=$med_0_wall_s
 rows="$rows
-run default $(echo "${RUNSET:-scale=1}" | sed 's/.*scale=//') wall_s=$med_0_wall_s$(cmp wall_s time)"
+run default $size wall_s=$med_0_wall_s$(cmp wall_s time)"
+BUILDS_SAVED=$BUILDS; BUILDS=$BUILD
+measure "$REPEAT" "wall_s" -- run_cli @B@ $RUNSET --threads 1
+rows="$rows
+run 1thread $size wall_s=$med_0_wall_s run_speedup=$(ratio "$med_0_wall_s" "$run_wall")"
 BUILDS=$BUILDS_SAVED
+# `lagsim compare`: 5 replications of each mode, on every core.
+measure "$REPEAT" "wall_s" -- compare_cli @B@ $RUNSET
+rows="$rows
+compare default $size wall_s=$med_0_wall_s$(cmp wall_s time)"
+
+# The goals of the pipeline's speed (docs/performance.md), each a row:
+# the figure, the goal and whether it is met.
+goal() { # NAME VALUE min|max LIMIT
+  met=$(awk -v v="$2" -v l="$4" -v k="$3" 'BEGIN {print (v != "" && (k == "min" ? v >= l : v <= l)) ? 1 : 0}')
+  rows="$rows
+goal $1 0 value=${2:-0} $3=$4 met=$met"
+}
+if [ $QUICK = 0 ]; then
+  for mode in cloud device; do
+    f=$(printf '%s
+' "$rows" | awk -v m="$mode" '$1 == "pipeline" && $2 == m && $3 == 10000000' | tr ' ' '
+' | sed -n 's|^fired/s=||p')
+    goal "fired_per_s_$mode" "$f" min 5000000
+    r=$(printf '%s
+' "$rows" | awk -v m="$mode" '$1 == "pipeline" && $2 == m && $3 == 10000000' | tr ' ' '
+' | sed -n 's|^ratio=||p')
+    [ -n "$r" ] && goal "ratio_vs_base_$mode" "$r" min 8
+    w7=$(printf '%s
+' "$rows" | awk -v m="$mode" '$1 == "pipeline" && $2 == m && $3 == 10000000' | tr ' ' '
+' | sed -n 's|^wall_s=||p')
+    w8=$(printf '%s
+' "$rows" | awk -v m="$mode" '$1 == "pipeline" && $2 == m && $3 == 100000000' | tr ' ' '
+' | sed -n 's|^wall_s=||p')
+    goal "time_1e8_over_1e7_$mode" "$(ratio "$w8" "$w7")" max 11
+    for n in 10000000 100000000; do # memory no higher than the base's (5% noise)
+      mr=$(printf '%s\n' "$rows" | awk -v m="$mode" -v n="$n" '$1 == "pipeline" && $2 == m && $3 == n' | tr ' ' '\n' | sed -n 's|^mem_ratio=||p')
+      [ -n "$mr" ] && goal "memory_vs_base_${mode}_$n" "$mr" min 0.95
+    done
+  done
+  mr=$(printf '%s\n' "$rows" | awk '$1 == "engine" && $2 == "mm1"' | tr ' ' '\n' | sed -n 's|^ratio=||p')
+  [ -n "$mr" ] && goal mm1_vs_base "$mr" min 0.95
+  c=$(printf '%s
+' "$rows" | awk '$1 == "compare"' | tr ' ' '
+' | sed -n 's|^wall_s=||p')
+  goal compare_wall_s "$c" max 60
+fi
 
 if [ $JSON = 1 ]; then
   printf '%s\n' "$rows" | awk 'BEGIN {print "["} {
