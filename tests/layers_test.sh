@@ -133,6 +133,37 @@ done
 [ ! -s "$TMP/bad" ]
 check $? "hops call no observer (no trace, series, histogram or probe symbol; no m->trace, no m->out)"
 sed 's/^/#   /' "$TMP/bad"
+
+# ---- hops hand requests onward, nothing else --------------------------------------
+# A hop calls another hop only to hand it what travels onward (an event to
+# its device's SDK, a request to Segment or to Mixpanel); answers come
+# back through the handler the sender registered (m->on_response,
+# m->on_segment_ok), so no receiver calls into its sender. The symbols
+# each hop's object takes from another hop's are exactly these:
+HANDOFFS='workload>client:lsi_client_accept workload>client:lsi_client_prefetch
+client>segment:lsi_segment_send client>mixpanel:lsi_mixpanel_send
+segment>mixpanel:lsi_mixpanel_send'
+: >"$TMP/bad"
+for h in $HOPS; do
+  for g in $HOPS; do
+    [ "$h" = "$g" ] && continue
+    nm -u "$BUILD/pic/lib/model/$h.o" | awk '{print $NF}' | sort >"$TMP/u"
+    nm --defined-only -g "$BUILD/pic/lib/model/$g.o" | awk '{print $NF}' | sort >"$TMP/d"
+    for sym in $(comm -12 "$TMP/u" "$TMP/d"); do
+      case " $(echo $HANDOFFS) " in *" $h>$g:$sym "*) ;; *) echo "$h.o calls $g.o's $sym" >>"$TMP/bad" ;; esac
+    done
+  done
+done
+[ ! -s "$TMP/bad" ]
+check $? "hops call each other only to hand on an event or a request (answers go through registered handlers)"
+sed 's/^/#   /' "$TMP/bad"
+# The check can fail: the same intersection finds run.o's call of
+# segment.o's lsi_segment_register (run.c builds the hops; a hop may not).
+nm -u "$BUILD/pic/lib/model/run.o" | awk '{print $NF}' | sort >"$TMP/u"
+nm --defined-only -g "$BUILD/pic/lib/model/segment.o" | awk '{print $NF}' | sort >"$TMP/d"
+comm -12 "$TMP/u" "$TMP/d" | grep -qx lsi_segment_register
+check $? "the hand-off check sees a call that is not a hand-off (run.o -> lsi_segment_register)"
+
 # The check can fail: the ledger's own observers do take those symbols.
 [ -n "$(observer_uses "$BUILD/pic/lib/model/latencies.o")" ] &&
   [ -n "$(observer_uses "$BUILD/pic/lib/model/ledger.o")" ]

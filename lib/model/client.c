@@ -400,7 +400,7 @@ static lagsim_time_t next_tick(const lsi_client_t *c, lagsim_time_t interval, la
 
 static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b);
 static void end_session(lsi_model_t *m, uint32_t s);
-static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_client_t *cl);
+static void send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_client_t *cl, uint64_t ack);
 
 /* Sends what the SDK may send now: batches of up to batch_size while
  * in-flight room remains. */
@@ -670,7 +670,7 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
         }
         m->pool.ev[ev].sent_at = lagsim_sim_now(m->sim);
         lsi_list_push(&m->pool, &m->pool.b[b].events, ev);
-        send_to_segment(m, b, cl);
+        send_to_segment(m, b, cl, LSI_NO_ACK);
         return;
     }
     const uint32_t s = client_get(m, user, path);
@@ -703,16 +703,6 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev)
     client_poll(m, s, POLL_EVENT);
 }
 
-static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg);
-static void on_segment_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg);
-static void on_segment_gate(lagsim_sim_t *sim, void *ctx, uint64_t arg);
-
-static void on_segment_arrival_one(lagsim_sim_t *sim, void *ctx, uint64_t arg)
-{
-    (void)sim;
-    lsi_segment_receive_one(ctx, (uint32_t)arg, (uint32_t)(arg >> 32));
-}
-
 /* A client's one-way trip to `to`: half a round trip, plus the proxy in
  * front of that host if any. */
 static lagsim_time_t client_one_way(lsi_model_t *m, const lagsim_client_t *cl, lagsim_time_t rtt,
@@ -725,87 +715,30 @@ static lagsim_time_t client_one_way(lsi_model_t *m, const lagsim_client_t *cl, l
 }
 
 /*
- * Cloud mode: Segment's tracking API answers 200 to every well-formed
- * request; the events reach the destination queue after Segment's
- * processing. Returns the request's round trip, or -1 if out of memory.
+ * Cloud mode: the request leaves for Segment's tracking API, over the
+ * device's network; Segment takes it from there and answers through this
+ * file's registered handlers (lsi_client_register): its 200 by
+ * on_segment_ok(ack) when the SDK waits for it (`ack`, else LSI_NO_ACK),
+ * a 429 by on_response().
  */
-static lagsim_time_t send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_client_t *cl)
+static void send_to_segment(lsi_model_t *m, uint32_t b, const lagsim_client_t *cl, uint64_t ack)
 {
     lsi_batch_t *batch = &m->pool.b[b];
-    const lagsim_time_t now = lagsim_sim_now(m->sim);
     const lagsim_time_t rtt = lsi_sample_time(&m->sc->network.client_rtt, m->rng[LSI_RNG_CLIENT_NET]);
     const lagsim_time_t one_way = client_one_way(m, cl, rtt, LAGSIM_ENDPOINT_SEGMENT);
-    lsi_note_request(m);
     batch->attempts++;
-    batch->attempt_sent_at = now;
+    batch->attempt_sent_at = lagsim_sim_now(m->sim);
     batch->sender = LSI_SENDER_CLIENT;
-    batch->recv_at = now + one_way;
-    lsi_ledger_sent(m, b, LAGSIM_ENDPOINT_SEGMENT);
-    const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
-    lsi_segment_stamp(m, batch, batch->recv_at + proc);
-    const lagsim_time_t arrives = batch->recv_at + proc;
-    if (segment_rejects(m)) {
-        /* The tracking API decides when the request reaches it. */
-        batch->back_delay = rtt - rtt / 2;
-        if (lagsim_sim_schedule(m->sim, batch->recv_at, on_segment_gate, m, b) != LAGSIM_OK) {
-            lsi_fail(m);
-            return -1;
-        }
-        return one_way + (rtt - rtt / 2);
-    }
-    if (batch->events.count == 1 && lsi_segment_takes_whole(m, batch)) {
-        /* A request of one event: the event alone travels (its id and
-         * size in the engine's argument), the batch is free at once. */
-        const uint32_t id = batch->events.head;
-        const uint64_t arg = (uint64_t)m->pool.ev[id].bytes << 32 | id;
-        lsi_batch_release(&m->pool, b);
-        if (lagsim_sim_schedule(m->sim, arrives, on_segment_arrival_one, m, arg) != LAGSIM_OK) {
-            lsi_fail(m);
-            return -1;
-        }
-        return one_way + (rtt - rtt / 2);
-    }
-    if (lagsim_sim_schedule(m->sim, arrives, on_segment_arrival, m, b) != LAGSIM_OK) {
-        lsi_fail(m);
-        return -1;
-    }
-    return one_way + (rtt - rtt / 2);
+    lsi_segment_send(m, b, one_way, rtt - rtt / 2, ack);
 }
 
 static void on_response(lsi_model_t *m, uint32_t b);
 
-/* An answer the device hears without Mixpanel: a send that failed
- * offline, or Segment's 429 (inbound_policy = reject). */
+/* The answer to a send that failed offline: the device hears it at once. */
 static void on_answer(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
     on_response(ctx, (uint32_t)arg);
-}
-
-/*
- * [segment] inbound_policy = reject: the request reaches the tracking API
- * now. Admitted, its events go on to Segment's processing (as stamped at
- * the send) and the device hears 200; refused, the device hears 429 and
- * keeps the batch.
- */
-static void on_segment_gate(lagsim_sim_t *sim, void *ctx, uint64_t arg)
-{
-    lsi_model_t *m = ctx;
-    const uint32_t b = (uint32_t)arg;
-    lsi_batch_t *batch = &m->pool.b[b];
-    const lagsim_time_t now = lagsim_sim_now(sim);
-    const lagsim_time_t back = batch->back_delay;
-    if (lsi_segment_admit(m, batch, now)) {
-        const uint64_t tok = token(batch->owner, batch->owner_gen);
-        const lagsim_time_t arrives = m->pool.ev[batch->events.head].stage_at;
-        if (lagsim_sim_schedule(sim, arrives, on_segment_arrival, m, b) != LAGSIM_OK ||
-            lagsim_sim_schedule(sim, now + back, on_segment_ack, m, tok) != LAGSIM_OK)
-            lsi_fail(m);
-        return;
-    }
-    lsi_ledger_segment_429(m, b);
-    if (lagsim_sim_schedule(sim, now + back, on_answer, m, b) != LAGSIM_OK)
-        lsi_fail(m);
 }
 
 static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
@@ -856,28 +789,19 @@ static void send_batch(lsi_model_t *m, uint32_t s, uint32_t b)
         return;
     }
     if (segment_rejects(m)) {
-        /* The device hears every answer (on_segment_gate()). */
+        /* The device hears every answer, 200 or 429. */
         if (batch->attempts == 0 || sdk->max_in_flight == 1)
             batch->first_sent_at = now;
         batch->offline = 0;
-        if (send_to_segment(m, b, cl) >= 0)
-            c->in_flight++;
+        c->in_flight++;
+        send_to_segment(m, b, cl, token(s, c->gen));
         return;
     }
-    const lagsim_time_t rtt = send_to_segment(m, b, cl);
     /* The device waits for the 200 only when its SDK limits the requests
      * in flight. */
-    if (rtt >= 0 && sdk->max_in_flight > 0) {
+    if (sdk->max_in_flight > 0)
         c->in_flight++;
-        if (lagsim_sim_schedule(m->sim, now + rtt, on_segment_ack, m, token(s, c->gen)) != LAGSIM_OK)
-            lsi_fail(m);
-    }
-}
-
-static void on_segment_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
-{
-    (void)sim;
-    lsi_segment_receive(ctx, (uint32_t)arg);
+    send_to_segment(m, b, cl, sdk->max_in_flight > 0 ? token(s, c->gen) : LSI_NO_ACK);
 }
 
 /*
@@ -907,11 +831,10 @@ static void after_success(lsi_model_t *m, uint32_t s)
     client_poll(m, s, sdk->max_in_flight == 1 && c->queue.count > 0 ? POLL_TICK : POLL_OTHER);
 }
 
-static void on_segment_ack(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+/* Segment's tracking API answered 200 to the device `token` names. */
+static void on_segment_ok(lsi_model_t *m, uint64_t token)
 {
-    (void)sim;
-    lsi_model_t *m = ctx;
-    const uint32_t s = (uint32_t)arg;
+    const uint32_t s = (uint32_t)token;
     lsi_client_t *c = &m->clients.slot[s];
     c->in_flight--;
     after_success(m, s);
@@ -1213,4 +1136,5 @@ void lsi_clients_start(lsi_model_t *m)
 void lsi_client_register(lsi_model_t *m)
 {
     m->on_response[LSI_SENDER_CLIENT] = on_response;
+    m->on_segment_ok = on_segment_ok;
 }

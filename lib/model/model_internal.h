@@ -23,6 +23,8 @@
 #include "lagsim/trace.h"
 
 #define LSI_NIL UINT32_MAX
+/* lsi_segment_send(): the sender does not wait for Segment's 200. */
+#define LSI_NO_ACK UINT64_MAX
 /* lsi_backoff_delay(): "retry at the sender's next flush tick". */
 #define LSI_AT_NEXT_FLUSH ((lagsim_time_t)-1)
 
@@ -98,6 +100,8 @@ typedef struct lsi_batch {
     lagsim_time_t retry_after; /* the answer's Retry-After header (0: none) */
     uint32_t ra_waits;         /* retries that waited on Retry-After (retry_rules.c) */
     uint8_t offline;           /* the last try failed at once: the device was offline */
+    uint64_t ack;              /* cloud, inbound_policy = reject: the sender's token for
+                                  Segment's 200 (lsi_segment_send()) */
 } lsi_batch_t;
 
 /* Records [0, used) have been handed out at least once; a record is
@@ -392,6 +396,8 @@ typedef struct lsi_model {
     /* The response handler each kind of sender registered (its
      * lsi_*_register()): Mixpanel answers through it, knowing no sender. */
     void (*on_response[LSI_SENDER_COUNT])(struct lsi_model *m, uint32_t batch);
+    /* The client's handler of Segment's 200 (its token names the device). */
+    void (*on_segment_ok)(struct lsi_model *m, uint64_t token);
 } lsi_model_t;
 
 /* warmup_probe.c: the pilot's record of latency to visible by firing window. */
@@ -456,23 +462,14 @@ void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
  * (flush_at_shutdown), once at the start of a run. */
 void lsi_clients_start(lsi_model_t *m);
 
-/* segment.c: [segment] inbound_policy = reject: 1 if the tracking API
- * admits the client's request arriving now; else 0, with the batch's
- * answer (429, Retry-After) set. */
-int lsi_segment_admit(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now);
-/* segment.c: a client request's events, received by Segment at
- * batch->recv_at, are through its processing. */
-void lsi_segment_receive(lsi_model_t *m, uint32_t batch);
-/* segment.c: the client sends `batch` to Segment now (attempt_sent_at and
- * recv_at set); its events are to join the destination queue at
- * `queued_at`. Stamps their milestones and notes oversize events. */
-void lsi_segment_stamp(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t queued_at);
-/* segment.c: 1 if Segment will take every event of the stamped batch
- * into its destination queue as it arrives (nothing to drop or hold). */
-int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch);
-/* segment.c: a batch of one event `id` of `bytes` that Segment takes
- * whole arrives (the batch itself was released at the send). */
-void lsi_segment_receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes);
+/* segment.c: a client hands Segment's tracking API a request now
+ * (attempts, attempt_sent_at and sender set): it arrives after `one_way`,
+ * an answer takes `back` to return. Segment answers through the client's
+ * registered handlers: its 200 by m->on_segment_ok(ack) unless `ack` is
+ * LSI_NO_ACK (the SDK does not wait for it), its 429 (inbound_policy =
+ * reject) by m->on_response[batch->sender]. */
+void lsi_segment_send(lsi_model_t *m, uint32_t batch, lagsim_time_t one_way, lagsim_time_t back,
+                      uint64_t ack);
 
 /* mixpanel.c */
 /* Sends a batch to Mixpanel; the sender's response handler runs later. */

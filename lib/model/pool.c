@@ -104,6 +104,7 @@ uint32_t lsi_batch_alloc(lsi_pool_t *p)
     b->retry_after = 0;
     b->ra_waits = 0;
     b->offline = 0;
+    b->ack = LSI_NO_ACK;
     p->b_live++;
     return id;
 }

@@ -16,6 +16,7 @@
 #include "model/model_internal.h"
 
 static void dispatch(lsi_model_t *m);
+static void receive(lsi_model_t *m, uint32_t b);
 
 static void on_dest_timer(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
@@ -40,7 +41,7 @@ static void arm_dest_timer(lsi_model_t *m, lagsim_time_t at)
 static void on_inbound_release(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
-    lsi_segment_receive(ctx, (uint32_t)arg);
+    receive(ctx, (uint32_t)arg);
 }
 
 /*
@@ -76,7 +77,7 @@ static int inbound_wait(lsi_model_t *m, uint32_t b, lagsim_time_t now)
  * is refused whole with 429 and a Retry-After per [segment] retry_after:
  * until_admit is the time until it would fit.
  */
-int lsi_segment_admit(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now)
+static int admit(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t now)
 {
     const double limit = m->sc->segment.inbound_limit;
     const lagsim_time_t start = m->seg_inbound_free > now ? m->seg_inbound_free : now;
@@ -109,11 +110,11 @@ static lsi_ring_t *dest_queue(lsi_model_t *m, const lsi_event_t *e)
  * The client sends the batch now; its events reach the destination queue
  * at `queued_at` unless Segment's inbound limit holds them. Their
  * milestones are written here, while the client has them in cache, so
- * that lsi_segment_receive() can usually move the whole list without
+ * that receive() can usually move the whole list without
  * reading a record (those reads were a cache miss per event: a record
  * waits seconds in Segment's processing).
  */
-void lsi_segment_stamp(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t queued_at)
+static void stamp(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t queued_at)
 {
     const uint64_t max_bytes = m->sc->segment.max_event_bytes; /* may be >= 2^32 */
     uint8_t big = 0;
@@ -127,7 +128,7 @@ void lsi_segment_stamp(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t queued_
     batch->seg_big_event = big;
 }
 
-int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch)
+static int takes_whole(const lsi_model_t *m, const lsi_batch_t *batch)
 {
     const lagsim_scenario_t *sc = m->sc;
     return batch->events.bytes <= sc->segment.max_request_bytes &&
@@ -135,10 +136,10 @@ int lsi_segment_takes_whole(const lsi_model_t *m, const lsi_batch_t *batch)
            sc->segment.inbound_limit <= 0 && !sc->segment.priority_tiers;
 }
 
-/* lsi_segment_receive() of a batch of one event that Segment takes whole,
- * without the batch (released at the send): nothing here reads a record,
- * which would be a cache miss (the event is written, not read). */
-void lsi_segment_receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes)
+/* receive() of a batch of one event that Segment takes whole, without
+ * the batch (released at the send): nothing here reads a record, which
+ * would be a cache miss (the event is written, not read). */
+static void receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes)
 {
     const lsi_list_t one = {id, id, 1, bytes};
     lsi_ledger_segment_queued(m, &one);
@@ -149,7 +150,9 @@ void lsi_segment_receive_one(lsi_model_t *m, uint32_t id, uint32_t bytes)
     dispatch(m);
 }
 
-void lsi_segment_receive(lsi_model_t *m, uint32_t b)
+/* A client request's events, received at batch->recv_at, are through
+ * Segment's processing. */
+static void receive(lsi_model_t *m, uint32_t b)
 {
     const lagsim_time_t now = lagsim_sim_now(m->sim);
     if (inbound_wait(m, b, now))
@@ -159,7 +162,7 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
     /* The tracking API answers 400 to a request over its size limit, and
      * rejects the events past its count limit. */
     const int too_big = batch->events.bytes > sc->segment.max_request_bytes;
-    if (lsi_segment_takes_whole(m, batch)) {
+    if (takes_whole(m, batch)) {
         /* Nothing to drop, one queue, milestones stamped at the send. */
         lsi_ledger_segment_queued(m, &batch->events);
         if (lsi_ring_push_list(&m->pool, &m->dest.queue[LAGSIM_PRIO_NORMAL], &batch->events) != 0) {
@@ -190,6 +193,105 @@ void lsi_segment_receive(lsi_model_t *m, uint32_t b)
     }
     lsi_batch_release(&m->pool, b);
     dispatch(m);
+}
+
+static void on_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    receive(ctx, (uint32_t)arg);
+}
+
+static void on_arrival_one(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    receive_one(ctx, (uint32_t)arg, (uint32_t)(arg >> 32));
+}
+
+/* The tracking API's 200 reaches the device (its sender's handler). */
+static void on_ok(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    lsi_model_t *m = ctx;
+    m->on_segment_ok(m, arg);
+}
+
+/* The tracking API's 429 reaches the device, which keeps the batch. */
+static void on_refused(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    (void)sim;
+    lsi_model_t *m = ctx;
+    m->on_response[m->pool.b[(uint32_t)arg].sender](m, (uint32_t)arg);
+}
+
+/* Segment's tracking API answers 429 above its inbound limit, so every
+ * request waits for admission at the gate. */
+static int rejects(const lsi_model_t *m)
+{
+    return m->sc->segment.inbound_policy == LAGSIM_INBOUND_REJECT &&
+           m->sc->segment.inbound_limit > 0;
+}
+
+/*
+ * [segment] inbound_policy = reject: the request reaches the tracking API
+ * now. Admitted, its events go on to Segment's processing (as stamped at
+ * the send) and the device hears 200; refused, the device hears 429 and
+ * keeps the batch.
+ */
+static void on_gate(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    lsi_model_t *m = ctx;
+    const uint32_t b = (uint32_t)arg;
+    lsi_batch_t *batch = &m->pool.b[b];
+    const lagsim_time_t now = lagsim_sim_now(sim);
+    const lagsim_time_t back = batch->back_delay;
+    if (admit(m, batch, now)) {
+        const uint64_t ack = batch->ack;
+        const lagsim_time_t arrives = m->pool.ev[batch->events.head].stage_at;
+        if (lagsim_sim_schedule(sim, arrives, on_arrival, m, b) != LAGSIM_OK ||
+            lagsim_sim_schedule(sim, now + back, on_ok, m, ack) != LAGSIM_OK)
+            lsi_fail(m);
+        return;
+    }
+    lsi_ledger_segment_429(m, b);
+    if (lagsim_sim_schedule(sim, now + back, on_refused, m, b) != LAGSIM_OK)
+        lsi_fail(m);
+}
+
+void lsi_segment_send(lsi_model_t *m, uint32_t b, lagsim_time_t one_way, lagsim_time_t back,
+                      uint64_t ack)
+{
+    lsi_batch_t *batch = &m->pool.b[b];
+    const lagsim_time_t now = lagsim_sim_now(m->sim);
+    lsi_note_request(m);
+    batch->recv_at = now + one_way;
+    lsi_ledger_sent(m, b, LAGSIM_ENDPOINT_SEGMENT);
+    const lagsim_time_t proc = lsi_sample_time(&m->sc->segment.processing, m->rng[LSI_RNG_SEGMENT]);
+    stamp(m, batch, batch->recv_at + proc);
+    const lagsim_time_t arrives = batch->recv_at + proc;
+    if (rejects(m)) {
+        /* The tracking API decides when the request reaches it. */
+        batch->back_delay = back;
+        batch->ack = ack;
+        if (lagsim_sim_schedule(m->sim, batch->recv_at, on_gate, m, b) != LAGSIM_OK)
+            lsi_fail(m);
+        return;
+    }
+    int rc;
+    if (batch->events.count == 1 && takes_whole(m, batch)) {
+        /* A request of one event: the event alone travels (its id and
+         * size in the engine's argument), the batch is free at once. */
+        const uint32_t id = batch->events.head;
+        const uint64_t arg = (uint64_t)m->pool.ev[id].bytes << 32 | id;
+        lsi_batch_release(&m->pool, b);
+        rc = lagsim_sim_schedule(m->sim, arrives, on_arrival_one, m, arg);
+    } else {
+        rc = lagsim_sim_schedule(m->sim, arrives, on_arrival, m, b);
+    }
+    /* Every well-formed request is answered 200. */
+    if (rc == LAGSIM_OK && ack != LSI_NO_ACK)
+        rc = lagsim_sim_schedule(m->sim, now + one_way + back, on_ok, m, ack);
+    if (rc != LAGSIM_OK)
+        lsi_fail(m);
 }
 
 /*
