@@ -5,7 +5,8 @@
  * confidence half-widths. benchmarks/equivalence.sh runs the builds and
  * feeds this program; docs/equivalence.md says how to read the table.
  *
- *     build/equivalence [--tsv] [--alpha A] [--base LABEL] [--new LABEL] [FILE]
+ *     build/equivalence [--tsv] [--alpha A] [--resolution R] [--base LABEL]
+ *                       [--new LABEL] [FILE]
  *
  * Input (FILE or stdin), one line per config, mode and figure, fields
  * separated by blanks ('#' lines and empty lines are skipped):
@@ -30,6 +31,13 @@
  *     on both sides: "n/a";
  *   - a half-width undefined (N < 2): "identical" for equal means, else
  *     "n/a" (not judged).
+ * --resolution R (default 0: none): the relative resolution of the figures;
+ * a row whose means differ by at most R of the base mean says so ("within
+ * resolution") next to its CI verdict. lagsim's quantiles are midpoints of
+ * histogram buckets at most 1/128 of their value wide, so a quantile that
+ * falls in one bucket in every replication has a half-width of 0, and a
+ * one-bucket shift puts the other build's mean outside that "interval".
+ * The counts and the verdict do not change with R.
  * --tsv prints, instead, one tab-separated line per row (config, mode,
  * figure, status, inside, t, df, p, holm) for scripts and tests.
  *
@@ -211,8 +219,16 @@ static void print_p(double p)
         printf("%.4f", p);
 }
 
+/* " (within resolution)" when the means differ by at most res of the base mean. */
+static const char *resolution_note(const struct row *r, double res)
+{
+    return res > 0 && r->nm != r->bm && fabs(r->nm - r->bm) <= res * fabs(r->bm)
+               ? " (within resolution)"
+               : "";
+}
+
 static void print_markdown(const struct row *rows, size_t n, const char *blabel, const char *nlabel,
-                           double alpha)
+                           double res)
 {
     printf("| config | mode | figure | %s (mean ± 95%% hw) | %s (mean ± 95%% hw) | n | in %s CI | "
            "Welch p | Holm |\n",
@@ -227,19 +243,24 @@ static void print_markdown(const struct row *rows, size_t n, const char *blabel,
         printf(" | %ld/%ld | ", r->bn, r->nn);
         switch (r->st) {
         case ST_TESTED:
-            fputs(r->inside ? "yes" : "**no**", stdout);
-            fputs(" | ", stdout);
+            printf("%s%s | ", r->inside ? "yes" : "**no**", r->inside ? "" : resolution_note(r, res));
             print_p(r->p);
             printf(" | %s |\n", r->holm ? "**reject**" : "-");
             break;
         case ST_IDENTICAL: puts("identical | n/a | - |"); break;
-        case ST_NOSPREAD: puts("**no** (no spread) | n/a | **differs** |"); break;
+        case ST_NOSPREAD:
+            printf("**no** (no spread%s) | n/a | **differs** (%+.2f%%) |\n",
+                   resolution_note(r, res)[0] ? "; within resolution" : "",
+                   r->bm != 0 ? 100 * (r->nm - r->bm) / fabs(r->bm) : 0.0);
+            break;
         case ST_ONESIDED: puts("**defined in one build** | n/a | **differs** |"); break;
         case ST_UNDEF: puts("n/a (undefined) | n/a | - |"); break;
-        case ST_FEW: printf("%s | n/a (n < 2) | - |\n", r->inside ? "yes" : "**no**"); break;
+        case ST_FEW:
+            printf("%s%s | n/a (n < 2) | - |\n", r->inside ? "yes" : "**no**",
+                   r->inside ? "" : resolution_note(r, res));
+            break;
         }
     }
-    (void)alpha;
 }
 
 static void print_tsv(const struct row *rows, size_t n)
@@ -254,7 +275,8 @@ static void print_tsv(const struct row *rows, size_t n)
 
 static void usage(void)
 {
-    fputs("usage: equivalence [--tsv] [--alpha A] [--base LABEL] [--new LABEL] [FILE]\n"
+    fputs("usage: equivalence [--tsv] [--alpha A] [--resolution R] [--base LABEL] [--new LABEL] "
+          "[FILE]\n"
           "input lines: CONFIG MODE FIGURE BASE_MEAN BASE_HW BASE_N NEW_MEAN NEW_HW NEW_N\n",
           stderr);
 }
@@ -262,7 +284,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     int tsv = 0;
-    double alpha = 0.05;
+    double alpha = 0.05, res = 0;
     const char *blabel = "base", *nlabel = "new", *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--tsv"))
@@ -270,6 +292,12 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--alpha") && i + 1 < argc) {
             if (parse_value(argv[++i], &alpha) || !(alpha > 0 && alpha < 1)) {
                 fprintf(stderr, "equivalence: --alpha wants a number in (0, 1), not '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--resolution") && i + 1 < argc) {
+            if (parse_value(argv[++i], &res) || !(res >= 0 && res < 1)) {
+                fprintf(stderr, "equivalence: --resolution wants a number in [0, 1), not '%s'\n",
+                        argv[i]);
                 return 2;
             }
         } else if (!strcmp(argv[i], "--base") && i + 1 < argc)
@@ -370,7 +398,7 @@ int main(int argc, char **argv)
     if (tsv)
         print_tsv(rows, n);
     else {
-        print_markdown(rows, n, blabel, nlabel, alpha);
+        print_markdown(rows, n, blabel, nlabel, res);
         printf("\n%zu rows: %zu with the %s mean outside the %s 95%% CI (%zu of the %zu tested; "
                "about 1 in 6 tested rows lands outside by chance when nothing moved, both "
                "means being noisy); Welch tests with Holm-Bonferroni at family-wise %g over "
@@ -382,10 +410,13 @@ int main(int argc, char **argv)
             printf("; %zu defined in one build only", onesided);
         if (untested)
             printf("; %zu not tested (undefined or fewer than 2 replications)", untested);
-        printf(".\n\n**Verdict: %s**\n",
-               exceptions ? "exceptions - the rows marked **reject** or **differs** need an "
-                            "explanation"
-                          : "no evidence that the model moved");
+        if (exceptions)
+            printf(".\n\nVerdict: **%zu exception%s** (rows marked reject or differs): each needs "
+                   "an explanation.\n",
+                   exceptions, exceptions == 1 ? "" : "s");
+        else
+            puts(".\n\nVerdict: **no evidence that the model moved** (no Holm rejection, no "
+                 "difference without spread, no figure defined in one build only).");
     }
     for (size_t i = 0; i < n; i++) {
         free(rows[i].config);

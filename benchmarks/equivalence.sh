@@ -14,22 +14,18 @@
 # Exit status: that of BUILD/equivalence (0 no exception, 1 exceptions),
 # 2 when a run fails (its stderr is shown).
 set -u
-if [ $# -lt 6 ]; then
+# --ci95 FILE.json: print what ci95 below takes from FILE (for the tests).
+if [ "${1:-}" = --ci95 ] && [ $# -eq 2 ]; then CI95_ONLY=$2; else CI95_ONLY=; fi
+if [ -z "$CI95_ONLY" ] && [ $# -lt 6 ]; then
   echo "usage: sh benchmarks/equivalence.sh BUILD BASE_BUILD REPS THREADS LABEL CONFIG..." >&2
   exit 2
 fi
-BUILD=$1; BASE=$2; REPS=$3; THREADS=$4; LABEL=$5; shift 5
-for b in "$BUILD/lagsim" "$BASE/lagsim" "$BUILD/equivalence"; do
-  [ -x "$b" ] || { echo "equivalence: $b not built" >&2; exit 2; }
-done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/lagsim-equiv.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM HUP
 
 # ci95 FILE.json: "MODE FIGURE MEAN HW N" for each mode's headline
 # quantiles. The JSON writer puts each mode's key on a line of its own
 # ("cloud": {) and each ci95 figure on one line
 # ("p50_visible_s": {"mean": x, "half_width": x, "n": n}); null stays null.
+# A figure seen before any mode's key is an error (the layout changed).
 ci95() {
   awk '
     function val(key,   s) {
@@ -38,11 +34,21 @@ ci95() {
     }
     /^ *"(cloud|device|hybrid)": *\{ *$/ { mode = $1; gsub(/[":]/, "", mode); next }
     /"p(50|90|99|999)_visible_s": *\{ *"mean"/ {
+      if (mode == "") { print "equivalence: a ci95 figure before any mode in " FILENAME > "/dev/stderr"; exit 2 }
       fig = $1; gsub(/[":]/, "", fig); sub(/_visible_s$/, "", fig)
       if (fig == "p999") fig = "p99.9"
       print mode, fig, val("mean"), val("half_width"), val("n")
     }' "$1"
 }
+if [ -n "$CI95_ONLY" ]; then ci95 "$CI95_ONLY"; exit; fi
+
+BUILD=$1; BASE=$2; REPS=$3; THREADS=$4; LABEL=$5; shift 5
+for b in "$BUILD/lagsim" "$BASE/lagsim" "$BUILD/equivalence"; do
+  [ -x "$b" ] || { echo "equivalence: $b not built" >&2; exit 2; }
+done
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lagsim-equiv.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM HUP
 
 # run WHICH DIR CONFIG: DIR/lagsim on CONFIG into $tmp/WHICH.json; prints
 # the wall seconds it took.
@@ -62,8 +68,8 @@ for cfg in "$@"; do
   sb=$(run base "$BASE" "$cfg") || exit 2
   sn=$(run new "$BUILD" "$cfg") || exit 2
   echo "equivalence: $cfg: $LABEL ${sb} s, this tree ${sn} s ($REPS replications)" >&2
-  ci95 "$tmp/base.json" >"$tmp/base.ci"
-  ci95 "$tmp/new.json" >"$tmp/new.ci"
+  ci95 "$tmp/base.json" >"$tmp/base.ci" || exit 2
+  ci95 "$tmp/new.json" >"$tmp/new.ci" || exit 2
   if [ ! -s "$tmp/base.ci" ] || [ ! -s "$tmp/new.ci" ]; then
     echo "equivalence: $cfg: no ci95 figures in the JSON output" >&2
     exit 2
@@ -80,5 +86,7 @@ done
 here=$(git describe --always --dirty 2>/dev/null || echo "this tree")
 echo "Headline quantiles of the latency to visible (seconds), $REPS replications per build,"
 echo "$LABEL against this tree ($here); \`make equivalence\` (docs/equivalence.md)."
+echo "Quantiles are midpoints of histogram buckets at most 1/128 of their value wide: \"within"
+echo "resolution\" marks means less than 1/128 apart."
 echo
-"$BUILD/equivalence" --base "$LABEL" --new "new" "$tmp/rows"
+"$BUILD/equivalence" --base "$LABEL" --new "new" --resolution 0.0078125 "$tmp/rows"
