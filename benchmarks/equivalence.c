@@ -273,6 +273,81 @@ static void print_tsv(const struct row *rows, size_t n)
     }
 }
 
+static void free_rows(struct row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].config);
+        free(rows[i].mode);
+        free(rows[i].figure);
+    }
+    free(rows);
+}
+
+/* Reads and judges the rows of in (named name in messages) into *rows,
+ * *n; -1 with "NAME:LINE: message" on stderr for bad input. The caller
+ * frees *rows (free_rows) either way. */
+static int read_rows(FILE *in, const char *name, struct row **rows, size_t *n)
+{
+    static const char *const what[] = {"", "", "", "BASE_MEAN", "BASE_HW", "BASE_N",
+                                       "NEW_MEAN", "NEW_HW", "NEW_N"};
+    size_t cap = 0, lineno = 0, len = 0;
+    char *line = NULL;
+    int rc = -1;
+    while (getline(&line, &len, in) != -1) {
+        lineno++;
+        char *f[10], *save = NULL;
+        int nf = 0;
+        for (char *tok = strtok_r(line, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save))
+            f[nf < 10 ? nf++ : 9] = tok;
+        if (nf == 0 || f[0][0] == '#')
+            continue;
+        if (nf != 9) {
+            fprintf(stderr, "%s:%zu: want 9 fields (CONFIG MODE FIGURE BASE_MEAN BASE_HW BASE_N "
+                            "NEW_MEAN NEW_HW NEW_N), got %s%d\n",
+                    name, lineno, nf == 10 ? "more than " : "", nf == 10 ? 9 : nf);
+            goto out;
+        }
+        struct row r = {0};
+        double *const num[] = {NULL, NULL, NULL, &r.bm, &r.bh, NULL, &r.nm, &r.nh, NULL};
+        for (int k = 3; k < 9; k++) {
+            const int bad = num[k] ? parse_value(f[k], num[k])
+                                   : parse_count(f[k], k == 5 ? &r.bn : &r.nn);
+            if (bad || (num[k] && (k == 4 || k == 7) && *num[k] < 0)) {
+                fprintf(stderr, "%s:%zu: %s is '%s', not a %s\n", name, lineno, what[k], f[k],
+                        num[k] ? (k == 4 || k == 7 ? "half-width >= 0 or '-'" : "number or '-'")
+                               : "count of replications");
+                goto out;
+            }
+        }
+        if (*n == cap) {
+            const size_t grown = cap ? 2 * cap : 64;
+            struct row *g = realloc(*rows, grown * sizeof *g);
+            if (!g) {
+                fprintf(stderr, "equivalence: out of memory\n");
+                goto out;
+            }
+            *rows = g;
+            cap = grown;
+        }
+        r.config = dup_str(f[0]);
+        r.mode = dup_str(f[1]);
+        r.figure = dup_str(f[2]);
+        judge(&r);
+        (*rows)[(*n)++] = r; /* freed with the others, even if a copy failed */
+        if (!r.config || !r.mode || !r.figure) {
+            fprintf(stderr, "equivalence: out of memory\n");
+            goto out;
+        }
+    }
+    if (ferror(in))
+        fprintf(stderr, "%s: read error\n", name);
+    else
+        rc = 0;
+out:
+    free(line);
+    return rc;
+}
+
 static void usage(void)
 {
     fputs("usage: equivalence [--tsv] [--alpha A] [--resolution R] [--base LABEL] [--new LABEL] "
@@ -326,62 +401,14 @@ int main(int argc, char **argv)
     }
 
     struct row *rows = NULL;
-    size_t n = 0, cap = 0, lineno = 0, len = 0;
-    char *line = NULL;
-    while (getline(&line, &len, in) != -1) {
-        lineno++;
-        char *f[10], *save = NULL;
-        int nf = 0;
-        for (char *tok = strtok_r(line, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save))
-            f[nf < 10 ? nf++ : 9] = tok;
-        if (nf == 0 || f[0][0] == '#')
-            continue;
-        if (nf != 9) {
-            fprintf(stderr, "%s:%zu: want 9 fields (CONFIG MODE FIGURE BASE_MEAN BASE_HW BASE_N "
-                            "NEW_MEAN NEW_HW NEW_N), got %s%d\n",
-                    name, lineno, nf == 10 ? "more than " : "", nf == 10 ? 9 : nf);
-            return 2;
-        }
-        struct row r = {0};
-        static const char *const what[] = {"", "", "", "BASE_MEAN", "BASE_HW", "BASE_N",
-                                           "NEW_MEAN", "NEW_HW", "NEW_N"};
-        double *const num[] = {NULL, NULL, NULL, &r.bm, &r.bh, NULL, &r.nm, &r.nh, NULL};
-        for (int k = 3; k < 9; k++) {
-            const int bad = num[k] ? parse_value(f[k], num[k])
-                                   : parse_count(f[k], k == 5 ? &r.bn : &r.nn);
-            if (bad || (num[k] && (k == 4 || k == 7) && *num[k] < 0)) {
-                fprintf(stderr, "%s:%zu: %s is '%s', not a %s\n", name, lineno, what[k], f[k],
-                        num[k] ? (k == 4 || k == 7 ? "half-width >= 0 or '-'" : "number or '-'")
-                               : "count of replications");
-                return 2;
-            }
-        }
-        r.config = dup_str(f[0]);
-        r.mode = dup_str(f[1]);
-        r.figure = dup_str(f[2]);
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            struct row *g = realloc(rows, cap * sizeof *rows);
-            if (!g) {
-                fprintf(stderr, "equivalence: out of memory\n");
-                return 2;
-            }
-            rows = g;
-        }
-        if (!r.config || !r.mode || !r.figure) {
-            fprintf(stderr, "equivalence: out of memory\n");
-            return 2;
-        }
-        judge(&r);
-        rows[n++] = r;
-    }
-    free(line);
-    if (ferror(in)) {
-        fprintf(stderr, "%s: read error\n", name);
-        return 2;
-    }
+    size_t n = 0;
+    const int rc = read_rows(in, name, &rows, &n);
     if (in != stdin)
         fclose(in);
+    if (rc) {
+        free_rows(rows, n);
+        return 2;
+    }
 
     size_t family = 0;
     const size_t rejected = holm(rows, n, alpha, &family);
@@ -418,12 +445,7 @@ int main(int argc, char **argv)
             puts(".\n\nVerdict: **no evidence that the model moved** (no Holm rejection, no "
                  "difference without spread, no figure defined in one build only).");
     }
-    for (size_t i = 0; i < n; i++) {
-        free(rows[i].config);
-        free(rows[i].mode);
-        free(rows[i].figure);
-    }
-    free(rows);
+    free_rows(rows, n);
     if (fflush(stdout) || ferror(stdout))
         return 2;
     return exceptions ? 1 : 0;
