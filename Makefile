@@ -303,7 +303,9 @@ bench-base:
 # compares each mode's p50, p90, p99 and p99.9 of the latency to visible:
 # inside the base's 95% CI or not, Welch's t-test, Holm-Bonferroni at 5%
 # (docs/equivalence.md). EQUIV_BASE is built once from `git archive` into
-# $(EQUIV_BASE_DIR), again only when the revision changes.
+# $(EQUIV_BASE_DIR), again only when the revision changes; its results
+# are kept there (per config and EQUIV_REPS) for the next run, which
+# EQUIV_FRESH=1 ignores.
 EQUIV_BASE     ?= 0d189c9
 EQUIV_REPS     ?= 20
 EQUIV_CONFIGS  ?= configs/*.ini

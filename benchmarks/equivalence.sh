@@ -10,7 +10,8 @@
 # (the "ci95" object of the JSON), and hands them to BUILD/equivalence,
 # which writes the table and the verdict. LABEL names the base build in
 # the table (make equivalence passes the short commit). One line per
-# config on stderr gives the wall seconds of each build's run.
+# config on stderr gives the wall seconds of each build's run. The base's
+# results are cached (below): only the first run pays for them.
 # Exit status: that of BUILD/equivalence (0 no exception, 1 exceptions),
 # 2 when a run fails (its stderr is shown).
 set -u
@@ -63,11 +64,31 @@ run() {
   echo $(( $(date +%s) - t0 ))
 }
 
+# The base build's results depend only on its binary, the config's bytes
+# and REPS (not on THREADS), so they are kept in BASE/../results/ under
+# the config's name, its checksum and REPS, and a rerun against another
+# new tree pays only for this tree's runs. make equivalence removes that
+# directory with the base build when EQUIV_BASE changes; EQUIV_FRESH=1
+# ignores it.
+cache=$(dirname "$BASE")/results
+mkdir -p "$cache" 2>/dev/null || cache=
+# run_base CONFIG: like run base BASE CONFIG, or "cached" from the cache.
+run_base() {
+  key=$(basename "$1" .ini)-$(cksum <"$1" | awk '{print $1 "-" $2}')-r$REPS.json
+  if [ -n "$cache" ] && [ -z "${EQUIV_FRESH:-}" ] && [ -s "$cache/$key" ]; then
+    cp "$cache/$key" "$tmp/base.json" && echo cached && return 0
+  fi
+  run base "$BASE" "$1" || exit 2
+  [ -n "$cache" ] && cp "$tmp/base.json" "$cache/$key.part" && mv "$cache/$key.part" "$cache/$key"
+  return 0
+}
+
 : >"$tmp/rows"
 for cfg in "$@"; do
-  sb=$(run base "$BASE" "$cfg") || exit 2
+  sb=$(run_base "$cfg") || exit 2
   sn=$(run new "$BUILD" "$cfg") || exit 2
-  echo "equivalence: $cfg: $LABEL ${sb} s, this tree ${sn} s ($REPS replications)" >&2
+  case $sb in cached) sb="(cached)" ;; *) sb="$sb s" ;; esac
+  echo "equivalence: $cfg: $LABEL $sb, this tree $sn s ($REPS replications)" >&2
   ci95 "$tmp/base.json" >"$tmp/base.ci" || exit 2
   ci95 "$tmp/new.json" >"$tmp/new.ci" || exit 2
   if [ ! -s "$tmp/base.ci" ] || [ ! -s "$tmp/new.ci" ]; then
