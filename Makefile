@@ -13,6 +13,8 @@
 #                     copy and run make check on it (MUTANT_JOBS=2 at once)
 #   make check-all    test, sanitize, and valgrind memcheck
 #   make bench        performance benchmarks
+#   make equivalence  this tree's headline quantiles against EQUIV_BASE's, config by
+#                     config (docs/equivalence.md; EQUIV_REPS, EQUIV_CONFIGS)
 #   make mpi          build/lagsim-mpi with Open MPI (make deps-mpi installs it);
 #                     make bench-mpi: its speedup on 2 ranks (docs/cluster.md)
 #   make install PREFIX=/usr/local   (binary, libraries, headers, lagsim.pc,
@@ -82,6 +84,7 @@ KEYREF    := $(BUILD)/keyref
 
 .PHONY: deps-browser report-screenshot
 .PHONY: all deps run test check sanitize bench bench-base install uninstall clean tests-build
+.PHONY: equivalence equiv-base
 .PHONY: valgrind check-all update-golden tsan mutants docs-update
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-deps
 .PHONY: docs docs-check print-warn mpi deps-mpi bench-mpi
@@ -291,6 +294,37 @@ bench-base:
 	  git archive "$$ref" | tar -x -C $(BENCH_BASE_DIR) && \
 	  $(MAKE) --no-print-directory -C $(BENCH_BASE_DIR) all >$(BENCH_BASE_DIR).log 2>&1 && \
 	  echo "$$ref" > $(BENCH_BASE_DIR)/REF || { echo "bench: building $$ref failed (see $(BENCH_BASE_DIR).log)"; exit 1; }; \
+	fi
+
+# make equivalence: whether this tree's model is the model of EQUIV_BASE
+# (the last commit before the change of Gaussian variates, by default):
+# every config of EQUIV_CONFIGS runs EQUIV_REPS replications with each
+# build, and one Markdown table (also written to $(BUILD)/equivalence.md)
+# compares each mode's p50, p90, p99 and p99.9 of the latency to visible:
+# inside the base's 95% CI or not, Welch's t-test, Holm-Bonferroni at 5%
+# (docs/equivalence.md). EQUIV_BASE is built once from `git archive` into
+# $(EQUIV_BASE_DIR), again only when the revision changes; its results
+# are kept there (per config and EQUIV_REPS) for the next run, which
+# EQUIV_FRESH=1 ignores.
+EQUIV_BASE     ?= 0d189c9
+EQUIV_REPS     ?= 20
+EQUIV_CONFIGS  ?= configs/*.ini
+EQUIV_THREADS  ?= 1
+EQUIV_BASE_DIR := $(BUILD)/equiv-base
+equivalence: all
+	@$(MAKE) --no-print-directory equiv-base
+	@sh benchmarks/equivalence.sh $(BUILD) $(EQUIV_BASE_DIR)/build $(EQUIV_REPS) $(EQUIV_THREADS) \
+	  "$$(cat $(EQUIV_BASE_DIR)/REF)" $(EQUIV_CONFIGS) >$(BUILD)/equivalence.md; \
+	  status=$$?; cat $(BUILD)/equivalence.md; exit $$status
+
+equiv-base:
+	@ref=$$(git rev-parse --short $(EQUIV_BASE)) || exit 1; \
+	if [ ! -x $(EQUIV_BASE_DIR)/build/lagsim ] || [ "$$(cat $(EQUIV_BASE_DIR)/REF 2>/dev/null)" != "$$ref" ]; then \
+	  echo "equivalence: building $$ref into $(EQUIV_BASE_DIR)"; \
+	  rm -rf $(EQUIV_BASE_DIR) && mkdir -p $(EQUIV_BASE_DIR) && \
+	  git archive "$$ref" | tar -x -C $(EQUIV_BASE_DIR) && \
+	  $(MAKE) --no-print-directory -C $(EQUIV_BASE_DIR) BUILD=build all >$(EQUIV_BASE_DIR).log 2>&1 && \
+	  echo "$$ref" > $(EQUIV_BASE_DIR)/REF || { echo "equivalence: building $$ref failed (see $(EQUIV_BASE_DIR).log)"; exit 1; }; \
 	fi
 
 # ---- Fuzzing -----------------------------------------------------------------
