@@ -47,6 +47,21 @@
  *     them all: when the wheel cannot get memory in the run loop it is
  *     turned off (everything moved into the near heap), and the run goes
  *     on as one heap. Only schedule() allocates, and it reports failure.
+ *  7. The source (below) is one record outside the heaps, keyed like any
+ *     other: arming it takes the next seq, as schedule() would have. The
+ *     run loop runs the source when its key is before the near heap's
+ *     root (the earliest heap event, invariant 5), so the order is the
+ *     key order exactly as if it had been scheduled. Disarmed, its key is
+ *     (INT64_MAX, UINT64_MAX), after every heap event.
+ *
+ * The source. A model often has one process that always has exactly one
+ * pending event and re-arms itself from its handler: the arrivals. Each
+ * of its events would cost a push and a pop of the near heap (or a
+ * bucket append, copy and pop); kept in the source slot it costs one key
+ * compare per event run. Its events count as events run (executed, the
+ * max_events of run_some) and as pending, obey `until` and stop(), and
+ * reset disarms it. There is one slot: a second recurring process uses
+ * schedule().
  *
  * Tuning. The wheel turns on when the near heap reaches ACTIVATE_AT
  * events and off when fewer than DEACTIVATE_AT are pending. The bucket
@@ -158,6 +173,8 @@ struct lagsim_sim {
     int wheel_on;          /* invariant 5 holds, else invariant 4 */
     int wheel_failed;      /* out of memory for the wheel: stay a heap */
     wheel_t *wheel;        /* allocated when first turned on, then kept */
+    record_t source;       /* the source's next event; fn NULL and key
+                            * (INT64_MAX, UINT64_MAX) when disarmed */
 };
 
 #if defined(__GNUC__)
@@ -695,6 +712,17 @@ COLD static void advance(lagsim_sim_t *sim)
 
 /* ---- The engine ---------------------------------------------------------- */
 
+/* Empties the source slot: its key becomes the largest there is, so every
+ * heap event comes before it. */
+static void source_disarm(lagsim_sim_t *sim)
+{
+    sim->source.time = LAGSIM_TIME_MAX;
+    sim->source.seq = UINT64_MAX;
+    sim->source.fn = NULL;
+    sim->source.ctx = NULL;
+    sim->source.arg = 0;
+}
+
 lagsim_sim_t *lagsim_sim_create(void)
 {
     lagsim_sim_t *sim = calloc(1, sizeof *sim);
@@ -706,6 +734,7 @@ lagsim_sim_t *lagsim_sim_create(void)
     }
     sim->near_end = UINT64_MAX;
     update_limit(sim);
+    source_disarm(sim);
     return sim;
 }
 
@@ -732,6 +761,7 @@ void lagsim_sim_reset(lagsim_sim_t *sim)
     sim->until = -1; /* a run in progress returns after the current event */
     sim->seq = 0;
     sim->executed = 0;
+    source_disarm(sim);
 }
 
 /* schedule() when the event does not go straight into the near heap:
@@ -779,6 +809,27 @@ int lagsim_sim_schedule(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn,
     return LAGSIM_OK;
 }
 
+void lagsim_sim_source_arm(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn, void *ctx,
+                           uint64_t arg)
+{
+    assert(fn != NULL);
+    assert(at >= sim->now && "lagsim_sim_source_arm: time is in the past");
+    if (UNLIKELY(at < sim->now))
+        at = sim->now;
+    /* The seq schedule() would have taken now: the order is the same. */
+    store(&sim->source, at, sim->seq++, fn, ctx, arg);
+}
+
+void lagsim_sim_source_disarm(lagsim_sim_t *sim)
+{
+    source_disarm(sim);
+}
+
+int lagsim_sim_source_armed(const lagsim_sim_t *sim)
+{
+    return sim->source.fn != NULL;
+}
+
 uint64_t lagsim_sim_run_some(lagsim_sim_t *sim, lagsim_time_t until, uint64_t max_events)
 {
     const uint64_t executed_before = sim->executed;
@@ -786,18 +837,32 @@ uint64_t lagsim_sim_run_some(lagsim_sim_t *sim, lagsim_time_t until, uint64_t ma
                                                                         : executed_before + max_events;
     const lagsim_time_t outer_until = sim->until; /* restored for nested runs */
     sim->until = until;
-    while (LIKELY(sim->near.size != 0) && sim->near.a[0].time <= sim->until &&
-           sim->executed < stop_at) {
-        const record_t *const top = &sim->near.a[0];
-        const lagsim_event_fn fn = top->fn;
-        void *const ctx = top->ctx;
-        const uint64_t arg = top->arg;
-        sim->now = top->time;
-        heap_pop(&sim->near);
-        sim->executed++;
-        if (UNLIKELY(sim->wheel_on) && sim->near.size == 0)
-            advance(sim); /* invariant 5: the root is the next event */
-        fn(sim, ctx, arg);
+    while (LIKELY(sim->executed < stop_at)) {
+        if (LIKELY(sim->near.size != 0) && before(&sim->near.a[0], &sim->source)) {
+            const record_t *const top = &sim->near.a[0];
+            if (top->time > sim->until)
+                break;
+            const lagsim_event_fn fn = top->fn;
+            void *const ctx = top->ctx;
+            const uint64_t arg = top->arg;
+            sim->now = top->time;
+            heap_pop(&sim->near);
+            sim->executed++;
+            if (UNLIKELY(sim->wheel_on) && sim->near.size == 0)
+                advance(sim); /* invariant 5: the root is the next event */
+            fn(sim, ctx, arg);
+        } else {
+            /* The source comes first (invariant 7), or the heap is empty. */
+            const lagsim_event_fn fn = sim->source.fn;
+            if (fn == NULL || sim->source.time > sim->until)
+                break;
+            void *const ctx = sim->source.ctx;
+            const uint64_t arg = sim->source.arg;
+            sim->now = sim->source.time;
+            source_disarm(sim);
+            sim->executed++;
+            fn(sim, ctx, arg);
+        }
     }
     sim->until = outer_until;
     return sim->executed - executed_before;
@@ -820,12 +885,13 @@ lagsim_time_t lagsim_sim_now(const lagsim_sim_t *sim)
 
 lagsim_time_t lagsim_sim_next_time(const lagsim_sim_t *sim)
 {
-    return sim->near.size ? sim->near.a[0].time : LAGSIM_TIME_MAX;
+    const lagsim_time_t heap = sim->near.size ? sim->near.a[0].time : LAGSIM_TIME_MAX;
+    return heap < sim->source.time ? heap : sim->source.time; /* disarmed: TIME_MAX */
 }
 
 size_t lagsim_sim_pending(const lagsim_sim_t *sim)
 {
-    return pending_of(sim);
+    return pending_of(sim) + (sim->source.fn != NULL);
 }
 
 uint64_t lagsim_sim_executed(const lagsim_sim_t *sim)
