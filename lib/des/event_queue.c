@@ -52,7 +52,9 @@
  *     run loop runs the source when its key is before the near heap's
  *     root (the earliest heap event, invariant 5), so the order is the
  *     key order exactly as if it had been scheduled. Disarmed, its key is
- *     (INT64_MAX, UINT64_MAX), after every heap event.
+ *     (INT64_MAX, UINT64_MAX), after every heap event. While it is armed,
+ *     `until` (the heap loop's limit) is below its time, so the heap
+ *     loop stops before it and the slow path compares whole keys.
  *
  * The source. A model often has one process that always has exactly one
  * pending event and re-arms itself from its handler: the arrivals. Each
@@ -92,8 +94,9 @@
  *  - schedule()'s fast path (the near heap, below its limit) calls
  *    nothing, so it saves no registers; the wheel, growth and switching
  *    are behind one compare, out of line.
- *  - stop() works by lowering the run's time limit, so the run loop tests
- *    one condition per event besides emptiness.
+ *  - stop() works by lowering the run's time limit, and an armed source
+ *    by lowering the heap loop's, so the run loop tests one condition per
+ *    event besides emptiness, as it would without a source.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -167,7 +170,9 @@ struct lagsim_sim {
     size_t near_limit;     /* schedule()'s slow path when near.size reaches it */
     uint64_t near_end;     /* events before it go to the near heap */
     lagsim_time_t now;     /* the clock */
-    lagsim_time_t until;   /* a running run()'s limit; stop() lowers it */
+    lagsim_time_t limit;   /* a running run()'s limit; stop() lowers it */
+    lagsim_time_t until;   /* the heap loop's limit: limit, or just before
+                            * the armed source's time if that is lower */
     uint64_t seq;          /* next insertion number */
     uint64_t executed;     /* events run since create or reset */
     int wheel_on;          /* invariant 5 holds, else invariant 4 */
@@ -181,11 +186,13 @@ struct lagsim_sim {
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define COLD __attribute__((noinline, cold))
+#define NOINLINE __attribute__((noinline))
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define LIKELY(x) (x)
 #define UNLIKELY(x) (x)
 #define COLD
+#define NOINLINE
 #define ALWAYS_INLINE inline
 #endif
 
@@ -712,6 +719,14 @@ COLD static void advance(lagsim_sim_t *sim)
 
 /* ---- The engine ---------------------------------------------------------- */
 
+/* The heap loop's limit for a run's `limit`: heap events at or after the
+ * armed source's time go through the run loop's slow path, which
+ * compares whole keys (invariant 7). */
+static inline lagsim_time_t heap_until(const lagsim_sim_t *sim, lagsim_time_t limit)
+{
+    return sim->source.fn && sim->source.time <= limit ? sim->source.time - 1 : limit;
+}
+
 /* Empties the source slot: its key becomes the largest there is, so every
  * heap event comes before it. */
 static void source_disarm(lagsim_sim_t *sim)
@@ -735,6 +750,7 @@ lagsim_sim_t *lagsim_sim_create(void)
     sim->near_end = UINT64_MAX;
     update_limit(sim);
     source_disarm(sim);
+    sim->limit = sim->until = -1;
     return sim;
 }
 
@@ -758,7 +774,7 @@ void lagsim_sim_reset(lagsim_sim_t *sim)
     sim->near_end = UINT64_MAX;
     update_limit(sim);
     sim->now = 0;
-    sim->until = -1; /* a run in progress returns after the current event */
+    sim->limit = sim->until = -1; /* a run in progress returns after the current event */
     sim->seq = 0;
     sim->executed = 0;
     source_disarm(sim);
@@ -818,11 +834,13 @@ void lagsim_sim_source_arm(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn 
         at = sim->now;
     /* The seq schedule() would have taken now: the order is the same. */
     store(&sim->source, at, sim->seq++, fn, ctx, arg);
+    sim->until = heap_until(sim, sim->limit);
 }
 
 void lagsim_sim_source_disarm(lagsim_sim_t *sim)
 {
     source_disarm(sim);
+    sim->until = sim->limit;
 }
 
 int lagsim_sim_source_armed(const lagsim_sim_t *sim)
@@ -830,41 +848,68 @@ int lagsim_sim_source_armed(const lagsim_sim_t *sim)
     return sim->source.fn != NULL;
 }
 
+/* Runs the near heap's root (the earliest heap event, invariant 5). */
+static ALWAYS_INLINE void run_root(lagsim_sim_t *sim)
+{
+    const record_t *const top = &sim->near.a[0];
+    const lagsim_event_fn fn = top->fn;
+    void *const ctx = top->ctx;
+    const uint64_t arg = top->arg;
+    sim->now = top->time;
+    heap_pop(&sim->near);
+    sim->executed++;
+    if (UNLIKELY(sim->wheel_on) && sim->near.size == 0)
+        advance(sim); /* invariant 5: the root is the next event */
+    fn(sim, ctx, arg);
+}
+
+/*
+ * The run loop's slow path, reached when the heap loop stops: runs the
+ * source if it is the next event and due, or else the heap's root if it
+ * is due (at the source's time, before it). Returns 0 when neither is
+ * (the run is over). Out of line, so that the heap loop keeps its
+ * registers.
+ */
+static NOINLINE int run_slow(lagsim_sim_t *sim)
+{
+    const record_t *const src = &sim->source;
+    if (src->fn && src->time <= sim->limit &&
+        (sim->near.size == 0 || before(src, &sim->near.a[0]))) {
+        const lagsim_event_fn fn = src->fn;
+        void *const ctx = src->ctx;
+        const uint64_t arg = src->arg;
+        sim->now = src->time;
+        source_disarm(sim);
+        sim->until = sim->limit;
+        sim->executed++;
+        fn(sim, ctx, arg);
+        return 1;
+    }
+    if (sim->near.size != 0 && sim->near.a[0].time <= sim->limit) {
+        run_root(sim);
+        return 1;
+    }
+    return 0;
+}
+
 uint64_t lagsim_sim_run_some(lagsim_sim_t *sim, lagsim_time_t until, uint64_t max_events)
 {
     const uint64_t executed_before = sim->executed;
     const uint64_t stop_at = max_events > UINT64_MAX - executed_before ? UINT64_MAX
                                                                         : executed_before + max_events;
-    const lagsim_time_t outer_until = sim->until; /* restored for nested runs */
-    sim->until = until;
+    const lagsim_time_t outer_limit = sim->limit; /* restored for nested runs */
+    sim->limit = until;
+    sim->until = heap_until(sim, until);
     while (LIKELY(sim->executed < stop_at)) {
-        if (LIKELY(sim->near.size != 0) && before(&sim->near.a[0], &sim->source)) {
-            const record_t *const top = &sim->near.a[0];
-            if (top->time > sim->until)
-                break;
-            const lagsim_event_fn fn = top->fn;
-            void *const ctx = top->ctx;
-            const uint64_t arg = top->arg;
-            sim->now = top->time;
-            heap_pop(&sim->near);
-            sim->executed++;
-            if (UNLIKELY(sim->wheel_on) && sim->near.size == 0)
-                advance(sim); /* invariant 5: the root is the next event */
-            fn(sim, ctx, arg);
-        } else {
-            /* The source comes first (invariant 7), or the heap is empty. */
-            const lagsim_event_fn fn = sim->source.fn;
-            if (fn == NULL || sim->source.time > sim->until)
-                break;
-            void *const ctx = sim->source.ctx;
-            const uint64_t arg = sim->source.arg;
-            sim->now = sim->source.time;
-            source_disarm(sim);
-            sim->executed++;
-            fn(sim, ctx, arg);
-        }
+        /* Heap events before the source's time (invariant 7): the loop of
+         * an engine without a source, one time compare per event. */
+        if (LIKELY(sim->near.size != 0) && sim->near.a[0].time <= sim->until)
+            run_root(sim);
+        else if (!run_slow(sim))
+            break; /* else the source, or a heap event at its time, ran */
     }
-    sim->until = outer_until;
+    sim->limit = outer_limit;
+    sim->until = heap_until(sim, outer_limit);
     return sim->executed - executed_before;
 }
 
@@ -875,7 +920,7 @@ uint64_t lagsim_sim_run(lagsim_sim_t *sim, lagsim_time_t until)
 
 void lagsim_sim_stop(lagsim_sim_t *sim)
 {
-    sim->until = -1; /* below every pending time (invariant 3) */
+    sim->limit = sim->until = -1; /* below every pending time (invariant 3) */
 }
 
 lagsim_time_t lagsim_sim_now(const lagsim_sim_t *sim)
