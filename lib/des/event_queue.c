@@ -59,11 +59,11 @@
  * The source. A model often has one process that always has exactly one
  * pending event and re-arms itself from its handler: the arrivals. Each
  * of its events would cost a push and a pop of the near heap (or a
- * bucket append, copy and pop); kept in the source slot it costs one key
- * compare per event run. Its events count as events run (executed, the
- * max_events of run_some) and as pending, obey `until` and stop(), and
- * reset disarms it. There is one slot: a second recurring process uses
- * schedule().
+ * bucket append, copy and pop); kept in the source slot it costs a call
+ * of the run loop's slow path and one key compare. Its events count as
+ * events run (executed, the max_events of run_some) and as pending, obey
+ * `until` and stop(), and reset disarms it. There is one slot: a second
+ * recurring process uses schedule().
  *
  * Tuning. The wheel turns on when the near heap reaches ACTIVATE_AT
  * events and off when fewer than DEACTIVATE_AT are pending. The bucket
