@@ -1,7 +1,8 @@
 /*
  * test_des.c - the engine (lib/des): time order, insertion order on ties,
  * events scheduled from handlers, run(until), stop, counts, queue growth
- * through both pop paths and the calendar wheel, determinism, random
+ * through both pop paths and the calendar wheel, the source slot,
+ * determinism, random
  * streams and distributions.
  *
  * Central idea: a handler appends (time, arg) to a trace, where arg is the
@@ -388,6 +389,237 @@ static void wheel_keeps_order_across_scales(void **state)
     lagsim_sim_destroy(sim);
 }
 
+/* ---- The source slot ----------------------------------------------------- */
+
+/* A source handler whose next step is written out by hand: arg 2 schedules
+ * a heap event, re-arms at the same time, then schedules another; arg 7
+ * re-arms later; arg 9 stops re-arming. */
+static void scripted_source(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    record(sim, ctx, arg);
+    if (arg == 2) {
+        lagsim_sim_schedule(sim, 10, record, ctx, 6);
+        lagsim_sim_source_arm(sim, 10, scripted_source, ctx, 7);
+        lagsim_sim_schedule(sim, 10, record, ctx, 8);
+    } else if (arg == 7) {
+        lagsim_sim_source_arm(sim, 20, scripted_source, ctx, 9);
+    }
+}
+
+/* The source's events run where scheduled ones would: at equal times, in
+ * the order of the schedule and arm calls. Expected order by hand. */
+static void source_ties_follow_arming_order(void **state)
+{
+    (void)state;
+    lagsim_sim_t *const sim = lagsim_sim_create();
+    trace_t *const t = trace_new(20);
+    assert_int_equal(lagsim_sim_source_armed(sim), 0);
+    lagsim_sim_schedule(sim, 10, record, t, 1);
+    lagsim_sim_source_arm(sim, 10, scripted_source, t, 2);
+    lagsim_sim_schedule(sim, 10, record, t, 3);
+    lagsim_sim_schedule(sim, 5, record, t, 4);
+    lagsim_sim_schedule(sim, 20, record, t, 5);
+    assert_int_equal(lagsim_sim_source_armed(sim), 1);
+    assert_int_equal(lagsim_sim_pending(sim), 5);
+    assert_int_equal(lagsim_sim_next_time(sim), 5);
+    assert_int_equal(lagsim_sim_run(sim, LAGSIM_TIME_MAX), 9);
+    static const lagsim_time_t want_time[] = {5, 10, 10, 10, 10, 10, 10, 20, 20};
+    static const uint64_t want_arg[] = {4, 1, 2, 3, 6, 7, 8, 5, 9};
+    assert_int_equal(t->n, 9);
+    for (size_t i = 0; i < 9; i++) {
+        assert_int_equal(t->times[i], want_time[i]);
+        assert_int_equal(t->args[i], want_arg[i]);
+    }
+    assert_int_equal(lagsim_sim_source_armed(sim), 0);
+    assert_int_equal(lagsim_sim_pending(sim), 0);
+    assert_int_equal(lagsim_sim_executed(sim), 9);
+    assert_int_equal(lagsim_sim_next_time(sim), LAGSIM_TIME_MAX);
+    /* The source alone, before any heap event: first. */
+    t->n = 0;
+    lagsim_sim_source_arm(sim, 30, record, t, 11);
+    lagsim_sim_schedule(sim, 30, record, t, 12);
+    lagsim_sim_schedule(sim, 25, record, t, 10);
+    assert_int_equal(lagsim_sim_run(sim, LAGSIM_TIME_MAX), 3);
+    assert_int_equal(t->args[0], 10);
+    assert_int_equal(t->args[1], 11);
+    assert_int_equal(t->args[2], 12);
+    trace_free(t);
+    lagsim_sim_destroy(sim);
+}
+
+/* A source that re-arms every 10 us, stopping the run at arg stop_at. */
+typedef struct ticker {
+    trace_t *trace;
+    uint64_t stop_at;
+} ticker_t;
+
+static void tick(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    ticker_t *const k = ctx;
+    record(sim, k->trace, arg);
+    lagsim_sim_source_arm(sim, lagsim_sim_now(sim) + 10, tick, k, arg + 1);
+    if (arg == k->stop_at)
+        lagsim_sim_stop(sim);
+}
+
+/* `until`, max_events, stop(), disarm, replacement and reset apply to the
+ * source's events as to any other. */
+static void source_obeys_until_stop_and_disarm(void **state)
+{
+    (void)state;
+    lagsim_sim_t *const sim = lagsim_sim_create();
+    ticker_t k = {.trace = trace_new(100), .stop_at = 8};
+    lagsim_sim_source_arm(sim, 0, tick, &k, 0);
+    /* Ticks at 0, 10, 20, 30; the one at 40 waits. */
+    assert_int_equal(lagsim_sim_run(sim, 35), 4);
+    assert_int_equal(lagsim_sim_now(sim), 30);
+    assert_int_equal(lagsim_sim_next_time(sim), 40);
+    assert_int_equal(lagsim_sim_pending(sim), 1);
+    assert_int_equal(lagsim_sim_executed(sim), 4);
+    /* Three more, counted like heap events. */
+    assert_int_equal(lagsim_sim_run_some(sim, LAGSIM_TIME_MAX, 3), 3);
+    assert_int_equal(lagsim_sim_now(sim), 60);
+    /* Tick 8 (at 80) stops the run: 7 and 8 ran. */
+    assert_int_equal(lagsim_sim_run(sim, LAGSIM_TIME_MAX), 2);
+    assert_int_equal(lagsim_sim_now(sim), 80);
+    assert_int_equal(lagsim_sim_executed(sim), 9);
+    for (uint64_t i = 0; i < 9; i++) {
+        assert_int_equal(k.trace->args[i], i);
+        assert_int_equal(k.trace->times[i], (lagsim_time_t)(10 * i));
+    }
+    /* A heap event between two ticks runs between them. */
+    lagsim_sim_schedule(sim, 85, record, k.trace, 100);
+    k.stop_at = 10;
+    assert_int_equal(lagsim_sim_run(sim, LAGSIM_TIME_MAX), 3);
+    assert_int_equal(k.trace->args[9], 100);
+    assert_int_equal(k.trace->args[10], 9);
+    assert_int_equal(k.trace->args[11], 10);
+    /* Disarmed: nothing pending, nothing runs. */
+    assert_int_equal(lagsim_sim_source_armed(sim), 1);
+    lagsim_sim_source_disarm(sim);
+    assert_int_equal(lagsim_sim_source_armed(sim), 0);
+    assert_int_equal(lagsim_sim_pending(sim), 0);
+    assert_int_equal(lagsim_sim_next_time(sim), LAGSIM_TIME_MAX);
+    assert_int_equal(lagsim_sim_run(sim, LAGSIM_TIME_MAX), 0);
+    assert_int_equal(lagsim_sim_now(sim), 100);
+    /* Arming a full slot replaces its event. */
+    k.trace->n = 0;
+    lagsim_sim_source_arm(sim, 150, record, k.trace, 1);
+    lagsim_sim_source_arm(sim, 160, record, k.trace, 2);
+    assert_int_equal(lagsim_sim_pending(sim), 1);
+    assert_int_equal(lagsim_sim_next_time(sim), 160);
+    assert_int_equal(lagsim_sim_run(sim, LAGSIM_TIME_MAX), 1);
+    assert_int_equal(k.trace->n, 1);
+    assert_int_equal(k.trace->args[0], 2);
+    /* Reset empties the slot. */
+    lagsim_sim_source_arm(sim, 200, record, k.trace, 3);
+    lagsim_sim_reset(sim);
+    assert_int_equal(lagsim_sim_source_armed(sim), 0);
+    assert_int_equal(lagsim_sim_pending(sim), 0);
+    assert_int_equal(lagsim_sim_run(sim, LAGSIM_TIME_MAX), 0);
+    assert_int_equal(k.trace->n, 1);
+    trace_free(k.trace);
+    lagsim_sim_destroy(sim);
+}
+
+/*
+ * The source against a second implementation: the engine's own queue. An
+ * arrival process with gaps often 0 (ties) spawns children over thirteen
+ * decades of delay (the wheel on, buckets, the far heap, retuning), each
+ * child maybe one more; run once with the arrivals in the source slot
+ * and once scheduled, in slices of random `until` and max_events. The two
+ * traces must be identical, event for event.
+ */
+typedef struct twin {
+    trace_t *trace;
+    gsl_rng *rng;
+    int use_source;
+    uint64_t next_arg;
+    uint64_t arrivals_left;
+    size_t max_pending;
+} twin_t;
+
+static void twin_child(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    twin_t *const w = ctx;
+    record(sim, w->trace, arg);
+    if (gsl_rng_uniform(w->rng) < 0.3)
+        lagsim_sim_schedule(sim, lagsim_sim_now(sim) + scales_delay(w->rng), twin_child, w,
+                            w->next_arg++);
+}
+
+static void twin_arrival(lagsim_sim_t *sim, void *ctx, uint64_t arg)
+{
+    twin_t *const w = ctx;
+    record(sim, w->trace, arg);
+    if (lagsim_sim_pending(sim) > w->max_pending)
+        w->max_pending = lagsim_sim_pending(sim);
+    const unsigned children = (unsigned)gsl_rng_uniform_int(w->rng, 3);
+    for (unsigned c = 0; c < children; c++)
+        lagsim_sim_schedule(sim, lagsim_sim_now(sim) + scales_delay(w->rng), twin_child, w,
+                            w->next_arg++);
+    if (w->arrivals_left == 0)
+        return;
+    w->arrivals_left--;
+    const lagsim_time_t gap =
+        gsl_rng_uniform(w->rng) < 0.3 ? 0 : (lagsim_time_t)gsl_rng_uniform_int(w->rng, 50);
+    if (w->use_source)
+        lagsim_sim_source_arm(sim, lagsim_sim_now(sim) + gap, twin_arrival, w, w->next_arg++);
+    else
+        lagsim_sim_schedule(sim, lagsim_sim_now(sim) + gap, twin_arrival, w, w->next_arg++);
+    /* A child scheduled after the next arrival, at the same time. */
+    if (gap == 0 && gsl_rng_uniform(w->rng) < 0.5)
+        lagsim_sim_schedule(sim, lagsim_sim_now(sim), twin_child, w, w->next_arg++);
+}
+
+static uint64_t twin_run(twin_t *w, uint64_t arrivals)
+{
+    lagsim_sim_t *const sim = lagsim_sim_create();
+    gsl_rng *const slices = lagsim_rng_create(NULL, 11, 0, 1);
+    w->rng = lagsim_rng_create(NULL, 11, 0, 0);
+    w->arrivals_left = arrivals;
+    w->next_arg = 0;
+    if (w->use_source)
+        lagsim_sim_source_arm(sim, 0, twin_arrival, w, w->next_arg++);
+    else
+        lagsim_sim_schedule(sim, 0, twin_arrival, w, w->next_arg++);
+    uint64_t ran = 0;
+    while (lagsim_sim_pending(sim) > 0) {
+        const lagsim_time_t until =
+            lagsim_sim_next_time(sim) + (lagsim_time_t)gsl_rng_uniform_int(slices, 100000);
+        ran += lagsim_sim_run_some(sim, until, 1 + gsl_rng_uniform_int(slices, 20000));
+    }
+    assert_int_equal(ran, lagsim_sim_executed(sim));
+    gsl_rng_free(w->rng);
+    gsl_rng_free(slices);
+    lagsim_sim_destroy(sim);
+    return ran;
+}
+
+static void source_matches_scheduled_arrivals(void **state)
+{
+    (void)state;
+    enum { ARRIVALS = 200000, CAP = 2000000 };
+    twin_t a = {.trace = trace_new(CAP), .use_source = 1};
+    twin_t b = {.trace = trace_new(CAP), .use_source = 0};
+    const uint64_t ran_a = twin_run(&a, ARRIVALS);
+    const uint64_t ran_b = twin_run(&b, ARRIVALS);
+    assert_int_equal(ran_a, ran_b);
+    assert_int_equal(a.trace->n, b.trace->n);
+    assert_true(a.trace->n > ARRIVALS + 100000); /* children too */
+    assert_true(a.max_pending > 20000);           /* the wheel was on */
+    assert_int_equal(a.max_pending, b.max_pending);
+    for (size_t i = 0; i < a.trace->n; i++) {
+        if (a.trace->times[i] != b.trace->times[i] || a.trace->args[i] != b.trace->args[i])
+            fail_msg("event %zu: (%lld, %llu) with the source, (%lld, %llu) without", i,
+                     (long long)a.trace->times[i], (unsigned long long)a.trace->args[i],
+                     (long long)b.trace->times[i], (unsigned long long)b.trace->args[i]);
+    }
+    assert_trace_ordered(a.trace);
+    trace_free(a.trace);
+    trace_free(b.trace);
+}
+
 /* ---- Determinism and random streams -------------------------------------- */
 
 typedef struct stamped {
@@ -712,6 +944,9 @@ int main(void)
         cmocka_unit_test(queue_grows_to_a_million_and_back),
         cmocka_unit_test(hold_model_keeps_order_through_growth),
         cmocka_unit_test(wheel_keeps_order_across_scales),
+        cmocka_unit_test(source_ties_follow_arming_order),
+        cmocka_unit_test(source_obeys_until_stop_and_disarm),
+        cmocka_unit_test(source_matches_scheduled_arrivals),
         cmocka_unit_test(trace_matches_a_sorted_reference),
         cmocka_unit_test(stream_seeds_are_distinct_and_reproducible),
         cmocka_unit_test(distributions_match_closed_forms),

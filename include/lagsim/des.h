@@ -7,7 +7,9 @@
  * order, ties broken by insertion order, so a run is deterministic.
  * Event records live inside the queue's own array, which grows
  * geometrically and is reused: scheduling never calls malloc once the
- * queue has reached its working size.
+ * queue has reached its working size. One recurring process (a model's
+ * arrivals) can skip the queue altogether through the source slot,
+ * lagsim_sim_source_arm(), in the same order.
  *
  * Typical use (see benchmarks/mm1.c for a whole model):
  *
@@ -95,6 +97,24 @@ uint64_t lagsim_sim_run(lagsim_sim_t *sim, lagsim_time_t until);
  * (unless lagsim_sim_stop() was called). Returns the number run.
  */
 uint64_t lagsim_sim_run_some(lagsim_sim_t *sim, lagsim_time_t until, uint64_t max_events);
+
+/*
+ * The source: one slot, outside the queue, for a process that always has
+ * exactly one pending event and schedules the next from its handler (a
+ * stream of arrivals). lagsim_sim_source_arm(sim, at, fn, ctx, arg) is
+ * lagsim_sim_schedule() for that process: the event runs in exactly the
+ * place a scheduled one would (ties in arming order, the same counter),
+ * counts as an event run and as pending, and obeys `until` and stop();
+ * it only costs less, since it never enters the queue. The slot holds
+ * one event: it is emptied just before its handler runs (which may arm
+ * it again), and arming a full slot replaces the event in it. It cannot
+ * fail. lagsim_sim_source_disarm() empties it; reset empties it too.
+ */
+void lagsim_sim_source_arm(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn, void *ctx,
+                           uint64_t arg);
+void lagsim_sim_source_disarm(lagsim_sim_t *sim);
+/* 1 when the source holds an event, else 0. */
+int lagsim_sim_source_armed(const lagsim_sim_t *sim);
 
 /* Asks a running lagsim_sim_run() to return after the current event. */
 void lagsim_sim_stop(lagsim_sim_t *sim);

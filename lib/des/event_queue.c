@@ -47,6 +47,23 @@
  *     them all: when the wheel cannot get memory in the run loop it is
  *     turned off (everything moved into the near heap), and the run goes
  *     on as one heap. Only schedule() allocates, and it reports failure.
+ *  7. The source (below) is one record outside the heaps, keyed like any
+ *     other: arming it takes the next seq, as schedule() would have. The
+ *     run loop runs the source when its key is before the near heap's
+ *     root (the earliest heap event, invariant 5), so the order is the
+ *     key order exactly as if it had been scheduled. Disarmed, its key is
+ *     (INT64_MAX, UINT64_MAX), after every heap event. While it is armed,
+ *     `until` (the heap loop's limit) is below its time, so the heap
+ *     loop stops before it and the slow path compares whole keys.
+ *
+ * The source. A model often has one process that always has exactly one
+ * pending event and re-arms itself from its handler: the arrivals. Each
+ * of its events would cost a push and a pop of the near heap (or a
+ * bucket append, copy and pop); kept in the source slot it costs a call
+ * of the run loop's slow path and one key compare. Its events count as
+ * events run (executed, the max_events of run_some) and as pending, obey
+ * `until` and stop(), and reset disarms it. There is one slot: a second
+ * recurring process uses schedule().
  *
  * Tuning. The wheel turns on when the near heap reaches ACTIVATE_AT
  * events and off when fewer than DEACTIVATE_AT are pending. The bucket
@@ -77,8 +94,9 @@
  *  - schedule()'s fast path (the near heap, below its limit) calls
  *    nothing, so it saves no registers; the wheel, growth and switching
  *    are behind one compare, out of line.
- *  - stop() works by lowering the run's time limit, so the run loop tests
- *    one condition per event besides emptiness.
+ *  - stop() works by lowering the run's time limit, and an armed source
+ *    by lowering the heap loop's, so the run loop tests one condition per
+ *    event besides emptiness, as it would without a source.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -152,23 +170,29 @@ struct lagsim_sim {
     size_t near_limit;     /* schedule()'s slow path when near.size reaches it */
     uint64_t near_end;     /* events before it go to the near heap */
     lagsim_time_t now;     /* the clock */
-    lagsim_time_t until;   /* a running run()'s limit; stop() lowers it */
+    lagsim_time_t limit;   /* a running run()'s limit; stop() lowers it */
+    lagsim_time_t until;   /* the heap loop's limit: limit, or just before
+                            * the armed source's time if that is lower */
     uint64_t seq;          /* next insertion number */
     uint64_t executed;     /* events run since create or reset */
     int wheel_on;          /* invariant 5 holds, else invariant 4 */
     int wheel_failed;      /* out of memory for the wheel: stay a heap */
     wheel_t *wheel;        /* allocated when first turned on, then kept */
+    record_t source;       /* the source's next event; fn NULL and key
+                            * (INT64_MAX, UINT64_MAX) when disarmed */
 };
 
 #if defined(__GNUC__)
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define COLD __attribute__((noinline, cold))
+#define NOINLINE __attribute__((noinline))
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define LIKELY(x) (x)
 #define UNLIKELY(x) (x)
 #define COLD
+#define NOINLINE
 #define ALWAYS_INLINE inline
 #endif
 
@@ -695,6 +719,25 @@ COLD static void advance(lagsim_sim_t *sim)
 
 /* ---- The engine ---------------------------------------------------------- */
 
+/* The heap loop's limit for a run's `limit`: heap events at or after the
+ * armed source's time go through the run loop's slow path, which
+ * compares whole keys (invariant 7). */
+static inline lagsim_time_t heap_until(const lagsim_sim_t *sim, lagsim_time_t limit)
+{
+    return sim->source.fn && sim->source.time <= limit ? sim->source.time - 1 : limit;
+}
+
+/* Empties the source slot: its key becomes the largest there is, so every
+ * heap event comes before it. */
+static void source_disarm(lagsim_sim_t *sim)
+{
+    sim->source.time = LAGSIM_TIME_MAX;
+    sim->source.seq = UINT64_MAX;
+    sim->source.fn = NULL;
+    sim->source.ctx = NULL;
+    sim->source.arg = 0;
+}
+
 lagsim_sim_t *lagsim_sim_create(void)
 {
     lagsim_sim_t *sim = calloc(1, sizeof *sim);
@@ -706,6 +749,8 @@ lagsim_sim_t *lagsim_sim_create(void)
     }
     sim->near_end = UINT64_MAX;
     update_limit(sim);
+    source_disarm(sim);
+    sim->limit = sim->until = -1;
     return sim;
 }
 
@@ -729,9 +774,10 @@ void lagsim_sim_reset(lagsim_sim_t *sim)
     sim->near_end = UINT64_MAX;
     update_limit(sim);
     sim->now = 0;
-    sim->until = -1; /* a run in progress returns after the current event */
+    sim->limit = sim->until = -1; /* a run in progress returns after the current event */
     sim->seq = 0;
     sim->executed = 0;
+    source_disarm(sim);
 }
 
 /* schedule() when the event does not go straight into the near heap:
@@ -779,27 +825,91 @@ int lagsim_sim_schedule(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn,
     return LAGSIM_OK;
 }
 
+void lagsim_sim_source_arm(lagsim_sim_t *sim, lagsim_time_t at, lagsim_event_fn fn, void *ctx,
+                           uint64_t arg)
+{
+    assert(fn != NULL);
+    assert(at >= sim->now && "lagsim_sim_source_arm: time is in the past");
+    if (UNLIKELY(at < sim->now))
+        at = sim->now;
+    /* The seq schedule() would have taken now: the order is the same. */
+    store(&sim->source, at, sim->seq++, fn, ctx, arg);
+    sim->until = heap_until(sim, sim->limit);
+}
+
+void lagsim_sim_source_disarm(lagsim_sim_t *sim)
+{
+    source_disarm(sim);
+    sim->until = sim->limit;
+}
+
+int lagsim_sim_source_armed(const lagsim_sim_t *sim)
+{
+    return sim->source.fn != NULL;
+}
+
+/* Runs the near heap's root (the earliest heap event, invariant 5). */
+static ALWAYS_INLINE void run_root(lagsim_sim_t *sim)
+{
+    const record_t *const top = &sim->near.a[0];
+    const lagsim_event_fn fn = top->fn;
+    void *const ctx = top->ctx;
+    const uint64_t arg = top->arg;
+    sim->now = top->time;
+    heap_pop(&sim->near);
+    sim->executed++;
+    if (UNLIKELY(sim->wheel_on) && sim->near.size == 0)
+        advance(sim); /* invariant 5: the root is the next event */
+    fn(sim, ctx, arg);
+}
+
+/*
+ * The run loop's slow path, reached when the heap loop stops: runs the
+ * source if it is the next event and due, or else the heap's root if it
+ * is due (at the source's time, before it). Returns 0 when neither is
+ * (the run is over). Out of line, so that the heap loop keeps its
+ * registers.
+ */
+static NOINLINE int run_slow(lagsim_sim_t *sim)
+{
+    const record_t *const src = &sim->source;
+    if (src->fn && src->time <= sim->limit &&
+        (sim->near.size == 0 || before(src, &sim->near.a[0]))) {
+        const lagsim_event_fn fn = src->fn;
+        void *const ctx = src->ctx;
+        const uint64_t arg = src->arg;
+        sim->now = src->time;
+        source_disarm(sim);
+        sim->until = sim->limit;
+        sim->executed++;
+        fn(sim, ctx, arg);
+        return 1;
+    }
+    if (sim->near.size != 0 && sim->near.a[0].time <= sim->limit) {
+        run_root(sim);
+        return 1;
+    }
+    return 0;
+}
+
 uint64_t lagsim_sim_run_some(lagsim_sim_t *sim, lagsim_time_t until, uint64_t max_events)
 {
     const uint64_t executed_before = sim->executed;
     const uint64_t stop_at = max_events > UINT64_MAX - executed_before ? UINT64_MAX
                                                                         : executed_before + max_events;
-    const lagsim_time_t outer_until = sim->until; /* restored for nested runs */
-    sim->until = until;
-    while (LIKELY(sim->near.size != 0) && sim->near.a[0].time <= sim->until &&
-           sim->executed < stop_at) {
-        const record_t *const top = &sim->near.a[0];
-        const lagsim_event_fn fn = top->fn;
-        void *const ctx = top->ctx;
-        const uint64_t arg = top->arg;
-        sim->now = top->time;
-        heap_pop(&sim->near);
-        sim->executed++;
-        if (UNLIKELY(sim->wheel_on) && sim->near.size == 0)
-            advance(sim); /* invariant 5: the root is the next event */
-        fn(sim, ctx, arg);
+    const lagsim_time_t outer_limit = sim->limit; /* restored for nested runs */
+    sim->limit = until;
+    sim->until = heap_until(sim, until);
+    while (LIKELY(sim->executed < stop_at)) {
+        /* Heap events before the source's time (invariant 7): the loop of
+         * an engine without a source, one time compare per event. */
+        if (LIKELY(sim->near.size != 0) && sim->near.a[0].time <= sim->until)
+            run_root(sim);
+        else if (!run_slow(sim))
+            break; /* else the source, or a heap event at its time, ran */
     }
-    sim->until = outer_until;
+    sim->limit = outer_limit;
+    sim->until = heap_until(sim, outer_limit);
     return sim->executed - executed_before;
 }
 
@@ -810,7 +920,7 @@ uint64_t lagsim_sim_run(lagsim_sim_t *sim, lagsim_time_t until)
 
 void lagsim_sim_stop(lagsim_sim_t *sim)
 {
-    sim->until = -1; /* below every pending time (invariant 3) */
+    sim->limit = sim->until = -1; /* below every pending time (invariant 3) */
 }
 
 lagsim_time_t lagsim_sim_now(const lagsim_sim_t *sim)
@@ -820,12 +930,13 @@ lagsim_time_t lagsim_sim_now(const lagsim_sim_t *sim)
 
 lagsim_time_t lagsim_sim_next_time(const lagsim_sim_t *sim)
 {
-    return sim->near.size ? sim->near.a[0].time : LAGSIM_TIME_MAX;
+    const lagsim_time_t heap = sim->near.size ? sim->near.a[0].time : LAGSIM_TIME_MAX;
+    return heap < sim->source.time ? heap : sim->source.time; /* disarmed: TIME_MAX */
 }
 
 size_t lagsim_sim_pending(const lagsim_sim_t *sim)
 {
-    return pending_of(sim);
+    return pending_of(sim) + (sim->source.fn != NULL);
 }
 
 uint64_t lagsim_sim_executed(const lagsim_sim_t *sim)

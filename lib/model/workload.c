@@ -6,9 +6,13 @@
  *
  *  - a Poisson process whose rate is the piecewise-linear function of
  *    traffic.c (base rate, daily profile, bursts, ramps, scale), times
- *    the multiplier of a two-state Markov chain when an MMPP is set;
+ *    the multiplier of a two-state Markov chain when an MMPP is set; its
+ *    next arrival sits in the engine's source slot
+ *    (lagsim_sim_source_arm()), which runs it in the very place a
+ *    scheduled event would run, without a trip through the queue;
  *  - replayed rows, streamed one at a time from sc->replay.source (the
- *    config layer's CSV reader, lib/config/replay.c).
+ *    config layer's CSV reader, lib/config/replay.c), each scheduled as
+ *    an ordinary engine event.
  *
  * Poisson arrivals are drawn exactly by inversion: draw E ~ Exp(1) and
  * walk the pieces (cut further at the chain's switches) until the
@@ -214,8 +218,7 @@ static void schedule_next(lsi_model_t *m)
     const lagsim_time_t at = lsi_arrivals_next(&m->arrivals);
     if (at >= m->sc->horizon)
         return;
-    if (lagsim_sim_schedule(m->sim, at, on_arrival, m, 0) != LAGSIM_OK)
-        lsi_fail(m);
+    lagsim_sim_source_arm(m->sim, at, on_arrival, m, 0);
 }
 
 /* Fires one event now: type and user given (>= 0) or drawn, then its
