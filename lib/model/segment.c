@@ -393,6 +393,9 @@ static void dispatch(lsi_model_t *m)
         arm_dest_timer(m, m->dest.blocked_until);
         return;
     }
+    /* The oldest waiting event's entry time, once looked up (it reads a
+     * record) and until a batch leaves. */
+    lagsim_time_t oldest = -1;
     while (m->dest.in_flight < sc->segment.max_in_flight) {
         if (m->dest.retry_head != LSI_NIL) {
             const uint32_t b = m->dest.retry_head;
@@ -415,8 +418,11 @@ static void dispatch(lsi_model_t *m)
         if (count == 0)
             break;
         const int full = count >= sc->segment.batch_size || bytes >= sc->segment.batch_bytes;
-        if (!full && now - oldest_waiting(m) < sc->segment.batch_wait)
-            break;
+        if (!full) {
+            oldest = oldest_waiting(m);
+            if (now - oldest < sc->segment.batch_wait)
+                break;
+        }
         const uint32_t b = lsi_batch_alloc(&m->pool);
         if (b == LSI_NIL) {
             lsi_fail(m);
@@ -425,9 +431,11 @@ static void dispatch(lsi_model_t *m)
         take_batch(m, &m->pool.b[b].events);
         m->pool.b[b].attempts = m->dest.retry_streak;
         send(m, b);
+        oldest = -1;
     }
     if (m->dest.in_flight < sc->segment.max_in_flight) {
-        const lagsim_time_t oldest = oldest_waiting(m);
+        if (oldest < 0)
+            oldest = oldest_waiting(m);
         if (oldest < LAGSIM_TIME_MAX)
             arm_dest_timer(m, oldest + sc->segment.batch_wait);
     }
