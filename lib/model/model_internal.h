@@ -7,7 +7,8 @@
  * record in a pool (a growable array with a free list, addressed by
  * uint32 index), queues and request batches are intrusive lists through
  * those records, and a client device has state only while it holds
- * events. Nothing on the per-event path calls malloc once the pools have
+ * events (a slot found through device_table.c's direct index or hash
+ * table). Nothing on the per-event path calls malloc once the pools have
  * grown to the backlog's size.
  */
 #ifndef LAGSIM_MODEL_INTERNAL_H
@@ -22,6 +23,15 @@
 #include "lagsim/trace.h"
 
 #define LSI_NIL UINT32_MAX
+
+/* SplitMix64's finaliser: the hash of users and of device keys. */
+static inline uint64_t lsi_mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
 /* lsi_backoff_delay(): "retry at the sender's next flush tick". */
 #define LSI_AT_NEXT_FLUSH ((lagsim_time_t)-1)
 
@@ -271,12 +281,37 @@ typedef struct lsi_table_entry {
     uint32_t hash;
 } lsi_table_entry_t;
 
+/* Devices of a run with at most this many (user, path) keys are found
+ * through a direct index (4 bytes a key: 8 MB at most, and only the pages
+ * of users who fire are touched); beyond, through the hash table. */
+#define LSI_INDEX_MAX (UINT32_C(1) << 21)
+
 typedef struct lsi_clients {
     lsi_client_t *slot;
     uint32_t cap, used, free_head, live; /* used: as in lsi_pool_t */
-    lsi_table_entry_t *table; /* open addressing: key -> slot */
+    uint32_t *index;          /* (user << shift) + (path & shift) -> slot + 1
+                                 (0: none), or NULL when the table is used */
+    uint32_t shift;           /* 1 in a hybrid run (two devices a user), else 0 */
+    lsi_table_entry_t *table; /* open addressing: key -> slot (index NULL) */
     uint32_t table_mask;
 } lsi_clients_t;
+
+/* device_table.c */
+/* The device slots of a run of sc in `mode`, found through the direct
+ * index or the hash table (see device_table.c). */
+int lsi_clients_init(lsi_clients_t *cs, const lagsim_scenario_t *sc, enum lagsim_mode mode);
+void lsi_clients_free(lsi_clients_t *cs);
+/* The slot of (user, path), user < the scenario's users; a new one, with
+ * key and path set and *created = 1, if it had none. LSI_NIL when out of
+ * memory. */
+uint32_t lsi_clients_get(lsi_clients_t *cs, uint64_t user, unsigned path, int *created);
+/* Frees slot s (its gen bumped): (user, path) has no slot any more. */
+void lsi_clients_remove(lsi_clients_t *cs, uint32_t s);
+/* Starts loading the lookup's entry for (user, path), which
+ * lsi_clients_get() is about to read (a likely cache miss). */
+void lsi_clients_prefetch(const lsi_clients_t *cs, uint64_t user, unsigned path);
+/* Bytes the slots and the lookup take (users: the scenario's). */
+uint64_t lsi_clients_bytes(const lsi_clients_t *cs, uint64_t users);
 
 /* A piece of the arrival-rate function: from `start` on, `rate`
  * events/s plus `slope` events/s per second since start. */
@@ -410,13 +445,9 @@ void lsi_workload_free(lsi_model_t *m);
 void lsi_workload_start(lsi_model_t *m);
 
 /* client.c */
-int lsi_clients_init(lsi_clients_t *cs);
 void lsi_clients_free(lsi_clients_t *cs);
 /* Events stored on devices between sessions (at the end of a run). */
 uint64_t lsi_clients_waiting(const lsi_model_t *m);
-/* Starts loading the device table's entry for (user, path), which
- * lsi_client_accept() is about to read (a likely cache miss). */
-void lsi_client_prefetch(const lsi_model_t *m, uint64_t user, unsigned path);
 /* An event fired on a user's device enters its SDK. */
 void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
 /* Schedules the process exits of the server SDKs that flush at shutdown
