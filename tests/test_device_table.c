@@ -5,7 +5,8 @@
  * paths, checked against a naive reference (a plain list of live keys
  * and their slots, searched one by one). Every live key keeps its slot
  * until freed, no two live keys share one, a freed key gets a new slot,
- * and the record's key and path are the device's.
+ * the record's key and path are the device's, and records stay 64-byte
+ * aligned as the slots grow.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,6 +86,7 @@ static void walk(lsi_clients_t *cs, uint64_t users, int both_paths, unsigned fix
             created_total++;
         }
         assert_true(s < cs->used);
+        assert_int_equal((uintptr_t)&cs->slot[s] % LSI_CLIENT_LINE, 0);
         assert_int_equal(cs->slot[s].key, key);
         assert_int_equal(cs->slot[s].path, path);
         assert_int_equal(cs->live, r.n);

@@ -142,7 +142,7 @@ static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
     lsi_client_t *c = &cs->slot[s];
     const uint64_t h = user_hash(m, user);
     const unsigned kind = client_kind(m, h);
-    c->kind = (uint16_t)kind;
+    c->kind = (uint8_t)kind;
     c->timer_armed = 0;
     c->chain_busy = 0;
     c->timer_at = 0;
@@ -328,7 +328,7 @@ static void client_poll(lsi_model_t *m, uint32_t s, enum poll_reason why)
     /* mixpanel-js: a flush that finds the queue empty resets its interval. */
     if (why == POLL_TICK && c->queue.count == 0 && sdk->keep_interval && now >= c->blocked_until)
         c->level = 0;
-    if (c->level > 0 && c->queue.count == 0 && sdk->keep_interval && now < c->blocked_until)
+    if (c->queue.count == 0 && c->level > 0 && sdk->keep_interval && now < c->blocked_until)
         arm_timer(m, s, c->blocked_until);
     if (c->queue.count > 0 && !c->between_sessions) {
         /* A PER_BATCH timer flushes only when the open batch's own timer

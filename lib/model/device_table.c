@@ -15,7 +15,9 @@
  *    shutdown flushes its devices in the order of the table's entries
  *    (client.c's on_shutdown()), which the table keeps exactly.
  */
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/model_internal.h"
 
@@ -55,6 +57,7 @@ static int shutdown_flushes(const lagsim_scenario_t *sc, enum lagsim_mode mode)
 int lsi_clients_init(lsi_clients_t *cs, const lagsim_scenario_t *sc, enum lagsim_mode mode)
 {
     cs->slot = NULL;
+    cs->slot_mem = NULL;
     cs->cap = cs->used = cs->live = 0;
     cs->free_head = LSI_NIL;
     cs->index = NULL;
@@ -77,10 +80,11 @@ int lsi_clients_init(lsi_clients_t *cs, const lagsim_scenario_t *sc, enum lagsim
 
 void lsi_clients_free(lsi_clients_t *cs)
 {
-    free(cs->slot);
+    free(cs->slot_mem);
     free(cs->index);
     free(cs->table);
     cs->slot = NULL;
+    cs->slot_mem = NULL;
     cs->index = NULL;
     cs->table = NULL;
 }
@@ -173,6 +177,27 @@ static void table_remove(lsi_clients_t *cs, uint32_t pos)
     }
 }
 
+/*
+ * Grows the slots to `want`, 64-byte aligned (a record's hot line is one
+ * cache line): realloc of LSI_CLIENT_LINE bytes more (a large block's
+ * pages move without being touched), and a memmove of the used slots when
+ * the block came back at another alignment.
+ */
+static int slots_grow(lsi_clients_t *cs, uint32_t want)
+{
+    const size_t old_off = cs->slot_mem ? (size_t)((char *)cs->slot - (char *)cs->slot_mem) : 0;
+    char *mem = realloc(cs->slot_mem, (size_t)want * sizeof(lsi_client_t) + LSI_CLIENT_LINE);
+    if (!mem)
+        return LAGSIM_ENOMEM;
+    const size_t off = (size_t)(-(uintptr_t)mem & (LSI_CLIENT_LINE - 1));
+    if (off != old_off && cs->used > 0)
+        memmove(mem + off, mem + old_off, (size_t)cs->used * sizeof(lsi_client_t));
+    cs->slot_mem = mem;
+    cs->slot = (lsi_client_t *)(void *)(mem + off);
+    cs->cap = want;
+    return LAGSIM_OK;
+}
+
 /* A free device slot (gen 0 when never used), LSI_NIL when out of memory.
  * As in pool.c: the free list first, then never-used slots, and growth
  * touches no new slot. */
@@ -184,13 +209,8 @@ static uint32_t slot_alloc(lsi_clients_t *cs)
     } else {
         if (cs->used == cs->cap) {
             const uint64_t want = cs->cap ? (uint64_t)cs->cap * 2 : INITIAL_SLOTS;
-            if (want >= LSI_NIL)
+            if (want >= LSI_NIL || slots_grow(cs, (uint32_t)want) != LAGSIM_OK)
                 return LSI_NIL;
-            lsi_client_t *grown = realloc(cs->slot, (size_t)want * sizeof *grown);
-            if (!grown)
-                return LSI_NIL;
-            cs->slot = grown;
-            cs->cap = (uint32_t)want;
         }
         s = cs->used++;
         cs->slot[s].gen = 0;

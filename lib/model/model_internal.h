@@ -14,6 +14,7 @@
 #ifndef LAGSIM_MODEL_INTERNAL_H
 #define LAGSIM_MODEL_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <gsl/gsl_randist.h>
@@ -246,33 +247,46 @@ enum lsi_stream {
     LSI_RNG_COUNT
 };
 
-/* A client device's SDK state while it holds events. */
+/*
+ * A client device's SDK state while it holds events: 128 bytes, 64-byte
+ * aligned (device_table.c). The first cache line holds what accepting an
+ * event, a poll of the queue and a timer firing read every time; the
+ * second what a send, a response or a new session reads.
+ */
 typedef struct lsi_client {
-    uint64_t key;          /* user * 2 + path */
-    uint32_t gen;          /* bumped when the slot is freed */
-    uint16_t kind;         /* index into scenario clients */
-    uint8_t path;          /* which SDK: cloud or device */
-    uint8_t timer_armed;
-    uint8_t chain_busy;    /* CHAIN timer: a flush's request is out, the chain waits */
+    /* The hot line. */
+    lsi_list_t queue;
     lagsim_time_t timer_at;
     lagsim_time_t phase;   /* PERIODIC, CHAIN timers: a tick of the flush timer
                               (the ticks are phase + k * flush_interval);
                               PER_BATCH: when the open batch's timer fires */
     lagsim_time_t blocked_until;
-    lagsim_time_t first_fail_at;
     lagsim_time_t session_end_at; /* 0: the session outlasts the run */
+    uint32_t gen;          /* bumped when the slot is freed */
+    uint8_t kind;          /* index into scenario clients (< LAGSIM_MAX_CLIENTS) */
+    uint8_t path;          /* which SDK: cloud or device */
+    uint8_t timer_armed;
+    uint8_t chain_busy : 1;       /* CHAIN timer: a flush's request is out, the chain waits */
+    uint8_t between_sessions : 1; /* the session ended: nothing is sent */
+    /* The cold line. */
+    uint32_t in_flight;
+    uint32_t parked;       /* batches waiting to be retried */
+    uint32_t level;        /* backoff step (= failures unless keep_interval) */
+    uint32_t failures;     /* consecutive failed sends (serial senders) */
+    uint32_t batch_cap;    /* batch size after 413 halving (0: the SDK's) */
+    uint32_t next_free;
+    lagsim_time_t first_fail_at;
     lagsim_time_t offline_from;   /* the user's offline spell, [from, until) */
     lagsim_time_t offline_until;
-    uint8_t between_sessions;     /* the session ended: nothing is sent */
+    uint64_t key;          /* user * 2 + path */
     uint8_t tries;         /* failed sends of the flush in progress (flush_tries) */
-    lsi_list_t queue;
-    uint32_t in_flight;
-    uint32_t failures;     /* consecutive failed sends (serial senders) */
-    uint32_t level;        /* backoff step (= failures unless keep_interval) */
-    uint32_t batch_cap;    /* batch size after 413 halving (0: the SDK's) */
-    uint32_t parked;       /* batches waiting to be retried */
-    uint32_t next_free;
 } lsi_client_t;
+
+/* The size the layout above is meant to have (a test of the build). */
+#define LSI_CLIENT_LINE 64
+_Static_assert(offsetof(lsi_client_t, in_flight) == LSI_CLIENT_LINE,
+               "lsi_client_t: the hot fields fill exactly the first cache line");
+_Static_assert(sizeof(lsi_client_t) == 2 * LSI_CLIENT_LINE, "lsi_client_t: two cache lines");
 
 /* An entry of the device table: the slot and the low 32 bits of the
  * key's hash, so that probing, growing and deleting never read a slot. */
@@ -287,7 +301,8 @@ typedef struct lsi_table_entry {
 #define LSI_INDEX_MAX (UINT32_C(1) << 21)
 
 typedef struct lsi_clients {
-    lsi_client_t *slot;
+    lsi_client_t *slot;       /* 64-byte aligned, inside slot_mem */
+    void *slot_mem;           /* the allocation (LSI_CLIENT_LINE bytes more) */
     uint32_t cap, used, free_head, live; /* used: as in lsi_pool_t */
     uint32_t *index;          /* (user << shift) + (path & shift) -> slot + 1
                                  (0: none), or NULL when the table is used */
