@@ -3,9 +3,10 @@
  * the requests it sends (to Segment in cloud mode, to Mixpanel in device
  * mode) and how it retries them.
  *
- * A device has state only while it holds events: a slot found through an
- * open-addressing table keyed by (user, path), freed when its queue is
- * empty and nothing is in flight or parked. Its flush timer is never
+ * A device has state only while it holds events: a slot found by (user,
+ * path) through device_table.c (a direct index by user, or a hash table
+ * for huge user counts), freed when its queue is empty and nothing is in
+ * flight or parked. Its flush timer is never
  * simulated tick by tick: when it is needed, the next tick is computed.
  * Three kinds of timer (lagsim_sdk_t flush_timer):
  *  - PERIODIC ticks at phase + k * flush_interval; the phase is a hash of
@@ -38,167 +39,11 @@
 
 #include "model/model_internal.h"
 
-#define INITIAL_SLOTS 1024
-
-static uint64_t mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-/*
- * The device table: open addressing with linear probing, at most half
- * full, without tombstones. An entry holds the slot and the low 32 bits of
- * the key's hash: the hash gives the entry's home (hash & mask; the table
- * never has more than 2^32 entries), so a probe reads a slot's key only
- * when the hashes match, and growing and deleting never read a slot at
- * all. Each slot read is a likely cache miss (the slots of a burst's
- * devices span megabytes); the table's entries are read in order.
- */
-static inline uint32_t key_hash(uint64_t key)
-{
-    return (uint32_t)mix64(key);
-}
-
-static void table_clear(lsi_table_entry_t *t, uint32_t size)
-{
-    for (uint32_t i = 0; i < size; i++)
-        t[i] = (lsi_table_entry_t){.slot = LSI_NIL, .hash = 0};
-}
-
-int lsi_clients_init(lsi_clients_t *cs)
-{
-    cs->slot = NULL;
-    cs->cap = cs->used = cs->live = 0;
-    cs->free_head = LSI_NIL;
-    cs->table = malloc(2 * INITIAL_SLOTS * sizeof *cs->table);
-    if (!cs->table)
-        return LAGSIM_ENOMEM;
-    cs->table_mask = 2 * INITIAL_SLOTS - 1;
-    table_clear(cs->table, cs->table_mask + 1);
-    return LAGSIM_OK;
-}
-
-void lsi_clients_free(lsi_clients_t *cs)
-{
-    free(cs->slot);
-    free(cs->table);
-    cs->slot = NULL;
-    cs->table = NULL;
-}
-
-/* The slot of `key` or LSI_NIL; *pos is its entry, or the empty entry
- * where it would go. */
-static uint32_t table_find(const lsi_clients_t *cs, uint64_t key, uint32_t *pos)
-{
-    const uint32_t h = key_hash(key);
-    const lsi_table_entry_t *const t = cs->table;
-    uint32_t i = h & cs->table_mask;
-    for (;;) {
-        const uint32_t s = t[i].slot;
-        if (s == LSI_NIL || (t[i].hash == h && cs->slot[s].key == key)) {
-            *pos = i;
-            return s;
-        }
-        i = (i + 1) & cs->table_mask;
-    }
-}
-
-void lsi_client_prefetch(const lsi_model_t *m, uint64_t user, unsigned path)
-{
-#if defined(__GNUC__)
-    const lsi_clients_t *cs = &m->clients;
-    __builtin_prefetch(&cs->table[key_hash(user * 2 + path) & cs->table_mask]);
-#else
-    (void)m;
-    (void)user;
-    (void)path;
-#endif
-}
-
-/* Fills the empty entry `pos` found by table_find() for `key`. */
-static void table_set(lsi_clients_t *cs, uint32_t pos, uint64_t key, uint32_t s)
-{
-    cs->table[pos] = (lsi_table_entry_t){.slot = s, .hash = key_hash(key)};
-}
-
-static int table_grow(lsi_clients_t *cs)
-{
-    const uint32_t size = (cs->table_mask + 1) * 2;
-    lsi_table_entry_t *t = malloc((size_t)size * sizeof *t);
-    if (!t)
-        return LAGSIM_ENOMEM;
-    table_clear(t, size);
-    for (uint32_t i = 0; i <= cs->table_mask; i++) {
-        const lsi_table_entry_t e = cs->table[i];
-        if (e.slot == LSI_NIL)
-            continue;
-        uint32_t j = e.hash & (size - 1);
-        while (t[j].slot != LSI_NIL)
-            j = (j + 1) & (size - 1);
-        t[j] = e;
-    }
-    free(cs->table);
-    cs->table = t;
-    cs->table_mask = size - 1;
-    return LAGSIM_OK;
-}
-
-/* Removes table entry `pos`, shifting back the entries after it
- * (linear-probing deletion without tombstones). */
-static void table_remove(lsi_clients_t *cs, uint32_t pos)
-{
-    lsi_table_entry_t *const t = cs->table;
-    const uint32_t mask = cs->table_mask;
-    uint32_t i = pos, j = pos;
-    t[i].slot = LSI_NIL;
-    for (;;) {
-        j = (j + 1) & mask;
-        if (t[j].slot == LSI_NIL)
-            return;
-        const uint32_t home = t[j].hash & mask;
-        /* Entry j may move to i if its home is not in (i, j]. */
-        if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
-            t[i] = t[j];
-            t[j].slot = LSI_NIL;
-            i = j;
-        }
-    }
-}
-
-/* A free device slot (gen 0 when never used), LSI_NIL when out of memory.
- * As in pool.c: the free list first, then never-used slots, and growth
- * touches no new slot. */
-static uint32_t slot_alloc(lsi_clients_t *cs)
-{
-    uint32_t s = cs->free_head;
-    if (s != LSI_NIL) {
-        cs->free_head = cs->slot[s].next_free;
-    } else {
-        if (cs->used == cs->cap) {
-            const uint64_t want = cs->cap ? (uint64_t)cs->cap * 2 : INITIAL_SLOTS;
-            if (want >= LSI_NIL)
-                return LSI_NIL;
-            lsi_client_t *grown = realloc(cs->slot, (size_t)want * sizeof *grown);
-            if (!grown)
-                return LSI_NIL;
-            cs->slot = grown;
-            cs->cap = (uint32_t)want;
-        }
-        s = cs->used++;
-        cs->slot[s].gen = 0;
-    }
-    cs->live++;
-    return s;
-}
-
 /* The user's platform and timer phase are fixed functions of the user (and
  * the seed), the same in every mode. */
 static uint64_t user_hash(const lsi_model_t *m, uint64_t user)
 {
-    return mix64(user ^ mix64(m->sc->seed));
+    return lsi_mix64(user ^ lsi_mix64(m->sc->seed));
 }
 
 static unsigned client_kind(const lsi_model_t *m, uint64_t h)
@@ -218,7 +63,7 @@ unsigned lsi_user_client(const lsi_model_t *m, uint64_t user)
 /* A uniform number in [0, 1) fixed for the user and the purpose `salt`. */
 static double user_unit(uint64_t h, uint64_t salt)
 {
-    return (double)(mix64(h ^ salt) >> 11) * 0x1.0p-53;
+    return (double)(lsi_mix64(h ^ salt) >> 11) * 0x1.0p-53;
 }
 
 #define SALT_ADBLOCK 0xad0b10c4ull
@@ -245,7 +90,7 @@ static lagsim_time_t timer_phase(const lsi_model_t *m, const lagsim_client_t *cl
     if (interval <= 0)
         return 0;
     if (cl->phase == LAGSIM_PHASE_RANDOM)
-        return (lagsim_time_t)(mix64(h) % (uint64_t)interval);
+        return (lagsim_time_t)(lsi_mix64(h) % (uint64_t)interval);
     lagsim_time_t start = cl->phase_at;
     for (unsigned i = 0; cl->phase_burst[0] && i < m->sc->n_bursts; i++)
         if (strcmp(m->sc->bursts[i].name, cl->phase_burst) == 0)
@@ -266,7 +111,7 @@ static void user_offline(lsi_model_t *m, const lagsim_client_t *cl, uint64_t h,
     if (cl->offline_share <= 0 || user_unit(h, SALT_OFFLINE) >= cl->offline_share)
         return;
     *from = (lagsim_time_t)(user_unit(h, SALT_OFFLINE_AT) * (double)m->sc->horizon);
-    gsl_rng_set(m->trait_rng, (unsigned long)mix64(h ^ SALT_OFFLINE));
+    gsl_rng_set(m->trait_rng, (unsigned long)lsi_mix64(h ^ SALT_OFFLINE));
     *until = *from + lsi_sample_time(&cl->offline_duration, m->trait_rng);
 }
 
@@ -289,27 +134,15 @@ static const lagsim_sdk_t *sdk_of(const lsi_model_t *m, const lsi_client_t *c)
 static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
 {
     lsi_clients_t *cs = &m->clients;
-    const uint64_t key = user * 2 + path;
-    uint32_t pos;
-    uint32_t s = table_find(cs, key, &pos);
-    if (s != LSI_NIL)
+    int created;
+    const uint32_t s = lsi_clients_get(cs, user, path, &created);
+    if (s == LSI_NIL || !created)
         return s;
-    if ((uint64_t)(cs->live + 1) * 2 > cs->table_mask) {
-        if (table_grow(cs) != LAGSIM_OK)
-            return LSI_NIL;
-        table_find(cs, key, &pos);
-    }
-    s = slot_alloc(cs);
-    if (s == LSI_NIL)
-        return LSI_NIL;
-    table_set(cs, pos, key, s);
 
     lsi_client_t *c = &cs->slot[s];
     const uint64_t h = user_hash(m, user);
     const unsigned kind = client_kind(m, h);
-    c->key = key;
-    c->kind = (uint16_t)kind;
-    c->path = (uint8_t)path;
+    c->kind = (uint8_t)kind;
     c->timer_armed = 0;
     c->chain_busy = 0;
     c->timer_at = 0;
@@ -334,12 +167,11 @@ static uint32_t client_get(lsi_model_t *m, uint64_t user, unsigned path)
 
 uint64_t lsi_clients_waiting(const lsi_model_t *m)
 {
+    /* A freed slot's queue is empty: every slot handed out may be read. */
     uint64_t n = 0;
-    for (uint32_t i = 0; i <= m->clients.table_mask; i++) {
-        const uint32_t s = m->clients.table[i].slot;
-        if (s != LSI_NIL && m->clients.slot[s].between_sessions)
+    for (uint32_t s = 0; s < m->clients.used; s++)
+        if (m->clients.slot[s].between_sessions)
             n += m->clients.slot[s].queue.count;
-    }
     return n;
 }
 
@@ -358,14 +190,8 @@ static void client_release_if_idle(lsi_model_t *m, uint32_t s)
     if (c->level > 0 && sdk_of(m, c)->keep_interval &&
         c->blocked_until > lagsim_sim_now(m->sim))
         return;
-    uint32_t pos;
-    table_find(cs, c->key, &pos);
-    table_remove(cs, pos);
-    c->gen++;
     c->timer_armed = 0;
-    c->next_free = cs->free_head;
-    cs->free_head = s;
-    cs->live--;
+    lsi_clients_remove(cs, s);
 }
 
 static uint64_t token(uint32_t s, uint32_t gen)
@@ -502,7 +328,7 @@ static void client_poll(lsi_model_t *m, uint32_t s, enum poll_reason why)
     /* mixpanel-js: a flush that finds the queue empty resets its interval. */
     if (why == POLL_TICK && c->queue.count == 0 && sdk->keep_interval && now >= c->blocked_until)
         c->level = 0;
-    if (c->level > 0 && c->queue.count == 0 && sdk->keep_interval && now < c->blocked_until)
+    if (c->queue.count == 0 && c->level > 0 && sdk->keep_interval && now < c->blocked_until)
         arm_timer(m, s, c->blocked_until);
     if (c->queue.count > 0 && !c->between_sessions) {
         /* A PER_BATCH timer flushes only when the open batch's own timer
@@ -1078,13 +904,15 @@ static void on_response(lsi_model_t *m, uint32_t b)
  * waits for them). A process that exits before the horizon is taken to
  * be replaced at once (a deploy, a serverless instance): later events
  * start new batches. The devices are listed first (one allocation per
- * exit), since freeing one moves entries of the table.
+ * exit), since freeing one moves entries of the table, and in the
+ * table's order (device_table.c keeps the table for such runs).
  */
 static void on_shutdown(lagsim_sim_t *sim, void *ctx, uint64_t arg)
 {
     (void)sim;
     lsi_model_t *m = ctx;
     lsi_clients_t *cs = &m->clients;
+    assert(cs->table); /* lsi_clients_init() kept it for this run */
     uint32_t n = 0;
     for (uint32_t i = 0; i <= cs->table_mask; i++) {
         const uint32_t s = cs->table[i].slot;

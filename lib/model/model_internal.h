@@ -8,12 +8,14 @@
  * uint32 index), a device's queue and a request's batch are intrusive
  * lists through those records, Segment's destination queues are rings of
  * (id, size) entries read front to back (ring.c), and a client device
- * has state only while it holds events. Nothing on the per-event path calls malloc once the pools have
- * grown to the backlog's size.
+ * has state only while it holds events (a slot found through
+ * device_table.c's direct index or hash table). Nothing on the per-event
+ * path calls malloc once the pools have grown to the backlog's size.
  */
 #ifndef LAGSIM_MODEL_INTERNAL_H
 #define LAGSIM_MODEL_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <gsl/gsl_randist.h>
@@ -25,6 +27,15 @@
 #define LSI_NIL UINT32_MAX
 /* lsi_segment_send(): the sender does not wait for Segment's 200. */
 #define LSI_NO_ACK UINT64_MAX
+
+/* SplitMix64's finaliser: the hash of users and of device keys. */
+static inline uint64_t lsi_mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
 /* lsi_backoff_delay(): "retry at the sender's next flush tick". */
 #define LSI_AT_NEXT_FLUSH ((lagsim_time_t)-1)
 
@@ -273,33 +284,46 @@ enum lsi_stream {
     LSI_RNG_COUNT
 };
 
-/* A client device's SDK state while it holds events. */
+/*
+ * A client device's SDK state while it holds events: 128 bytes, 64-byte
+ * aligned (device_table.c). The first cache line holds what accepting an
+ * event, a poll of the queue and a timer firing read every time; the
+ * second what a send, a response or a new session reads.
+ */
 typedef struct lsi_client {
-    uint64_t key;          /* user * 2 + path */
-    uint32_t gen;          /* bumped when the slot is freed */
-    uint16_t kind;         /* index into scenario clients */
-    uint8_t path;          /* which SDK: cloud or device */
-    uint8_t timer_armed;
-    uint8_t chain_busy;    /* CHAIN timer: a flush's request is out, the chain waits */
+    /* The hot line. */
+    lsi_list_t queue;
     lagsim_time_t timer_at;
     lagsim_time_t phase;   /* PERIODIC, CHAIN timers: a tick of the flush timer
                               (the ticks are phase + k * flush_interval);
                               PER_BATCH: when the open batch's timer fires */
     lagsim_time_t blocked_until;
-    lagsim_time_t first_fail_at;
     lagsim_time_t session_end_at; /* 0: the session outlasts the run */
+    uint32_t gen;          /* bumped when the slot is freed */
+    uint8_t kind;          /* index into scenario clients (< LAGSIM_MAX_CLIENTS) */
+    uint8_t path;          /* which SDK: cloud or device */
+    uint8_t timer_armed;
+    uint8_t chain_busy : 1;       /* CHAIN timer: a flush's request is out, the chain waits */
+    uint8_t between_sessions : 1; /* the session ended: nothing is sent */
+    /* The cold line. */
+    uint32_t in_flight;
+    uint32_t parked;       /* batches waiting to be retried */
+    uint32_t level;        /* backoff step (= failures unless keep_interval) */
+    uint32_t failures;     /* consecutive failed sends (serial senders) */
+    uint32_t batch_cap;    /* batch size after 413 halving (0: the SDK's) */
+    uint32_t next_free;
+    lagsim_time_t first_fail_at;
     lagsim_time_t offline_from;   /* the user's offline spell, [from, until) */
     lagsim_time_t offline_until;
-    uint8_t between_sessions;     /* the session ended: nothing is sent */
+    uint64_t key;          /* user * 2 + path */
     uint8_t tries;         /* failed sends of the flush in progress (flush_tries) */
-    lsi_list_t queue;
-    uint32_t in_flight;
-    uint32_t failures;     /* consecutive failed sends (serial senders) */
-    uint32_t level;        /* backoff step (= failures unless keep_interval) */
-    uint32_t batch_cap;    /* batch size after 413 halving (0: the SDK's) */
-    uint32_t parked;       /* batches waiting to be retried */
-    uint32_t next_free;
 } lsi_client_t;
+
+/* The size the layout above is meant to have (a test of the build). */
+#define LSI_CLIENT_LINE 64
+_Static_assert(offsetof(lsi_client_t, in_flight) == LSI_CLIENT_LINE,
+               "lsi_client_t: the hot fields fill exactly the first cache line");
+_Static_assert(sizeof(lsi_client_t) == 2 * LSI_CLIENT_LINE, "lsi_client_t: two cache lines");
 
 /* An entry of the device table: the slot and the low 32 bits of the
  * key's hash, so that probing, growing and deleting never read a slot. */
@@ -308,12 +332,38 @@ typedef struct lsi_table_entry {
     uint32_t hash;
 } lsi_table_entry_t;
 
+/* Devices of a run with at most this many (user, path) keys are found
+ * through a direct index (4 bytes a key: 8 MB at most, and only the pages
+ * of users who fire are touched); beyond, through the hash table. */
+#define LSI_INDEX_MAX (UINT32_C(1) << 21)
+
 typedef struct lsi_clients {
-    lsi_client_t *slot;
+    lsi_client_t *slot;       /* 64-byte aligned, inside slot_mem */
+    void *slot_mem;           /* the allocation (LSI_CLIENT_LINE bytes more) */
     uint32_t cap, used, free_head, live; /* used: as in lsi_pool_t */
-    lsi_table_entry_t *table; /* open addressing: key -> slot */
+    uint32_t *index;          /* (user << shift) + (path & shift) -> slot + 1
+                                 (0: none), or NULL when the table is used */
+    uint32_t shift;           /* 1 in a hybrid run (two devices a user), else 0 */
+    lsi_table_entry_t *table; /* open addressing: key -> slot (index NULL) */
     uint32_t table_mask;
 } lsi_clients_t;
+
+/* device_table.c */
+/* The device slots of a run of sc in `mode`, found through the direct
+ * index or the hash table (see device_table.c). */
+int lsi_clients_init(lsi_clients_t *cs, const lagsim_scenario_t *sc, enum lagsim_mode mode);
+void lsi_clients_free(lsi_clients_t *cs);
+/* The slot of (user, path), user < the scenario's users; a new one, with
+ * key and path set and *created = 1, if it had none. LSI_NIL when out of
+ * memory. */
+uint32_t lsi_clients_get(lsi_clients_t *cs, uint64_t user, unsigned path, int *created);
+/* Frees slot s (its gen bumped): (user, path) has no slot any more. */
+void lsi_clients_remove(lsi_clients_t *cs, uint32_t s);
+/* Starts loading the lookup's entry for (user, path), which
+ * lsi_clients_get() is about to read (a likely cache miss). */
+void lsi_clients_prefetch(const lsi_clients_t *cs, uint64_t user, unsigned path);
+/* Bytes the slots and the lookup take (users: the scenario's). */
+uint64_t lsi_clients_bytes(const lsi_clients_t *cs, uint64_t users);
 
 /* A piece of the arrival-rate function: from `start` on, `rate`
  * events/s plus `slope` events/s per second since start. */
@@ -449,13 +499,9 @@ void lsi_workload_free(lsi_model_t *m);
 void lsi_workload_start(lsi_model_t *m);
 
 /* client.c */
-int lsi_clients_init(lsi_clients_t *cs);
 void lsi_clients_free(lsi_clients_t *cs);
 /* Events stored on devices between sessions (at the end of a run). */
 uint64_t lsi_clients_waiting(const lsi_model_t *m);
-/* Starts loading the device table's entry for (user, path), which
- * lsi_client_accept() is about to read (a likely cache miss). */
-void lsi_client_prefetch(const lsi_model_t *m, uint64_t user, unsigned path);
 /* An event fired on a user's device enters its SDK. */
 void lsi_client_accept(lsi_model_t *m, uint64_t user, uint32_t ev);
 /* Schedules the process exits of the server SDKs that flush at shutdown

@@ -143,7 +143,7 @@ static int model_init(lsi_model_t *m, const lagsim_scenario_t *sc, enum lagsim_m
     m->trait_rng = gsl_rng_alloc(gsl_rng_taus2); /* cheap to reseed */
     if (!m->trait_rng)
         return LAGSIM_ENOMEM;
-    if (lsi_clients_init(&m->clients) != LAGSIM_OK)
+    if (lsi_clients_init(&m->clients, sc, mode) != LAGSIM_OK)
         return LAGSIM_ENOMEM;
     lsi_client_register(m);
     lsi_segment_register(m);
@@ -168,8 +168,7 @@ static uint64_t state_bytes(const lsi_model_t *m)
 {
     return (uint64_t)m->pool.ev_cap * sizeof(lsi_event_t) +
            (uint64_t)m->pool.b_cap * sizeof(lsi_batch_t) +
-           (uint64_t)m->clients.cap * sizeof(lsi_client_t) +
-           ((uint64_t)m->clients.table_mask + 1) * sizeof *m->clients.table +
+           lsi_clients_bytes(&m->clients, m->sc->users) +
            ((uint64_t)m->dest.queue[0].cap + m->dest.queue[1].cap + m->dest.queue[2].cap) *
                sizeof *m->dest.queue[0].e +
            (uint64_t)lagsim_sim_pending(m->sim) * 40 + lagsim_series_bytes(m->out->series) +

@@ -234,7 +234,7 @@ static void fire(lsi_model_t *m, int given_type, int has_user, uint64_t given_us
         has_user ? given_user
                  : (uint64_t)(gsl_rng_uniform(m->rng[LSI_RNG_USER]) * (double)sc->users);
     /* The device's table entry loads while the event is drawn and made. */
-    lsi_client_prefetch(m, user < sc->users ? user : sc->users - 1,
+    lsi_clients_prefetch(&m->clients, user < sc->users ? user : sc->users - 1,
                         m->mode == LAGSIM_MODE_HYBRID ? (unsigned)sc->event_types[type].route
                                                       : (unsigned)m->mode);
     double bytes = lagsim_dist_sample(&sc->event_types[type].payload_bytes, m->rng[LSI_RNG_PAYLOAD]);
