@@ -287,14 +287,7 @@ bench: all
 	@BASE=$(if $(BENCH_BASE),$(BENCH_BASE_DIR)/build) sh benchmarks/run_bench.sh $(BUILD) $(BENCH_ARGS)
 
 bench-base:
-	@ref=$$(git rev-parse --short $(BENCH_BASE)) || exit 1; \
-	if [ ! -x $(BENCH_BASE_DIR)/build/pipeline ] || [ "$$(cat $(BENCH_BASE_DIR)/REF 2>/dev/null)" != "$$ref" ]; then \
-	  echo "bench: building $$ref into $(BENCH_BASE_DIR)"; \
-	  rm -rf $(BENCH_BASE_DIR) && mkdir -p $(BENCH_BASE_DIR) && \
-	  git archive "$$ref" | tar -x -C $(BENCH_BASE_DIR) && \
-	  $(MAKE) --no-print-directory -C $(BENCH_BASE_DIR) all >$(BENCH_BASE_DIR).log 2>&1 && \
-	  echo "$$ref" > $(BENCH_BASE_DIR)/REF || { echo "bench: building $$ref failed (see $(BENCH_BASE_DIR).log)"; exit 1; }; \
-	fi
+	@sh benchmarks/build_rev.sh $(BENCH_BASE) $(BENCH_BASE_DIR) bench
 
 # make equivalence: whether this tree's model is the model of EQUIV_BASE
 # (the last commit before the change of Gaussian variates, by default):
@@ -318,14 +311,7 @@ equivalence: all
 	  status=$$?; cat $(BUILD)/equivalence.md; exit $$status
 
 equiv-base:
-	@ref=$$(git rev-parse --short $(EQUIV_BASE)) || exit 1; \
-	if [ ! -x $(EQUIV_BASE_DIR)/build/lagsim ] || [ "$$(cat $(EQUIV_BASE_DIR)/REF 2>/dev/null)" != "$$ref" ]; then \
-	  echo "equivalence: building $$ref into $(EQUIV_BASE_DIR)"; \
-	  rm -rf $(EQUIV_BASE_DIR) && mkdir -p $(EQUIV_BASE_DIR) && \
-	  git archive "$$ref" | tar -x -C $(EQUIV_BASE_DIR) && \
-	  $(MAKE) --no-print-directory -C $(EQUIV_BASE_DIR) BUILD=build all >$(EQUIV_BASE_DIR).log 2>&1 && \
-	  echo "$$ref" > $(EQUIV_BASE_DIR)/REF || { echo "equivalence: building $$ref failed (see $(EQUIV_BASE_DIR).log)"; exit 1; }; \
-	fi
+	@sh benchmarks/build_rev.sh $(EQUIV_BASE) $(EQUIV_BASE_DIR) equivalence
 
 # ---- Fuzzing -----------------------------------------------------------------
 # Each tests/fuzz/fuzz_*.c is built with clang and libFuzzer, ASan and UBSan
