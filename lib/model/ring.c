@@ -14,6 +14,7 @@
  * number of events.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/model_internal.h"
 
@@ -32,7 +33,10 @@ void lsi_ring_free(lsi_ring_t *r)
     *r = (lsi_ring_t){0};
 }
 
-/* Makes room for `more` entries, keeping their order. */
+/* Makes room for `more` entries, keeping their order. The array grows in
+ * place where it can (realloc of a large block remaps its pages instead
+ * of copying them, so the old and the new array are never both resident);
+ * entries that wrapped past the old end move to just after it. */
 static int ring_reserve(lsi_ring_t *r, uint32_t more)
 {
     if ((uint64_t)r->count + more <= r->cap)
@@ -42,15 +46,14 @@ static int ring_reserve(lsi_ring_t *r, uint32_t more)
         cap *= 2;
     if (cap > (uint64_t)UINT32_MAX + 1 - RING_INITIAL)
         return -1;
-    uint64_t *e = malloc((size_t)cap * sizeof *e);
+    uint64_t *e = realloc(r->e, (size_t)cap * sizeof *e);
     if (!e)
         return -1;
-    for (uint32_t i = 0; i < r->count; i++) /* unwrapped: entry i at e[i] */
-        e[i] = r->e[(r->head + i) & (r->cap - 1)];
-    free(r->e);
+    const uint32_t old = r->cap;
+    if (old > 0 && r->head + r->count > old) /* wrapped: [0, tail) goes after the old end */
+        memcpy(e + old, e, (size_t)(r->head + r->count - old) * sizeof *e);
     r->e = e;
     r->cap = (uint32_t)cap;
-    r->head = 0;
     return 0;
 }
 
