@@ -1,11 +1,12 @@
 /*
  * test_ring.c - lsi_ring_t (lib/model/ring.c), Segment's destination
- * queue: a long random sequence of appends, list appends, list prepends
- * and batch takes, checked after every step against a naive deque (a
- * plain array shifted with memmove) that applies the same batch rule as
- * lsi_list_take(): at most max_count events, and no event past the first
- * that would bring the bytes over max_bytes. The sequence grows the ring
- * past its first size several times and wraps it around, both ways.
+ * queue. Batch takes at the edges of their rule (at most max_count
+ * events, and no event past the first that would bring the bytes over
+ * max_bytes), and a long random sequence of appends, list appends, list
+ * prepends and takes, checked after every step against a naive deque (a
+ * plain array shifted with memmove) that applies the same rule. The
+ * sequence grows the ring past its first size several times and wraps it
+ * around, both ways.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -138,9 +139,67 @@ static void random_operations(void **state)
     lsi_pool_free(&p);
 }
 
+/* lsi_ring_take(max_count, max_bytes) on a ring of events of `sizes`,
+ * against the rule popped by hand (cases picked at the caps' edges). */
+static void check_take(const uint32_t *sizes, uint32_t n, uint32_t max_count, uint64_t max_bytes)
+{
+    lsi_pool_t p;
+    lsi_pool_init(&p);
+    lsi_ring_t r = {0};
+    uint32_t before[64];
+    for (uint32_t i = 0; i < n; i++) {
+        before[i] = lsi_event_alloc(&p);
+        p.ev[before[i]].bytes = sizes[i];
+        assert_int_equal(lsi_ring_push(&r, before[i], sizes[i]), 0);
+    }
+    uint32_t want = 0;
+    uint64_t want_bytes = 0;
+    while (want < n && want < max_count && (want == 0 || want_bytes + sizes[want] <= max_bytes)) {
+        want_bytes += sizes[want];
+        want++;
+    }
+    lsi_list_t dst;
+    lsi_ring_take(&p, &r, &dst, max_count, max_bytes);
+    assert_int_equal(dst.count, want);
+    assert_true(dst.bytes == want_bytes);
+    uint32_t i = 0;
+    for (uint32_t id = dst.head; id != LSI_NIL; id = p.ev[id].next)
+        assert_int_equal(id, before[i++]);
+    assert_int_equal(i, want);
+    assert_true(want == 0 ? dst.tail == LSI_NIL : dst.tail == before[want - 1]);
+    assert_int_equal(r.count, n - want);
+    for (uint32_t k = want; k < n; k++)
+        assert_int_equal((uint32_t)r.e[(r.head + k - want) & (r.cap - 1)], before[k]);
+    lsi_ring_free(&r);
+    lsi_pool_free(&p);
+}
+
+static void take_whole_ring_when_it_fits(void **state)
+{
+    (void)state;
+    const uint32_t sizes[] = {100, 200, 300, 400};
+    check_take(sizes, 4, 4, 1000);   /* exactly the caps */
+    check_take(sizes, 4, 10, 5000);  /* well under */
+    check_take(sizes, 1, 1, 1);      /* one event over the byte cap: still taken */
+    check_take(sizes, 0, 5, 100);    /* empty */
+}
+
+static void take_part_at_either_cap(void **state)
+{
+    (void)state;
+    const uint32_t sizes[] = {100, 200, 300, 400, 500};
+    check_take(sizes, 5, 3, 100000); /* count cap */
+    check_take(sizes, 5, 10, 599);   /* byte cap, inside the ring */
+    check_take(sizes, 5, 10, 1499);  /* byte cap, one short of all */
+    check_take(sizes, 5, 10, 50);    /* the first alone is over: taken alone */
+    check_take(sizes, 5, 4, 1500);   /* bytes would fit, count does not */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(take_whole_ring_when_it_fits),
+        cmocka_unit_test(take_part_at_either_cap),
         cmocka_unit_test(random_operations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -141,11 +141,6 @@ static inline void lsi_list_init(lsi_list_t *l)
 }
 void lsi_list_push(lsi_pool_t *p, lsi_list_t *l, uint32_t id);
 uint32_t lsi_list_pop(lsi_pool_t *p, lsi_list_t *l);
-/* Moves the first events of `src` into the empty list `dst`: as many as
- * fit in max_count events and max_bytes (always at least one). One pass,
- * no per-event relinking. */
-void lsi_list_take(lsi_pool_t *p, lsi_list_t *src, lsi_list_t *dst, uint32_t max_count,
-                   uint64_t max_bytes);
 /* Moves every event of `src` after `dst`'s; `src` ends empty. */
 void lsi_list_append(lsi_pool_t *p, lsi_list_t *dst, lsi_list_t *src);
 /* Moves every event of `src` in front of `dst`'s; `src` ends empty. */
@@ -179,7 +174,7 @@ static inline uint32_t lsi_ring_front_bytes(const lsi_ring_t *r)
 }
 /* Moves the first events of `src` into `dst` (emptied first), linked as a
  * list: as many as fit in max_count events and max_bytes (always at least
- * one), as lsi_list_take() does for a list. */
+ * one). */
 void lsi_ring_take(lsi_pool_t *p, lsi_ring_t *src, lsi_list_t *dst, uint32_t max_count,
                    uint64_t max_bytes);
 

@@ -110,9 +110,7 @@ static lsi_ring_t *dest_queue(lsi_model_t *m, const lsi_event_t *e)
  * The client sends the batch now; its events reach the destination queue
  * at `queued_at` unless Segment's inbound limit holds them. Their
  * milestones are written here, while the client has them in cache, so
- * that receive() can usually move the whole list without
- * reading a record (those reads were a cache miss per event: a record
- * waits seconds in Segment's processing).
+ * that receive() only reads each record's link and size to queue it.
  */
 static void stamp(lsi_model_t *m, lsi_batch_t *batch, lagsim_time_t queued_at)
 {
